@@ -1,0 +1,1 @@
+"""Portside: manage AI containers on a workstation, and learn Docker while you click."""

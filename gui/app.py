@@ -1,0 +1,132 @@
+"""Command line and start-up: `portside`, `portside doctor [--json]`, `portside --screenshot FILE`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from gui.core import log
+
+logger = log.get("app")
+STARTED = time.perf_counter()
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="portside", description="Manage AI containers, and learn Docker "
+                                     "while you click.")
+    sub = parser.add_subparsers(dest="command")
+    doctor = sub.add_parser("doctor", help="check the Docker engine and print what to fix")
+    doctor.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--screenshot", metavar="FILE", help="render the main window to a PNG and exit")
+    parser.add_argument("--page", default="containers", help="page for --screenshot: containers, images, engine")
+    parser.add_argument("--screenshot-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def run_doctor(as_json: bool) -> int:
+    from gui.core import doctor
+    from gui.core.connection import diagnose
+    diagnosis = diagnose()
+    items = doctor.checks(diagnosis)
+    print(doctor.render_json(diagnosis, items) if as_json else doctor.render_text(items))
+    return doctor.exit_code(diagnosis)
+
+
+def _route_qt_messages() -> None:
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    qt_logger = log.get("qt")
+    levels = {QtMsgType.QtDebugMsg: 10, QtMsgType.QtInfoMsg: 20, QtMsgType.QtWarningMsg: 30,
+              QtMsgType.QtCriticalMsg: 40, QtMsgType.QtFatalMsg: 50}
+    qInstallMessageHandler(lambda kind, _context, message: qt_logger.log(levels.get(kind, 30), "%s", message))
+
+
+def _icon():
+    from pathlib import Path
+
+    from PySide6.QtGui import QIcon
+    icon = QIcon()
+    base = Path(__file__).resolve().parent.parent / "resources" / "icons"
+    for png in sorted((base / "hicolor").glob("*/apps/*.png")):
+        icon.addFile(str(png))
+    return icon if not icon.isNull() else QIcon.fromTheme("io.github.portside.Portside")
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui.views.crash import CrashReporter
+    from gui.views.main_window import MainWindow
+    from gui.workers import streams
+    from gui.workers.session import EngineSession
+
+    log.setup_file_logging()
+    _route_qt_messages()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("portside")
+    app.setOrganizationName("portside")
+    app.setApplicationDisplayName("Portside")
+    app.setDesktopFileName("io.github.portside.Portside")
+    app.setWindowIcon(_icon())
+    crash = CrashReporter(app)
+    crash.install()
+
+    session = EngineSession()
+    if args.screenshot:
+        # A screenshot shows the defaults, and never touches the user's own settings.
+        import tempfile
+        settings = QSettings(os.path.join(tempfile.mkdtemp(prefix="portside-shot-"), "s.ini"),
+                             QSettings.Format.IniFormat)
+    else:
+        settings = QSettings()
+    window = MainWindow(session, settings)
+    session.start()
+
+    if args.screenshot:
+        return _screenshot(app, window, session, args)
+
+    window.show()
+    QTimer.singleShot(0, lambda: logger.info("first window after %.0f ms", (time.perf_counter() - STARTED) * 1000))
+    code = app.exec()
+    session.stop()
+    streams.stop_all()
+    return code
+
+
+def _screenshot(app, window, session, args) -> int:
+    """Wait for the engine's answer and the first lists (bounded), then grab the window."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    window.resize(window.sizeHint())
+    window.show()
+    deadline = time.monotonic() + args.screenshot_timeout
+    while time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if session.diagnosis is not None and (not session.diagnosis.usable or session.snapshot is not None):
+            break
+        time.sleep(0.02)
+    if session.diagnosis is not None and session.diagnosis.usable and args.page in window.pages:
+        window.show_page(args.page)
+    for _ in range(10):  # let layouts settle
+        app.processEvents()
+        time.sleep(0.02)
+    ok = window.grab().save(args.screenshot, "PNG")
+    session.stop()
+    window.close()
+    QTimer.singleShot(0, app.quit)
+    print(f"screenshot {'written to' if ok else 'FAILED:'} {args.screenshot}")
+    return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "doctor":
+        return run_doctor(args.json)
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

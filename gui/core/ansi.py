@@ -1,0 +1,279 @@
+"""Turn text with ANSI escape sequences into plain or styled segments.
+
+Containers write logs for a terminal: colours (SGR), cursor moves, window
+titles (OSC) and carriage-return progress bars.  A log view is not a terminal,
+so we keep the colours and text styles, drop everything else, and treat a
+carriage return as "the text after it replaces the line so far".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+__all__ = [
+    "PALETTE_16",
+    "PALETTE_256",
+    "PLAIN",
+    "Style",
+    "apply_sgr",
+    "parse_ansi",
+    "strip_ansi",
+]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a run of text looks.  Colours are '#rrggbb'; None means the view's default."""
+
+    fg: str | None = None
+    bg: str | None = None
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+
+
+PLAIN = Style()
+
+# Mid-tone colours: each stays readable on both a white and a near-black
+# background, which the usual xterm palette (pure black/white, dark blue) is not.
+PALETTE_16: tuple[str, ...] = (
+    "#5c5c5c",  # black: a grey, so "black" text does not vanish in dark mode
+    "#d0312d",  # red
+    "#2a9d3c",  # green
+    "#b58900",  # yellow
+    "#2f6fdb",  # blue
+    "#b03cb0",  # magenta
+    "#1a96a3",  # cyan
+    "#a0a0a0",  # white: a grey, so "white" text does not vanish in light mode
+    "#7f7f7f",  # bright black
+    "#ee4b4b",  # bright red
+    "#3cb54f",  # bright green
+    "#d4a017",  # bright yellow
+    "#4c8dff",  # bright blue
+    "#d05fd0",  # bright magenta
+    "#2bb3c2",  # bright cyan
+    "#bdbdbd",  # bright white
+)
+
+
+def _hex(red: int, green: int, blue: int) -> str:
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def _build_palette_256() -> tuple[str, ...]:
+    """The xterm 256-colour palette: our 16 colours, a 6x6x6 cube, 24 greys."""
+    cube_levels = (0, 95, 135, 175, 215, 255)
+    cube = [_hex(cube_levels[r], cube_levels[g], cube_levels[b]) for r in range(6) for g in range(6) for b in range(6)]
+    greys = [_hex(level, level, level) for level in range(8, 248, 10)]
+    return PALETTE_16 + tuple(cube) + tuple(greys)
+
+
+PALETTE_256 = _build_palette_256()
+
+# One token per escape sequence or control character; text lies between tokens.
+_TOKEN_RE = re.compile(
+    # Lookahead first: it lets the regex engine skip plain text quickly.
+    r"(?=[\x00-\x08\n-\x1f\x7f-\x9f])(?:"
+    # SGR (colours and text styles), the one CSI sequence we act on.
+    r"(?P<sgr>\x1b\[(?P<sgr_params>[0-9;:]*)m)"
+    # Any other CSI: ESC [ params intermediates final; an unfinished one at the end too.
+    r"|(?P<csi>\x1b\[[0-?]*[ -/]*(?:[@-~]|\Z))"
+    # OSC, DCS, SOS, PM, APC: a string ended by BEL or ESC \ (or, if cut short, the line end).
+    r"|(?P<string>\x1b[\]PX^_][^\x07\n]*?(?:\x07|\x1b\\|(?=\n)|\Z))"
+    # Everything else that starts with ESC: ESC 7, ESC ( B, ESC =, or a lone ESC.
+    r"|(?P<escape>\x1b[ -/]*[0-~]?)"
+    r"|(?P<newline>\n)"
+    r"|(?P<carriage_return>\r)"
+    # Stray C0 controls (tab and newline are text), DEL and C1 controls.
+    r"|(?P<control>[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]))"
+)
+# Text without these characters needs no parsing (newlines and tabs are plain text).
+_NEEDS_PARSING_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_ansi(text: str) -> str:
+    """Return `text` without escape sequences or control characters (tabs stay).
+
+    A carriage return followed by more text on the same line discards what
+    came before it, so a progress bar shows only its last state.
+    """
+    if not _NEEDS_PARSING_RE.search(text):
+        return text  # fast path: most log lines are plain
+    return "\n".join(_TOKEN_RE.sub("", _split_overwritten(line)[1]) for line in text.split("\n"))
+
+
+def parse_ansi(text: str, style: Style = PLAIN) -> tuple[list[tuple[str, Style]], Style]:
+    """Split `text` into (text, style) segments, starting in `style`.
+
+    Escape sequences are removed as strip_ansi removes them, and adjacent
+    segments with the same style are merged.  Returns the segments and the
+    style in effect at the end, to be passed in with the next line.
+    """
+    if not _NEEDS_PARSING_RE.search(text):
+        return ([(text, style)] if text else []), style
+    segments: list[tuple[str, Style]] = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            _merge_into(segments, "\n", style)
+        style = _parse_line(line, style, segments)
+    return segments, style
+
+
+def _parse_line(line: str, style: Style, segments: list[tuple[str, Style]]) -> Style:
+    """Append the styled text of one line to `segments`; return the style at its end."""
+    if "\r" in line:
+        overwritten, line = _split_overwritten(line)
+        style = _style_after(overwritten, style)  # its text is gone, its colours still count
+    position = 0
+    for match in _TOKEN_RE.finditer(line):
+        if match.start() > position:
+            _merge_into(segments, line[position : match.start()], style)
+        position = match.end()
+        if match.lastgroup == "sgr":
+            style = apply_sgr(style, match.group("sgr_params"))
+        # Every other escape or control has no meaning in a log view: dropped.
+    if position < len(line):
+        _merge_into(segments, line[position:], style)
+    return style
+
+
+def _split_overwritten(line: str) -> tuple[str, str]:
+    """Split a line at the last carriage return that is followed by visible text.
+
+    Returns (overwritten, kept), both without carriage returns.  Like a
+    terminal, only text overwrites: "done\r" at the end keeps "done".
+    """
+    parts = line.split("\r")
+    for index in range(len(parts) - 1, 0, -1):
+        if _TOKEN_RE.sub("", parts[index]):
+            return "".join(parts[:index]), "".join(parts[index:])
+    return "", "".join(parts)
+
+
+def _style_after(text: str, style: Style) -> Style:
+    for match in _TOKEN_RE.finditer(text):
+        if match.lastgroup == "sgr":
+            style = apply_sgr(style, match.group("sgr_params"))
+    return style
+
+
+def _merge_into(segments: list[tuple[str, Style]], text: str, style: Style) -> None:
+    if segments and (segments[-1][1] is style or segments[-1][1] == style):
+        segments[-1] = (segments[-1][0] + text, style)
+    else:
+        segments.append((text, style))
+
+
+# ---------------------------------------------------------------------------
+# SGR: Select Graphic Rendition, the "m" sequences that set colours and styles
+
+
+@lru_cache(maxsize=4096)  # logs repeat the same few sequences over and over
+def apply_sgr(style: Style, params: str) -> Style:
+    """Return `style` changed by the SGR parameter string (the part between ESC[ and m).
+
+    Unknown or malformed codes are ignored; this never raises.
+    """
+    codes = params.split(";")
+    index = 0
+    while index < len(codes):
+        code = codes[index]
+        index += 1
+        if ":" in code:
+            style = _apply_colon_group(style, code.split(":"))
+            continue
+        number = _to_int(code)
+        if number in (38, 48):
+            colour, used = _extended_colour(codes[index:])
+            index += used
+            style = _with_colour(style, number, colour)
+        elif number is not None:
+            style = _apply_simple_code(style, number)
+    return style
+
+
+def _to_int(code: str) -> int | None:
+    if code == "":
+        return 0  # an empty parameter means 0, so "ESC[m" and "ESC[;1m" reset
+    return int(code) if code.isdigit() else None
+
+
+def _apply_simple_code(style: Style, code: int) -> Style:
+    if code == 0:
+        return PLAIN
+    if code in _ATTRIBUTE_CHANGES:
+        return replace(style, **_ATTRIBUTE_CHANGES[code])
+    if 30 <= code <= 37:
+        return replace(style, fg=PALETTE_16[code - 30])
+    if 40 <= code <= 47:
+        return replace(style, bg=PALETTE_16[code - 40])
+    if 90 <= code <= 97:
+        return replace(style, fg=PALETTE_16[code - 90 + 8])
+    if 100 <= code <= 107:
+        return replace(style, bg=PALETTE_16[code - 100 + 8])
+    return style
+
+
+_ATTRIBUTE_CHANGES: dict[int, dict[str, object]] = {
+    1: {"bold": True},
+    2: {"bold": False},  # faint: we have no dim weight, and it is certainly not bold
+    3: {"italic": True},
+    4: {"underline": True},
+    22: {"bold": False},
+    23: {"italic": False},
+    24: {"underline": False},
+    39: {"fg": None},
+    49: {"bg": None},
+}
+
+
+def _extended_colour(rest: list[str]) -> tuple[str | None, int]:
+    """Read the colour after a 38/48 code: '5;n' or '2;r;g;b'.
+
+    Returns the colour (None if malformed) and how many parameters it used.
+    """
+    mode = rest[0] if rest else ""
+    if mode == "5":
+        return _palette_colour(rest[1:2]), min(len(rest), 2)
+    if mode == "2":
+        return _rgb_colour(rest[1:4]), min(len(rest), 4)
+    # Unknown mode: skip the rest rather than misread its numbers as codes.
+    return None, len(rest)
+
+
+def _apply_colon_group(style: Style, parts: list[str]) -> Style:
+    """Handle the ISO 8613-6 form, e.g. '38:5:196', '38:2::255:0:0' or '4:3'."""
+    head = _to_int(parts[0])
+    if head in (38, 48) and len(parts) > 1:
+        if parts[1] == "5":
+            return _with_colour(style, head, _palette_colour(parts[2:3]))
+        if parts[1] == "2":
+            # An optional colour-space id may precede r:g:b, so take the last three.
+            return _with_colour(style, head, _rgb_colour(parts[2:][-3:]))
+        return style
+    if head == 4:
+        # Underline styles (4:1 single, 4:3 curly, ...); 4:0 switches it off.
+        return replace(style, underline=_to_int(parts[1]) != 0)
+    return _apply_simple_code(style, head) if head is not None else style
+
+
+def _palette_colour(values: list[str]) -> str | None:
+    if len(values) != 1 or not values[0].isdigit():
+        return None
+    index = int(values[0])
+    return PALETTE_256[index] if index < len(PALETTE_256) else None
+
+
+def _rgb_colour(values: list[str]) -> str | None:
+    if len(values) != 3 or not all(value.isdigit() for value in values):
+        return None
+    red, green, blue = (min(int(value), 255) for value in values)
+    return _hex(red, green, blue)
+
+
+def _with_colour(style: Style, code: int, colour: str | None) -> Style:
+    if colour is None:
+        return style
+    return replace(style, fg=colour) if code == 38 else replace(style, bg=colour)

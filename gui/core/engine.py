@@ -1,0 +1,138 @@
+"""The one layer that talks to Docker. Blocking calls: workers run them, never the GUI thread."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import docker
+import docker.auth
+from docker.types.daemon import CancellableStream
+
+from gui.core import log
+from gui.core.actions import Action
+from gui.core.connection import Diagnosis, Endpoint, make_api_client
+from gui.core.errors import explain
+from gui.core.resources import ContainerRow, ImageRow, container_row, image_rows
+
+logger = log.get("engine")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    containers: list[ContainerRow]
+    images: list[ImageRow]
+
+
+class Engine:
+    """A connected engine. docker-py clients are not documented as thread-safe, so each thread gets
+    its own for short calls, and each stream opens a client of its own."""
+
+    def __init__(self, endpoint: Endpoint, api_version: str):
+        self.endpoint = endpoint
+        self.api_version = api_version
+        self._local = threading.local()
+        self._clients: list[docker.APIClient] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_diagnosis(cls, diagnosis: Diagnosis) -> Engine:
+        assert diagnosis.usable and diagnosis.info
+        from gui.core.connection import negotiate_version
+        return cls(diagnosis.endpoint, negotiate_version(diagnosis.server_api_version or diagnosis.info.api_version))
+
+    @property
+    def api(self) -> docker.APIClient:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self.new_client()
+            self._local.client = client
+            with self._lock:
+                self._clients.append(client)
+        return client
+
+    def new_client(self, timeout: int = 60) -> docker.APIClient:
+        return make_api_client(self.endpoint, self.api_version, timeout=timeout)
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
+
+    # Lists ---------------------------------------------------------------------------------------
+
+    def containers(self) -> list[ContainerRow]:
+        # The list endpoint carries all the columns; no per-container inspect (which is slow and
+        # races with containers that vanish).
+        return [container_row(raw) for raw in self.api.containers(all=True)]
+
+    def snapshot(self) -> Snapshot:
+        containers = self.containers()
+        return Snapshot(containers, image_rows(self.api.images(all=False), containers))
+
+    def dangling_images_size(self) -> tuple[int, int]:
+        """How many dangling images there are, and the bytes removing them would free."""
+        images = self.api.images(filters={"dangling": True})
+        return len(images), sum(int(image.get("Size") or 0) for image in images)
+
+    def perform(self, action: Action):
+        try:
+            return action.run(self.api)
+        except Exception as exc:
+            raise explain(exc, action.description) from exc
+
+    # Streams: each opens its own client, so closing it from another thread cancels it. -----------
+
+    def events(self, since: float | None = None) -> Stream:
+        client = self.new_client(timeout=None)
+        return Stream(client, client.events(since=since, decode=True, filters={"type": ["container", "image"]}))
+
+    def logs(self, container: str, timestamps: bool = False, tail: int | str = 1000,
+             follow: bool = True) -> Stream:
+        """Raw byte chunks of the container's output (stdout and stderr, demultiplexed)."""
+        client = self.new_client(timeout=None)
+        return Stream(client, client.logs(container, stream=True, follow=follow, timestamps=timestamps,
+                                          tail=tail))
+
+    def pull(self, repository: str, tag: str) -> Stream:
+        """Decoded progress messages. Closing the stream drops the connection, which makes the engine
+        abandon the pull, as Ctrl+C does for `docker pull`."""
+        client = self.new_client(timeout=None)
+        headers = {}
+        registry, _ = docker.auth.resolve_repository_name(repository)
+        header = docker.auth.get_config_header(client, registry)  # honours the user's docker logins
+        if header:
+            headers["X-Registry-Auth"] = header
+        response = client._post(client._url("/images/create"), params={"fromImage": repository, "tag": tag},
+                                headers=headers, stream=True, timeout=None)
+        client._raise_for_status(response)
+        return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
+
+
+class Stream:
+    """A stream owning its client. close() from any thread ends the iteration: the reader sees the end
+    of the stream, and `cancelled` tells it why."""
+
+    def __init__(self, client: docker.APIClient, cancellable: CancellableStream):
+        self._client = client
+        self._stream = cancellable
+        self._cancelled = threading.Event()
+
+    def __iter__(self) -> Iterator:
+        return iter(self._stream)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def close(self) -> None:
+        if self._cancelled.is_set():
+            return
+        self._cancelled.set()
+        try:
+            self._stream.close()
+        except Exception as exc:  # already closed by the engine going away
+            logger.debug("closing a stream: %s", exc)
+        finally:
+            self._client.close()

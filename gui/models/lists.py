@@ -1,0 +1,105 @@
+"""The containers and images tables: which columns, how each cell reads. Presentation only."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+
+from gui.core.format import exact_bytes, human_bytes, local_time, relative_time
+from gui.core.resources import ContainerRow, ImageRow
+from gui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
+
+# Colours readable on light and dark palettes.
+STATE_COLOURS = {
+    "running": "#2e9d49",
+    "paused": "#c08a00",
+    "restarting": "#c08a00",
+    "created": "#5b7fbf",
+    "exited": "#8a8a8a",
+    "dead": "#d03b3b",
+    "removing": "#c08a00",
+}
+
+
+def _state_colour(row: ContainerRow) -> QColor:
+    colour = STATE_COLOURS.get(row.state, "#8a8a8a")
+    if row.state == "exited" and not row.status.startswith("Exited (0)"):
+        colour = STATE_COLOURS["dead"]  # a non-zero exit deserves attention
+    return QColor(colour)
+
+
+def _ports_text(row: ContainerRow) -> str:
+    return ", ".join(port.url or str(port) for port in row.ports) or ", ".join(row.exposed)
+
+
+def _ports_tooltip(row: ContainerRow) -> str:
+    lines = [f"{port} (open {port.url})" if port.url else str(port) for port in row.ports]
+    if row.exposed:
+        lines.append("Exposed, not published: " + ", ".join(row.exposed))
+    return "\n".join(lines) or "No ports"
+
+
+CONTAINER_COLUMNS = [
+    Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\nID {r.id}"),
+    Column("Image", lambda r: r.image, tooltip=lambda r: f"{r.image}\n{r.image_id}"),
+    Column("State", lambda r: r.state, colour=_state_colour, tooltip=lambda r: r.status),
+    Column("Status", lambda r: r.status),
+    Column("Ports", _ports_text, tooltip=_ports_tooltip,
+           links=lambda r: [(port.url, port.url) for port in r.ports if port.url],
+           sort_key=lambda r: r.ports[0].host_port if r.ports else 1 << 20),
+    Column("Created", lambda r: relative_time(r.created), sort_key=lambda r: r.created,
+           tooltip=lambda r: local_time(r.created)),
+]
+
+IMAGE_COLUMNS = [
+    Column("Repository", lambda r: r.repository),
+    Column("Tag", lambda r: r.tag),
+    Column("Image ID", lambda r: r.short_id, tooltip=lambda r: r.id),
+    Column("Size", lambda r: human_bytes(r.size), sort_key=lambda r: r.size,
+           tooltip=lambda r: exact_bytes(r.size), align_right=True),
+    Column("Created", lambda r: relative_time(r.created), sort_key=lambda r: r.created,
+           tooltip=lambda r: local_time(r.created)),
+    Column("Used by", lambda r: str(r.used_by) if r.used_by else "-", sort_key=lambda r: r.used_by,
+           tooltip=lambda r: f"{r.used_by} container(s) use this image", align_right=True),
+]
+
+
+def containers_model(parent=None) -> RowTableModel[ContainerRow]:
+    return RowTableModel(CONTAINER_COLUMNS, key=lambda row: row.id, parent=parent)
+
+
+def images_model(parent=None) -> RowTableModel[ImageRow]:
+    return RowTableModel(IMAGE_COLUMNS, key=lambda row: row.key, parent=parent)
+
+
+class ListFilter(QSortFilterProxyModel):
+    """Sorts by each column's sort key and filters on every column's text; optionally running only."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+        self._running_only = False
+
+    def set_running_only(self, running_only: bool) -> None:
+        self.beginFilterChange()
+        self._running_only = running_only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    @property
+    def running_only(self) -> bool:
+        return self._running_only
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if self._running_only:
+            row = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
+            if not getattr(row, "running", True):
+                return False
+        return super().filterAcceptsRow(source_row, source_parent)
+
+    def lessThan(self, left, right) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        try:
+            return a < b
+        except TypeError:
+            return str(a) < str(b)

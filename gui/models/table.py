@@ -1,0 +1,101 @@
+"""A table model over plain rows from core, updated by key so rows do not flicker or lose selection."""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+Row = TypeVar("Row")
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+LINK_ROLE = Qt.ItemDataRole.UserRole + 3  # list of (text, url) shown as links by the view
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    title: str
+    text: Callable[[Row], str]
+    sort_key: Callable[[Row], Any] | None = None
+    tooltip: Callable[[Row], str] | None = None
+    colour: Callable[[Row], Any] | None = None  # a QColor or None
+    links: Callable[[Row], list[tuple[str, str]]] | None = None
+    align_right: bool = False
+
+
+class RowTableModel(QAbstractTableModel, Generic[Row]):
+    def __init__(self, columns: Sequence[Column[Row]], key: Callable[[Row], Hashable], parent=None):
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._key = key
+        self._rows: list[Row] = []
+        self._index: dict[Hashable, int] = {}
+
+    # Qt model API --------------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self._columns):
+            return self._columns[section].title
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == SORT_ROLE:
+            return column.sort_key(row) if column.sort_key else column.text(row).lower()
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(row)
+        if role == Qt.ItemDataRole.ForegroundRole and column.colour:
+            return column.colour(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == LINK_ROLE and column.links:
+            return column.links(row)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    # Rows ----------------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Replace the content: removes what is gone, updates what changed, appends what is new."""
+        incoming = {self._key(row): row for row in rows}
+        for position in range(len(self._rows) - 1, -1, -1):
+            if self._key(self._rows[position]) not in incoming:
+                self.beginRemoveRows(QModelIndex(), position, position)
+                del self._rows[position]
+                self.endRemoveRows()
+        self._index = {self._key(row): i for i, row in enumerate(self._rows)}
+        last_column = len(self._columns) - 1
+        for key, row in incoming.items():
+            position = self._index.get(key)
+            if position is not None and self._rows[position] != row:
+                self._rows[position] = row
+                self.dataChanged.emit(self.index(position, 0), self.index(position, last_column))
+        new = [row for key, row in incoming.items() if key not in self._index]
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self._rows.extend(new)
+            self.endInsertRows()
+            self._index = {self._key(row): i for i, row in enumerate(self._rows)}

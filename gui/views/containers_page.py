@@ -1,0 +1,138 @@
+"""Containers: what runs on the engine, with start/stop/restart/remove, logs and inspect."""
+from __future__ import annotations
+
+import shlex
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QCheckBox
+
+from gui.core import actions
+from gui.core.errors import EngineError
+from gui.core.resources import ContainerRow
+from gui.models.lists import containers_model
+from gui.views import feedback
+from gui.views.link_delegate import LinkDelegate
+from gui.views.list_page import ListPage
+from gui.workers.session import EngineSession
+
+PORTS_COLUMN = 4
+
+
+class ContainersPage(ListPage):
+    logsRequested = Signal(object)     # ContainerRow
+    inspectRequested = Signal(object)  # ContainerRow
+
+    def __init__(self, session: EngineSession, parent=None):
+        super().__init__("containers", containers_model(), "No containers yet.\nRun an image from the Images "
+                         "page, or type `docker run` in a terminal: it shows up here at once.", parent)
+        self.session = session
+        self.model.setParent(self)
+        self.link_delegate = LinkDelegate(self.table)
+        self.table.setItemDelegateForColumn(PORTS_COLUMN, self.link_delegate)
+
+        self.start_action = self.add_action("Start", self.start_selected, "Ctrl+Shift+S")
+        self.stop_action = self.add_action("Stop", self.stop_selected, "Ctrl+Shift+X")
+        self.restart_action = self.add_action("Restart", self.restart_selected, "Ctrl+Shift+R")
+        self.add_separator()
+        self.logs_action = self.add_action("Logs", self.open_logs, "Ctrl+L")
+        self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
+        self.add_separator()
+        self.remove_action = self.add_action("Remove", self.remove_selected, QKeySequence.StandardKey.Delete)
+
+        self.show_all = QCheckBox("Show stopped containers", self)
+        self.show_all.setObjectName("show-all")
+        self.show_all.setChecked(True)
+        self.show_all.setToolTip("Like `docker ps --all`. Unchecked: only running containers, like `docker ps`.")
+        self.show_all.toggled.connect(lambda checked: self.proxy.set_running_only(not checked))
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.show_all)
+
+        self.set_column_widths([22, 30, 11, 26, 28, 16])
+        self.table.doubleClicked.connect(lambda _index: self.open_logs())
+        self.selectionChanged.connect(self._update_actions)
+        session.snapshotChanged.connect(lambda snapshot: self.model.set_rows(snapshot.containers))
+        self.model.dataChanged.connect(lambda *_: self._update_actions())
+        self._update_actions()
+
+    # Selection-dependent state -------------------------------------------------------------------
+
+    def _names(self, rows: list[ContainerRow]) -> list[str]:
+        return [row.name for row in rows]
+
+    def _update_actions(self) -> None:
+        rows = self.selected_rows()
+        stopped = [r for r in rows if not r.running]
+        running = [r for r in rows if r.running]
+        self._enable(self.start_action, stopped, "docker start")
+        self._enable(self.stop_action, running, "docker stop")
+        self._enable(self.restart_action, running, "docker restart")
+        self._enable(self.remove_action, rows, "docker rm")
+        single = rows[:1] if len(rows) == 1 else []
+        self._enable(self.logs_action, single, "docker logs --follow")
+        self._enable(self.inspect_action, single, "docker container inspect")
+
+    def _enable(self, action, rows: list[ContainerRow], command: str) -> None:
+        action.setEnabled(bool(rows) and self.session.connected)
+        base = action.text()
+        # The tooltip teaches the command the click stands for.
+        action.setToolTip(f"{base}\n{command} {shlex.join(self._names(rows))}" if rows else base)
+
+    # Actions -------------------------------------------------------------------------------------
+
+    def _perform_each(self, rows: list[ContainerRow], make) -> None:
+        for row in rows:
+            action = make(row)
+            self.session.perform(action, on_error=lambda error, a=action: self._failed(a, error))
+
+    def _failed(self, action: actions.Action, error: EngineError) -> None:
+        feedback.show_error(self, f"Could not {action.description}", error)
+
+    def start_selected(self) -> None:
+        self._perform_each([r for r in self.selected_rows() if not r.running],
+                           lambda row: actions.StartContainer(row.name))
+
+    def stop_selected(self) -> None:
+        self._perform_each([r for r in self.selected_rows() if r.running],
+                           lambda row: actions.StopContainer(row.name))
+
+    def restart_selected(self) -> None:
+        self._perform_each([r for r in self.selected_rows() if r.running],
+                           lambda row: actions.RestartContainer(row.name))
+
+    def remove_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        running = [r for r in rows if r.running]
+        names = ", ".join(self._names(rows))
+        text = f"Remove {len(rows)} container(s): {names}?"
+        if running:
+            text += f"\n{len(running)} of them are running and will be stopped first (killed)."
+        preview = actions.RemoveContainer(rows[0].name, force=bool(running)).command
+        confirmed, volumes = feedback.confirm(
+            self, "Remove containers", text, preview + (" …" if len(rows) > 1 else ""), "Remove",
+            option="Also remove their anonymous volumes (docker rm --volumes)")
+        if confirmed:
+            self._perform_each(rows, lambda row: actions.RemoveContainer(row.name, volumes=volumes,
+                                                                          force=row.running))
+
+    def open_logs(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.logsRequested.emit(rows[0])
+
+    def inspect(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.inspectRequested.emit(rows[0])
+
+    # Settings ------------------------------------------------------------------------------------
+
+    def save_state(self, settings: QSettings) -> None:
+        super().save_state(settings)
+        settings.setValue("containers/show_all", self.show_all.isChecked())
+
+    def restore_state(self, settings: QSettings) -> None:
+        super().restore_state(settings)
+        self.show_all.setChecked(settings.value("containers/show_all", True, type=bool))

@@ -1,0 +1,222 @@
+"""The main window: a sidebar of pages, the engine state in the status bar, the Commands panel."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QStackedWidget, QWidget)
+
+from gui.core import actions, engine_help, inspect_summary, log
+from gui.core.connection import Diagnosis
+from gui.core.errors import EngineError
+from gui.core.resources import ContainerRow, ImageRow
+from gui.views import feedback
+from gui.views.commands_panel import CommandsPanel
+from gui.views.containers_page import ContainersPage
+from gui.views.engine_page import EnginePage
+from gui.views.images_page import ImagesPage
+from gui.views.inspect_dialog import InspectDialog
+from gui.views.logs_window import LogsWindow
+from gui.views.pull_dialog import PullDialog
+from gui.views.style import ERROR_COLOUR, OK_COLOUR
+from gui.workers.session import EngineSession
+
+PAGES = ("containers", "images", "engine")  # later: build, monitor, learn
+PAGE_TITLES = {"containers": "Containers", "images": "Images", "engine": "Engine"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: EngineSession, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("main-window")
+        self.setWindowTitle("Portside")
+        self.session = session
+        self.settings = settings or QSettings()
+        self.logs_windows: dict[str, LogsWindow] = {}
+        self._dialogs: list = []
+        self._sized_docks = False
+
+        self.containers_page = ContainersPage(session, self)
+        self.images_page = ImagesPage(session, self)
+        self.engine_page = EnginePage(self)
+        self.pages = {"containers": self.containers_page, "images": self.images_page, "engine": self.engine_page}
+
+        self.stack = QStackedWidget(self)
+        self.sidebar = QListWidget(self)
+        self.sidebar.setObjectName("sidebar")
+        for name in PAGES:
+            self.stack.addWidget(self.pages[name])
+            item = QListWidgetItem(PAGE_TITLES[name])
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.sidebar.addItem(item)
+        self.sidebar.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 10)
+        self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 0.4em 0.6em; }")
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.commands = CommandsPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.commands)
+
+        self.engine_label = QLabel(self)
+        self.engine_label.setObjectName("engine-status")
+        self.statusBar().addPermanentWidget(self.engine_label)
+        self._build_menus()
+        self._wire()
+        self.engine_page.show_checking()
+        self.show_page("engine")
+        self._restore_settings()
+
+    # Wiring --------------------------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        session = self.session
+        session.diagnosisChanged.connect(self.on_diagnosis)
+        session.commandIssued.connect(self.commands.add_command)
+        session.actionFailed.connect(lambda error: feedback.show_error(self, "Something went wrong", error))
+        session.tasks.busyChanged.connect(self._show_busy)
+        self.engine_page.checkRequested.connect(session.check)
+        self.containers_page.logsRequested.connect(self.open_logs)
+        self.containers_page.inspectRequested.connect(self.inspect_container)
+        self.images_page.inspectRequested.connect(self.inspect_image)
+        self.images_page.pullRequested.connect(self.open_pull)
+        for page in (self.containers_page, self.images_page):
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        for number, name in enumerate(PAGES, start=1):
+            action = QAction(PAGE_TITLES[name], self, shortcut=QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, page=name: self.show_page(page))
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        toggle = self.commands.toggleViewAction()
+        toggle.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        view_menu.addAction(toggle)
+        refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh,
+                          triggered=lambda: (self.session.check(), self.session.refresh()))
+        view_menu.addAction(refresh)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(QAction("Open log folder", self, triggered=lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(log.log_dir())))))
+        help_menu.addAction(QAction("&About Portside", self, triggered=self._about))
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Portside",
+                          "Portside manages AI containers on your workstation and shows the docker command "
+                          "behind every click, so you learn the CLI as you go.")
+
+    # Pages ---------------------------------------------------------------------------------------
+
+    def show_page(self, name: str) -> None:
+        self.sidebar.setCurrentRow(PAGES.index(name))
+
+    @property
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()]
+
+    def on_diagnosis(self, diagnosis: Diagnosis) -> None:
+        was_connected = self.engine_label.property("connected")
+        self.engine_page.show_diagnosis(diagnosis)
+        colour = OK_COLOUR if diagnosis.usable else ERROR_COLOUR
+        self.engine_label.setText(f"<span style='color:{colour}'>●</span> {engine_help.status_line(diagnosis)}")
+        self.engine_label.setProperty("connected", diagnosis.usable)
+        for page in ("containers", "images"):
+            self.sidebar.item(PAGES.index(page)).setFlags(
+                Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if diagnosis.usable else Qt.ItemFlag.NoItemFlags)
+        if diagnosis.usable and not was_connected:
+            # The engine answers: go straight to the lists.
+            self.show_page(self.settings.value("window/page", "containers"))
+            if self.current_page == "engine":
+                self.show_page("containers")
+        elif not diagnosis.usable:
+            self.show_page("engine")
+        self.containers_page._update_actions()
+
+    def _show_busy(self, busy: bool) -> None:
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    # Windows and dialogs -------------------------------------------------------------------------
+
+    def open_logs(self, container: ContainerRow) -> None:
+        window = self.logs_windows.get(container.id)
+        if window is None:
+            window = LogsWindow(self.session, container)
+            window.closed.connect(lambda container_id: self.logs_windows.pop(container_id, None))
+            self.logs_windows[container.id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def inspect_container(self, container: ContainerRow) -> None:
+        action = actions.InspectContainer(container.name)
+        self.session.perform(action, lambda data: self._show_dialog(InspectDialog(
+            f"Container {container.name}", inspect_summary.container_summary(data), data, action.command,
+            parent=self)), lambda error: self._failed("Could not inspect the container", error))
+
+    def inspect_image(self, image: ImageRow) -> None:
+        action = actions.InspectImage(image.id if image.dangling else image.reference)
+        self.session.perform(action, lambda data: self._show_dialog(InspectDialog(
+            f"Image {image.reference}", inspect_summary.image_summary(data["inspect"]), data["inspect"],
+            action.command, history=inspect_summary.history_rows(data["history"]), parent=self)),
+            lambda error: self._failed("Could not inspect the image", error))
+
+    def open_pull(self) -> None:
+        self._show_dialog(PullDialog(self.session, self))
+
+    def _show_dialog(self, dialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._dialogs.append(dialog)
+        dialog.destroyed.connect(lambda *_: self._dialogs.remove(dialog) if dialog in self._dialogs else None)
+        dialog.show()
+
+    def _failed(self, title: str, error: EngineError) -> None:
+        feedback.show_error(self, title, error)
+
+    # Settings ------------------------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        return QSize(metrics.averageCharWidth() * 190, metrics.height() * 46)
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(self.sizeHint())
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        for page in (self.containers_page, self.images_page):
+            page.restore_state(self.settings)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        if self.current_page != "engine":
+            self.settings.setValue("window/page", self.current_page)
+        for page in (self.containers_page, self.images_page):
+            page.save_state(self.settings)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.settings.value("window/state") is None and not self._sized_docks:
+            # The lists matter most: the panel starts a few lines tall (it only sizes once shown).
+            self._sized_docks = True
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.commands], [self.fontMetrics().height() * 8],
+                                                          Qt.Orientation.Vertical))
+
+    def closeEvent(self, event) -> None:
+        self.save_settings()
+        for window in list(self.logs_windows.values()):
+            window.close()
+        super().closeEvent(event)

@@ -1,0 +1,209 @@
+"""The app's link to the engine: connects (and reconnects), follows the event stream, keeps the lists
+fresh and runs the user's actions. Views talk to this; only core talks to Docker."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from gui.core import log
+from gui.core.actions import Action
+from gui.core.connection import Diagnosis, diagnose
+from gui.core.engine import Engine, Snapshot
+from gui.core.errors import EngineError, EngineGone
+from gui.workers.streams import StreamWorker
+from gui.workers.tasks import OnDone, OnError, TaskRunner
+
+logger = log.get("session")
+
+RETRY_INTERVAL_MS = 2000
+# Bursts of events (docker compose up, a prune) become one refresh.
+EVENT_COALESCE_MS = 50
+
+
+class EngineSession(QObject):
+    diagnosisChanged = Signal(object)   # Diagnosis, whenever the engine's state is known anew
+    snapshotChanged = Signal(object)    # Snapshot of containers and images
+    commandIssued = Signal(str, str)    # the docker command line, what it does
+    actionFailed = Signal(object)       # EngineError of an action without its own handler
+    eventReceived = Signal(dict)        # raw engine events, for views that care
+
+    def __init__(self, diagnose_fn: Callable[[], Diagnosis] = diagnose,
+                 engine_factory: Callable[[Diagnosis], Engine] = Engine.from_diagnosis,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self._diagnose_fn = diagnose_fn
+        self._engine_factory = engine_factory
+        self.tasks = TaskRunner(self)
+        self.tasks.failed.connect(self.actionFailed)
+        self._probe = TaskRunner(self, max_threads=1)  # diagnosing never waits behind user actions
+        self.engine: Engine | None = None
+        self.diagnosis: Diagnosis | None = None
+        self.snapshot: Snapshot | None = None
+        self._events: StreamWorker | None = None
+        self._last_event_time: float | None = None
+        self._refreshing = False
+        self._refresh_again = False
+        self._probing = False
+        self._stopped = False
+        self._retry = QTimer(self, singleShot=True, interval=RETRY_INTERVAL_MS, timeout=self.check)
+        self._coalesce = QTimer(self, singleShot=True, interval=EVENT_COALESCE_MS, timeout=self.refresh)
+
+    # Connection ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stopped = False
+        self.check()
+
+    def check(self) -> None:
+        """Diagnose the engine now (off the GUI thread)."""
+        if self._probing or self._stopped:
+            return
+        self._probing = True
+        self._probe.submit(self._diagnose_fn, self._on_diagnosis, self._on_diagnosis_failed)
+
+    def _on_diagnosis_failed(self, error: EngineError) -> None:
+        self._probing = False
+        logger.warning("diagnosis failed: %s", error.message)
+        self._schedule_retry()
+
+    def _on_diagnosis(self, diagnosis: Diagnosis) -> None:
+        self._probing = False
+        if self._stopped:
+            return
+        self.diagnosis = diagnosis
+        if diagnosis.usable:
+            if self.engine is None or self.engine.endpoint != diagnosis.endpoint:
+                self._connect(diagnosis)
+        else:
+            self._disconnect()
+            self._schedule_retry()
+        self.diagnosisChanged.emit(diagnosis)
+
+    def _schedule_retry(self) -> None:
+        if not self._stopped:
+            self._retry.start()
+
+    def _connect(self, diagnosis: Diagnosis) -> None:
+        self._disconnect()
+        self.engine = self._engine_factory(diagnosis)
+        logger.info("connected to %s", diagnosis.endpoint.host)
+        self._start_events()
+        self.refresh()
+
+    def _disconnect(self) -> None:
+        self._stop_events()
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
+
+    @property
+    def connected(self) -> bool:
+        return self.engine is not None
+
+    # Events --------------------------------------------------------------------------------------
+
+    def _start_events(self) -> None:
+        engine = self.engine
+        assert engine is not None
+        since = self._last_event_time
+        self._events = StreamWorker(lambda: engine.events(since=since), name="events", parent=self)
+        self._events.batch.connect(self._on_events)
+        self._events.ended.connect(self._on_events_ended)
+        self._events.start()
+
+    def _stop_events(self) -> None:
+        if self._events is not None:
+            worker, self._events = self._events, None
+            worker.ended.disconnect(self._on_events_ended)
+            worker.cancel()
+            worker.wait()
+
+    def _on_events(self, events: list[dict]) -> None:
+        for event in events:
+            self._last_event_time = event.get("time", self._last_event_time)
+            self.eventReceived.emit(event)
+        if not self._coalesce.isActive():
+            self._coalesce.start()
+
+    def _on_events_ended(self, error: EngineError | None) -> None:
+        # The engine closed the stream: it stopped, restarted or went away. Find out which.
+        logger.info("event stream ended: %s", error.message if error else "closed by the engine")
+        if self._events is not None:
+            self._events.deleteLater()
+            self._events = None
+        self._disconnect()
+        self.check()
+
+    # Lists ---------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the lists; while one read is in flight, at most one more follows it."""
+        if self.engine is None:
+            return
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        engine = self.engine
+        self.tasks.submit(engine.snapshot, self._on_snapshot, self._on_refresh_failed)
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        self._refreshing = False
+        self.snapshot = snapshot
+        self.snapshotChanged.emit(snapshot)
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh()
+
+    def _on_refresh_failed(self, error: EngineError) -> None:
+        self._refreshing = False
+        if isinstance(error, EngineGone):
+            self._disconnect()
+            self.check()
+        else:
+            self.actionFailed.emit(error)
+
+    # Actions -------------------------------------------------------------------------------------
+
+    def perform(self, action: Action, on_done: OnDone | None = None, on_error: OnError | None = None) -> bool:
+        """Runs an action and records its command for the learner. False when not connected."""
+        engine = self.engine
+        if engine is None:
+            self.actionFailed.emit(EngineGone("Portside is not connected to the Docker engine. "
+                                              "See the Engine page for what to do."))
+            return False
+        self.commandIssued.emit(action.command, action.description)
+
+        def done(result):
+            if on_done:
+                on_done(result)
+            self.refresh()  # events refresh too; this covers engines that send none for the action
+
+        self.tasks.submit(lambda: engine.perform(action), done, on_error)
+        return True
+
+    def run(self, fn: Callable[[Engine], object], on_done: OnDone | None = None,
+            on_error: OnError | None = None) -> bool:
+        """Runs any other blocking engine call off the GUI thread."""
+        engine = self.engine
+        if engine is None:
+            return False
+        self.tasks.submit(lambda: fn(engine), on_done, on_error)
+        return True
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._retry.stop()
+        self._coalesce.stop()
+        self._stop_events()
+        self.tasks.wait_idle()
+        self._probe.wait_idle()
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
+
+    @staticmethod
+    def now() -> float:
+        return time.time()

@@ -1,0 +1,150 @@
+"""Long-lived engine streams (events, logs, pull) in threads of their own, cancellable.
+
+The reader thread only parses and queues; a GUI-thread timer drains the queue in batches, so a
+container printing a million lines costs a few repaints, not a million queued signals.
+"""
+from __future__ import annotations
+
+import collections
+import threading
+import traceback
+import weakref
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from gui.core import log
+from gui.core.engine import Stream
+from gui.core.errors import EngineError, explain
+
+logger = log.get("workers")
+
+# Every worker still alive, so tests can fail on a leaked thread and the app can stop them all on exit.
+_live: weakref.WeakSet[StreamWorker] = weakref.WeakSet()
+
+
+def live_workers() -> list[StreamWorker]:
+    return [worker for worker in list(_live) if worker.running]
+
+
+def stop_all(msecs: int = 5000) -> None:
+    for worker in live_workers():
+        worker.cancel()
+    for worker in live_workers():
+        worker.wait(msecs)
+
+
+class _Reader(QThread):
+    def __init__(self, owner: StreamWorker):
+        super().__init__()
+        self._owner = owner
+
+    def run(self):
+        self._owner._read()
+
+
+class StreamWorker(QObject):
+    """Reads one stream in its own thread and hands what it made to the GUI thread in batches."""
+    batch = Signal(list)
+    ended = Signal(object)  # None: ended or cancelled; EngineError: failed
+
+    def __init__(self, open_stream: Callable[[], Stream], transform: Callable[[Any], Iterable[Any]] | None = None,
+                 finish: Callable[[], Iterable[Any]] | None = None, interval_ms: int = 50,
+                 max_pending: int = 100_000, name: str = "stream", parent: QObject | None = None):
+        super().__init__(parent)
+        self.name = name
+        self._open_stream = open_stream
+        self._transform = transform or (lambda item: (item,))
+        self._finish = finish or (lambda: ())
+        self._pending: collections.deque = collections.deque(maxlen=max_pending)
+        self._lock = threading.Lock()
+        self._stream: Stream | None = None
+        self._cancel_requested = threading.Event()
+        self._result: EngineError | None = None
+        self._done = threading.Event()
+        self.dropped = 0  # items dropped because the GUI could not keep up (bounded memory)
+        self._thread = _Reader(self)
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._drain)
+        self._finished = False
+        _live.add(self)
+
+    @property
+    def running(self) -> bool:
+        return not self._finished
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel_requested.is_set()
+
+    def start(self) -> None:
+        self._thread.start()
+        self._timer.start()
+
+    def cancel(self) -> None:
+        """Ends the stream from the GUI thread; `ended` follows with None."""
+        self._cancel_requested.set()
+        with self._lock:
+            stream = self._stream
+        if stream is not None:
+            stream.close()
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Blocks until the reader thread is gone (for shutdown and tests)."""
+        finished = self._thread.wait(msecs)
+        if finished:
+            self._drain()
+        return finished
+
+    # Reader thread -------------------------------------------------------------------------------
+
+    def _queue(self, items: Iterable[Any]) -> None:
+        with self._lock:
+            for item in items:
+                if len(self._pending) == self._pending.maxlen:
+                    self.dropped += 1
+                self._pending.append(item)
+
+    def _read(self) -> None:
+        try:
+            if self._cancel_requested.is_set():
+                return
+            stream = self._open_stream()
+            with self._lock:
+                self._stream = stream
+            if self._cancel_requested.is_set():
+                stream.close()
+            for item in stream:
+                self._queue(self._transform(item))
+            self._queue(self._finish())
+        except Exception as exc:
+            if not self._cancel_requested.is_set():
+                self._result = explain(exc)
+                logger.info("%s stream failed: %s\n%s", self.name, self._result.message,
+                            "".join(traceback.format_exception(exc)))
+        finally:
+            with self._lock:
+                stream, self._stream = self._stream, None
+            if stream is not None:
+                stream.close()
+            self._done.set()
+
+    # GUI thread ----------------------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        if self._finished:
+            return
+        # Read "done" before taking items: everything queued before it is then in this batch.
+        done = self._done.is_set() and not self._thread.isRunning()
+        with self._lock:
+            items = list(self._pending)
+            self._pending.clear()
+        if items:
+            self.batch.emit(items)
+        if done:
+            self._thread.wait()
+            self._finished = True
+            self._timer.stop()
+            self.ended.emit(self._result)

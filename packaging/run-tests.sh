@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit, GUI (offscreen) and engine tests against a real dockerd.
+# Engine tests fail, not skip, when the engine is missing (REQUIRE_ENGINE=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash packaging/start-engine.sh
+export REQUIRE_ENGINE=1 QT_QPA_PLATFORM=offscreen
+exec .venv/bin/python -m pytest "$@"

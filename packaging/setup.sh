@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what Portside needs on Debian/Ubuntu (as root), and the app into .venv.
+#   bash packaging/setup.sh          the app and the Docker engine
+#   bash packaging/setup.sh --test   also what the test suite needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_tests=0
+[[ "${1:-}" == "--test" ]] && with_tests=1
+
+packages=(
+  docker.io python3 python3-venv python3-pip
+  # Qt's runtime libraries (xcb for a desktop session, EGL/GL for rendering)
+  libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-randr0
+  fonts-dejavu-core
+)
+if (( with_tests )); then
+  # busybox-static: test images FROM scratch; docker-registry + apache2-utils: a real registry with
+  # htpasswd auth on 127.0.0.1; desktop-file-utils + appstream: the packaging validators.
+  packages+=(busybox-static docker-registry apache2-utils desktop-file-utils appstream util-linux)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if (( ${#missing[@]} )); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if (( with_tests )); then
+  .venv/bin/python -m pip install -q -e '.[test]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "Portside is installed in $(pwd)/.venv (run: .venv/bin/portside)"

@@ -1,0 +1,59 @@
+"""Shared test set-up: isolated settings and logs, and strict checks that apply to every test."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Logs and settings of the app under test go to a throwaway folder, never the developer's own.
+_SANDBOX = Path(tempfile.mkdtemp(prefix="portside-tests-"))
+for variable in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+    os.environ[variable] = str(_SANDBOX / variable.lower())
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).parent / "fakes"))
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_unexpected_warnings(request):
+    """A warning logged by Portside during a test is a bug unless the test says it expects one."""
+    collector = _WarningCollector()
+    logger = logging.getLogger("portside")
+    logger.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+    if "expect_log_warnings" not in request.fixturenames and collector.records:
+        messages = "\n".join(f"{r.name}: {r.getMessage()}" for r in collector.records)
+        pytest.fail(f"unexpected warnings logged:\n{messages}", pytrace=False)
+
+
+@pytest.fixture
+def expect_log_warnings():
+    """Use in a test that provokes warnings on purpose."""
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_workers():
+    """Fails a test that leaves a stream thread running (napari's _dangling_qthreads habit)."""
+    yield
+    if "gui.workers.streams" not in sys.modules:
+        return
+    from gui.workers import streams
+    leaked = streams.live_workers()
+    if leaked:
+        streams.stop_all()
+        pytest.fail(f"test left stream workers running: {[w.name for w in leaked]}", pytrace=False)

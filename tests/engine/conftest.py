@@ -1,0 +1,142 @@
+"""Fixtures for tests against a real Docker engine (tests/engine/ only).
+
+Contract for tests in this folder:
+- every test is marked `engine` automatically;
+- without an engine they skip, or fail when REQUIRE_ENGINE=1 (CI);
+- every object a test creates carries `test_labels`; whatever carries that
+  test's case label is removed after the test, pass or fail;
+- leftovers of earlier sessions (label io.portside.test=1) are swept at session
+  start and end, except the shared busybox image.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+import engine_helpers as eh
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    # This hook sees the whole session's items, not only this folder's.
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.engine)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failed test, attach the logs of the private daemons it used.
+    (A daemon that fails to start puts its log in the setup error itself.)"""
+    report = yield
+    if report.failed and call.when == "call":
+        funcargs = getattr(item, "funcargs", {})
+        for name in ("private_dockerd", "local_registry"):
+            daemon = funcargs.get(name)
+            if daemon is not None and hasattr(daemon, "log_tail"):
+                report.sections.append((f"{name} log ({daemon.log_path})", daemon.log_tail()))
+    return report
+
+
+def _unavailable(message: str):
+    """Fail in CI (REQUIRE_ENGINE=1), skip on a developer box without Docker."""
+    if eh.engine_required():
+        pytest.fail(f"{message} (REQUIRE_ENGINE=1, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(message)
+
+
+# --- engine -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def docker_client():
+    """docker.DockerClient for DOCKER_HOST (default unix:///var/run/docker.sock),
+    already pinged. Sweeps test leftovers at session start and end."""
+    url = eh.engine_url()
+    try:
+        client = eh.connect(url)
+    except Exception as exc:  # docker-py raises several types for "no engine"
+        problem = f"Docker engine at {url} does not answer: {exc}"
+    else:
+        problem = None
+    if problem:  # outside the except block: no 5-deep exception chain in the report
+        _unavailable(problem)
+    try:
+        with eh.session_sweep(client, report=lambda msg: warnings.warn(msg, stacklevel=1)):
+            yield client
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def test_labels(request) -> dict[str, str]:
+    """{'io.portside.test': '1', 'io.portside.test.case': <hash of nodeid>}.
+    Put these on every container, image, volume and network the test creates."""
+    return eh.labels_for(request.node.nodeid)
+
+
+@pytest.fixture(autouse=True)
+def _remove_test_objects(request, docker_client):
+    """After each test (pass or fail), remove what carries its case label."""
+    yield
+    case = eh.case_id(request.node.nodeid)
+    errors = eh.remove_labelled(docker_client, f"{eh.CASE_LABEL}={case}")
+    for err in errors:
+        warnings.warn(f"cleanup of {request.node.nodeid}: {err}", stacklevel=1)
+
+
+@pytest.fixture(scope="session")
+def busybox_image(docker_client) -> str:
+    """Tag of the shared busybox image (FROM scratch + Debian's busybox-static),
+    built once and reused across sessions while its recipe is unchanged."""
+    return eh.ensure_busybox_image(docker_client)
+
+
+@pytest.fixture
+def docker_cli():
+    """The docker CLI helper: docker_cli(*args, check=True, host=None, input=None,
+    env=None, timeout=120) -> subprocess.CompletedProcess (text mode)."""
+    return eh.docker_cli
+
+
+# --- private engine ---------------------------------------------------------
+
+
+@pytest.fixture
+def private_dockerd():
+    """A second dockerd of this test's own, already started (see
+    engine_helpers.PrivateDockerd): .host, .start(), .stop(), .kill(),
+    .client(), .load_image(src_client, tag). Destroyed after the test."""
+    daemon = eh.PrivateDockerd()
+    try:
+        daemon.start()
+        yield daemon
+    finally:
+        daemon.destroy()
+
+
+# --- registry ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def local_registry(docker_client):
+    """Registry on 127.0.0.1:<free port> with htpasswd auth:
+    .address ('127.0.0.1:PORT'), .username, .password.
+    (Depends on docker_client only so that no engine means no registry either.)"""
+    try:
+        registry = eh.LocalRegistry()
+    except eh.MissingTool as exc:
+        problem = f"local registry unavailable: {exc}"
+    else:
+        problem = None
+    if problem:
+        _unavailable(problem)
+    try:
+        registry.start()
+        yield registry
+    finally:
+        registry.destroy()

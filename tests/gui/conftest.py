@@ -1,0 +1,62 @@
+"""GUI tests: the real window and session, with the engine replaced at the core boundary."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+import fake_engine
+from gui.core.connection import EngineState
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "portside.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def engine():
+    fake = fake_engine.FakeEngine()
+    fake.containers_by_id = {row.id: row for row in (
+        fake_engine.container("web", ports=[fake_engine.PublishedPort(5000, 80, "tcp", "127.0.0.1")]),
+        fake_engine.container("trainer", image="trainer:2.1"),
+        fake_engine.container("old-job", state="exited", image="job:0.1"),
+    )}
+    fake.images = [fake_engine.image("web", "1.0", used_by=1), fake_engine.image("trainer", "2.1", used_by=1),
+                   fake_engine.image("unused", "0.9", size=3 * 1024**2)]
+    return fake
+
+
+class EngineSwitch:
+    """What the fake engine's diagnosis says; tests flip it to stop and start the "engine"."""
+
+    def __init__(self, state=EngineState.CONNECTED):
+        self.state = state
+
+    def __call__(self):
+        return fake_engine.diagnosis(self.state)
+
+
+@pytest.fixture
+def engine_state():
+    return EngineSwitch()
+
+
+@pytest.fixture
+def session(qtbot, engine, engine_state):
+    from gui.workers.session import EngineSession
+    session = EngineSession(diagnose_fn=engine_state, engine_factory=lambda _diagnosis: engine)
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def window(qtbot, session, settings):
+    from gui.views.main_window import MainWindow
+    main = MainWindow(session, settings)
+    qtbot.addWidget(main)
+    main.show()
+    session.start()
+    if session._diagnose_fn().usable:
+        qtbot.waitUntil(lambda: main.containers_page.model.rowCount() > 0, timeout=5000)
+    yield main
+    main.close()

@@ -1,0 +1,195 @@
+"""The main window as a user sees it, with a fake engine behind the core boundary."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+import fake_engine
+from gui.core import actions
+from gui.core.connection import EngineState
+from gui.models.table import ROW_ROLE
+
+
+def visible_names(page) -> list[str]:
+    return sorted(page.proxy.index(row, 0).data() for row in range(page.proxy.rowCount()))
+
+
+def select(page, name: str) -> None:
+    page.filter_edit.clear()
+    for row in range(page.proxy.rowCount()):
+        index = page.proxy.index(row, 0)
+        if index.data() == name:
+            page.table.selectRow(row)
+            return
+    raise AssertionError(f"{name} not shown")
+
+
+def toolbar_button(page, action):
+    return page.toolbar.widgetForAction(action)
+
+
+def answer_message_boxes(qtbot, *button_texts: str, seen: list | None = None):
+    """Clicks a button of each of the next modal message boxes, in order, as the user would.
+    Scheduled before the action: a modal box runs its own event loop, so the test cannot wait for it."""
+    answers = list(button_texts)
+    clicked: list = []
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or box in clicked:
+            QTimer.singleShot(20, click)
+            return
+        clicked.append(box)
+        if seen is not None:
+            seen.append(box.text())
+        wanted = answers.pop(0)
+        for button in box.buttons():
+            if button.text().replace("&", "") == wanted:
+                qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+                break
+        else:
+            raise AssertionError(f"no {wanted!r} in {[b.text() for b in box.buttons()]}")
+        if answers:
+            QTimer.singleShot(20, click)
+    QTimer.singleShot(20, click)
+
+
+def test_opens_on_containers_with_every_container(window):
+    assert window.current_page == "containers"
+    assert visible_names(window.containers_page) == ["old-job", "trainer", "web"]
+    assert "Docker 27.0.0" in window.engine_label.text()
+
+
+def test_filter_and_running_only(window, qtbot):
+    page = window.containers_page
+    qtbot.keyClicks(page.filter_edit, "train")
+    assert visible_names(page) == ["trainer"]
+    page.filter_edit.clear()
+    page.show_all.click()
+    assert visible_names(page) == ["trainer", "web"]
+
+
+def test_stop_from_the_toolbar_stops_and_teaches_the_command(window, engine, qtbot):
+    page = window.containers_page
+    select(page, "web")
+    assert "docker stop web" in page.stop_action.toolTip()
+    qtbot.mouseClick(toolbar_button(page, page.stop_action), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(r.name == "web" and r.state == "exited" for r in page.model.rows), timeout=5000)
+    assert actions.StopContainer("web") in engine.performed
+    assert "docker stop web" in window.commands.commands()
+
+
+def test_container_started_elsewhere_appears_from_the_event_stream(window, engine, qtbot):
+    engine.add_container(fake_engine.container("from-terminal"))
+    qtbot.waitUntil(lambda: "from-terminal" in visible_names(window.containers_page), timeout=5000)
+
+
+def test_remove_asks_first_and_offers_volumes(window, engine, qtbot):
+    page = window.containers_page
+    select(page, "old-job")
+    seen = []
+    answer_message_boxes(qtbot, "Remove", seen=seen)
+    page.remove_action.trigger()
+    qtbot.waitUntil(lambda: "old-job" not in visible_names(page), timeout=5000)
+    assert "Remove 1 container(s): old-job?" in seen[0]
+    assert actions.RemoveContainer("old-job") in engine.performed
+
+
+def test_cancelled_remove_does_nothing(window, engine, qtbot):
+    select(window.containers_page, "web")
+    answer_message_boxes(qtbot, "Cancel")
+    window.containers_page.remove_action.trigger()
+    assert not any(isinstance(a, actions.RemoveContainer) for a in engine.performed)
+
+
+def test_port_link_opens_the_browser_on_loopback(window, qtbot):
+    opened = []
+
+    class Catcher(QApplication):
+        pass
+
+    from PySide6.QtCore import QObject, Slot
+
+    class Handler(QObject):
+        @Slot("QUrl")
+        def open(self, url):
+            opened.append(url.toString())
+
+    handler = Handler()
+    QDesktopServices.setUrlHandler("http", handler, "open")
+    try:
+        page = window.containers_page
+        row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data() == "web")
+        index = page.proxy.index(row, 4)
+        rect = page.table.visualRect(index)
+        qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.topLeft() + QPoint(8, rect.height() // 2))
+        qtbot.waitUntil(lambda: opened == ["http://127.0.0.1:5000"], timeout=3000)
+    finally:
+        QDesktopServices.unsetUrlHandler("http")
+
+
+def test_engine_not_running_shows_the_fix_then_recovers(window, engine, engine_state, qtbot):
+    engine_state.state = EngineState.NOT_RUNNING
+    engine.end_event_streams()  # the engine goes away: its event stream ends
+    qtbot.waitUntil(lambda: window.current_page == "engine", timeout=5000)
+    assert window.engine_page.title.text() == "The Docker engine is not running"
+    assert window.engine_page.steps.count() == 4
+    assert not window.containers_page.stop_action.isEnabled()
+    engine_state.state = EngineState.CONNECTED
+    window.engine_page.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page == "containers", timeout=5000)
+    qtbot.waitUntil(lambda: len(engine.event_streams) >= 2 and not engine.event_streams[-1].cancelled, timeout=5000)
+
+
+def test_permission_denied_screen_warns_about_root_equivalence(qtbot, session, settings, engine_state):
+    from gui.views.main_window import MainWindow
+    engine_state.state = EngineState.PERMISSION_DENIED
+    main = MainWindow(session, settings)
+    qtbot.addWidget(main)
+    session.start()
+    qtbot.waitUntil(lambda: main.engine_page.title.text() == "Your account may not use the Docker engine",
+                    timeout=5000)
+    assert "root access" in main.engine_page.warning.text()
+    assert main.engine_page.warning.isVisibleTo(main)
+
+
+def test_image_in_use_offers_force_then_removes(window, engine, qtbot):
+    window.show_page("images")
+    page = window.images_page
+    select(page, "web")
+    seen = []
+    answer_message_boxes(qtbot, "Remove", "Force remove", seen=seen)
+    page.remove_action.trigger()
+    qtbot.waitUntil(lambda: "web" not in visible_names(page), timeout=5000)
+    assert "Force removal" in seen[1]
+    assert actions.RemoveImage("web:1.0", force=True) in engine.performed
+
+
+def test_remove_dangling_shows_space_first(window, engine, qtbot):
+    engine.dangling = (3, 250 * 1024**2)
+    window.show_page("images")
+    seen = []
+    answer_message_boxes(qtbot, "Remove", seen=seen)
+    window.images_page.prune_action.trigger()
+    qtbot.waitUntil(lambda: actions.PruneDanglingImages() in engine.performed, timeout=5000)
+    assert "3 dangling" in seen[0] and "250.0 MiB" in seen[0]
+    qtbot.waitUntil(lambda: "freed 250.0 MiB" in window.statusBar().currentMessage(), timeout=5000)
+
+
+def test_settings_remember_page_and_show_all(window, settings, session, qtbot):
+    from gui.views.main_window import MainWindow
+    window.show_page("images")
+    window.containers_page.show_all.setChecked(False)
+    window.close()
+    again = MainWindow(session, settings)
+    qtbot.addWidget(again)
+    assert again.containers_page.show_all.isChecked() is False
+    again.on_diagnosis(session.diagnosis)
+    assert again.current_page == "images"
+
+
+def test_rows_carry_the_engine_data(window):
+    page = window.containers_page
+    rows = [page.proxy.index(r, 0).data(ROW_ROLE) for r in range(page.proxy.rowCount())]
+    assert {row.name for row in rows} == {"web", "trainer", "old-job"}
