@@ -21,6 +21,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--screenshot", metavar="FILE", help="render the main window to a PNG and exit")
     parser.add_argument("--page", default="containers", help="page for --screenshot: containers, images, engine")
     parser.add_argument("--screenshot-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
+    # For tests/bench: print start-up milestones (ms) and exit once the lists are filled.
+    parser.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -90,10 +92,27 @@ def run_gui(args: argparse.Namespace) -> int:
 
     window.show()
     QTimer.singleShot(0, lambda: logger.info("first window after %.0f ms", (time.perf_counter() - STARTED) * 1000))
+    if args.startup_report:
+        _report_startup(app, session)
     code = app.exec()
     session.stop()
     streams.stop_all()
     return code
+
+
+def _report_startup(app, session) -> None:
+    from PySide6.QtCore import QTimer
+
+    def elapsed_ms() -> float:
+        return (time.perf_counter() - STARTED) * 1000
+
+    QTimer.singleShot(0, lambda: print(f"first_window_ms {elapsed_ms():.0f}", flush=True))
+
+    def lists_filled(snapshot) -> None:
+        print(f"lists_filled_ms {elapsed_ms():.0f} containers {len(snapshot.containers)} "
+              f"images {len(snapshot.images)}", flush=True)
+        QTimer.singleShot(0, app.quit)
+    session.snapshotChanged.connect(lists_filled)
 
 
 def _screenshot(app, window, session, args) -> int:

@@ -36,25 +36,26 @@ class Style:
 
 PLAIN = Style()
 
-# Mid-tone colours: each stays readable on both a white and a near-black
-# background, which the usual xterm palette (pure black/white, dark blue) is not.
+# Mid-tone colours: each keeps a contrast ratio of at least 2.5 against both a
+# white and a near-black background, which the usual xterm palette (pure
+# black and white, dark blue) does not.
 PALETTE_16: tuple[str, ...] = (
-    "#5c5c5c",  # black: a grey, so "black" text does not vanish in dark mode
+    "#666666",  # black: a grey, so "black" text does not vanish in dark mode
     "#d0312d",  # red
     "#2a9d3c",  # green
     "#b58900",  # yellow
-    "#2f6fdb",  # blue
+    "#3b73e0",  # blue
     "#b03cb0",  # magenta
     "#1a96a3",  # cyan
-    "#a0a0a0",  # white: a grey, so "white" text does not vanish in light mode
-    "#7f7f7f",  # bright black
-    "#ee4b4b",  # bright red
-    "#3cb54f",  # bright green
-    "#d4a017",  # bright yellow
-    "#4c8dff",  # bright blue
-    "#d05fd0",  # bright magenta
-    "#2bb3c2",  # bright cyan
-    "#bdbdbd",  # bright white
+    "#949494",  # white: a grey, so "white" text does not vanish in light mode
+    "#7d7d7d",  # bright black
+    "#ec4f4f",  # bright red
+    "#35ab49",  # bright green
+    "#c39118",  # bright yellow
+    "#5a8ef0",  # bright blue
+    "#c959c9",  # bright magenta
+    "#22a6b5",  # bright cyan
+    "#a3a3a3",  # bright white
 )
 
 
@@ -65,7 +66,7 @@ def _hex(red: int, green: int, blue: int) -> str:
 def _build_palette_256() -> tuple[str, ...]:
     """The xterm 256-colour palette: our 16 colours, a 6x6x6 cube, 24 greys."""
     cube_levels = (0, 95, 135, 175, 215, 255)
-    cube = [_hex(cube_levels[r], cube_levels[g], cube_levels[b]) for r in range(6) for g in range(6) for b in range(6)]
+    cube = [_hex(red, green, blue) for red in cube_levels for green in cube_levels for blue in cube_levels]
     greys = [_hex(level, level, level) for level in range(8, 248, 10)]
     return PALETTE_16 + tuple(cube) + tuple(greys)
 
@@ -170,12 +171,24 @@ def _merge_into(segments: list[tuple[str, Style]], text: str, style: Style) -> N
 # SGR: Select Graphic Rendition, the "m" sequences that set colours and styles
 
 
-@lru_cache(maxsize=4096)  # logs repeat the same few sequences over and over
 def apply_sgr(style: Style, params: str) -> Style:
     """Return `style` changed by the SGR parameter string (the part between ESC[ and m).
 
     Unknown or malformed codes are ignored; this never raises.
     """
+    # Logs repeat the same few short sequences over and over: worth caching.
+    # Long ones are rare, and caching them would let a hostile log hog memory.
+    if len(params) <= 64:
+        return _apply_sgr_cached(style, params)
+    return _apply_sgr(style, params)
+
+
+@lru_cache(maxsize=4096)
+def _apply_sgr_cached(style: Style, params: str) -> Style:
+    return _apply_sgr(style, params)
+
+
+def _apply_sgr(style: Style, params: str) -> Style:
     codes = params.split(";")
     index = 0
     while index < len(codes):
@@ -195,9 +208,16 @@ def apply_sgr(style: Style, params: str) -> Style:
 
 
 def _to_int(code: str) -> int | None:
+    """A parameter's value, or None when it is not a number."""
     if code == "":
         return 0  # an empty parameter means 0, so "ESC[m" and "ESC[;1m" reset
-    return int(code) if code.isdigit() else None
+    if not (code.isascii() and code.isdigit()):
+        return None
+    # Any huge number is just "too big"; int() refuses strings over 4300 digits.
+    return int(code) if len(code) <= 9 else _TOO_BIG
+
+
+_TOO_BIG = 10**9
 
 
 def _apply_simple_code(style: Style, code: int) -> Style:
@@ -255,21 +275,21 @@ def _apply_colon_group(style: Style, parts: list[str]) -> Style:
         return style
     if head == 4:
         # Underline styles (4:1 single, 4:3 curly, ...); 4:0 switches it off.
-        return replace(style, underline=_to_int(parts[1]) != 0)
+        underline_style = _to_int(parts[1])
+        return style if underline_style is None else replace(style, underline=underline_style != 0)
     return _apply_simple_code(style, head) if head is not None else style
 
 
 def _palette_colour(values: list[str]) -> str | None:
-    if len(values) != 1 or not values[0].isdigit():
-        return None
-    index = int(values[0])
-    return PALETTE_256[index] if index < len(PALETTE_256) else None
+    index = _to_int(values[0]) if len(values) == 1 else None
+    return PALETTE_256[index] if index is not None and index < len(PALETTE_256) else None
 
 
 def _rgb_colour(values: list[str]) -> str | None:
-    if len(values) != 3 or not all(value.isdigit() for value in values):
+    channels = [_to_int(value) for value in values]
+    if len(channels) != 3 or None in channels:
         return None
-    red, green, blue = (min(int(value), 255) for value in values)
+    red, green, blue = (min(channel, 255) for channel in channels)
     return _hex(red, green, blue)
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QResizeEvent, QTextBlock, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from gui.core.ansi import PLAIN, Style, parse_ansi, strip_ansi
@@ -17,18 +16,22 @@ from gui.core.ansi import PLAIN, Style, parse_ansi, strip_ansi
 __all__ = ["LogView"]
 
 # Characters that QTextCursor.insertText turns into a new block (a new line),
-# including \r.  parse_ansi/strip_ansi already remove \r and \n splits lines
-# on purpose, but a line must never split by surprise: one line, one block.
+# as it does \r.  parse_ansi/strip_ansi already remove \r; the rest must not
+# split a line by surprise: one line, one block.
 _BLOCK_BREAK_RE = re.compile("[\n\u2028\u2029\ufdd0\ufdd1]")
 
 # Distinct truecolour styles are unbounded; past this we start the cache over.
 _FORMAT_CACHE_LIMIT = 1024
 
-# Dark text on amber reads well whether the view's theme is light or dark.
-_MATCH_BACKGROUND = QColor("#ffcc4d")
-_MATCH_FOREGROUND = QColor("#1a1a1a")
-
 _Run = tuple[list[str], Style]  # text pieces joined on insert, and their style
+
+
+def _match_format() -> QTextCharFormat:
+    # Dark text on amber reads well whether the view's theme is light or dark.
+    text_format = QTextCharFormat()
+    text_format.setBackground(QColor("#ffcc4d"))
+    text_format.setForeground(QColor("#1a1a1a"))
+    return text_format
 
 
 class LogView(QPlainTextEdit):
@@ -52,8 +55,8 @@ class LogView(QPlainTextEdit):
         self._follow = True
         self._scrolling_programmatically = False
         self._formats: dict[Style, QTextCharFormat] = {}
-        self._search_term = ""
-        self._matches: list[QTextEdit.ExtraSelection] = []  # in document order
+        self._search: re.Pattern[str] | None = None
+        self._match_format = _match_format()
 
         self._configure_widget(max_lines)
         scroll_bar = self.verticalScrollBar()
@@ -84,13 +87,14 @@ class LogView(QPlainTextEdit):
 
     @property
     def max_lines(self) -> int:
-        return self._raw_lines.maxlen or 0
+        return self.maximumBlockCount()
 
     def set_follow(self, enabled: bool) -> None:
         """Start or stop following the tail; starting jumps to the newest line."""
         self._follow = enabled
         if enabled:
             self._scroll_to_bottom()
+            self._highlight_visible_matches()
 
     def set_colours(self, enabled: bool) -> None:
         """Render ANSI colours or plain text, re-rendering the kept lines."""
@@ -107,17 +111,15 @@ class LogView(QPlainTextEdit):
         if not lines:
             return
         self._raw_lines.extend(lines)
-        new_text_start = self._render(lines)
-        if self._search_term:
-            self._highlight_new_matches(new_text_start.position())
+        self._render(lines)
+        self._highlight_visible_matches()
 
     def clear_log(self) -> None:
-        """Forget every line; the search term stays and applies to new lines."""
+        """Forget every line.  A search term stays and applies to new lines."""
         self._raw_lines.clear()
         self._reset_document()
-        self._matches = []
-        self.setExtraSelections([])
         self._set_follow_and_notify(True)
+        self._highlight_visible_matches()
 
     def plain_text(self) -> str:
         """All kept lines without escape sequences, e.g. for saving to a file."""
@@ -132,27 +134,25 @@ class LogView(QPlainTextEdit):
     def _rerender(self) -> None:
         scroll_position = self.verticalScrollBar().value()
         self._reset_document()
-        if self._raw_lines:
-            self._render(list(self._raw_lines))
+        self._render(list(self._raw_lines))
         if not self._follow:
             with self._programmatic_scroll():
                 self.verticalScrollBar().setValue(scroll_position)
-        if self._search_term:
-            self.find_all(self._search_term)
+        self._highlight_visible_matches()
 
-    def _render(self, lines: list[str]) -> QTextCursor:
-        """Insert `lines` at the end; return a cursor that marks where they start."""
+    def _render(self, lines: list[str]) -> None:
+        """Insert `lines` at the end of the document in one edit."""
+        if not lines:
+            return
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        start = QTextCursor(cursor)
-        start.setKeepPositionOnInsert(True)  # stays put while we insert after it
         separate_first_line = self._has_lines
         self._has_lines = True
-
         with self._programmatic_scroll():
             cursor.beginEditBlock()
             if self._colours:
-                for pieces, style in self._styled_runs(lines, separate_first_line):
+                runs, self._style = _styled_runs(lines, self._style, separate_first_line)
+                for pieces, style in runs:
                     cursor.insertText("".join(pieces), self._char_format(style))
             else:
                 text = "\n".join(map(strip_ansi, lines))
@@ -160,23 +160,6 @@ class LogView(QPlainTextEdit):
             cursor.endEditBlock()  # the oldest lines beyond max_lines are dropped here
             if self._follow:
                 self._scroll_to_bottom()
-        return start
-
-    def _styled_runs(self, lines: list[str], separate_first_line: bool) -> list[_Run]:
-        """Parse `lines` into as few same-style runs as possible, newlines included.
-
-        Fewer runs means fewer insertText calls: plain lines all become one run.
-        """
-        runs: list[_Run] = []
-        style = self._style
-        for number, line in enumerate(lines):
-            if number or separate_first_line:
-                _add_newline(runs, style)
-            segments, style = parse_ansi(line, style)
-            for text, segment_style in segments:
-                _add_to_runs(runs, text, segment_style)
-        self._style = style  # the next batch continues in this style
-        return runs
 
     def _char_format(self, style: Style) -> QTextCharFormat:
         text_format = self._formats.get(style)
@@ -189,8 +172,10 @@ class LogView(QPlainTextEdit):
     # ------------------------------------------------------------- following
 
     def _on_scrolled(self, value: int) -> None:
-        if not self._scrolling_programmatically:
-            self._set_follow_and_notify(value >= self.verticalScrollBar().maximum())
+        if self._scrolling_programmatically:
+            return  # whoever scrolled also refreshes the highlights once done
+        self._set_follow_and_notify(value >= self.verticalScrollBar().maximum())
+        self._highlight_visible_matches()
 
     def _on_scroll_range_changed(self, _minimum: int, _maximum: int) -> None:
         # New lines, a resize or a late layout pass: stay on the tail if following.
@@ -217,58 +202,83 @@ class LogView(QPlainTextEdit):
         finally:
             self._scrolling_programmatically = previous
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._highlight_visible_matches()  # more or fewer lines are on screen now
+
     # ---------------------------------------------------------------- search
+    #
+    # Matches are found with Python's re on the text, and only the lines on
+    # screen get highlights: one QTextCursor per match in 50,000 lines would
+    # make Qt adjust every one of them for each line it trims.
 
     def find_all(self, term: str) -> int:
         """Highlight every case-insensitive match of `term`; return how many there are.
 
-        An empty term clears the highlights.  Lines appended later are searched too.
+        Lines appended later are highlighted too.  An empty term clears the search.
         """
-        self._search_term = term
-        self._matches = self._find_matches(0) if term else []
-        self.setExtraSelections(self._matches)
-        return len(self._matches)
+        self._search = re.compile(re.escape(term), re.IGNORECASE) if term else None
+        self._highlight_visible_matches()
+        if self._search is None:
+            return 0
+        return sum(1 for _ in self._search.finditer(self.document().toPlainText()))
 
     def find_next(self, backward: bool = False) -> bool:
-        """Select the next match after the cursor (or before it), wrapping around.
+        """Select the next match after the cursor (or the one before it), wrapping around.
 
         Returns False when there is nothing to find.
         """
-        self._forget_dropped_matches()
-        if not self._matches:
+        if self._search is None:
             return False
+        # toPlainText() positions equal document positions: a block break is one '\n'.
+        text = self.document().toPlainText()
         cursor = self.textCursor()
         if backward:
-            index = bisect_right(self._matches, cursor.selectionStart(), key=_match_end) - 1
+            match = self._last_match(text, end=cursor.selectionStart()) or self._last_match(text, end=len(text))
         else:
-            index = bisect_left(self._matches, cursor.selectionEnd(), key=_match_start)
-        self.setTextCursor(self._matches[index % len(self._matches)].cursor)  # -1 and len() wrap
+            match = self._search.search(text, cursor.selectionEnd()) or self._search.search(text)
+        if match is None:
+            return False
+        self._select(match.start(), match.end())
         return True
 
-    def _find_matches(self, from_position: int) -> list[QTextEdit.ExtraSelection]:
-        document = self.document()
-        matches = []
-        found = document.find(self._search_term, from_position)
-        while not found.isNull():
-            matches.append(_highlight(found))
-            found = document.find(self._search_term, found)
-        return matches
+    def _last_match(self, text: str, end: int) -> re.Match[str] | None:
+        last = None
+        for last in self._search.finditer(text, 0, end):
+            pass
+        return last
 
-    def _highlight_new_matches(self, from_position: int) -> None:
-        new_matches = self._find_matches(from_position)
-        had_dropped = self._forget_dropped_matches()
-        if new_matches or had_dropped:
-            self._matches.extend(new_matches)
-            self.setExtraSelections(self._matches)
+    def _select(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)  # also scrolls it into view
 
-    def _forget_dropped_matches(self) -> bool:
-        """Drop matches whose text was trimmed away; return True if there were any."""
-        # Qt trims the oldest lines, so dropped matches (now empty) form a prefix.
-        first_kept = 0
-        while first_kept < len(self._matches) and not self._matches[first_kept].cursor.hasSelection():
-            first_kept += 1
-        del self._matches[:first_kept]
-        return first_kept > 0
+    def _highlight_visible_matches(self) -> None:
+        selections = []
+        if self._search is not None:
+            for block in self._visible_blocks():
+                for match in self._search.finditer(block.text()):
+                    selections.append(self._highlight(block.position() + match.start(), block.position() + match.end()))
+        if selections or self.extraSelections():
+            self.setExtraSelections(selections)
+
+    def _visible_blocks(self) -> Iterator[QTextBlock]:
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        viewport_height = self.viewport().height()
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= viewport_height:
+            yield block
+            block = block.next()
+
+    def _highlight(self, start: int, end: int) -> QTextEdit.ExtraSelection:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor
+        selection.format = self._match_format
+        return selection
 
 
 # --------------------------------------------------------------------- helpers
@@ -278,8 +288,24 @@ def _as_single_line(line: str) -> str:
     return _BLOCK_BREAK_RE.sub("\ufffd", line)
 
 
+def _styled_runs(lines: list[str], style: Style, separate_first_line: bool) -> tuple[list[_Run], Style]:
+    """Parse `lines`, starting in `style`, into as few same-style runs as possible.
+
+    Newlines are included; each run is one insertText call, so a batch of
+    plain lines is a single run.  Also returns the style in effect at the end.
+    """
+    runs: list[_Run] = []
+    for number, line in enumerate(lines):
+        if number or separate_first_line:
+            _add_newline(runs, style)
+        segments, style = parse_ansi(line, style)
+        for text, segment_style in segments:
+            _add_to_runs(runs, text, segment_style)
+    return runs, style
+
+
 def _add_to_runs(runs: list[_Run], text: str, style: Style) -> None:
-    if runs and runs[-1][1] == style:
+    if runs and (runs[-1][1] is style or runs[-1][1] == style):
         runs[-1][0].append(text)
     else:
         runs.append(([text], style))
@@ -306,19 +332,3 @@ def _format_for(style: Style) -> QTextCharFormat:
     if style.underline:
         text_format.setFontUnderline(True)
     return text_format
-
-
-def _highlight(found: QTextCursor) -> QTextEdit.ExtraSelection:
-    selection = QTextEdit.ExtraSelection()
-    selection.cursor = found
-    selection.format.setBackground(_MATCH_BACKGROUND)
-    selection.format.setForeground(_MATCH_FOREGROUND)
-    return selection
-
-
-def _match_start(selection: QTextEdit.ExtraSelection) -> int:
-    return selection.cursor.selectionStart()
-
-
-def _match_end(selection: QTextEdit.ExtraSelection) -> int:
-    return selection.cursor.selectionEnd()

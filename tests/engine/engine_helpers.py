@@ -285,7 +285,7 @@ def ensure_busybox_image(client: docker.DockerClient, tag: str = BUSYBOX_TAG) ->
 
 def copy_image(src: docker.DockerClient, dst: docker.DockerClient, tag: str):
     """`docker save` from one engine piped into `docker load` on another."""
-    tarball = b"".join(src.images.get(tag).save(named=True))
+    tarball = b"".join(src.images.get(tag).save(named=tag))  # named=True would pick the first tag, maybe another
     (image,) = dst.images.load(tarball)
     return image
 
