@@ -56,10 +56,10 @@ IMAGE_COLUMNS = [
     Column("Image ID", lambda r: r.short_id, tooltip=lambda r: r.id),
     Column("Size", lambda r: human_bytes(r.size), sort_key=lambda r: r.size,
            tooltip=lambda r: exact_bytes(r.size), align_right=True),
-    Column("Created", lambda r: relative_time(r.created), sort_key=lambda r: r.created,
-           tooltip=lambda r: local_time(r.created)),
     Column("Used by", lambda r: str(r.used_by) if r.used_by else "-", sort_key=lambda r: r.used_by,
            tooltip=lambda r: f"{r.used_by} container(s) use this image", align_right=True),
+    Column("Created", lambda r: relative_time(r.created), sort_key=lambda r: r.created,
+           tooltip=lambda r: local_time(r.created)),
 ]
 
 

@@ -36,7 +36,7 @@ class ImagesPage(ListPage):
         self.remove_action = self.add_action("Remove", self.remove_selected, QKeySequence.StandardKey.Delete)
         self.prune_action = self.add_action("Remove dangling…", self.remove_dangling, needs_selection=False,
                                             tip="Remove untagged images nobody uses (docker image prune)")
-        self.set_column_widths([36, 16, 16, 12, 18, 10])
+        self.set_column_widths([36, 16, 18, 12, 10, 18])
         self.table.doubleClicked.connect(lambda _index: self.inspect())
         self.selectionChanged.connect(self._update_actions)
         session.snapshotChanged.connect(lambda snapshot: self.model.set_rows(snapshot.images))

@@ -131,8 +131,10 @@ class PullDialog(QDialog):
     def _on_reference_edited(self, text: str) -> None:
         text = text.strip()
         # An empty field is not an error yet: the disabled Pull button says enough.
-        self._show_error(reference_problem(text) if text else "")
-        self.command_label.setText(f"docker pull {text or 'NAME[:TAG]'}")
+        problem = reference_problem(text) if text else ""
+        self._show_error(problem)
+        # Only a command the user could really type is shown.
+        self.command_label.setText(f"docker pull {text if text and not problem else 'NAME[:TAG]'}")
         self.pull_button.setDefault(True)  # Enter pulls what was just typed
         self._update_pull_button()
 

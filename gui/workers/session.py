@@ -43,6 +43,7 @@ class EngineSession(QObject):
         self.snapshot: Snapshot | None = None
         self._events: StreamWorker | None = None
         self._last_event_time: float | None = None
+        self._events_started = 0.0
         self._refreshing = False
         self._refresh_again = False
         self._probing = False
@@ -108,6 +109,7 @@ class EngineSession(QObject):
         engine = self.engine
         assert engine is not None
         since = self._last_event_time
+        self._events_started = time.monotonic()
         self._events = StreamWorker(lambda: engine.events(since=since), name="events", parent=self)
         self._events.batch.connect(self._on_events)
         self._events.ended.connect(self._on_events_ended)
@@ -134,7 +136,10 @@ class EngineSession(QObject):
             self._events.deleteLater()
             self._events = None
         self._disconnect()
-        self.check()
+        if time.monotonic() - self._events_started < 1.0:
+            self._schedule_retry()  # it failed at once: do not spin on an engine that refuses events
+        else:
+            self.check()
 
     # Lists ---------------------------------------------------------------------------------------
 
@@ -203,7 +208,3 @@ class EngineSession(QObject):
         if self.engine is not None:
             self.engine.close()
             self.engine = None
-
-    @staticmethod
-    def now() -> float:
-        return time.time()

@@ -2,7 +2,13 @@
 import hashlib
 import json
 import os
+import http.server
 import socket
+import socketserver
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -77,16 +83,27 @@ def test_stale_socket_file_is_not_running(docker_config, monkeypatch, tmp_path):
     assert not diagnosis.usable
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root opens any socket; tests/engine checks this as another user")
-def test_unreadable_socket_is_permission_denied(docker_config, monkeypatch, tmp_path):
+def diagnose_as_unprivileged(host: str) -> str:
+    """The state another user would get. Root opens any socket, so drop the capability that lets it."""
+    code = "from gui.core.connection import diagnose; print(diagnose().state.value)"
+    prefix = []
+    if os.geteuid() == 0:
+        prefix = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+                  "--bounding-set=-dac_override,-dac_read_search"]
+    result = subprocess.run([*prefix, sys.executable, "-c", code], env={**os.environ, "DOCKER_HOST": host},
+                            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_unreadable_socket_is_permission_denied(tmp_path):
     path = tmp_path / "locked.sock"
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(path))
     server.listen()
     os.chmod(path, 0)
-    monkeypatch.setenv("DOCKER_HOST", f"unix://{path}")
     try:
-        assert diagnose().state is EngineState.PERMISSION_DENIED
+        assert diagnose_as_unprivileged(f"unix://{path}") == "permission-denied"
     finally:
         server.close()
 
@@ -101,3 +118,41 @@ def test_gpu_support_from_runtime_or_cdi():
 def test_version_negotiation_caps_at_the_client():
     assert negotiate_version("1.41") == "1.41"
     assert negotiate_version("9.99") == connection.docker.constants.DEFAULT_DOCKER_API_VERSION
+
+
+class _OldEngineHandler(http.server.BaseHTTPRequestHandler):
+    """Answers like a Docker 17.06 engine: API 1.30."""
+
+    def do_GET(self):
+        body = json.dumps({"Version": "17.06.0-ce", "ApiVersion": "1.30"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class _UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+    def get_request(self):
+        request, _ = super().get_request()
+        return request, ("local", 0)  # BaseHTTPRequestHandler wants a (host, port) client address
+
+
+def test_old_engine_api_is_too_old(docker_config, monkeypatch, tmp_path):
+    path = tmp_path / "old.sock"
+    server = _UnixHTTPServer(str(path), _OldEngineHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{path}")
+    try:
+        diagnosis = diagnose()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert diagnosis.state is EngineState.API_TOO_OLD
+    assert "1.30" in diagnosis.detail and "1.40" in diagnosis.detail
