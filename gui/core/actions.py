@@ -44,31 +44,30 @@ class StartContainer(Action):
 
 
 @dataclass(frozen=True)
-class StopContainer(Action):
+class _GracefulContainerAction(Action):
+    """Stop and restart: SIGTERM, then SIGKILL after `timeout` seconds (Docker's default is 10)."""
     container: str
     timeout: int = 10
-    verb: ClassVar[str] = "stop the container"
+    subcommand: ClassVar[str] = ""
 
     def argv(self) -> list[str]:
         timeout = [] if self.timeout == 10 else ["--time", str(self.timeout)]
-        return ["docker", "stop", *timeout, self.container]
+        return ["docker", self.subcommand, *timeout, self.container]
 
     def run(self, api):
-        api.stop(self.container, timeout=self.timeout)
+        getattr(api, self.subcommand)(self.container, timeout=self.timeout)
 
 
 @dataclass(frozen=True)
-class RestartContainer(Action):
-    container: str
-    timeout: int = 10
+class StopContainer(_GracefulContainerAction):
+    verb: ClassVar[str] = "stop the container"
+    subcommand: ClassVar[str] = "stop"
+
+
+@dataclass(frozen=True)
+class RestartContainer(_GracefulContainerAction):
     verb: ClassVar[str] = "restart the container"
-
-    def argv(self) -> list[str]:
-        timeout = [] if self.timeout == 10 else ["--time", str(self.timeout)]
-        return ["docker", "restart", *timeout, self.container]
-
-    def run(self, api):
-        api.restart(self.container, timeout=self.timeout)
+    subcommand: ClassVar[str] = "restart"
 
 
 @dataclass(frozen=True)

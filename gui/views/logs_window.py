@@ -140,10 +140,7 @@ class LogsWindow(QWidget):
     def stop(self) -> None:
         if self.worker is not None:
             worker, self.worker = self.worker, None
-            worker.ended.disconnect(self._ended)
-            worker.cancel()
-            worker.wait()
-            worker.deleteLater()
+            worker.dispose()
 
     def closeEvent(self, event) -> None:
         self.stop()

@@ -118,9 +118,7 @@ class EngineSession(QObject):
     def _stop_events(self) -> None:
         if self._events is not None:
             worker, self._events = self._events, None
-            worker.ended.disconnect(self._on_events_ended)
-            worker.cancel()
-            worker.wait()
+            worker.dispose()
 
     def _on_events(self, events: list[dict]) -> None:
         for event in events:

@@ -69,6 +69,7 @@ class StreamWorker(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._drain)
         self._finished = False
+        self._silenced = False  # disposed: the owner no longer listens
         _live.add(self)
 
     @property
@@ -90,6 +91,13 @@ class StreamWorker(QObject):
             stream = self._stream
         if stream is not None:
             stream.close()
+
+    def dispose(self, msecs: int = 5000) -> None:
+        """Cancel and forget: no more batches, no `ended`; returns once the reader thread is gone."""
+        self._silenced = True
+        self.cancel()
+        self.wait(msecs)
+        self.deleteLater()
 
     def wait(self, msecs: int = 5000) -> bool:
         """Blocks until the reader thread is gone (for shutdown and tests)."""
@@ -141,10 +149,11 @@ class StreamWorker(QObject):
         with self._lock:
             items = list(self._pending)
             self._pending.clear()
-        if items:
+        if items and not self._silenced:
             self.batch.emit(items)
         if done:
             self._thread.wait()
             self._finished = True
             self._timer.stop()
-            self.ended.emit(self._result)
+            if not self._silenced:
+                self.ended.emit(self._result)
