@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import docker
+if TYPE_CHECKING:
+    import docker
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,14 @@ import os
 import shutil
 import socket
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-import docker
-import docker.errors
-import requests.exceptions
-
 from gui.core import log
+
+# docker-py and requests take about 0.3 s to import: they are imported where they are used, in
+# worker threads, so the first window does not wait for them.
 
 logger = log.get("engine")
 
@@ -159,7 +158,8 @@ def _probe_socket(endpoint: Endpoint) -> tuple[EngineState, str] | None:
     return None
 
 
-def make_api_client(endpoint: Endpoint, version: str = MIN_API_VERSION, timeout: int = 60) -> docker.APIClient:
+def make_api_client(endpoint: Endpoint, version: str = MIN_API_VERSION, timeout: int | None = 60):
+    import docker
     kwargs = {}
     if endpoint.source == "DOCKER_HOST":
         kwargs = docker.utils.kwargs_from_env()  # TLS settings from DOCKER_TLS_VERIFY/DOCKER_CERT_PATH
@@ -173,6 +173,7 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 
 def negotiate_version(server_api_version: str) -> str:
     """Talk the server's API version, capped at what docker-py knows."""
+    import docker.constants
     client_max = docker.constants.DEFAULT_DOCKER_API_VERSION
     return min(server_api_version, client_max, key=_version_tuple)
 
@@ -233,6 +234,8 @@ def engine_info(info: dict, version: dict, endpoint: Endpoint) -> EngineInfo:
 
 def diagnose(endpoint: Endpoint | None = None) -> Diagnosis:
     """One full check of the engine. Blocking: call it from a worker, never the GUI thread."""
+    import docker.errors
+    import requests.exceptions
     endpoint = endpoint or resolve_endpoint()
     problem = _probe_socket(endpoint)
     if problem:

@@ -1,9 +1,6 @@
 """Engine errors as plain sentences with what to do next. Typed where the view can offer the fix."""
 from __future__ import annotations
 
-import docker.errors
-import requests.exceptions
-
 
 class EngineError(Exception):
     """An error the user can read: what happened, then what to do."""
@@ -36,6 +33,8 @@ class StreamError(EngineError):
 
 def explain(exc: BaseException, doing: str = "") -> EngineError:
     """Turn anything docker-py raises into an EngineError with a plain sentence."""
+    import docker.errors  # here, not at the top: keeps docker-py off the start-up path
+    import requests.exceptions
     if isinstance(exc, EngineError):
         return exc
     prefix = f"Could not {doing}: " if doing else ""
@@ -52,11 +51,11 @@ def explain(exc: BaseException, doing: str = "") -> EngineError:
     return EngineError(f"{prefix}{exc}", repr(exc))
 
 
-def _explain_api_error(exc: docker.errors.APIError, prefix: str) -> EngineError:
+def _explain_api_error(exc, prefix: str) -> EngineError:
     text = str(exc.explanation or exc)
     lowered = text.lower()
     status = exc.status_code
-    if status == 404 or isinstance(exc, docker.errors.NotFound):
+    if status == 404:
         return NotFound(f"{prefix}it no longer exists on the engine. The list has been refreshed.", text)
     if status == 409 and ("being used by" in lowered or "is using its referenced image" in lowered
                           or "image has dependent child images" in lowered):

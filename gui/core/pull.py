@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-import docker.errors
-
 from gui.core.errors import StreamError
 from gui.core.format import human_bytes
 
@@ -254,7 +252,9 @@ def registry_of(repository: str) -> str:
 
 def open_pull(engine: Engine, repository: str, tag: str) -> Stream:
     """engine.pull, with refusals the engine sends before any progress (an HTTP error, not a stream
-    message) worded the same way as those inside the stream."""
+    message) worded the same way as those inside the stream. Runs in the stream's thread."""
+    import docker.errors  # here, not at the top: keeps docker-py off the start-up path
+
     try:
         return engine.pull(repository, tag)
     except docker.errors.APIError as exc:

@@ -68,6 +68,13 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return row
         return None
 
+    def _emit_changed(self, positions: list[int]) -> None:
+        """One dataChanged per run of adjacent rows: a refresh that touches every row's status
+        ("Up 5 minutes") costs the views one update, not one per row."""
+        last_column = len(self._columns) - 1
+        for first, last in adjacent_runs(sorted(positions)):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+
     # Rows ----------------------------------------------------------------------------------------
 
     @property
@@ -86,12 +93,13 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
                 del self._rows[position]
                 self.endRemoveRows()
         self._index = {self._key(row): i for i, row in enumerate(self._rows)}
-        last_column = len(self._columns) - 1
+        changed = []
         for key, row in incoming.items():
             position = self._index.get(key)
             if position is not None and self._rows[position] != row:
                 self._rows[position] = row
-                self.dataChanged.emit(self.index(position, 0), self.index(position, last_column))
+                changed.append(position)
+        self._emit_changed(changed)
         new = [row for key, row in incoming.items() if key not in self._index]
         if new:
             first = len(self._rows)
@@ -99,3 +107,14 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             self._rows.extend(new)
             self.endInsertRows()
             self._index = {self._key(row): i for i, row in enumerate(self._rows)}
+
+
+def adjacent_runs(positions: list[int]) -> list[tuple[int, int]]:
+    """[1, 2, 3, 7, 8] -> [(1, 3), (7, 8)]"""
+    runs: list[list[int]] = []
+    for position in positions:
+        if runs and position == runs[-1][1] + 1:
+            runs[-1][1] = position
+        else:
+            runs.append([position, position])
+    return [(first, last) for first, last in runs]

@@ -50,6 +50,9 @@ class ImagesPage(ListPage):
         references = shlex.join(row.reference for row in rows)
         self.tag_action.setEnabled(connected and single)
         self.inspect_action.setEnabled(connected and single)
+        # Tooltips teach the command each button stands for.
+        self.tag_action.setToolTip(f"Tag…\ndocker tag {references} NEW-NAME:TAG" if single else "Tag…")
+        self.inspect_action.setToolTip(f"Inspect\ndocker image inspect {references}" if single else "Inspect")
         self.remove_action.setEnabled(connected and bool(rows))
         self.remove_action.setToolTip(f"Remove\ndocker rmi {references}" if rows else "Remove")
         self.pull_action.setEnabled(connected)

@@ -1,7 +1,7 @@
 """A page with a toolbar, a filter box and a sortable, filterable, multi-select table."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMenu, QStackedLayout,
                                QTableView, QToolBar, QVBoxLayout, QWidget)
@@ -67,6 +67,10 @@ class ListPage(QWidget):
             signal.connect(self._update_empty_state)
         self._update_empty_state()
         self._context_actions: list[QAction | None] = []
+
+        # Relative times ("3 minutes ago") are computed when painted: repaint now and then so they age.
+        self._age_timer = QTimer(self, interval=30_000, timeout=self.table.viewport().update)
+        self._age_timer.start()
 
         focus_filter = QAction(self)
         focus_filter.setShortcut(QKeySequence.StandardKey.Find)

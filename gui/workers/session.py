@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
 from gui.core.actions import Action
-from gui.core.connection import Diagnosis, diagnose
-from gui.core.engine import Engine, Snapshot
+from gui.core.connection import Diagnosis
+
+if TYPE_CHECKING:
+    from gui.core.engine import Engine, Snapshot
 from gui.core.errors import EngineError, EngineGone
 from gui.workers.streams import StreamWorker
 from gui.workers.tasks import OnDone, OnError, TaskRunner
@@ -18,6 +21,17 @@ from gui.workers.tasks import OnDone, OnError, TaskRunner
 logger = log.get("session")
 
 RETRY_INTERVAL_MS = 2000
+
+
+# The real engine, imported on first use (in a worker thread): docker-py is slow to import.
+def _diagnose() -> Diagnosis:
+    from gui.core.connection import diagnose
+    return diagnose()
+
+
+def _connect(diagnosis: Diagnosis) -> Engine:
+    from gui.core.engine import Engine
+    return Engine.from_diagnosis(diagnosis)
 # Bursts of events (docker compose up, a prune) become one refresh.
 EVENT_COALESCE_MS = 50
 
@@ -29,12 +43,12 @@ class EngineSession(QObject):
     actionFailed = Signal(object)       # EngineError of an action without its own handler
     eventReceived = Signal(dict)        # raw engine events, for views that care
 
-    def __init__(self, diagnose_fn: Callable[[], Diagnosis] = diagnose,
-                 engine_factory: Callable[[Diagnosis], Engine] = Engine.from_diagnosis,
+    def __init__(self, diagnose_fn: Callable[[], Diagnosis] | None = None,
+                 engine_factory: Callable[[Diagnosis], Engine] | None = None,
                  parent: QObject | None = None):
         super().__init__(parent)
-        self._diagnose_fn = diagnose_fn
-        self._engine_factory = engine_factory
+        self._diagnose_fn = diagnose_fn or _diagnose
+        self._engine_factory = engine_factory or _connect
         self.tasks = TaskRunner(self)
         self.tasks.failed.connect(self.actionFailed)
         self._probe = TaskRunner(self, max_threads=1)  # diagnosing never waits behind user actions

@@ -10,13 +10,15 @@ import threading
 import traceback
 import weakref
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from gui.core import log
-from gui.core.engine import Stream
 from gui.core.errors import EngineError, explain
+
+if TYPE_CHECKING:
+    from gui.core.engine import Stream
 
 logger = log.get("workers")
 

@@ -101,11 +101,22 @@ def test_models_pass_qt_model_tester(qtmodeltester):
 
 def test_set_rows_updates_in_place_without_reset(qtbot):
     model = containers_model()
-    rows = [fake_engine.container("a"), fake_engine.container("b")]
+    rows = [fake_engine.container(name) for name in "abcd"]
     model.set_rows(rows)
     changed = []
     model.dataChanged.connect(lambda top, bottom, *_: changed.append((top.row(), bottom.row())))
     from dataclasses import replace
     with qtbot.assertNotEmitted(model.modelReset), qtbot.assertNotEmitted(model.rowsRemoved):
-        model.set_rows([rows[0], replace(rows[1], state="exited")])
-    assert changed == [(1, 1)]
+        model.set_rows([rows[0], replace(rows[1], state="exited"), replace(rows[2], status="Up 1 hour"),
+                        rows[3]])
+    assert changed == [(1, 2)]  # one update for the run of changed rows
+    changed.clear()
+    now = model.rows
+    model.set_rows([replace(now[0], state="exited"), now[1], now[2], replace(now[3], state="exited")])
+    assert changed == [(0, 0), (3, 3)]
+
+
+def test_adjacent_runs():
+    from gui.models.table import adjacent_runs
+    assert adjacent_runs([]) == []
+    assert adjacent_runs([1, 2, 3, 7, 8, 10]) == [(1, 3), (7, 8), (10, 10)]

@@ -117,7 +117,8 @@ def test_gpu_support_from_runtime_or_cdi():
 
 def test_version_negotiation_caps_at_the_client():
     assert negotiate_version("1.41") == "1.41"
-    assert negotiate_version("9.99") == connection.docker.constants.DEFAULT_DOCKER_API_VERSION
+    import docker.constants
+    assert negotiate_version("9.99") == docker.constants.DEFAULT_DOCKER_API_VERSION
 
 
 class _OldEngineHandler(http.server.BaseHTTPRequestHandler):
