@@ -84,8 +84,8 @@ def run_gui(args: argparse.Namespace) -> int:
                              QSettings.Format.IniFormat)
     else:
         settings = QSettings()
+    session.start()  # the engine check (and docker-py's import) overlaps with building the window
     window = MainWindow(session, settings)
-    session.start()
 
     if args.screenshot:
         return _screenshot(app, window, session, args)

@@ -20,6 +20,8 @@ def _command_box(text: str) -> QWidget:
     commands.setReadOnly(True)
     commands.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     commands.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    # As tall as the commands, not the window: the page reads top to bottom without a void.
+    commands.setMaximumHeight(commands.fontMetrics().lineSpacing() * (text.count("\n") + 3))
     copy = QPushButton("Copy", box)
     copy.setToolTip("Copy these commands to paste them in a terminal")
     copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(text))
@@ -70,7 +72,7 @@ class EnginePage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.detail)
         layout.addWidget(self.warning)
-        layout.addWidget(self.steps, 1)
+        layout.addWidget(self.steps)
         layout.addWidget(self.info_box)
         bottom = QHBoxLayout()
         bottom.addWidget(self.retry_note, 1)

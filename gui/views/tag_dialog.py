@@ -49,6 +49,7 @@ class TagDialog(QDialog):
         layout.addWidget(self.buttons)
         self.repository_edit.textChanged.connect(self._validate)
         self.tag_edit.textChanged.connect(self._validate)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
         self._validate()
 
     def problem(self) -> str | None:
