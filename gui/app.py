@@ -19,7 +19,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     doctor = sub.add_parser("doctor", help="check the Docker engine and print what to fix")
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--screenshot", metavar="FILE", help="render the main window to a PNG and exit")
-    parser.add_argument("--page", default="containers", help="page for --screenshot: containers, images, engine")
+    parser.add_argument("--page", default="containers", help="page for --screenshot: containers, images, builds, engine")
     parser.add_argument("--screenshot-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
     # For tests/bench: print start-up milestones (ms) and exit once the lists are filled.
     parser.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)

@@ -17,8 +17,9 @@ packages=(
 )
 if (( with_tests )); then
   # busybox-static: test images FROM scratch; docker-registry + apache2-utils: a real registry with
-  # htpasswd auth on 127.0.0.1; desktop-file-utils + appstream: the packaging validators.
-  packages+=(busybox-static docker-registry apache2-utils desktop-file-utils appstream util-linux)
+  # htpasswd auth on 127.0.0.1; desktop-file-utils + appstream: the packaging validators;
+  # debootstrap: the local Python base image of tests/engine/python_base.py.
+  packages+=(busybox-static docker-registry apache2-utils desktop-file-utils appstream util-linux debootstrap)
 fi
 
 missing=()

@@ -109,6 +109,29 @@ class Engine:
         client._raise_for_status(response)
         return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
 
+    def build(self, spec) -> Stream:
+        """Decoded build messages (gui.core.build.BuildProgress reads them). The same request as
+        docker-py's APIClient.build(**spec.api_kwargs(), rm=True, forcerm=True), made here so the stream
+        has a handle on its response: closing the stream drops the connection, the engine stops the
+        build and removes the step's container (forcerm). Blocks while it tars and sends the folder.
+        Only the first tag is applied by the engine; the caller applies spec.extra_tags afterwards
+        (gui.core.build.apply_extra_tags)."""
+        from gui.core.build import build_request
+
+        client = self.new_client(timeout=None)
+        try:
+            context, params, headers = build_request(client, spec)
+            try:
+                response = client._post(client._url("/build"), data=context, params=params, headers=headers,
+                                        stream=True, timeout=None)
+            finally:
+                context.close()
+            client._raise_for_status(response)
+        except BaseException:
+            client.close()
+            raise
+        return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
+
 
 class Stream:
     """A stream owning its client. close() from any thread ends the iteration: the reader sees the end

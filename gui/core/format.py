@@ -39,3 +39,13 @@ def local_time(timestamp: float) -> str:
 
 def short_id(identifier: str) -> str:
     return identifier.split(":", 1)[-1][:12]
+
+
+def human_duration(seconds: float) -> str:
+    """'42 s', '3 min 05 s', '1 h 02 min'."""
+    total = int(round(max(0.0, seconds)))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"

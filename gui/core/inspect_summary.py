@@ -7,14 +7,15 @@ A summary is a list of sections: (title, [(field, value), ...]).
 """
 from __future__ import annotations
 
-import copy
-import re
 import shlex
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from gui.core.format import exact_bytes, human_bytes, local_time, relative_time, short_id
+# The secret helpers live in gui.core.secrets; these names stay importable from here.
+from gui.core.secrets import MASK, is_secret_name, mask_env, masked_payload
+from gui.core.secrets import masked_value as _masked_value
 
 __all__ = [
     "MASK",
@@ -34,57 +35,11 @@ __all__ = [
 Row = tuple[str, str]
 Section = tuple[str, list[Row]]
 
-MASK = "••••••"
 NOT_SET = "—"
-
-# Secret-looking words, matched as a whole part of the name: HF_TOKEN and
-# apiKey match, MONKEY and KEYBOARD_LAYOUT do not.  A plural 's' still counts.
-_SECRET_WORD_RE = re.compile(
-    r"(?<![A-Z])(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)S?(?![A-Z])"
-)
-_CAMEL_BOUNDARY_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 # The legacy builder records Dockerfile steps as shell commands; these
 # prefixes are noise to a reader.  The longer one must be tried first.
 _HISTORY_PREFIXES = ("/bin/sh -c #(nop) ", "/bin/sh -c ")
-
-
-# -- secrets ------------------------------------------------------------------
-
-def is_secret_name(name: str) -> bool:
-    """True when an environment variable's name suggests its value is a secret."""
-    words = _CAMEL_BOUNDARY_RE.sub("_", name).upper()
-    return _SECRET_WORD_RE.search(words) is not None
-
-
-def mask_env(entry: str) -> str:
-    """'API_TOKEN=abc' -> 'API_TOKEN=••••••'; other entries come back unchanged."""
-    name, sep, value = entry.partition("=")
-    return f"{name}{sep}{_masked_value(name, value)}" if sep else entry
-
-
-def masked_payload(payload: Any) -> Any:
-    """A deep copy of an inspect payload with secret values in every "Env" list masked."""
-    payload = copy.deepcopy(payload)
-    _mask_env_lists(payload)
-    return payload
-
-
-def _masked_value(name: str, value: str) -> str:
-    # An empty value is shown as empty: "it is unset" is useful and not secret.
-    return MASK if value and is_secret_name(name) else value
-
-
-def _mask_env_lists(node: Any) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "Env" and isinstance(value, list):
-                node[key] = [mask_env(entry) if isinstance(entry, str) else entry for entry in value]
-            else:
-                _mask_env_lists(value)
-    elif isinstance(node, list):
-        for item in node:
-            _mask_env_lists(item)
 
 
 # -- small readers ------------------------------------------------------------

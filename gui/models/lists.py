@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from gui.core.format import exact_bytes, human_bytes, local_time, relative_time
+from gui.core.format import exact_bytes, human_bytes, human_duration, local_time, relative_time
 from gui.core.resources import ContainerRow, ImageRow
 from gui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 
@@ -103,3 +103,26 @@ class ListFilter(QSortFilterProxyModel):
             return a < b
         except TypeError:
             return str(a) < str(b)
+
+
+# Builds -------------------------------------------------------------------------------------------
+
+RESULT_COLOURS = {"succeeded": "#2e9d49", "failed": "#d03b3b", "cancelled": "#8a8a8a"}
+
+
+BUILD_COLUMNS = [
+    Column("Tags", lambda r: ", ".join(r.tags) or "(untagged)", tooltip=lambda r: r.command),
+    Column("Result", lambda r: r.result, colour=lambda r: QColor(RESULT_COLOURS.get(r.result, "#8a8a8a")),
+           tooltip=lambda r: r.error or r.result),
+    Column("Duration", lambda r: human_duration(r.duration_s), sort_key=lambda r: r.duration_s,
+           align_right=True),
+    Column("Image size", lambda r: human_bytes(r.image_size) if r.image_size else "-",
+           sort_key=lambda r: r.image_size or 0, tooltip=lambda r: exact_bytes(r.image_size), align_right=True),
+    Column("Context", lambda r: r.context, tooltip=lambda r: f"{r.context}\nDockerfile: {r.dockerfile}"),
+    Column("Started", lambda r: relative_time(r.started), sort_key=lambda r: r.started,
+           tooltip=lambda r: local_time(r.started)),
+]
+
+
+def builds_model(parent=None) -> RowTableModel:
+    return RowTableModel(BUILD_COLUMNS, key=lambda row: row.id, parent=parent)

@@ -1,6 +1,8 @@
 """The main window: a sidebar of pages, the engine state in the status bar, the Commands panel."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
@@ -11,35 +13,48 @@ from gui.core.connection import Diagnosis
 from gui.core.errors import EngineError
 from gui.core.resources import ContainerRow, ImageRow
 from gui.views import feedback
+from gui.core.build_history import BuildHistory
+from gui.views.build_dialog import BuildDialog
+from gui.views.builds_page import BuildsPage
 from gui.views.commands_panel import CommandsPanel
 from gui.views.containers_page import ContainersPage
+from gui.views.dockerfile_editor import DockerfileEditor
+from gui.views.dockerfile_wizard import DockerfileWizard
 from gui.views.engine_page import EnginePage
 from gui.views.images_page import ImagesPage
 from gui.views.inspect_dialog import InspectDialog
 from gui.views.logs_window import LogsWindow
 from gui.views.pull_dialog import PullDialog
 from gui.views.style import ERROR_COLOUR, OK_COLOUR
+from gui.workers.build_runner import BuildRunner
 from gui.workers.session import EngineSession
 
-PAGES = ("containers", "images", "engine")  # later: build, monitor, learn
-PAGE_TITLES = {"containers": "Containers", "images": "Images", "engine": "Engine"}
+PAGES = ("containers", "images", "builds", "engine")  # later: monitor, learn
+PAGE_TITLES = {"containers": "Containers", "images": "Images", "builds": "Build", "engine": "Engine"}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: EngineSession, settings: QSettings | None = None, parent=None):
+    def __init__(self, session: EngineSession, settings: QSettings | None = None,
+                 history: BuildHistory | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("main-window")
         self.setWindowTitle("Portside")
         self.session = session
         self.settings = settings or QSettings()
         self.logs_windows: dict[str, LogsWindow] = {}
+        self.editors: dict[Path, DockerfileEditor] = {}
+        self.build_dialog: BuildDialog | None = None
         self._dialogs: list = []
         self._sized_docks = False
 
         self.containers_page = ContainersPage(session, self)
         self.images_page = ImagesPage(session, self)
+        self.history = history or BuildHistory()
+        self.build_runner = BuildRunner(session, self.history, self)
+        self.builds_page = BuildsPage(session, self.history, self)
         self.engine_page = EnginePage(self)
-        self.pages = {"containers": self.containers_page, "images": self.images_page, "engine": self.engine_page}
+        self.pages = {"containers": self.containers_page, "images": self.images_page, "builds": self.builds_page,
+                      "engine": self.engine_page}
 
         self.stack = QStackedWidget(self)
         self.sidebar = QListWidget(self)
@@ -85,7 +100,12 @@ class MainWindow(QMainWindow):
         self.containers_page.inspectRequested.connect(self.inspect_container)
         self.images_page.inspectRequested.connect(self.inspect_image)
         self.images_page.pullRequested.connect(self.open_pull)
-        for page in (self.containers_page, self.images_page):
+        self.builds_page.newDockerfileRequested.connect(self.open_wizard)
+        self.builds_page.editDockerfileRequested.connect(self.open_editor)
+        self.builds_page.buildRequested.connect(self._build_again)
+        self.builds_page.showImageRequested.connect(self.show_image)
+        self.build_runner.finished.connect(lambda outcome: self.builds_page.add_record(outcome.record))
+        for page in (self.containers_page, self.images_page, self.builds_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     def _build_menus(self) -> None:
@@ -129,7 +149,7 @@ class MainWindow(QMainWindow):
         colour = OK_COLOUR if diagnosis.usable else ERROR_COLOUR
         self.engine_label.setText(f"<span style='color:{colour}'>●</span> {engine_help.status_line(diagnosis)}")
         self.engine_label.setProperty("connected", diagnosis.usable)
-        for page in ("containers", "images"):
+        for page in ("containers", "images", "builds"):
             self.sidebar.item(PAGES.index(page)).setFlags(
                 Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if diagnosis.usable else Qt.ItemFlag.NoItemFlags)
         if diagnosis.usable and not was_connected:
@@ -172,6 +192,61 @@ class MainWindow(QMainWindow):
     def open_pull(self) -> None:
         self._show_dialog(PullDialog(self.session, self))
 
+    # Dockerfiles and builds ----------------------------------------------------------------------
+
+    def open_wizard(self, folder: Path | None = None) -> DockerfileWizard:
+        wizard = DockerfileWizard(self.session, folder, self)
+        wizard.written.connect(self._dockerfile_written)
+        wizard.openExistingRequested.connect(self.open_editor)
+        self._show_dialog(wizard)
+        return wizard
+
+    def _dockerfile_written(self, path: Path) -> None:
+        self.statusBar().showMessage(f"Wrote {path}. Check it, then Build.", 8000)
+        self.open_editor(path)
+
+    def open_editor(self, path: Path) -> DockerfileEditor:
+        path = Path(path)
+        editor = self.editors.get(path)
+        if editor is None:
+            editor = DockerfileEditor(self.session, path)
+            editor.setWindowFlag(Qt.WindowType.Window)
+            editor.buildRequested.connect(lambda dockerfile: self.open_build(dockerfile.parent, dockerfile.name))
+            editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            editor.destroyed.connect(lambda *_: self.editors.pop(path, None))
+            editor.resize(editor.fontMetrics().averageCharWidth() * 130, editor.fontMetrics().height() * 42)
+            self.editors[path] = editor
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
+
+    def open_build(self, context: Path | None = None, dockerfile: str = "Dockerfile", tags: str = "") -> BuildDialog:
+        """One build dialog: it shows the build that runs, if any."""
+        if self.build_dialog is None:
+            self.build_dialog = BuildDialog(self.session, self.build_runner, context, dockerfile, tags, self)
+            self.build_dialog.openDockerfileAt.connect(
+                lambda path, line, message: self.open_editor(path).go_to_line(line, message))
+        elif context is not None and not self.build_runner.running:
+            self.build_dialog.context_edit.setText(str(context))
+            self.build_dialog.dockerfile_edit.setText(dockerfile)
+            if tags:
+                self.build_dialog.tags_edit.setText(tags)
+        self.build_dialog.show()
+        self.build_dialog.raise_()
+        return self.build_dialog
+
+    def _build_again(self, record) -> None:
+        if record is None:
+            self.open_build()
+        else:
+            self.open_build(Path(record.context), record.dockerfile, " ".join(record.tags))
+
+    def show_image(self, image_id: str) -> None:
+        self.show_page("images")
+        self.images_page.filter_edit.clear()
+        self.images_page.select_keys({image_id}, key=lambda row: row.id)
+
     def _show_dialog(self, dialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs.append(dialog)
@@ -196,7 +271,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        for page in (self.containers_page, self.images_page):
+        for page in (self.containers_page, self.images_page, self.builds_page):
             page.restore_state(self.settings)
 
     def save_settings(self) -> None:
@@ -204,7 +279,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         if self.current_page != "engine":
             self.settings.setValue("window/page", self.current_page)
-        for page in (self.containers_page, self.images_page):
+        for page in (self.containers_page, self.images_page, self.builds_page):
             page.save_state(self.settings)
 
     def showEvent(self, event) -> None:
@@ -216,6 +291,15 @@ class MainWindow(QMainWindow):
                                                           Qt.Orientation.Vertical))
 
     def closeEvent(self, event) -> None:
+        # Unsaved Dockerfile edits: each editor asks (Save / Discard / Cancel).
+        if not all(editor.maybe_close() for editor in list(self.editors.values())):
+            event.ignore()
+            return
+        for editor in list(self.editors.values()):
+            editor.close()
+        if self.build_runner.running:
+            self.build_runner.cancel()
+        self.build_runner.dispose()
         self.save_settings()
         for window in list(self.logs_windows.values()):
             window.close()

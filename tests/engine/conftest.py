@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import engine_helpers as eh
+import python_base as pb
 
 HERE = Path(__file__).parent
 
@@ -140,3 +141,21 @@ def local_registry(docker_client):
         yield registry
     finally:
         registry.destroy()
+
+
+# --- local Python base ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def python_base(docker_client) -> str:
+    """Tag of the local python:3.11-slim stand-in (built once; tarball cached across sessions)."""
+    try:
+        tag = pb.ensure_python_base(docker_client)
+    except pb.Unavailable as exc:
+        message = f"local Python base image unavailable: {exc}"
+        if eh.engine_required():
+            pytest.fail(f"{message} (REQUIRE_ENGINE=1)", pytrace=False)
+        pytest.skip(message)
+    if pb.timings:
+        print("python base timings (s):", {k: round(v, 1) for k, v in pb.timings.items()})
+    return tag

@@ -120,8 +120,12 @@ def wait_until(predicate: Callable[[], bool], deadline_s: float, interval_s: flo
 # --- cleanup ----------------------------------------------------------------
 
 
+# Images the test sessions share and keep: busybox, and the local Python base (slow to make).
+SHARED_REPOS = (BUSYBOX_REPO, "portside-test/python", "portside-test/pybase")
+
+
 def _is_canonical_shared_tag(tag: str) -> bool:
-    return tag.startswith(BUSYBOX_REPO + ":")
+    return tag.startswith(tuple(f"{repo}:" for repo in SHARED_REPOS))
 
 
 def remove_labelled(client: docker.DockerClient, label: str, *, keep_shared: bool = False) -> list[str]:

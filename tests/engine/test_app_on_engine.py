@@ -32,6 +32,7 @@ def select_row(page, predicate) -> None:
 @pytest.fixture
 def app_window(qtbot, tmp_path, docker_client):
     """The real app wired to an engine: call it with a DOCKER_HOST (default: the shared engine)."""
+    from gui.core.build_history import BuildHistory
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
     made = []
@@ -39,7 +40,8 @@ def app_window(qtbot, tmp_path, docker_client):
     def make(host: str | None = None):
         endpoint = Endpoint(host or eh.engine_url(), "DOCKER_HOST")
         session = EngineSession(diagnose_fn=lambda: diagnose(endpoint))
-        window = MainWindow(session, QSettings(str(tmp_path / f"s{len(made)}.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(session, QSettings(str(tmp_path / f"s{len(made)}.ini"), QSettings.Format.IniFormat),
+                            BuildHistory(tmp_path / f"builds{len(made)}"))
         qtbot.addWidget(window)
         window.show()
         session.start()

@@ -77,6 +77,11 @@ class FakeEngine:
         self.log_streams: list[FakeStream] = []
         self.event_streams: list[FakeStream] = []
         self.dangling = (0, 0)
+        self.build_messages: list[dict] = []
+        self.build_blocks = False          # a build that runs until cancelled
+        self.builds: list = []             # BuildSpecs received
+        self.build_streams: list[FakeStream] = []
+        self.api = FakeApi(self)
         self._lock = threading.Lock()
         self.closed = False
 
@@ -165,10 +170,30 @@ class FakeEngine:
     def pull(self, repository: str, tag: str) -> FakeStream:
         return FakeStream([{"status": f"Status: Downloaded newer image for {repository}:{tag}"}], endless=False)
 
+    def build(self, spec) -> FakeStream:
+        self.builds.append(spec)
+        stream = FakeStream(self.build_messages, endless=self.build_blocks)
+        self.build_streams.append(stream)
+        return stream
+
     def close(self) -> None:
         self.closed = True
         for stream in self.event_streams + self.log_streams:
             stream.close()
+
+
+class FakeApi:
+    """The few low-level calls views make through engine.api."""
+
+    def __init__(self, engine: FakeEngine):
+        self.engine = engine
+        self.tags: list[tuple[str, str, str]] = []
+
+    def tag(self, image: str, repository: str, tag: str) -> None:
+        self.tags.append((image, repository, tag))
+
+    def inspect_image(self, image: str) -> dict:
+        return {"Id": image, "Size": 42 * 1024**2}
 
 
 __all__ = ["FakeEngine", "FakeStream", "container", "image", "diagnosis", "PublishedPort"]

@@ -50,9 +50,15 @@ def session(qtbot, engine, engine_state):
 
 
 @pytest.fixture
-def window(qtbot, session, settings):
+def history(tmp_path):
+    from gui.core.build_history import BuildHistory
+    return BuildHistory(tmp_path / "builds")
+
+
+@pytest.fixture
+def window(qtbot, session, settings, history):
     from gui.views.main_window import MainWindow
-    main = MainWindow(session, settings)
+    main = MainWindow(session, settings, history)
     qtbot.addWidget(main)
     main.show()
     session.start()

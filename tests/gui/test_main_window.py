@@ -142,10 +142,10 @@ def test_engine_not_running_shows_the_fix_then_recovers(window, engine, engine_s
     qtbot.waitUntil(lambda: len(engine.event_streams) >= 2 and not engine.event_streams[-1].cancelled, timeout=5000)
 
 
-def test_permission_denied_screen_warns_about_root_equivalence(qtbot, session, settings, engine_state):
+def test_permission_denied_screen_warns_about_root_equivalence(qtbot, session, settings, engine_state, history):
     from gui.views.main_window import MainWindow
     engine_state.state = EngineState.PERMISSION_DENIED
-    main = MainWindow(session, settings)
+    main = MainWindow(session, settings, history)
     qtbot.addWidget(main)
     session.start()
     qtbot.waitUntil(lambda: main.engine_page.title.text() == "Your account may not use the Docker engine",
@@ -177,12 +177,12 @@ def test_remove_dangling_shows_space_first(window, engine, qtbot):
     qtbot.waitUntil(lambda: "freed 250.0 MiB" in window.statusBar().currentMessage(), timeout=5000)
 
 
-def test_settings_remember_page_and_show_all(window, settings, session, qtbot):
+def test_settings_remember_page_and_show_all(window, settings, session, qtbot, history):
     from gui.views.main_window import MainWindow
     window.show_page("images")
     window.containers_page.show_all.setChecked(False)
     window.close()
-    again = MainWindow(session, settings)
+    again = MainWindow(session, settings, history)
     qtbot.addWidget(again)
     assert again.containers_page.show_all.isChecked() is False
     again.on_diagnosis(session.diagnosis)

@@ -1,4 +1,4 @@
-from gui.core.format import human_bytes, relative_time, short_id
+from gui.core.format import human_bytes, human_duration, relative_time, short_id
 
 
 def test_human_bytes():
@@ -19,3 +19,10 @@ def test_relative_time_reads_like_the_cli():
 
 def test_short_id():
     assert short_id("sha256:0123456789abcdef") == "0123456789ab"
+
+
+def test_human_duration():
+    assert human_duration(0.4) == "0 s"
+    assert human_duration(42) == "42 s"
+    assert human_duration(185) == "3 min 05 s"
+    assert human_duration(3720) == "1 h 02 min"

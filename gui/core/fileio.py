@@ -1,0 +1,99 @@
+"""Writing files so that a crash never leaves half of one behind. No Qt.
+
+atomic_write() writes to a temporary file in the same folder, flushes it to
+disk, then renames it over the target: a reader (or a crash) sees the old file
+or the new one, never a mix.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_write", "backup_path"]
+
+_DEFAULT_MODE = 0o666  # before the umask, as open() would create it
+
+
+def backup_path(path: Path) -> Path:
+    """The first free name of <name>.bak, <name>.bak.1, <name>.bak.2, ..."""
+    candidate = path.with_name(path.name + ".bak")
+    number = 0
+    while candidate.exists() or candidate.is_symlink():
+        number += 1
+        candidate = path.with_name(f"{path.name}.bak.{number}")
+    return candidate
+
+
+def atomic_write(path: Path, text: str, backup: bool = False) -> Path | None:
+    """Replace `path` with `text` (UTF-8, line endings as given) atomically.
+
+    With backup=True an existing file is first copied to <name>.bak (or
+    .bak.N when that exists) and the backup's path is returned; otherwise
+    None. A symlink is followed: its target is replaced and the link stays.
+    The file keeps its permission bits; a new one gets the usual 0666 & ~umask.
+    Raises OSError (the target is then unchanged).
+    """
+    path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
+    existing_mode = _mode_of(path)
+    saved = None
+    if backup and existing_mode is not None:
+        saved = backup_path(path)
+        shutil.copy2(path, saved)
+
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes the file 0600; give it the mode the file had (or would get).
+        os.chmod(temp_name, existing_mode if existing_mode is not None else _DEFAULT_MODE & ~_umask())
+        os.replace(temp_name, path)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_folder(path.parent)
+    return saved
+
+
+def _mode_of(path: Path) -> int | None:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _umask() -> int:
+    # Linux reports it without changing it; elsewhere the only way to read the
+    # umask is to set it (process-wide, so briefly racy) and put it straight back.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: some filesystems refuse)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

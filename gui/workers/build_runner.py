@@ -1,0 +1,146 @@
+"""Runs one image build: streams the engine's log, follows the steps, and records the result.
+
+The reader thread only forwards the engine's messages; BuildProgress folds them in the GUI thread in
+batches, which keeps its state single-threaded and costs a few microseconds a message."""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from gui.core import log
+from gui.core.build import BuildProgress, BuildSpec, open_build
+from gui.core.build_history import BuildHistory, BuildRecord
+from gui.core.errors import EngineError
+from gui.core.reference import parse
+from gui.workers.session import EngineSession
+from gui.workers.streams import StreamWorker
+
+logger = log.get("builds")
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    record: BuildRecord
+    error: EngineError | None = None
+    failed_step: int | None = None
+    failed_line: int | None = None  # when the engine's error names it (a Dockerfile parse error)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.record.result == "succeeded"
+
+
+class BuildRunner(QObject):
+    lines = Signal(list)             # log lines to show
+    progressed = Signal(int, int, str)  # step, total steps, current instruction
+    finished = Signal(object)        # BuildOutcome
+
+    def __init__(self, session: EngineSession, history: BuildHistory, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.history = history
+        self.spec: BuildSpec | None = None
+        self.progress: BuildProgress | None = None
+        self._worker: StreamWorker | None = None
+        self._log: list[str] = []
+        self._started = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self._worker is not None
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self._started if self._started else 0.0
+
+    def start(self, spec: BuildSpec) -> bool:
+        engine = self.session.engine
+        if engine is None or self.running:
+            return False
+        self.spec, self.progress, self._log = spec, BuildProgress(), []
+        self._started = time.monotonic()
+        self._wall_started = time.time()
+        self.session.commandIssued.emit(spec.command, "build the image")
+        # open_build words the refusals that come before any stream (a parse error in the Dockerfile).
+        self._worker = StreamWorker(lambda: open_build(engine, spec), name="build", parent=self)
+        self._worker.batch.connect(self._on_messages)
+        self._worker.ended.connect(self._on_ended)
+        self._worker.start()
+        return True
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def dispose(self) -> None:
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.dispose()
+
+    # GUI thread ----------------------------------------------------------------------------------
+
+    def _on_messages(self, messages: list[dict]) -> None:
+        assert self.progress is not None
+        shown: list[str] = []
+        step = self.progress.step
+        for message in messages:
+            shown.extend(self.progress.feed(message))
+        if shown:
+            self._log.extend(shown)
+            self.lines.emit(shown)
+        if self.progress.step != step:
+            self.progressed.emit(self.progress.step, self.progress.total_steps, self.progress.current_instruction)
+
+    def _on_ended(self, error: EngineError | None) -> None:
+        worker, self._worker = self._worker, None
+        cancelled = worker is not None and worker.cancelled
+        if worker is not None:
+            worker.deleteLater()
+        progress, spec = self.progress, self.spec
+        assert progress is not None and spec is not None
+        rest = progress.flush()
+        if rest:
+            self._log.extend(rest)
+            self.lines.emit(rest)
+        error = error or progress.error
+        if cancelled:
+            result = "cancelled"
+        elif error is None and progress.image_id:
+            result = "succeeded"
+        else:
+            result = "failed"
+            if error is None:
+                error = EngineError("The engine ended the build without an image. Check the log above.")
+        if result == "succeeded":
+            self._finish_success(spec, progress.image_id)
+        else:
+            self._record(result, None, None, error)
+
+    def _finish_success(self, spec: BuildSpec, image_id: str) -> None:
+        """Apply the extra tags, measure the image, then record: all off the GUI thread."""
+        def tag_and_measure(engine):
+            for tag in spec.extra_tags:  # the API builds with one tag; `docker build -t a -t b` tags the rest
+                reference = parse(tag)
+                engine.api.tag(image_id, reference.repository, reference.tag_or_latest)
+            return int(engine.api.inspect_image(image_id).get("Size") or 0)
+        self.session.run(tag_and_measure,
+                         lambda size: self._record("succeeded", image_id, size, None),
+                         lambda error: self._record("succeeded", image_id, None, error))
+        self.session.refresh()  # the new image appears in Images at once
+
+    def _record(self, result: str, image_id: str | None, size: int | None, error: EngineError | None) -> None:
+        spec, progress = self.spec, self.progress
+        assert spec is not None and progress is not None
+        record = BuildRecord(id=uuid.uuid4().hex[:12], tags=spec.tags, context=str(spec.context),
+                             dockerfile=spec.dockerfile, started=self._wall_started,
+                             duration_s=self.elapsed, result=result, image_id=image_id, image_size=size,
+                             command=spec.command, error=error.message if error else "")
+        lines = list(self._log)
+        self.session.tasks.submit(lambda: self.history.add(record, lines), on_error=lambda e: logger.warning(
+            "could not save the build history: %s", e.message))
+        failed_step = progress.failed_step or getattr(error, "step", None)
+        self.finished.emit(BuildOutcome(record, error if result != "succeeded" else None, failed_step,
+                                        getattr(error, "line", None)))

@@ -1,0 +1,53 @@
+"""Benchmark: how long lint takes (Portside's rules and hadolint), the work behind the editor's live checks.
+
+    .venv/bin/python tests/bench/bench_lint.py
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from gui.core.lint import portside_rules, run_hadolint  # noqa: E402
+from gui.core.recipe import AppKind, default_spec, render_dockerfile  # noqa: E402
+
+
+def big_dockerfile(lines=300):
+    block = ["FROM python:3.12 AS build{n}", "WORKDIR /app", "COPY . .",
+             "RUN apt-get update && apt-get install -y gcc \\", "    # compilers", "    && rm -rf /var/lib/apt/lists/*",
+             "ENV A=1 HF_TOKEN=x", "RUN pip install -r requirements.txt", "EXPOSE 80", 'CMD ["python", "app.py"]']
+    out = []
+    n = 0
+    while len(out) < lines:
+        out += [line.format(n=n) for line in block]
+        n += 1
+    return "\n".join(out[:lines]) + "\n"
+
+
+def timed_ms(call, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def main() -> None:
+    generated = render_dockerfile(default_spec(AppKind.HTTP_API))
+    big = big_dockerfile()
+    for name, call, rounds in (
+        ("portside_rules, generated file", lambda: portside_rules(generated), 50),
+        ("portside_rules, 300 lines", lambda: portside_rules(big), 20),
+        ("hadolint, generated file", lambda: run_hadolint(generated), 10),
+        ("hadolint, 300 lines", lambda: run_hadolint(big), 3),
+    ):
+        times = timed_ms(call, rounds)
+        print(f"{name:32s} median {statistics.median(times):7.1f} ms  best {min(times):7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""The seed's walk through the app on the real engine: the wizard writes the Dockerfile, the Build
+dialog builds it, the image runs and answers HTTP; a failing RUN points at its line; Cancel cleans up."""
+from __future__ import annotations
+
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+import engine_helpers as eh
+from gui.core.connection import Endpoint, diagnose
+
+GREETING = "hello from my-ai-app"
+APP_PY = f'''\
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class Hello(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"{GREETING}\\n"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+HTTPServer(("0.0.0.0", 80), Hello).serve_forever()
+'''
+
+
+@pytest.fixture
+def app(qtbot, tmp_path, docker_client):
+    from gui.core.build_history import BuildHistory
+    from gui.views.main_window import MainWindow
+    from gui.workers.session import EngineSession
+    endpoint = Endpoint(eh.engine_url(), "DOCKER_HOST")
+    session = EngineSession(diagnose_fn=lambda: diagnose(endpoint))
+    window = MainWindow(session, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                        BuildHistory(tmp_path / "builds"))
+    qtbot.addWidget(window)
+    window.show()
+    session.start()
+    qtbot.waitUntil(lambda: session.snapshot is not None, timeout=20_000)
+    yield window
+    window.close()
+    session.stop()
+
+
+def build_in_dialog(qtbot, window, folder: Path, tag: str, labels: dict[str, str]):
+    dialog = window.open_build(folder, "Dockerfile", tag)
+    qtbot.addWidget(dialog)
+    # The test's labels go on the image so the fixture removes it; the form has no field for them.
+    original = dialog.spec
+    dialog.spec = lambda: original().__class__(**{**original().__dict__, "labels": tuple(labels.items())})
+    qtbot.waitUntil(dialog.build_button.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(window.build_runner.finished, timeout=240_000) as finished:
+        qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    return dialog, finished.args[0]
+
+
+def test_wizard_then_build_then_run_answers_http(app, qtbot, docker_client, python_base, test_labels, tmp_path):
+    from wizard_driver import drive_wizard
+    folder = tmp_path / "my-ai-app"
+    folder.mkdir()
+    (folder / "app.py").write_text(APP_PY)
+    (folder / "requirements.txt").write_text("# standard library only\n")
+
+    dockerfile = drive_wizard(qtbot, app.open_wizard(), folder, base_image=python_base, port="80")
+    assert "pip install --no-cache-dir" in dockerfile.read_text()
+
+    tag = f"portside-test/seed-app:{test_labels[eh.CASE_LABEL]}"
+    dialog, outcome = build_in_dialog(qtbot, app, folder, tag, test_labels)
+    assert outcome.succeeded, dialog.result_label.text()
+    assert "Step" in dialog.log_view.plain_text()
+    qtbot.waitUntil(lambda: any(f"{r.repository}:{r.tag}" == tag for r in app.images_page.model.rows),
+                    timeout=10_000)
+    assert app.builds_page.model.rows[0].result == "succeeded"
+
+    port = eh.free_port()
+    container = docker_client.containers.run(tag, detach=True, labels=test_labels,
+                                             ports={"80/tcp": ("127.0.0.1", port)})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    body = None
+    deadline = time.monotonic() + 30
+    while body is None and time.monotonic() < deadline:
+        try:
+            body = opener.open(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
+        except OSError:
+            time.sleep(0.2)
+    container.remove(force=True)
+    assert body == GREETING + "\n"
+
+
+def test_failing_run_shows_the_step_and_opens_the_line(app, qtbot, docker_client, busybox_image, test_labels,
+                                                       tmp_path):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "Dockerfile").write_text(f"FROM {busybox_image}\nRUN echo preparing\n"
+                                       "RUN echo 'model download failed' && exit 3\nCMD [\"true\"]\n")
+    with qtbot.waitSignal(app.open_build().openDockerfileAt, timeout=240_000) as opened:
+        dialog, outcome = build_in_dialog(qtbot, app, folder, f"portside-test/broken:{test_labels[eh.CASE_LABEL]}",
+                                          test_labels)
+    assert not outcome.succeeded and outcome.failed_step == 3
+    path, line, message = opened.args
+    assert (path, line) == (folder / "Dockerfile", 3)
+    assert "exit code 3" in message
+    assert "Failed at step 3" in dialog.step_label.text()
+    editor = app.editors[folder / "Dockerfile"]
+    assert editor.isVisible()
+    editor.close()
+
+
+def test_cancel_stops_a_long_build_and_leaves_no_container(app, qtbot, docker_client, busybox_image, test_labels,
+                                                           tmp_path):
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    (folder / "Dockerfile").write_text(f"FROM {busybox_image}\nRUN sleep 120\n")
+    before = {c.id for c in docker_client.containers.list(all=True)}
+    dialog = app.open_build(folder, "Dockerfile", f"portside-test/slow:{test_labels[eh.CASE_LABEL]}")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.build_button.isEnabled, timeout=10_000)
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Step 2/2" in dialog.step_label.text(), timeout=60_000)
+    with qtbot.waitSignal(app.build_runner.finished, timeout=60_000) as finished:
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].record.result == "cancelled"
+    assert "cancelled" in dialog.result_label.text()
+    # The engine kills and removes the step's container once the connection drops.
+    assert eh.wait_until(lambda: {c.id for c in docker_client.containers.list(all=True)} <= before, deadline_s=30)
