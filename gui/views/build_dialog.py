@@ -30,6 +30,7 @@ class BuildDialog(QDialog):
     """Non-modal: the user can watch a build and keep working."""
     openDockerfileAt = Signal(Path, int, str)   # the Dockerfile, the failing line, the plain error
     built = Signal(object)                      # BuildOutcome of a successful build
+    runRequested = Signal(str)                  # the image just built (its first tag)
 
     def __init__(self, session, runner: BuildRunner, context: Path | None = None,
                  dockerfile: str = "Dockerfile", tags: str = "", parent=None):
@@ -113,11 +114,16 @@ class BuildDialog(QDialog):
         self.cancel_button = QPushButton("Cancel build", self)
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_build)
+        self.run_button = QPushButton("Run", self)
+        self.run_button.setToolTip("Start the new image, its ports published on 127.0.0.1")
+        self.run_button.hide()
+        self.run_button.clicked.connect(lambda: self._last_image and self.runRequested.emit(self._last_image))
+        self._last_image: str | None = None
         self.close_button = QPushButton("Close", self)
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addStretch()
-        for button in (self.build_button, self.cancel_button, self.close_button):
+        for button in (self.run_button, self.build_button, self.cancel_button, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -219,6 +225,7 @@ class BuildDialog(QDialog):
             return
         self.log_view.clear_log()
         self.result_label.clear()
+        self.run_button.hide()
         self.progress_bar.setRange(0, 0)
         if not self.runner.start(self.spec()):
             self._show_result("Portside is not connected to the engine. See the Engine page.", ERROR_COLOUR)
@@ -258,6 +265,8 @@ class BuildDialog(QDialog):
             size = f" ({human_bytes(record.image_size)})" if record.image_size else ""
             self.step_label.setText(f"Built in {took}")
             self._show_result(f"Built {', '.join(record.tags)}{size} in {took}. It is in Images now.", OK_COLOUR)
+            self._last_image = record.tags[0] if record.tags else record.image_id
+            self.run_button.show()
             self.built.emit(outcome)
         elif record.result == "cancelled":
             self.progress_bar.setValue(0)

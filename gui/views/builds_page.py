@@ -20,6 +20,7 @@ class BuildsPage(ListPage):
     editDockerfileRequested = Signal(Path)
     buildRequested = Signal(object)      # a BuildRecord to build again, or None for an empty form
     showImageRequested = Signal(str)     # image id
+    runRequested = Signal(str)           # the image of a successful build: its first tag, else its id
 
     def __init__(self, session: EngineSession, history: BuildHistory, parent=None):
         super().__init__("builds", builds_model(), "No builds yet.\nStart with New Dockerfile: the wizard writes a "
@@ -36,11 +37,13 @@ class BuildsPage(ListPage):
         self.add_separator()
         self.log_action = self.add_action("View log", self.view_log, "Ctrl+L")
         self.again_action = self.add_action("Build again", self._build_again, "Ctrl+Shift+B")
+        self.run_action = self.add_action("Run", self._run, "Ctrl+R",
+                                          tip="Start the image, its ports published on 127.0.0.1")
         self.image_action = self.add_action("Show image", self._show_image)
         self.edit_action = self.add_action("Edit Dockerfile", self._edit_dockerfile, "Ctrl+E")
         self.add_separator()
         self.remove_action = self.add_action("Remove from history", self._remove, QKeySequence.StandardKey.Delete)
-        self.set_column_widths([34, 10, 12, 12, 40, 16], sort_column=5, order=Qt.SortOrder.DescendingOrder)
+        self.set_column_widths([34, 13, 12, 14, 44, 16], sort_column=5, order=Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(lambda _index: self.view_log())
         self.selectionChanged.connect(self._update_actions)
         self._log_windows: list[QWidget] = []
@@ -62,7 +65,9 @@ class BuildsPage(ListPage):
         record = self._selected()
         for action in (self.log_action, self.again_action, self.edit_action):
             action.setEnabled(record is not None)
-        self.image_action.setEnabled(record is not None and record.result == "succeeded")
+        built = record is not None and record.result == "succeeded" and bool(record.image_id)
+        self.image_action.setEnabled(built)
+        self.run_action.setEnabled(built and self.session.connected)
         self.remove_action.setEnabled(bool(self.selected_rows()))
         self.again_action.setToolTip(f"Build again\n{record.command}" if record else "Build again")
 
@@ -81,6 +86,12 @@ class BuildsPage(ListPage):
         record = self._selected()
         if record:
             self.buildRequested.emit(record)
+
+    def _run(self) -> None:
+        record = self._selected()
+        if record and record.image_id:
+            # By name, as a learner would type it (and as `docker ps` then shows it).
+            self.runRequested.emit(record.tags[0] if record.tags else record.image_id)
 
     def _show_image(self) -> None:
         record = self._selected()

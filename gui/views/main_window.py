@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 from gui.core import actions, engine_help, inspect_summary, log
 from gui.core.connection import Diagnosis
 from gui.core.errors import EngineError
+from gui.core.format import short_id
+from gui.core.quick_run import plan_quick_run
 from gui.core.resources import ContainerRow, ImageRow
 from gui.views import feedback
 from gui.core.build_history import BuildHistory
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.builds_page.editDockerfileRequested.connect(self.open_editor)
         self.builds_page.buildRequested.connect(self._build_again)
         self.builds_page.showImageRequested.connect(self.show_image)
+        self.builds_page.runRequested.connect(self.quick_run)
         self.build_runner.finished.connect(lambda outcome: self.builds_page.add_record(outcome.record))
         for page in (self.containers_page, self.images_page, self.builds_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -214,7 +217,7 @@ class MainWindow(QMainWindow):
             editor.buildRequested.connect(lambda dockerfile: self.open_build(dockerfile.parent, dockerfile.name))
             editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             editor.destroyed.connect(lambda *_: self.editors.pop(path, None))
-            editor.resize(editor.fontMetrics().averageCharWidth() * 130, editor.fontMetrics().height() * 42)
+            editor.resize(editor.fontMetrics().averageCharWidth() * 170, editor.fontMetrics().height() * 48)
             self.editors[path] = editor
         editor.show()
         editor.raise_()
@@ -227,6 +230,7 @@ class MainWindow(QMainWindow):
             self.build_dialog = BuildDialog(self.session, self.build_runner, context, dockerfile, tags, self)
             self.build_dialog.openDockerfileAt.connect(
                 lambda path, line, message: self.open_editor(path).go_to_line(line, message))
+            self.build_dialog.runRequested.connect(self.quick_run)
         elif context is not None and not self.build_runner.running:
             self.build_dialog.context_edit.setText(str(context))
             self.build_dialog.dockerfile_edit.setText(dockerfile)
@@ -241,6 +245,31 @@ class MainWindow(QMainWindow):
             self.open_build()
         else:
             self.open_build(Path(record.context), record.dockerfile, " ".join(record.tags))
+
+    def quick_run(self, image: str) -> None:
+        """Run an image with its exposed ports on 127.0.0.1, then show the container."""
+        def plan(engine):
+            return plan_quick_run(image, engine.api.inspect_image(image))
+
+        def run(action):
+            self.session.perform(action, lambda container_id: self._show_started(container_id, action),
+                                 lambda error: self._failed("Could not run the image", error))
+        self.session.run(plan, run, lambda error: self._failed("Could not run the image", error))
+
+    def _show_started(self, container_id: str, action) -> None:
+        where = f" at {', '.join(action.urls)}" if action.urls else ""
+        self.statusBar().showMessage(f"Started a container from {short_id(action.image)}{where}. "
+                                     "Click its port in Containers to open it.", 15000)
+        self.show_page("containers")
+        page = self.containers_page
+
+        def select_when_listed(_snapshot=None):
+            if any(row.id == container_id for row in page.model.rows):
+                page.filter_edit.clear()
+                page.select_keys({container_id}, key=lambda row: row.id)
+                self.session.snapshotChanged.disconnect(select_when_listed)
+        self.session.snapshotChanged.connect(select_when_listed)
+        select_when_listed()
 
     def show_image(self, image_id: str) -> None:
         self.show_page("images")

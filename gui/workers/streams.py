@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 logger = log.get("workers")
 
+BACKLOG_INTERVAL_MS = 10
+
 # Every worker still alive, so tests can fail on a leaked thread and the app can stop them all on exit.
 _live: weakref.WeakSet[StreamWorker] = weakref.WeakSet()
 
@@ -53,13 +55,17 @@ class StreamWorker(QObject):
 
     def __init__(self, open_stream: Callable[[], Stream], transform: Callable[[Any], Iterable[Any]] | None = None,
                  finish: Callable[[], Iterable[Any]] | None = None, interval_ms: int = 50,
-                 max_pending: int = 100_000, name: str = "stream", parent: QObject | None = None):
+                 max_pending: int = 100_000, max_batch: int = 250, name: str = "stream",
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.name = name
         self._open_stream = open_stream
         self._transform = transform or (lambda item: (item,))
         self._finish = finish or (lambda: ())
         self._pending: collections.deque = collections.deque(maxlen=max_pending)
+        # At most this many items at a time: a burst (a build printing 20,000 lines at once) is shown in
+        # short slices, with the window's own events (typing, painting) handled between them.
+        self._max_batch = max_batch
         self._lock = threading.Lock()
         self._stream: Stream | None = None
         self._cancel_requested = threading.Event()
@@ -68,6 +74,7 @@ class StreamWorker(QObject):
         self.dropped = 0  # items dropped because the GUI could not keep up (bounded memory)
         self._thread = _Reader(self)
         self._timer = QTimer(self)
+        self._interval_ms = interval_ms
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._drain)
         self._finished = False
@@ -102,9 +109,9 @@ class StreamWorker(QObject):
         self.deleteLater()
 
     def wait(self, msecs: int = 5000) -> bool:
-        """Blocks until the reader thread is gone (for shutdown and tests)."""
+        """Blocks until the reader thread is gone and everything it read is delivered (shutdown, tests)."""
         finished = self._thread.wait(msecs)
-        if finished:
+        while finished and not self._finished:
             self._drain()
         return finished
 
@@ -149,11 +156,14 @@ class StreamWorker(QObject):
         # Read "done" before taking items: everything queued before it is then in this batch.
         done = self._done.is_set() and not self._thread.isRunning()
         with self._lock:
-            items = list(self._pending)
-            self._pending.clear()
+            items = [self._pending.popleft() for _ in range(min(len(self._pending), self._max_batch))]
+            more = bool(self._pending)
         if items and not self._silenced:
             self.batch.emit(items)
-        if done:
+        # A backlog is drained at a quicker pace, still through the timer so other timers and input
+        # get their turn between slices.
+        self._timer.setInterval(BACKLOG_INTERVAL_MS if more else self._interval_ms)
+        if done and not more:
             self._thread.wait()
             self._finished = True
             self._timer.stop()

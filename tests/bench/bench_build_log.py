@@ -56,6 +56,9 @@ def main() -> None:
     while session.snapshot is None:
         app.processEvents()
     dialog = window.open_build(folder, "Dockerfile", "bench:1.0")
+    while not dialog.build_button.isEnabled():  # the form is checked off the GUI thread first
+        app.processEvents()
+        time.sleep(0.001)
 
     longest = 0
     clock = QElapsedTimer()
@@ -88,4 +91,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import faulthandler
+    faulthandler.dump_traceback_later(60, exit=True)  # a stuck run prints where it is
     main()

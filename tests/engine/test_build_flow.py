@@ -78,19 +78,29 @@ def test_wizard_then_build_then_run_answers_http(app, qtbot, docker_client, pyth
                     timeout=10_000)
     assert app.builds_page.model.rows[0].result == "succeeded"
 
-    port = eh.free_port()
-    container = docker_client.containers.run(tag, detach=True, labels=test_labels,
-                                             ports={"80/tcp": ("127.0.0.1", port)})
+    # Run it from the Builds page: its EXPOSE 80 is published on 127.0.0.1 (5000 and up, as in the seed).
+    page = app.builds_page
+    app.show_page("builds")
+    page.table.selectRow(0)
+    qtbot.waitUntil(page.run_action.isEnabled, timeout=5000)
+    page.run_action.trigger()
+    qtbot.waitUntil(lambda: app.current_page == "containers" and page_has_running(app, tag), timeout=30_000)
+    row = next(r for r in app.containers_page.model.rows if r.image == tag)
+    assert row.ports and row.ports[0].host_ip == "127.0.0.1" and row.ports[0].container_port == 80
+    assert f"-p 127.0.0.1:{row.ports[0].host_port}:80" in app.commands.commands()[-1]
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     body = None
     deadline = time.monotonic() + 30
     while body is None and time.monotonic() < deadline:
         try:
-            body = opener.open(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
+            body = opener.open(row.ports[0].url + "/", timeout=2).read().decode()
         except OSError:
             time.sleep(0.2)
-    container.remove(force=True)
     assert body == GREETING + "\n"
+
+
+def page_has_running(app, image: str) -> bool:
+    return any(r.image == image and r.state == "running" for r in app.containers_page.model.rows)
 
 
 def test_failing_run_shows_the_step_and_opens_the_line(app, qtbot, docker_client, busybox_image, test_labels,

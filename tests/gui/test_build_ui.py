@@ -74,6 +74,7 @@ def test_successful_build_streams_records_and_refreshes(window, dialog, engine, 
     records = window.builds_page.model.rows
     assert records and records[0].result == "succeeded" and records[0].tags == ("my-ai-app:1.0", "user/my-ai-app:1.0")
     qtbot.waitUntil(lambda: bool(window.history.records()), timeout=5000)  # written to disk
+    assert dialog.run_button.isVisible()  # the next step of the walk: run what was built
 
 
 def test_failed_build_says_why_and_opens_the_line(window, dialog, engine, project, qtbot):
