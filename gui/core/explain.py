@@ -6,7 +6,15 @@ import re
 import shlex
 
 from gui.core import log
-from gui.core.dockerfile import Instruction, command_text, exec_form, split_flags, unquote, words
+from gui.core.dockerfile import (
+    Instruction,
+    command_text,
+    exec_form,
+    split_flags,
+    unquote,
+    words,
+)
+from gui.core.reference import split_reference
 from gui.core.secrets import is_secret_name
 
 __all__ = ["explain", "explain_instruction"]
@@ -147,7 +155,7 @@ def _from(instruction: Instruction, stage_names: set[str] = frozenset()) -> str:
     if image.lower() in stage_names:
         return (f"{start} from the {image} stage above: it carries on from everything that stage built, "
                 f"instead of starting from a published image.")
-    repository, tag, digest = _split(image)
+    repository, tag, digest = split_reference(image)
     if "$" in image:
         return (f"{start} from {image}; the $ part is filled in from a build argument (ARG) when the image "
                 f"is built.")
@@ -181,14 +189,6 @@ def _from(instruction: Instruction, stage_names: set[str] = frozenset()) -> str:
         notes.append("It comes with a deep-learning framework already installed.")
     return " ".join([sentence] + notes)
 
-
-def _split(image: str) -> tuple[str, str | None, str | None]:
-    name, at, digest = image.partition("@")
-    tag = None
-    colon = name.rfind(":")
-    if colon > name.rfind("/"):
-        name, tag = name[:colon], name[colon + 1:]
-    return name, tag, (digest if at else None)
 
 
 def _workdir(instruction: Instruction) -> str:

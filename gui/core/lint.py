@@ -21,15 +21,16 @@ from pathlib import Path
 from gui.core import log
 from gui.core.dockerfile import (
     Instruction,
+    command_text,
     escape_character,
     exec_form,
-    command_text,
     instruction_at,
     parse_dockerfile,
     split_flags,
     unquote,
     words,
 )
+from gui.core.reference import split_reference
 from gui.core.secrets import is_secret_name
 
 __all__ = [
@@ -175,13 +176,6 @@ def _finding(rule: str, severity: str, line: int, message: str, column: int = 0,
 
 # PS001, PS004 ----------------------------------------------------------------------------------------
 
-def _split_image(image: str) -> tuple[str, str | None, str | None]:
-    name, at, digest = image.partition("@")
-    tag = None
-    colon = name.rfind(":")
-    if colon > name.rfind("/"):
-        name, tag = name[:colon], name[colon + 1:]
-    return name, tag, (digest if at else None)
 
 
 def _substitute(text: str, values: dict[str, str]) -> str:
@@ -258,7 +252,7 @@ def _base_image_rules(instructions: list[Instruction]) -> list[Finding]:
 def _check_base(instruction: Instruction, image: str, resolved: str, shipped: bool) -> list[Finding]:
     if "$" in resolved or not resolved or resolved == "scratch":
         return []
-    name, tag, digest = _split_image(resolved)
+    name, tag, digest = split_reference(resolved)
     column = _word_column(instruction, image)
     if digest is not None:
         return []

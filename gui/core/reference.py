@@ -38,7 +38,8 @@ class Reference:
         return self.tag or "latest"
 
 
-def _split(text: str) -> tuple[str, str | None, str | None]:
+def split_reference(text: str) -> tuple[str, str | None, str | None]:
+    """'host:5000/repo:tag@sha256:...' -> ('host:5000/repo', 'tag', 'sha256:...'); no checking."""
     name, _, digest = text.partition("@")
     tag = None
     # A colon after the last slash is a tag; before it, it is a registry port.
@@ -92,7 +93,7 @@ def reference_problem(text: str) -> str | None:
         return name_problem("")
     if any(ch.isspace() for ch in text):
         return "An image reference cannot contain spaces."
-    name, tag, digest = _split(text)
+    name, tag, digest = split_reference(text)
     problem = name_problem(name)
     if problem:
         return problem
@@ -110,5 +111,5 @@ def parse(text: str) -> Reference:
     problem = reference_problem(text)
     if problem:
         raise ValueError(problem)
-    name, tag, digest = _split(text.strip())
+    name, tag, digest = split_reference(text.strip())
     return Reference(name, tag, digest)

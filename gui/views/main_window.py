@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
@@ -16,12 +17,9 @@ from gui.core.quick_run import plan_quick_run
 from gui.core.resources import ContainerRow, ImageRow
 from gui.views import feedback
 from gui.core.build_history import BuildHistory
-from gui.views.build_dialog import BuildDialog
 from gui.views.builds_page import BuildsPage
 from gui.views.commands_panel import CommandsPanel
 from gui.views.containers_page import ContainersPage
-from gui.views.dockerfile_editor import DockerfileEditor
-from gui.views.dockerfile_wizard import DockerfileWizard
 from gui.views.engine_page import EnginePage
 from gui.views.images_page import ImagesPage
 from gui.views.inspect_dialog import InspectDialog
@@ -30,6 +28,11 @@ from gui.views.pull_dialog import PullDialog
 from gui.views.style import ERROR_COLOUR, OK_COLOUR
 from gui.workers.build_runner import BuildRunner
 from gui.workers.session import EngineSession
+
+if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a quicker first window
+    from gui.views.build_dialog import BuildDialog
+    from gui.views.dockerfile_editor import DockerfileEditor
+    from gui.views.dockerfile_wizard import DockerfileWizard
 
 PAGES = ("containers", "images", "builds", "engine")  # later: monitor, learn
 PAGE_TITLES = {"containers": "Containers", "images": "Images", "builds": "Build", "engine": "Engine"}
@@ -198,6 +201,7 @@ class MainWindow(QMainWindow):
     # Dockerfiles and builds ----------------------------------------------------------------------
 
     def open_wizard(self, folder: Path | None = None) -> DockerfileWizard:
+        from gui.views.dockerfile_wizard import DockerfileWizard
         wizard = DockerfileWizard(self.session, folder, self)
         wizard.written.connect(self._dockerfile_written)
         wizard.openExistingRequested.connect(self.open_editor)
@@ -212,6 +216,7 @@ class MainWindow(QMainWindow):
         path = Path(path)
         editor = self.editors.get(path)
         if editor is None:
+            from gui.views.dockerfile_editor import DockerfileEditor
             editor = DockerfileEditor(self.session, path)
             editor.setWindowFlag(Qt.WindowType.Window)
             editor.buildRequested.connect(lambda dockerfile: self.open_build(dockerfile.parent, dockerfile.name))
@@ -227,6 +232,7 @@ class MainWindow(QMainWindow):
     def open_build(self, context: Path | None = None, dockerfile: str = "Dockerfile", tags: str = "") -> BuildDialog:
         """One build dialog: it shows the build that runs, if any."""
         if self.build_dialog is None:
+            from gui.views.build_dialog import BuildDialog
             self.build_dialog = BuildDialog(self.session, self.build_runner, context, dockerfile, tags, self)
             self.build_dialog.openDockerfileAt.connect(
                 lambda path, line, message: self.open_editor(path).go_to_line(line, message))

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QWizard
+from wizard_driver import press_next, retype
 
 from gui.core.recipe import AppKind, default_spec
 from gui.core.secrets import secret_problem
@@ -51,25 +52,9 @@ def make_wizard(qtbot, session):
     assert session.tasks.wait_idle(10_000)  # no scan, lint or write left running
 
 
-def retype(qtbot, edit, text: str) -> None:
-    """Select what is in the field and type over it, as a user would."""
-    edit.setFocus()
-    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    if text:
-        qtbot.keyClicks(edit, text)
-    else:
-        qtbot.keyClick(edit, Qt.Key.Key_Backspace)
-
-
 def click(qtbot, button) -> None:
     """Click the indicator/text of a button (a radio button stretched wide only reacts near its text)."""
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(button.height() // 2, button.height() // 2))
-
-
-def press_next(qtbot, wizard: DockerfileWizard) -> None:
-    button = wizard.button(NEXT)
-    assert button.isEnabled(), f"Next is disabled on {wizard.currentPage().title()}"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def open_folder(qtbot, wizard: DockerfileWizard, folder: Path) -> None:
