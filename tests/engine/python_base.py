@@ -37,7 +37,26 @@ import docker.errors
 import engine_helpers as eh
 
 SUITE = "bookworm"
-MIRROR = os.environ.get("PORTSIDE_TEST_DEBIAN_MIRROR", "")
+
+
+def _apt_mirror() -> str | None:
+    """The Debian mirror this machine's apt already uses (its sources), so the tests need no address of their own."""
+    sources = sorted(Path("/etc/apt/sources.list.d").glob("*.sources")) + [Path("/etc/apt/sources.list")]
+    for path in sources:
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            words = line.split()
+            uri = words[1] if line.startswith("URIs:") and len(words) > 1 else (
+                words[1] if words[:1] == ["deb"] and len(words) > 2 and not words[1].startswith("[") else None)
+            if uri and uri.rstrip("/").endswith("/debian"):
+                return uri
+    return None
+
+
+MIRROR = os.environ.get("PORTSIDE_TEST_DEBIAN_MIRROR") or _apt_mirror() or ""
 # python3-minimal + python3-pip as DESIGN.md says; passwd for useradd/groupadd, which
 # the generated Dockerfiles' non-root step uses (python:slim has them too).
 INCLUDE = ("python3-minimal", "python3-pip", "passwd")
@@ -101,6 +120,8 @@ def ensure_tarball(report: Callable[[str], None] = print) -> Path:
             return TARBALL
         if os.geteuid() != 0:
             raise Unavailable(f"{TARBALL} is missing and making it needs root (debootstrap)")
+        if not MIRROR:
+            raise Unavailable("no Debian mirror found in /etc/apt/sources*; set PORTSIDE_TEST_DEBIAN_MIRROR")
         binary = _debootstrap_binary()
         report(f"making {TARBALL} with debootstrap from {MIRROR} (once; about a minute)")
         with tempfile.TemporaryDirectory(prefix="pybase-", dir=CACHE_DIR) as work:
