@@ -221,6 +221,15 @@ def split_flags(arguments: str) -> tuple[list[tuple[str, str]], list[str]]:
     return flags, rest
 
 
+def copy_operands(instruction: Instruction) -> tuple[list[tuple[str, str]], list[str]]:
+    """(flags, [sources..., destination]) of a COPY or ADD, in either the exec or the shell form."""
+    listed = exec_form(instruction.arguments)
+    if listed is not None:
+        return [], listed
+    flags, raw = split_flags(instruction.arguments)
+    return flags, [unquote(path) for path in raw]
+
+
 def command_text(instruction: Instruction) -> str:
     """The command of a RUN, CMD or ENTRYPOINT without its --flags; the exec form's words joined by
     spaces; a heredoc body keeps its lines."""

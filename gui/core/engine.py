@@ -11,7 +11,7 @@ from docker.types.daemon import CancellableStream
 
 from gui.core import log
 from gui.core.actions import Action
-from gui.core.connection import Diagnosis, Endpoint, make_api_client
+from gui.core.connection import Diagnosis, Endpoint, make_api_client, negotiate_version
 from gui.core.errors import explain
 from gui.core.resources import ContainerRow, ImageRow, container_row, image_rows
 
@@ -38,7 +38,6 @@ class Engine:
     @classmethod
     def from_diagnosis(cls, diagnosis: Diagnosis) -> Engine:
         assert diagnosis.usable and diagnosis.info
-        from gui.core.connection import negotiate_version
         return cls(diagnosis.endpoint, negotiate_version(diagnosis.server_api_version or diagnosis.info.api_version))
 
     @property

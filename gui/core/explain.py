@@ -9,6 +9,7 @@ from gui.core import log
 from gui.core.dockerfile import (
     Instruction,
     command_text,
+    copy_operands,
     exec_form,
     split_flags,
     unquote,
@@ -198,12 +199,7 @@ def _workdir(instruction: Instruction) -> str:
 
 
 def _copy(instruction: Instruction) -> str:
-    listed = exec_form(instruction.arguments)
-    if listed is not None:
-        flags, paths = [], listed
-    else:
-        flags, raw = split_flags(instruction.arguments)
-        paths = [unquote(p) for p in raw]
+    flags, paths = copy_operands(instruction)
     flag_values = dict(flags)
     if "<<" in instruction.arguments and "\n" in instruction.arguments:
         return f"{instruction.keyword} writes the text between the heredoc markers into a file in the image."

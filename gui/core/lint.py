@@ -22,6 +22,7 @@ from gui.core import log
 from gui.core.dockerfile import (
     Instruction,
     command_text,
+    copy_operands,
     escape_character,
     exec_form,
     instruction_at,
@@ -462,12 +463,7 @@ def _is_whole_context_copy(instruction: Instruction) -> tuple[list[tuple[str, st
     """(flags, [sources..., destination]) of a COPY/ADD of the whole build folder, else None."""
     if instruction.keyword not in ("COPY", "ADD"):
         return None
-    listed = exec_form(instruction.arguments)
-    if listed is not None:
-        flags, paths = [], listed
-    else:
-        flags, raw = split_flags(instruction.arguments)
-        paths = [unquote(p) for p in raw]
+    flags, paths = copy_operands(instruction)
     if len(paths) < 2 or any(name == "from" for name, _ in flags):
         return None
     if not any(source in (".", "./") for source in paths[:-1]):

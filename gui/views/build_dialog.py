@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
                                QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
-from gui.core.build import BuildSpec, failing_line
+from gui.core.build import BuildSpec, failing_line, stage_names
 from gui.core.format import human_bytes, human_duration
 from gui.views.log_view import LogView
 from gui.views.style import ERROR_COLOUR, OK_COLOUR, WARNING_COLOUR, error_label_style
@@ -18,12 +18,10 @@ from gui.workers.build_runner import BuildOutcome, BuildRunner
 
 def _stage_names(dockerfile: Path) -> list[str]:
     """Named stages (FROM ... AS name), for the target list. Reads the disk: run it in a worker."""
-    from gui.core.dockerfile import parse_dockerfile, stages
     try:
-        text = dockerfile.read_text(encoding="utf-8", errors="replace")
+        return stage_names(dockerfile.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return []
-    return [stage.name for stage in stages(parse_dockerfile(text)) if stage.name]
 
 
 class BuildDialog(QDialog):
