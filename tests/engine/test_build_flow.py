@@ -127,7 +127,7 @@ def test_cancel_stops_a_long_build_and_leaves_no_container(app, qtbot, docker_cl
     folder = tmp_path / "slow"
     folder.mkdir()
     (folder / "Dockerfile").write_text(f"FROM {busybox_image}\nRUN sleep 120\n")
-    before = {c.id for c in docker_client.containers.list(all=True)}
+    before = container_ids(docker_client)
     dialog = app.open_build(folder, "Dockerfile", f"portside-test/slow:{test_labels[eh.CASE_LABEL]}")
     qtbot.addWidget(dialog)
     qtbot.waitUntil(dialog.build_button.isEnabled, timeout=10_000)
@@ -138,4 +138,10 @@ def test_cancel_stops_a_long_build_and_leaves_no_container(app, qtbot, docker_cl
     assert finished.args[0].record.result == "cancelled"
     assert "cancelled" in dialog.result_label.text()
     # The engine kills and removes the step's container once the connection drops.
-    assert eh.wait_until(lambda: {c.id for c in docker_client.containers.list(all=True)} <= before, deadline_s=30)
+    assert eh.wait_until(lambda: container_ids(docker_client) <= before, deadline_s=30)
+
+
+def container_ids(client) -> set[str]:
+    # The plain list call: containers.list() inspects each one and fails on a container the engine removes
+    # meanwhile, which is exactly what a cancelled build's step container does.
+    return {container["Id"] for container in client.api.containers(all=True)}
