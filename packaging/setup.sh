@@ -18,8 +18,10 @@ packages=(
 if (( with_tests )); then
   # busybox-static: test images FROM scratch; docker-registry + apache2-utils: a real registry with
   # htpasswd auth on 127.0.0.1; desktop-file-utils + appstream: the packaging validators;
-  # debootstrap: the local Python base image of tests/engine/python_base.py.
-  packages+=(busybox-static docker-registry apache2-utils desktop-file-utils appstream util-linux debootstrap)
+  # debootstrap: the local Python base image of tests/engine/python_base.py; gcc + libc6-dev: the fake
+  # libnvidia-ml.so.1 of tests/fakes/fake_nvml.c.
+  packages+=(busybox-static docker-registry apache2-utils desktop-file-utils appstream util-linux debootstrap
+             gcc libc6-dev)
 fi
 
 missing=()

@@ -23,7 +23,7 @@ import jinja2
 
 from gui.core.format import human_bytes
 from gui.core.reference import parse, reference_problem
-from gui.core.secrets import secret_problem
+from gui.core.secrets import RUN_ENV_LABEL, secret_problem
 
 if TYPE_CHECKING:
     from gui.core.project_scan import ProjectScan
@@ -409,6 +409,7 @@ def render_dockerfile(spec: DockerfileSpec) -> str:
         extra_words=f", plus {' and '.join(extras)} (pinned: every build gets the same version)" if extras else "",
         command_text=shlex.join(spec.command),
         healthcheck_command=_healthcheck_command(spec.port) if spec.healthcheck and spec.port else None,
+        run_env_label=RUN_ENV_LABEL,
     )
 
 

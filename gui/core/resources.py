@@ -53,6 +53,11 @@ class ContainerRow:
     def running(self) -> bool:
         return self.state in ("running", "restarting", "paused")
 
+    @property
+    def browser_url(self) -> str | None:
+        """Where "Open in browser" goes: the first published TCP port, on loopback when published widely."""
+        return next((port.url for port in self.ports if port.url), None)
+
 
 @dataclass(frozen=True)
 class ImageRow:

@@ -10,9 +10,13 @@ import copy
 import re
 from typing import Any
 
-__all__ = ["MASK", "is_secret_name", "mask_env", "masked_payload", "secret_problem"]
+__all__ = ["MASK", "RUN_ENV_LABEL", "is_secret_name", "mask_env", "masked_payload", "secret_problem"]
 
 MASK = "••••••"
+
+# The names (never the values) of the variables to give at `docker run`, kept as an image label by the
+# Dockerfile wizard, so the Run dialog can ask for them.
+RUN_ENV_LABEL = "io.portside.run-env"
 
 # Secret-looking words, matched as a whole part of the name: HF_TOKEN and
 # apiKey match, MONKEY and KEYBOARD_LAYOUT do not.  A plural 's' still counts.

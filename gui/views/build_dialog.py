@@ -112,8 +112,8 @@ class BuildDialog(QDialog):
         self.cancel_button = QPushButton("Cancel build", self)
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_build)
-        self.run_button = QPushButton("Run", self)
-        self.run_button.setToolTip("Start the new image, its ports published on 127.0.0.1")
+        self.run_button = QPushButton("Run…", self)
+        self.run_button.setToolTip("Start a container from the new image: ports, GPUs, environment (docker run)")
         self.run_button.hide()
         self.run_button.clicked.connect(lambda: self._last_image and self.runRequested.emit(self._last_image))
         self._last_image: str | None = None

@@ -37,8 +37,8 @@ class BuildsPage(ListPage):
         self.add_separator()
         self.log_action = self.add_action("View log", self.view_log, "Ctrl+L")
         self.again_action = self.add_action("Build again", self._build_again, "Ctrl+Shift+B")
-        self.run_action = self.add_action("Run", self._run, "Ctrl+R",
-                                          tip="Start the image, its ports published on 127.0.0.1")
+        self.run_action = self.add_action("Run…", self._run, "Ctrl+R",
+                                          tip="Start a container from the built image (docker run)")
         self.image_action = self.add_action("Show image", self._show_image)
         self.edit_action = self.add_action("Edit Dockerfile", self._edit_dockerfile, "Ctrl+E")
         self.add_separator()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import shlex
 
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QSettings, Signal, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QCheckBox
 
 from gui.core import actions
@@ -22,6 +22,7 @@ PORTS_COLUMN = 4
 class ContainersPage(ListPage):
     logsRequested = Signal(object)     # ContainerRow
     inspectRequested = Signal(object)  # ContainerRow
+    runAgainRequested = Signal(object)  # ContainerRow: reopen the Run dialog filled from it
 
     def __init__(self, session: EngineSession, parent=None):
         super().__init__("containers", containers_model(), "No containers yet.\nRun an image from the Images "
@@ -37,6 +38,10 @@ class ContainersPage(ListPage):
         self.add_separator()
         self.logs_action = self.add_action("Logs", self.open_logs, "Ctrl+L")
         self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
+        self.browser_action = self.add_action("Open in browser", self.open_in_browser, "Ctrl+Shift+O",
+                                              tip="Open the container's first published port in your browser")
+        self.run_again_action = self.add_action("Run again with changes…", self.run_again, "Ctrl+Shift+N",
+                                                tip="Open the Run dialog filled with this container's settings")
         self.add_separator()
         self.remove_action = self.add_action("Remove", self.remove_selected, QKeySequence.StandardKey.Delete)
 
@@ -71,6 +76,11 @@ class ContainersPage(ListPage):
         single = rows[:1] if len(rows) == 1 else []
         self._enable(self.logs_action, single, "docker logs --follow")
         self._enable(self.inspect_action, single, "docker container inspect")
+        self._enable(self.run_again_action, single, "docker container inspect")
+        url = single[0].browser_url if single else None
+        self.browser_action.setEnabled(url is not None)
+        self.browser_action.setToolTip(f"Open in browser\n{url}" if url else
+                                       "Open in browser\n(the selected container publishes no TCP port)")
 
     def _enable(self, action, rows: list[ContainerRow], command: str) -> None:
         action.setEnabled(bool(rows) and self.session.connected)
@@ -126,6 +136,17 @@ class ContainersPage(ListPage):
         rows = self.selected_rows()
         if len(rows) == 1:
             self.inspectRequested.emit(rows[0])
+
+    def run_again(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.runAgainRequested.emit(rows[0])
+
+    def open_in_browser(self) -> None:
+        rows = self.selected_rows()
+        url = rows[0].browser_url if len(rows) == 1 else None
+        if url:
+            QDesktopServices.openUrl(QUrl(url))
 
     # Settings ------------------------------------------------------------------------------------
 

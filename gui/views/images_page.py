@@ -20,6 +20,7 @@ from gui.workers.session import EngineSession
 class ImagesPage(ListPage):
     pullRequested = Signal()
     inspectRequested = Signal(object)  # ImageRow
+    runRequested = Signal(str)         # the image reference (or id, when untagged) to run
 
     def __init__(self, session: EngineSession, parent=None):
         super().__init__("images", images_model(), "No images yet.\nPull one (for example busybox) with the Pull "
@@ -30,6 +31,9 @@ class ImagesPage(ListPage):
                                            tip="Download an image from a registry (docker pull)",
                                            needs_selection=False)
         self.add_separator()
+        self.run_action = self.add_action("Run…", self.run_selected, "Ctrl+Return",
+                                          tip="Start a container from the image: ports, GPUs, environment, "
+                                              "volumes (docker run)")
         self.tag_action = self.add_action("Tag…", self.tag_selected, "Ctrl+T")
         self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
         self.add_separator()
@@ -48,6 +52,8 @@ class ImagesPage(ListPage):
         connected = self.session.connected
         single = len(rows) == 1
         references = shlex.join(row.reference for row in rows)
+        self.run_action.setEnabled(connected and single)
+        self.run_action.setToolTip(f"Run…\ndocker run {references}" if single else "Run…")
         self.tag_action.setEnabled(connected and single)
         self.inspect_action.setEnabled(connected and single)
         # Tooltips teach the command each button stands for.
@@ -57,6 +63,11 @@ class ImagesPage(ListPage):
         self.remove_action.setToolTip(f"Remove\ndocker rmi {references}" if rows else "Remove")
         self.pull_action.setEnabled(connected)
         self.prune_action.setEnabled(connected)
+
+    def run_selected(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.runRequested.emit(rows[0].id if rows[0].dangling else rows[0].reference)
 
     def tag_selected(self) -> None:
         rows = self.selected_rows()

@@ -13,8 +13,8 @@ from gui.core import actions, engine_help, inspect_summary, log
 from gui.core.connection import Diagnosis
 from gui.core.errors import EngineError
 from gui.core.format import short_id
-from gui.core.quick_run import plan_quick_run
 from gui.core.resources import ContainerRow, ImageRow
+from gui.core.run_memory import RunMemory
 from gui.views import feedback
 from gui.core.build_history import BuildHistory
 from gui.views.builds_page import BuildsPage
@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a qu
     from gui.views.build_dialog import BuildDialog
     from gui.views.dockerfile_editor import DockerfileEditor
     from gui.views.dockerfile_wizard import DockerfileWizard
+    from gui.views.run_dialog import RunDialog
+    from gui.core.run_spec import RunSpec
 
 PAGES = ("containers", "images", "builds", "engine")  # later: monitor, learn
 PAGE_TITLES = {"containers": "Containers", "images": "Images", "builds": "Build", "engine": "Engine"}
@@ -40,7 +42,7 @@ PAGE_TITLES = {"containers": "Containers", "images": "Images", "builds": "Build"
 
 class MainWindow(QMainWindow):
     def __init__(self, session: EngineSession, settings: QSettings | None = None,
-                 history: BuildHistory | None = None, parent=None):
+                 history: BuildHistory | None = None, run_memory: RunMemory | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("main-window")
         self.setWindowTitle("Portside")
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
         self.containers_page = ContainersPage(session, self)
         self.images_page = ImagesPage(session, self)
         self.history = history or BuildHistory()
+        self.run_memory = run_memory or RunMemory()
         self.build_runner = BuildRunner(session, self.history, self)
         self.builds_page = BuildsPage(session, self.history, self)
         self.engine_page = EnginePage(self)
@@ -103,13 +106,15 @@ class MainWindow(QMainWindow):
         self.engine_page.checkRequested.connect(session.check)
         self.containers_page.logsRequested.connect(self.open_logs)
         self.containers_page.inspectRequested.connect(self.inspect_container)
+        self.containers_page.runAgainRequested.connect(self.run_again)
+        self.images_page.runRequested.connect(self.open_run_dialog)
         self.images_page.inspectRequested.connect(self.inspect_image)
         self.images_page.pullRequested.connect(self.open_pull)
         self.builds_page.newDockerfileRequested.connect(self.open_wizard)
         self.builds_page.editDockerfileRequested.connect(self.open_editor)
         self.builds_page.buildRequested.connect(self._build_again)
         self.builds_page.showImageRequested.connect(self.show_image)
-        self.builds_page.runRequested.connect(self.quick_run)
+        self.builds_page.runRequested.connect(self.open_run_dialog)
         self.build_runner.finished.connect(lambda outcome: self.builds_page.add_record(outcome.record))
         for page in (self.containers_page, self.images_page, self.builds_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -236,7 +241,7 @@ class MainWindow(QMainWindow):
             self.build_dialog = BuildDialog(self.session, self.build_runner, context, dockerfile, tags, self)
             self.build_dialog.openDockerfileAt.connect(
                 lambda path, line, message: self.open_editor(path).go_to_line(line, message))
-            self.build_dialog.runRequested.connect(self.quick_run)
+            self.build_dialog.runRequested.connect(self.open_run_dialog)
         elif context is not None and not self.build_runner.running:
             self.build_dialog.context_edit.setText(str(context))
             self.build_dialog.dockerfile_edit.setText(dockerfile)
@@ -252,28 +257,47 @@ class MainWindow(QMainWindow):
         else:
             self.open_build(Path(record.context), record.dockerfile, " ".join(record.tags))
 
-    def quick_run(self, image: str) -> None:
-        """Run an image with its exposed ports on 127.0.0.1, then show the container."""
-        def plan(engine):
-            return plan_quick_run(image, engine.api.inspect_image(image))
+    # Running containers ---------------------------------------------------------------------------
 
-        def run(action):
-            self.session.perform(action, lambda container_id: self._show_started(container_id, action),
-                                 lambda error: self._failed("Could not run the image", error))
-        self.session.run(plan, run, lambda error: self._failed("Could not run the image", error))
+    def open_run_dialog(self, image: str, initial: RunSpec | None = None) -> RunDialog:
+        """The Run dialog for an image; `initial` fills it (run again with changes)."""
+        from gui.views.run_dialog import RunDialog
+        dialog = RunDialog(self.session, image, initial, self.run_memory, self)
+        dialog.started.connect(lambda container_id, _spec: self._show_started(container_id, dialog.open_logs_after))
+        self._show_dialog(dialog)
+        return dialog
 
-    def _show_started(self, container_id: str, action) -> None:
-        where = f" at {', '.join(action.urls)}" if action.urls else ""
-        self.statusBar().showMessage(f"Started a container from {short_id(action.image)}{where}. "
-                                     "Click its port in Containers to open it.", 15000)
+    def run_again(self, container: ContainerRow) -> None:
+        """Reopen the Run dialog filled from a container's inspect data, to run it again with changes."""
+        from gui.core.run_spec import RunSpec
+
+        def read(engine):
+            inspected = engine.api.inspect_container(container.id)
+            try:
+                image = engine.api.inspect_image(inspected["Image"])
+            except Exception:  # the image is gone: the dialog says so and offers nothing it cannot do
+                image = None
+            return RunSpec.from_inspect(inspected, image)
+        self.session.run(read, lambda spec: self.open_run_dialog(spec.image, spec),
+                         lambda error: self._failed("Could not read the container's settings", error))
+
+    def _show_started(self, container_id: str, open_logs: bool = False) -> None:
+        """Show the new container selected in Containers, and its log when asked."""
         self.show_page("containers")
         page = self.containers_page
 
         def select_when_listed(_snapshot=None):
-            if any(row.id == container_id for row in page.model.rows):
-                page.filter_edit.clear()
-                page.select_keys({container_id}, key=lambda row: row.id)
-                self.session.snapshotChanged.disconnect(select_when_listed)
+            row = next((row for row in page.model.rows if row.id == container_id), None)
+            if row is None:
+                return
+            self.session.snapshotChanged.disconnect(select_when_listed)
+            page.filter_edit.clear()
+            page.select_keys({container_id}, key=lambda candidate: candidate.id)
+            url = row.browser_url
+            where = f" It answers at {url} (Open in browser)." if url else ""
+            self.statusBar().showMessage(f"Started {row.name}.{where}", 15000)
+            if open_logs:
+                self.open_logs(row)
         self.session.snapshotChanged.connect(select_when_listed)
         select_when_listed()
 

@@ -78,13 +78,22 @@ def test_wizard_then_build_then_run_answers_http(app, qtbot, docker_client, pyth
                     timeout=10_000)
     assert app.builds_page.model.rows[0].result == "succeeded"
 
-    # Run it from the Builds page: its EXPOSE 80 is published on 127.0.0.1 (5000 and up, as in the seed).
+    # Run it from the Builds page: the Run dialog publishes its EXPOSE 80 on 127.0.0.1 (5000 and up, as in the
+    # seed), and the new container is shown selected in Containers.
     page = app.builds_page
     app.show_page("builds")
     page.table.selectRow(0)
     qtbot.waitUntil(page.run_action.isEnabled, timeout=5000)
     page.run_action.trigger()
+    dialog = next(d for d in app._dialogs if d.objectName() == "run-dialog")
+    qtbot.waitUntil(lambda: dialog.ready and dialog.run_button.isEnabled(), timeout=30_000)
+    dialog.general.name_edit.setText(f"seed-app-{test_labels[eh.CASE_LABEL]}")
+    dialog.advanced.labels_edit.setPlainText("\n".join(f"{k}={v}" for k, v in test_labels.items()))
+    qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10_000)
+    assert "-p 127.0.0.1:" in dialog.preview.toPlainText()
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.current_page == "containers" and page_has_running(app, tag), timeout=30_000)
+    qtbot.waitUntil(lambda: [r.image for r in app.containers_page.selected_rows()] == [tag], timeout=10_000)
     row = next(r for r in app.containers_page.model.rows if r.image == tag)
     assert row.ports and row.ports[0].host_ip == "127.0.0.1" and row.ports[0].container_port == 80
     assert f"-p 127.0.0.1:{row.ports[0].host_port}:80" in app.commands.commands()[-1]

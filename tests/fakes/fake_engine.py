@@ -11,7 +11,7 @@ import time
 from gui.core import actions
 from gui.core.connection import Diagnosis, EngineInfo, EngineState, Endpoint
 from gui.core.engine import Snapshot
-from gui.core.errors import ImageInUse, NotFound
+from gui.core.errors import EngineError, ImageInUse, NotFound
 from gui.core.resources import ContainerRow, ImageRow, PublishedPort
 
 ENDPOINT = Endpoint("unix:///fake/docker.sock", "default")
@@ -81,6 +81,10 @@ class FakeEngine:
         self.build_blocks = False          # a build that runs until cancelled
         self.builds: list = []             # BuildSpecs received
         self.build_streams: list[FakeStream] = []
+        self.runs: list = []               # RunContainer actions that started a container
+        self.run_error: EngineError | None = None   # raised by the next runs, like a refusing engine
+        # Image inspect payloads by reference; the images in `images` get DEFAULT_IMAGE_CONFIG.
+        self.image_inspects: dict[str, dict] = {}
         self.api = FakeApi(self)
         self._lock = threading.Lock()
         self.closed = False
@@ -103,6 +107,10 @@ class FakeEngine:
     def snapshot(self) -> Snapshot:
         with self._lock:
             return Snapshot(list(self.containers_by_id.values()), list(self.images))
+
+    def containers(self) -> list[ContainerRow]:
+        with self._lock:
+            return list(self.containers_by_id.values())
 
     def dangling_images_size(self):
         return self.dangling
@@ -152,7 +160,29 @@ class FakeEngine:
                     "State": {"Status": row.state}}
         elif isinstance(action, actions.InspectImage):
             return {"inspect": {"Id": "sha256:x", "RepoTags": [action.image]}, "history": []}
+        elif type(action).__name__ == "RunContainer":
+            return self._run(action)
         return None
+
+    def _run(self, action) -> str:
+        """Starts a "container" the way the engine would, refusing what it refuses."""
+        spec = action.spec
+        spec.create_kwargs(), spec.host_config_kwargs()  # both raise ValueError for a spec with errors
+        if self.run_error is not None:
+            raise self.run_error
+        if spec.name and any(row.name == spec.name for row in self.containers_by_id.values()):
+            raise EngineError(f"The name {spec.name} is taken by another container. Choose another name, or "
+                              "remove that container.", f'Conflict. The container name "/{spec.name}" is already '
+                              "in use by container \"abc\".")
+        name = spec.name or f"fake-run-{len(self.runs) + 1}"
+        ports = [PublishedPort(int(port.host.split("-")[0]) if port.host else 32768 + index,
+                               int(port.container.split("-")[0]), port.protocol,
+                               "0.0.0.0" if port.all_interfaces else "127.0.0.1")
+                 for index, port in enumerate(spec.ports)]
+        row = replace_row(container(name, image=spec.image, ports=ports), status="Up 1 second")
+        self.containers_by_id[row.id] = row
+        self.runs.append(action)
+        return row.id
 
     def events(self, since=None) -> FakeStream:
         stream = FakeStream()
@@ -182,6 +212,39 @@ class FakeEngine:
             stream.close()
 
 
+def replace_row(row: ContainerRow, **changes) -> ContainerRow:
+    from dataclasses import replace
+    return replace(row, **changes)
+
+
+# What an image from a typical Python web Dockerfile reports: one exposed port, a CMD, a workdir, a user.
+DEFAULT_IMAGE_CONFIG = {
+    "ExposedPorts": {"80/tcp": {}},
+    "Env": ["PATH=/usr/local/bin:/usr/bin:/bin", "PYTHONUNBUFFERED=1"],
+    "Cmd": ["python", "app.py"],
+    "Entrypoint": None,
+    "WorkingDir": "/app",
+    "User": "app",
+    "Labels": {"org.opencontainers.image.title": "web"},
+}
+
+
+class _Response:
+    """Just enough of a requests.Response for docker.errors.APIError.status_code."""
+
+    def __init__(self, status_code: int, reason: str = ""):
+        self.status_code, self.reason, self.url = status_code, reason, "http+docker://localhost/fake"
+
+
+def api_error(status_code: int, explanation: str):
+    """A docker.errors.APIError as docker-py raises it (ImageNotFound/NotFound for 404)."""
+    import docker.errors
+    response = _Response(status_code)
+    if status_code == 404:
+        return docker.errors.ImageNotFound(explanation, response=response, explanation=explanation)
+    return docker.errors.APIError(explanation, response=response, explanation=explanation)
+
+
 class FakeApi:
     """The few low-level calls views make through engine.api."""
 
@@ -193,7 +256,37 @@ class FakeApi:
         self.tags.append((image, repository, tag))
 
     def inspect_image(self, image: str) -> dict:
+        """The inspect payload set in `image_inspects`; for images in the list, one with DEFAULT_IMAGE_CONFIG;
+        for a reference of a repository the engine does not have, 404 like the engine; otherwise (an image id
+        just built) a payload with only an id and a size."""
+        engine = self.engine
+        if image in engine.image_inspects:
+            return engine.image_inspects[image]
+        known = next((row for row in engine.images if image in (row.reference, row.id)), None)
+        if known is not None:
+            return {"Id": known.id, "RepoTags": [known.reference], "Size": known.size,
+                    "Config": dict(DEFAULT_IMAGE_CONFIG)}
+        if not image.startswith("sha256:"):
+            raise api_error(404, f"No such image: {image}")
         return {"Id": image, "Size": 42 * 1024**2}
 
+    def inspect_container(self, container: str) -> dict:
+        """Enough of `docker container inspect` for RunSpec.from_inspect: Name, Config and HostConfig."""
+        row = self.engine._find(container)
+        bindings: dict[str, list[dict]] = {}
+        for port in row.ports:
+            bindings.setdefault(f"{port.container_port}/{port.protocol}", []).append(
+                {"HostIp": port.host_ip, "HostPort": str(port.host_port)})
+        config = dict(DEFAULT_IMAGE_CONFIG)
+        config.update({"Image": row.image, "Env": config["Env"] + ["API_TOKEN=s3cret"],
+                       "Labels": dict(row.labels)})
+        return {"Id": row.id, "Name": "/" + row.name, "Image": f"sha256:{row.image}", "Config": config,
+                "State": {"Status": row.state},
+                "HostConfig": {"PortBindings": bindings, "PublishAllPorts": False, "Mounts": [], "Binds": None,
+                               "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0}, "AutoRemove": False,
+                               "Memory": 0, "NanoCpus": 0, "ShmSize": 67108864, "Privileged": False,
+                               "DeviceRequests": None}}
 
-__all__ = ["FakeEngine", "FakeStream", "container", "image", "diagnosis", "PublishedPort"]
+
+__all__ = ["DEFAULT_IMAGE_CONFIG", "FakeEngine", "FakeStream", "PublishedPort", "api_error", "container", "diagnosis",
+           "image"]

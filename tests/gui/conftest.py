@@ -56,9 +56,10 @@ def history(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, session, settings, history):
+def window(qtbot, session, settings, history, tmp_path):
+    from gui.core.run_memory import RunMemory
     from gui.views.main_window import MainWindow
-    main = MainWindow(session, settings, history)
+    main = MainWindow(session, settings, history, RunMemory(tmp_path / "run-settings.json"))
     qtbot.addWidget(main)
     main.show()
     session.start()

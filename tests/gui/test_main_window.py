@@ -193,3 +193,67 @@ def test_rows_carry_the_engine_data(window):
     page = window.containers_page
     rows = [page.proxy.index(r, 0).data(ROW_ROLE) for r in range(page.proxy.rowCount())]
     assert {row.name for row in rows} == {"web", "trainer", "old-job"}
+
+
+def run_dialog(window):
+    return next(dialog for dialog in window._dialogs if dialog.objectName() == "run-dialog")
+
+
+def test_run_from_images_shows_the_new_container_selected_with_its_log(window, engine, qtbot):
+    window.show_page("images")
+    select(window.images_page, "web")
+    assert "docker run web:1.0" in window.images_page.run_action.toolTip()
+    qtbot.mouseClick(toolbar_button(window.images_page, window.images_page.run_action), Qt.MouseButton.LeftButton)
+    dialog = run_dialog(window)
+    qtbot.waitUntil(lambda: dialog.ready and dialog.run_button.isEnabled(), timeout=5000)
+    dialog.general.name_edit.setText("web-two")
+    dialog.open_logs_box.setChecked(True)
+    qtbot.waitUntil(dialog.run_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: [row.name for row in window.containers_page.selected_rows()] == ["web-two"],
+                    timeout=5000)
+    assert window.current_page == "containers"
+    assert engine.runs[-1].spec.name == "web-two"
+    assert any(command.startswith("docker run --detach --name web-two -p 127.0.0.1:")
+               for command in window.commands.commands())
+    new_id = window.containers_page.selected_rows()[0].id
+    qtbot.waitUntil(lambda: new_id in window.logs_windows and window.logs_windows[new_id].isVisible(), timeout=5000)
+    assert window.containers_page.browser_action.isEnabled() == bool(
+        window.containers_page.selected_rows()[0].browser_url)
+
+
+def test_run_again_with_changes_fills_the_dialog_from_the_container(window, engine, qtbot):
+    select(window.containers_page, "web")
+    window.containers_page.run_again_action.trigger()
+    qtbot.waitUntil(lambda: any(d.objectName() == "run-dialog" for d in window._dialogs), timeout=5000)
+    dialog = run_dialog(window)
+    qtbot.waitUntil(lambda: dialog.ready, timeout=5000)
+    spec = dialog.spec()
+    assert spec.image == "web:1.0"
+    assert [(port.container, port.all_interfaces) for port in spec.ports] == [("80", False)]
+    assert any(var.name == "API_TOKEN" for var in spec.env)      # the container's own setting comes back...
+    assert "s3cret" not in dialog.preview.toPlainText()          # ...masked in the command shown
+
+
+def test_open_in_browser_follows_the_selected_container(window, qtbot):
+    page = window.containers_page
+    select(page, "trainer")
+    assert not page.browser_action.isEnabled()                   # it publishes nothing
+    opened = []
+    from PySide6.QtCore import QObject, Slot
+
+    class Handler(QObject):
+        @Slot("QUrl")
+        def open(self, url):
+            opened.append(url.toString())
+
+    handler = Handler()
+    QDesktopServices.setUrlHandler("http", handler, "open")
+    try:
+        select(page, "web")
+        assert page.browser_action.isEnabled()
+        page.browser_action.trigger()
+        qtbot.waitUntil(lambda: opened == ["http://127.0.0.1:5000"], timeout=3000)
+    finally:
+        QDesktopServices.unsetUrlHandler("http")

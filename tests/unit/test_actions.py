@@ -44,27 +44,3 @@ def test_the_api_call_matches_the_command(action, call):
     api = RecordingApi()
     action.run(api)
     assert api.calls == [call]
-
-
-def test_quick_run_publishes_exposed_ports_on_loopback():
-    from gui.core.quick_run import RunImage, plan_quick_run
-    inspect = {"Config": {"ExposedPorts": {"80/tcp": {}, "8888/tcp": {}, "53/udp": {}}}}
-    action = plan_quick_run("my-ai-app:1.0", inspect)
-    hosts = dict((container, host) for host, container in action.ports)
-    assert set(hosts) == {80, 8888}
-    assert hosts[80] >= 5000  # no privileged host port: like the seed's -p 5000:80
-    assert action.command.startswith("docker run --detach -p 127.0.0.1:")
-    assert all(url.startswith("http://127.0.0.1:") for url in action.urls)
-    assert RunImage("x").command == "docker run --detach x"
-
-
-def test_quick_run_skips_a_taken_port():
-    import socket
-
-    from gui.core.quick_run import plan_quick_run
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        taken = busy.getsockname()[1]
-        action = plan_quick_run("x", {"Config": {"ExposedPorts": {f"{taken}/tcp": {}}}})
-    assert action.ports[0][1] == taken and action.ports[0][0] != taken

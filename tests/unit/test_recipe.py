@@ -178,6 +178,9 @@ def test_every_combination_round_trips_through_dockerfile_parse(rendered, combo_
         assert parser.envs[name] == value
     for name in spec.runtime_env:
         assert name not in parser.envs  # secrets are asked for at run time, never baked in
+    # Their names (only) travel with the image, so the Run dialog can ask for them.
+    from gui.core.secrets import RUN_ENV_LABEL
+    assert parser.labels.get(RUN_ENV_LABEL, "").split(",") == (list(spec.runtime_env) or [""])
 
 
 @pytest.mark.parametrize("combo_id", COMBINATION_IDS)
