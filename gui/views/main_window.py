@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 from gui.core import actions, engine_help, inspect_summary, log
 from gui.core.connection import Diagnosis
 from gui.core.errors import EngineError
-from gui.core.format import short_id
 from gui.core.resources import ContainerRow, ImageRow
 from gui.core.run_memory import RunMemory
 from gui.views import feedback

@@ -67,3 +67,23 @@ def window(qtbot, session, settings, history, tmp_path):
         qtbot.waitUntil(lambda: main.containers_page.model.rowCount() > 0, timeout=5000)
     yield main
     main.close()
+
+
+@pytest.fixture
+def opened_urls():
+    """The http(s) links the app asks the desktop to open, caught instead of starting a browser."""
+    from PySide6.QtCore import QObject, Slot
+    from PySide6.QtGui import QDesktopServices
+    opened: list[str] = []
+
+    class Catcher(QObject):
+        @Slot("QUrl")
+        def open(self, url):
+            opened.append(url.toString())
+
+    catcher = Catcher()
+    for scheme in ("http", "https"):
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+    yield opened
+    for scheme in ("http", "https"):
+        QDesktopServices.unsetUrlHandler(scheme)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import fake_engine
@@ -103,30 +102,13 @@ def test_cancelled_remove_does_nothing(window, engine, qtbot):
     assert not any(isinstance(a, actions.RemoveContainer) for a in engine.performed)
 
 
-def test_port_link_opens_the_browser_on_loopback(window, qtbot):
-    opened = []
-
-    class Catcher(QApplication):
-        pass
-
-    from PySide6.QtCore import QObject, Slot
-
-    class Handler(QObject):
-        @Slot("QUrl")
-        def open(self, url):
-            opened.append(url.toString())
-
-    handler = Handler()
-    QDesktopServices.setUrlHandler("http", handler, "open")
-    try:
-        page = window.containers_page
-        row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data() == "web")
-        index = page.proxy.index(row, 4)
-        rect = page.table.visualRect(index)
-        qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.topLeft() + QPoint(8, rect.height() // 2))
-        qtbot.waitUntil(lambda: opened == ["http://127.0.0.1:5000"], timeout=3000)
-    finally:
-        QDesktopServices.unsetUrlHandler("http")
+def test_port_link_opens_the_browser_on_loopback(window, qtbot, opened_urls):
+    page = window.containers_page
+    row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data() == "web")
+    index = page.proxy.index(row, 4)
+    rect = page.table.visualRect(index)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.topLeft() + QPoint(8, rect.height() // 2))
+    qtbot.waitUntil(lambda: opened_urls == ["http://127.0.0.1:5000"], timeout=3000)
 
 
 def test_engine_not_running_shows_the_fix_then_recovers(window, engine, engine_state, qtbot):
@@ -236,24 +218,11 @@ def test_run_again_with_changes_fills_the_dialog_from_the_container(window, engi
     assert "s3cret" not in dialog.preview.toPlainText()          # ...masked in the command shown
 
 
-def test_open_in_browser_follows_the_selected_container(window, qtbot):
+def test_open_in_browser_follows_the_selected_container(window, qtbot, opened_urls):
     page = window.containers_page
     select(page, "trainer")
     assert not page.browser_action.isEnabled()                   # it publishes nothing
-    opened = []
-    from PySide6.QtCore import QObject, Slot
-
-    class Handler(QObject):
-        @Slot("QUrl")
-        def open(self, url):
-            opened.append(url.toString())
-
-    handler = Handler()
-    QDesktopServices.setUrlHandler("http", handler, "open")
-    try:
-        select(page, "web")
-        assert page.browser_action.isEnabled()
-        page.browser_action.trigger()
-        qtbot.waitUntil(lambda: opened == ["http://127.0.0.1:5000"], timeout=3000)
-    finally:
-        QDesktopServices.unsetUrlHandler("http")
+    select(page, "web")
+    assert page.browser_action.isEnabled()
+    page.browser_action.trigger()
+    qtbot.waitUntil(lambda: opened_urls == ["http://127.0.0.1:5000"], timeout=3000)

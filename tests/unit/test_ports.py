@@ -13,14 +13,6 @@ from gui.core.resources import ContainerRow, PublishedPort
 
 
 @pytest.fixture
-def tcp_listener():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        yield sock.getsockname()[1]
-
-
-@pytest.fixture
 def udp_socket():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -61,14 +60,6 @@ def bound(monkeypatch) -> set[tuple[int, str]]:
     monkeypatch.setattr(ports, "port_is_free", probe)
     monkeypatch.setattr(run_context, "port_is_free", probe)
     return taken
-
-
-@pytest.fixture
-def tcp_listener():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        yield sock.getsockname()[1]
 
 
 def messages(problems: list[Problem]) -> list[str]:
