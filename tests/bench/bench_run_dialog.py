@@ -1,0 +1,144 @@
+"""Benchmark: how quickly the Run dialog opens, follows typing and starts a container, on the real engine.
+
+    .venv/bin/python tests/bench/bench_run_dialog.py [--image portside-test/busybox:1] [--rounds 5]
+
+Reports, as medians (max):
+- reading what the form needs (image inspect, containers, host ports, GPUs: run_context.load_context);
+- the checks that need the host (preflight) and the pure ones run on every key press (problems + preview);
+- the dialog: open -> ready, and the longest GUI stall (5 ms heartbeat) while a user types;
+- Run -> the container shown selected in Containers (create + start + list refresh).
+Containers it starts carry the label io.portside.bench=1 and are removed at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "fakes")]
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+BENCH_LABEL = ("io.portside.bench", "1")
+
+
+def summary(samples: list[float]) -> str:
+    return f"{statistics.median(samples):8.1f} ms  (max {max(samples):.1f})"
+
+
+def timed(fn, rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--image", default="portside-test/busybox:1")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from gui.core.build_history import BuildHistory
+    from gui.core.connection import diagnose
+    from gui.core.engine import Engine
+    from gui.core.run_context import load_context, preflight
+    from gui.core.run_memory import RunMemory
+    from gui.core.run_spec import EnvVar, PortSpec, RunSpec
+    from gui.views.main_window import MainWindow
+    from gui.workers.session import EngineSession
+
+    diagnosis = diagnose()
+    engine = Engine.from_diagnosis(diagnosis)
+    context = load_context(engine, args.image, diagnosis.info.gpu_support)
+    print(f"engine {diagnosis.info.engine_version}, {len(context.container_names)} containers, "
+          f"{len(context.ports_in_use)} host ports in use, image {args.image}")
+    print(f"load_context            {summary(timed(lambda: load_context(engine, args.image, None), 20))}")
+    spec = RunSpec(args.image, name="bench-web", command="sleep 300", ports=(PortSpec("80", "5000"),),
+                   env=(EnvVar("HF_TOKEN", "x"), EnvVar("MODE", "fast")), memory="512m", cpus="1", shm_size="1g")
+    print(f"preflight               {summary(timed(lambda: preflight(spec, context), 20))}")
+    per_key = timed(lambda: (spec.problems(host_cpus=2), spec.command_line), 2000)
+    print(f"problems + preview      {statistics.median(per_key) * 1000:8.0f} µs (per key press)")
+
+    app = QApplication.instance() or QApplication([])
+    folder = Path(tempfile.mkdtemp())
+    session = EngineSession()
+    window = MainWindow(session, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
+                        BuildHistory(folder / "builds"), RunMemory(folder / "run.json"))
+    window.show()
+    session.start()
+    wait(app, lambda: session.snapshot is not None)
+
+    longest = 0
+    clock = QElapsedTimer()
+
+    def beat():
+        nonlocal longest
+        longest = max(longest, clock.restart())
+    heartbeat = QTimer(interval=5, timeout=beat)
+
+    opened, started, stalls = [], [], []
+    try:
+        for round_number in range(args.rounds):
+            began = time.perf_counter()
+            dialog = window.open_run_dialog(args.image)
+            wait(app, lambda: dialog.ready)
+            opened.append((time.perf_counter() - began) * 1000)
+
+            longest = 0
+            clock.start()
+            heartbeat.start()
+            name = f"bench-{os.getpid()}-{round_number}"
+            for edit in (dialog.general.name_edit, dialog.general.command_edit, dialog.resources.memory_edit):
+                edit.clear()    # the last round's settings come back (remembered per image)
+            for edit, text in ((dialog.general.name_edit, name), (dialog.general.command_edit, "sleep 300"),
+                               (dialog.resources.memory_edit, "512m")):
+                for character in text:      # one key at a time, at a fast typist's pace (50 ms)
+                    QTest.keyClicks(edit, character)
+                    wait(app, lambda: True, settle_s=0.05)
+            dialog.advanced.labels_edit.setPlainText("=".join(BENCH_LABEL))
+            wait(app, lambda: dialog.run_button.isEnabled(), settle_s=0.5)
+            stalls.append(longest)
+            heartbeat.stop()
+
+            began = time.perf_counter()
+            dialog.run_button.click()
+            wait(app, lambda: [row.name for row in window.containers_page.selected_rows()] == [name])
+            started.append((time.perf_counter() - began) * 1000)
+    finally:
+        for row in engine.api.containers(all=True, filters={"label": "=".join(BENCH_LABEL)}):
+            engine.api.remove_container(row["Id"], force=True)
+        window.close()
+        session.stop()
+        engine.close()
+    print(f"dialog open -> ready    {summary(opened)}")
+    print(f"typing: longest stall   {summary(stalls)}")
+    print(f"Run -> shown selected   {summary(started)}")
+
+
+def wait(app, condition, timeout_s: float = 30, settle_s: float = 0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        app.processEvents()
+        time.sleep(0.001)
+    settle = time.monotonic() + settle_s      # keep the event loop turning (delayed host checks run here)
+    while time.monotonic() < settle:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+if __name__ == "__main__":
+    import faulthandler
+    faulthandler.dump_traceback_later(300, exit=True)  # a stuck run prints where it is
+    main()
