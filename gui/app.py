@@ -29,8 +29,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def run_doctor(as_json: bool) -> int:
     from gui.core import doctor
     from gui.core.connection import diagnose
+    from gui.core.gpus import read_inventory
     diagnosis = diagnose()
-    items = doctor.checks(diagnosis)
+    items = doctor.checks(diagnosis, gpus=read_inventory())
     print(doctor.render_json(diagnosis, items) if as_json else doctor.render_text(items))
     return doctor.exit_code(diagnosis)
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from gui.core import engine_help
 from gui.core.connection import MIN_API_VERSION, Diagnosis, EngineState
 from gui.core.format import LOW_DISK_BYTES, human_bytes
+from gui.core.gpus import GpuInventory, describe
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ def current_platform() -> str:
     return "Fedora" if "fedora" in text or "rhel" in text else "Debian / Ubuntu"
 
 
-def checks(diagnosis: Diagnosis, platform: str | None = None) -> list[Check]:
+def checks(diagnosis: Diagnosis, platform: str | None = None, gpus: GpuInventory | None = None) -> list[Check]:
+    """The checks to print; `gpus` (from gpus.read_inventory) adds what the NVIDIA driver reports."""
     platform = platform or current_platform()
     advice = engine_help.advice_for(diagnosis.state)
     cli = shutil.which("docker")
@@ -41,13 +43,14 @@ def checks(diagnosis: Diagnosis, platform: str | None = None) -> list[Check]:
               "" if cli else "Install the docker CLI to type the commands Portside shows you."),
         Check("engine address", True, f"{diagnosis.endpoint.host} (from {diagnosis.endpoint.source})"),
     ]
+    host_gpus = [gpu_check(gpus)] if gpus is not None else []
     if not diagnosis.usable:
         fix = advice.steps.get(platform, "")
         if advice.warning:
             fix = f"{fix}\nWarning: {advice.warning}"
         items.append(Check("engine", False, f"{advice.title}: {diagnosis.detail}".strip(": "),
                            f"{advice.summary}\n{fix}".strip()))
-        return items
+        return items + host_gpus
     info = diagnosis.info
     assert info is not None
     items += [
@@ -62,11 +65,28 @@ def checks(diagnosis: Diagnosis, platform: str | None = None) -> list[Check]:
     items.append(Check("data-root free space", not low, f"{human_bytes(free)} free in {info.data_root}",
                        "Free some space: remove unused images (Images > Remove dangling) or run "
                        "`docker system prune`." if low else ""))
-    items.append(Check("GPUs for containers", info.gpu_support is not None,
-                       f"yes, through the {info.gpu_support}" if info.gpu_support else
-                       "no NVIDIA runtime or CDI devices in `docker info`",
-                       "" if info.gpu_support else engine_help.GPU_TOOLKIT_STEPS))
-    return items
+    items.append(container_gpu_check(info.gpu_support, gpus))
+    return items + host_gpus
+
+
+def container_gpu_check(gpu_support: str | None, gpus: GpuInventory | None) -> Check:
+    """Whether the engine can hand GPUs to containers. Without an NVIDIA driver there is nothing to hand over,
+    so the missing toolkit is no problem then."""
+    if gpu_support:
+        return Check("GPUs for containers", True, f"yes, through the {gpu_support}")
+    if gpus is not None and not gpus.available:
+        return Check("GPUs for containers", True, "no (not needed: this computer has no NVIDIA driver)")
+    return Check("GPUs for containers", False, "no NVIDIA runtime or CDI devices in `docker info`",
+                 engine_help.GPU_TOOLKIT_STEPS)
+
+
+def gpu_check(gpus: GpuInventory) -> Check:
+    """The host's NVIDIA GPUs as NVML sees them. No GPU is fine: Portside and containers work without one."""
+    if not gpus.available:
+        return Check("NVIDIA GPUs", True, f"none: {gpus.unavailable_reason}")
+    cuda = f", CUDA up to {gpus.cuda_version[0]}.{gpus.cuda_version[1]}" if gpus.cuda_version else ""
+    listed = "; ".join(describe(gpu) for gpu in gpus.gpus) or "the driver reports no GPUs"
+    return Check("NVIDIA GPUs", True, f"driver {gpus.driver_version or 'n/a'}{cuda}: {listed}")
 
 
 def render_text(items: list[Check]) -> str:

@@ -79,3 +79,20 @@ def test_doctor_gives_platform_specific_steps():
     mac = next(i for i in doctor.checks(diagnosis, "macOS") if i.name == "engine")
     debian = next(i for i in doctor.checks(diagnosis, "Debian / Ubuntu") if i.name == "engine")
     assert "Docker Desktop" in mac.fix and "systemctl start docker" in debian.fix
+
+
+def test_doctor_reports_the_gpus_or_calmly_their_absence():
+    from gui.core.gpus import GpuInfo, GpuInventory
+    diagnosis = Diagnosis(ENDPOINT, EngineState.CONNECTED, info=INFO)
+    none = GpuInventory(gpus=(), driver_version=None, cuda_version=None,
+                        unavailable_reason="No NVIDIA driver is installed on this computer.")
+    item = {i.name: i for i in doctor.checks(diagnosis, "Debian / Ubuntu", gpus=none)}["NVIDIA GPUs"]
+    assert item.ok and item.value == "none: No NVIDIA driver is installed on this computer."
+    engine_gpus = {i.name: i for i in doctor.checks(diagnosis, "Debian / Ubuntu", gpus=none)}["GPUs for containers"]
+    assert engine_gpus.ok and "not needed" in engine_gpus.value   # no GPU: no toolkit needed either
+    h100 = GpuInventory(gpus=(GpuInfo(0, "NVIDIA H100 80GB HBM3", "GPU-1", 80 * 1024**3),), driver_version="550.54.15",
+                        cuda_version=(12, 4), unavailable_reason=None)
+    item = {i.name: i for i in doctor.checks(diagnosis, "Debian / Ubuntu", gpus=h100)}["NVIDIA GPUs"]
+    assert item.value.startswith("driver 550.54.15, CUDA up to 12.4: 0 · NVIDIA H100 80GB HBM3")
+    engine_gpus = {i.name: i for i in doctor.checks(diagnosis, "Debian / Ubuntu", gpus=h100)}["GPUs for containers"]
+    assert not engine_gpus.ok and "nvidia-ctk" in engine_gpus.fix   # a GPU, but the engine cannot hand it over
