@@ -19,7 +19,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     doctor = sub.add_parser("doctor", help="check the Docker engine and print what to fix")
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--screenshot", metavar="FILE", help="render the main window to a PNG and exit")
-    parser.add_argument("--page", default="containers", help="page for --screenshot: containers, images, builds, engine")
+    parser.add_argument("--page", default="containers",
+                        help="page for --screenshot: containers, images, builds, monitor, engine")
     parser.add_argument("--screenshot-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
     # For tests/bench: print start-up milestones (ms) and exit once the lists are filled.
     parser.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)
@@ -130,8 +131,10 @@ def _screenshot(app, window, session, args) -> int:
         time.sleep(0.02)
     if session.diagnosis is not None and session.diagnosis.usable and args.page in window.pages:
         window.show_page(args.page)
-    for _ in range(10):  # let layouts settle
-        app.processEvents()
+    # Live figures need a few samples (CPU % needs two); other pages only need their layouts to settle.
+    settle = time.monotonic() + (4.0 if args.page == "monitor" else 0.2)
+    while time.monotonic() < settle:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         time.sleep(0.02)
     ok = window.grab().save(args.screenshot, "PNG")
     session.stop()

@@ -16,6 +16,9 @@ for variable in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DAT
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent / "fakes"))
 
+# The fake NVIDIA driver library (tests/fakes/fake_nvml.py), for unit, GUI and engine tests alike.
+from fake_nvml import fake_nvml, fake_nvml_library  # noqa: F401  (pytest finds fixtures by name here)
+
 
 class _WarningCollector(logging.Handler):
     def __init__(self):

@@ -131,6 +131,44 @@ class Engine:
             raise
         return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
 
+    def stats_stream(self, container_id: str) -> Stream:
+        """Decoded stats payloads about once a second, as `docker stats` reads them. The first one has an
+        empty precpu_stats; the others carry the previous reading. The stream ends when the container stops
+        (an engine 20.10 would otherwise go on sending all-zero payloads for a stopped container)."""
+        client = self.new_client(timeout=None)
+        try:
+            response = client._get(client._url("/containers/{0}/stats", container_id), params={"stream": True},
+                                   stream=True, timeout=None)
+            client._raise_for_status(response)
+        except BaseException:
+            client.close()
+            raise
+        payloads = _until_stopped(client._stream_helper(response, decode=True))
+        return Stream(client, CancellableStream(payloads, response))
+
+    def stats_once(self, container_id: str) -> dict:
+        """One stats payload, at once where the engine allows it (one-shot, API 1.41+): its precpu_stats is
+        then empty, and the caller computes CPU % against its own previous payload. Older engines take a
+        second to answer, with precpu_stats filled in."""
+        params: dict[str, object] = {"stream": False}
+        if _version_tuple(self.api_version) >= (1, 41):
+            params["one-shot"] = True
+        client = self.api
+        return client._result(client._get(client._url("/containers/{0}/stats", container_id), params=params),
+                              json=True)
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
+def _until_stopped(payloads: Iterator[dict]) -> Iterator[dict]:
+    """Payloads up to the first one of a stopped container (its read time is Go's zero time)."""
+    for payload in payloads:
+        if str(payload.get("read", "")).startswith("0001-01-01"):
+            return
+        yield payload
+
 
 class Stream:
     """A stream owning its client. close() from any thread ends the iteration: the reader sees the end

@@ -88,6 +88,7 @@ def _translate(exc: pynvml.NVMLError, during_init: bool) -> NvmlError:
 _lock = threading.RLock()
 _initialised = False
 _atexit_registered = False
+_last_unavailable: str | None = None   # what was last logged about NVML not being usable
 
 
 def _ensure_initialised() -> None:
@@ -98,14 +99,26 @@ def _ensure_initialised() -> None:
         pynvml.nvmlInit()
     except pynvml.NVMLError as exc:
         reason = _translate(exc, during_init=True)
-        logger.info("NVML is not available: %s (%s)", exc, type(exc).__name__)
+        _log_unavailable(f"{exc} ({type(exc).__name__})")
         raise reason from exc
     except OSError as exc:   # a broken library file: found, but not loadable
+        _log_unavailable(str(exc))
         raise NvmlUnavailable(_unexpected(None, str(exc))) from exc
     _initialised = True
+    _log_unavailable(None)
     if not _atexit_registered:
         atexit.register(shutdown)
         _atexit_registered = True
+
+
+def _log_unavailable(detail: str | None) -> None:
+    """Logs why NVML cannot be used when that changes: a monitor retries every second, the log needs it once."""
+    global _last_unavailable
+    if detail != _last_unavailable and detail is not None:
+        logger.info("NVML is not available: %s", detail)
+    elif detail is None and _last_unavailable is not None:
+        logger.info("NVML answers again")
+    _last_unavailable = detail
 
 
 def _forget_initialisation() -> None:
@@ -156,9 +169,11 @@ def unavailable_reason() -> str | None:
 
 
 def shutdown() -> None:
-    """Releases NVML (at exit, and in tests); the next query initialises again."""
+    """Releases NVML (at exit, and in tests); the next query initialises again, and logs afresh."""
+    global _last_unavailable
     with _lock:
         _forget_initialisation()
+        _last_unavailable = None
 
 
 # ---- explicit calls (nvitop's habit, without its metaprogramming) ----
@@ -266,3 +281,58 @@ def compute_processes(handle: Any) -> list[GpuProcess] | None:
     if processes is None:
         return None
     return [GpuProcess(pid=p.pid, used_memory=p.usedGpuMemory) for p in processes]
+
+
+def fan_speed(handle: Any) -> int | None:
+    """Percent of the fan's top speed the driver asks for (its first fan); None on passively cooled cards."""
+    return query(pynvml.nvmlDeviceGetFanSpeed, handle)
+
+
+def sm_clock(handle: Any) -> int | None:
+    """MHz the streaming multiprocessors run at now."""
+    return query(pynvml.nvmlDeviceGetClockInfo, handle, pynvml.NVML_CLOCK_SM)
+
+
+def memory_clock(handle: Any) -> int | None:
+    """MHz the GPU's memory runs at now."""
+    return query(pynvml.nvmlDeviceGetClockInfo, handle, pynvml.NVML_CLOCK_MEM)
+
+
+def graphics_processes(handle: Any) -> list[GpuProcess] | None:
+    """Processes drawing on this GPU (OpenGL, Vulkan, a desktop session); pids are as the host sees them."""
+    processes = query(pynvml.nvmlDeviceGetGraphicsRunningProcesses, handle)
+    if processes is None:
+        return None
+    return [GpuProcess(pid=p.pid, used_memory=p.usedGpuMemory) for p in processes]
+
+
+@dataclass(frozen=True)
+class ProcessUtilization:
+    pid: int
+    timestamp: int   # microseconds, the driver's CPU time stamp of this sample
+    sm: int          # percent of the GPU's SM time this process used over the sample period
+    memory: int      # percent of memory-controller time
+    encoder: int
+    decoder: int
+
+
+# NVML answers "not found" when no process ran since the time stamp given; pynvml raises code 0 when a driver
+# answers "success, no samples" to its first (sizing) call. Both mean: nothing to report, and the GPU can tell.
+_NO_SAMPLES = {pynvml.NVML_ERROR_NOT_FOUND, pynvml.NVML_SUCCESS}
+
+
+def process_utilization(handle: Any, last_seen: int = 0) -> list[ProcessUtilization] | None:
+    """Per-process utilisation samples newer than `last_seen` (microseconds; 0 = all the driver keeps).
+
+    None when the GPU does not sample per process (many consumer and older cards); [] when nothing ran since."""
+    try:
+        samples = query(pynvml.nvmlDeviceGetProcessUtilization, handle, last_seen)
+    except NvmlError as exc:
+        if exc.code in _NO_SAMPLES:
+            return []
+        raise
+    if samples is None:
+        return None
+    return [ProcessUtilization(pid=s.pid, timestamp=s.timeStamp, sm=s.smUtil, memory=s.memUtil, encoder=s.encUtil,
+                               decoder=s.decUtil)
+            for s in samples if s.pid]   # a driver may pad the array with empty entries

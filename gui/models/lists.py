@@ -4,6 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
+from dataclasses import dataclass, field
+
 from gui.core.format import exact_bytes, human_bytes, human_duration, local_time, relative_time
 from gui.core.resources import ContainerRow, ImageRow
 from gui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
@@ -38,17 +40,74 @@ def _ports_tooltip(row: ContainerRow) -> str:
     return "\n".join(lines) or "No ports"
 
 
-CONTAINER_COLUMNS = [
-    Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\nID {r.id}"),
-    Column("Image", lambda r: r.image, tooltip=lambda r: f"{r.image}\n{r.image_id}"),
-    Column("State", lambda r: r.state, colour=_state_colour, tooltip=lambda r: r.status),
-    Column("Status", lambda r: r.status),
-    Column("Ports", _ports_text, tooltip=_ports_tooltip,
-           links=lambda r: [(port.url, port.url) for port in r.ports if port.url],
-           sort_key=lambda r: r.ports[0].host_port if r.ports else 1 << 20),
-    Column("Created", lambda r: relative_time(r.created), sort_key=lambda r: r.created,
-           tooltip=lambda r: local_time(r.created)),
-]
+@dataclass(frozen=True)
+class ContainerUsage:
+    """A running container's live figures for the list (from the Monitor service), with recent history."""
+    cpu_percent: float | None = None
+    online_cpus: int = 1
+    memory_used: int | None = None
+    memory_limit: int | None = None
+    gpu_memory: int | None = None
+    cpu_history: list[float] = field(default_factory=list)
+    memory_history: list[float] = field(default_factory=list)
+
+
+def _cpu_text(usage: ContainerUsage | None) -> str:
+    return "" if usage is None or usage.cpu_percent is None else f"{usage.cpu_percent:.1f} %"
+
+
+def _cpu_tooltip(usage: ContainerUsage | None) -> str:
+    if usage is None or usage.cpu_percent is None:
+        return "CPU use appears once the container has run for a second."
+    return (f"{usage.cpu_percent:.2f} % of one CPU, as docker stats shows it. 100 % is one full CPU; this "
+            f"container may use up to {usage.online_cpus} CPUs, so up to {usage.online_cpus * 100} %.")
+
+
+def _memory_text(usage: ContainerUsage | None) -> str:
+    return "" if usage is None or usage.memory_used is None else human_bytes(usage.memory_used)
+
+
+def _memory_tooltip(usage: ContainerUsage | None) -> str:
+    if usage is None or usage.memory_used is None:
+        return ""
+    limit = f" of {human_bytes(usage.memory_limit)} it may use" if usage.memory_limit else ""
+    return f"{exact_bytes(usage.memory_used)} in use{limit} (page cache it can drop is not counted)."
+
+
+def _gpu_text(usage: ContainerUsage | None) -> str:
+    return "" if usage is None or not usage.gpu_memory else human_bytes(usage.gpu_memory)
+
+
+def container_columns(usage: dict[str, ContainerUsage]) -> list[Column]:
+    """The Containers table; the last three columns read live figures from `usage` (by container id)."""
+    def live(row: ContainerRow) -> ContainerUsage | None:
+        return usage.get(row.id)
+    return [
+        Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\nID {r.id}"),
+        Column("Image", lambda r: r.image, tooltip=lambda r: f"{r.image}\n{r.image_id}"),
+        Column("State", lambda r: r.state, colour=_state_colour, tooltip=lambda r: r.status),
+        Column("Status", lambda r: r.status),
+        Column("Ports", _ports_text, tooltip=_ports_tooltip,
+               links=lambda r: [(port.url, port.url) for port in r.ports if port.url],
+               sort_key=lambda r: r.ports[0].host_port if r.ports else 1 << 20),
+        Column("Created", lambda r: relative_time(r.created), sort_key=lambda r: r.created,
+               tooltip=lambda r: local_time(r.created)),
+        Column("CPU", lambda r: _cpu_text(live(r)), sort_key=lambda r: (live(r) or ContainerUsage()).cpu_percent or -1,
+               tooltip=lambda r: _cpu_tooltip(live(r)), align_right=True,
+               spark=lambda r: (live(r) or ContainerUsage()).cpu_history),
+        Column("Memory", lambda r: _memory_text(live(r)),
+               sort_key=lambda r: (live(r) or ContainerUsage()).memory_used or -1,
+               tooltip=lambda r: _memory_tooltip(live(r)), align_right=True,
+               spark=lambda r: (live(r) or ContainerUsage()).memory_history),
+        Column("GPU memory", lambda r: _gpu_text(live(r)),
+               sort_key=lambda r: (live(r) or ContainerUsage()).gpu_memory or -1,
+               tooltip=lambda r: "GPU memory its processes use (NVML)" if live(r) and live(r).gpu_memory else "",
+               align_right=True),
+    ]
+
+
+USAGE_COLUMNS = (6, 8)  # first and last column of the live figures
+
 
 IMAGE_COLUMNS = [
     Column("Repository", lambda r: r.repository),
@@ -63,8 +122,23 @@ IMAGE_COLUMNS = [
 ]
 
 
-def containers_model(parent=None) -> RowTableModel[ContainerRow]:
-    return RowTableModel(CONTAINER_COLUMNS, key=lambda row: row.id, parent=parent)
+class ContainersModel(RowTableModel[ContainerRow]):
+    """Containers, plus live CPU, memory and GPU figures that change every second without touching the rows."""
+
+    def __init__(self, parent=None):
+        self.usage: dict[str, ContainerUsage] = {}
+        super().__init__(container_columns(self.usage), key=lambda row: row.id, parent=parent)
+
+    def set_usage(self, usage: dict[str, ContainerUsage]) -> None:
+        if not usage and not self.usage:
+            return
+        self.usage.clear()
+        self.usage.update(usage)
+        self.columns_changed(*USAGE_COLUMNS)
+
+
+def containers_model(parent=None) -> ContainersModel:
+    return ContainersModel(parent)
 
 
 def images_model(parent=None) -> RowTableModel[ImageRow]:

@@ -12,6 +12,7 @@ Row = TypeVar("Row")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 LINK_ROLE = Qt.ItemDataRole.UserRole + 3  # list of (text, url) shown as links by the view
+SPARK_ROLE = Qt.ItemDataRole.UserRole + 4  # recent values (floats, NaN for gaps) drawn as a sparkline by the view
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Column(Generic[Row]):
     colour: Callable[[Row], Any] | None = None  # a QColor or None
     links: Callable[[Row], list[tuple[str, str]]] | None = None
     align_right: bool = False
+    spark: Callable[[Row], list[float]] | None = None
 
 
 class RowTableModel(QAbstractTableModel, Generic[Row]):
@@ -64,9 +66,16 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == LINK_ROLE and column.links:
             return column.links(row)
+        if role == SPARK_ROLE and column.spark:
+            return column.spark(row)
         if role == ROW_ROLE:
             return row
         return None
+
+    def columns_changed(self, first_column: int, last_column: int) -> None:
+        """Every row's cells in these columns changed (live figures): one signal for the lot."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, first_column), self.index(len(self._rows) - 1, last_column))
 
     def _emit_changed(self, positions: list[int]) -> None:
         """One dataChanged per run of adjacent rows: a refresh that touches every row's status

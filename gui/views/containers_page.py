@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox
 from gui.core import actions
 from gui.core.errors import EngineError
 from gui.core.resources import ContainerRow
-from gui.models.lists import containers_model
+from gui.models.lists import ContainerUsage, USAGE_COLUMNS, containers_model
 from gui.views import feedback
 from gui.views.link_delegate import LinkDelegate
 from gui.views.list_page import ListPage
@@ -23,6 +23,7 @@ class ContainersPage(ListPage):
     logsRequested = Signal(object)     # ContainerRow
     inspectRequested = Signal(object)  # ContainerRow
     runAgainRequested = Signal(object)  # ContainerRow: reopen the Run dialog filled from it
+    monitorRequested = Signal(object)   # ContainerRow: its live charts
 
     def __init__(self, session: EngineSession, parent=None):
         super().__init__("containers", containers_model(), "No containers yet.\nRun an image from the Images "
@@ -38,6 +39,8 @@ class ContainersPage(ListPage):
         self.add_separator()
         self.logs_action = self.add_action("Logs", self.open_logs, "Ctrl+L")
         self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
+        self.monitor_action = self.add_action("Usage", self.open_monitor, "Ctrl+M",
+                                              tip="Live CPU, memory, network, disk and GPU charts of the container")
         self.browser_action = self.add_action("Open in browser", self.open_in_browser, "Ctrl+Shift+O",
                                               tip="Open the container's first published port in your browser")
         self.run_again_action = self.add_action("Run again with changes…", self.run_again, "Ctrl+Shift+N",
@@ -53,7 +56,7 @@ class ContainersPage(ListPage):
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.show_all)
 
-        self.set_column_widths([22, 30, 11, 26, 28, 16])
+        self.set_column_widths([22, 26, 9, 17, 24, 14, 13, 13, 12])
         self.table.doubleClicked.connect(lambda _index: self.open_logs())
         self.selectionChanged.connect(self._update_actions)
         session.snapshotChanged.connect(lambda snapshot: self.model.set_rows(snapshot.containers))
@@ -77,6 +80,7 @@ class ContainersPage(ListPage):
         self._enable(self.logs_action, single, "docker logs --follow")
         self._enable(self.inspect_action, single, "docker container inspect")
         self._enable(self.run_again_action, single, "docker container inspect")
+        self._enable(self.monitor_action, single, "docker stats")
         url = single[0].browser_url if single else None
         self.browser_action.setEnabled(url is not None)
         self.browser_action.setToolTip(f"Open in browser\n{url}" if url else
@@ -137,6 +141,11 @@ class ContainersPage(ListPage):
         if len(rows) == 1:
             self.inspectRequested.emit(rows[0])
 
+    def open_monitor(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.monitorRequested.emit(rows[0])
+
     def run_again(self) -> None:
         rows = self.selected_rows()
         if len(rows) == 1:
@@ -147,6 +156,41 @@ class ContainersPage(ListPage):
         url = rows[0].browser_url if len(rows) == 1 else None
         if url:
             QDesktopServices.openUrl(QUrl(url))
+
+    # Live figures --------------------------------------------------------------------------------
+
+    SPARK_POINTS = 30  # the last half minute at 1 Hz
+
+    def set_monitor(self, monitor) -> None:
+        """Show CPU, memory and GPU memory from the Monitor service, with sparklines of the last seconds."""
+        from gui.views.sparkline_delegate import SparklineDelegate
+        self.monitor = monitor
+        for column in range(USAGE_COLUMNS[0], USAGE_COLUMNS[0] + 2):
+            self.table.setItemDelegateForColumn(column, SparklineDelegate(self.table))
+        self.table.setColumnHidden(USAGE_COLUMNS[1], True)  # until the first GPU sample says there are GPUs
+        monitor.updated.connect(self._show_usage)
+
+    def _show_usage(self) -> None:
+        if not self.isVisible():
+            return  # nobody looks: skip the repaint work; the service keeps the history
+        book = self.monitor.book
+        usage = {}
+        for container_id, stats in self.monitor.containers.items():
+            gpu = self.monitor.gpu_use.get(container_id)
+            key = f"container:{container_id}"
+            usage[container_id] = ContainerUsage(
+                stats.cpu_percent, stats.online_cpus, stats.memory_used, stats.memory_limit,
+                gpu.gpu_memory if gpu else None, book.series(key, "cpu").recent(self.SPARK_POINTS),
+                book.series(key, "memory").recent(self.SPARK_POINTS))
+        self.model.set_usage(usage)
+        # GPU memory only means something where there is an NVIDIA GPU.
+        gpus = self.monitor.gpus
+        self.table.setColumnHidden(USAGE_COLUMNS[1], not (gpus is not None and gpus.available and gpus.gpus))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "monitor", None) is not None:
+            self._show_usage()
 
     # Settings ------------------------------------------------------------------------------------
 

@@ -18,14 +18,17 @@ from gui.views import feedback
 from gui.core.build_history import BuildHistory
 from gui.views.builds_page import BuildsPage
 from gui.views.commands_panel import CommandsPanel
+from gui.views.container_page import ContainerPage
 from gui.views.containers_page import ContainersPage
 from gui.views.engine_page import EnginePage
 from gui.views.images_page import ImagesPage
 from gui.views.inspect_dialog import InspectDialog
 from gui.views.logs_window import LogsWindow
+from gui.views.monitor_page import MonitorPage
 from gui.views.pull_dialog import PullDialog
 from gui.views.style import ERROR_COLOUR, OK_COLOUR
 from gui.workers.build_runner import BuildRunner
+from gui.workers.monitor import MonitorService
 from gui.workers.session import EngineSession
 
 if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a quicker first window
@@ -35,8 +38,9 @@ if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a qu
     from gui.views.run_dialog import RunDialog
     from gui.core.run_spec import RunSpec
 
-PAGES = ("containers", "images", "builds", "engine")  # later: monitor, learn
-PAGE_TITLES = {"containers": "Containers", "images": "Images", "builds": "Build", "engine": "Engine"}
+PAGES = ("containers", "images", "builds", "monitor", "engine")  # later: learn
+PAGE_TITLES = {"containers": "Containers", "images": "Images", "builds": "Build", "monitor": "Monitor",
+               "engine": "Engine"}
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +56,7 @@ class MainWindow(QMainWindow):
         self.build_dialog: BuildDialog | None = None
         self._dialogs: list = []
         self._sized_docks = False
+        self._page_before_container = "containers"
 
         self.containers_page = ContainersPage(session, self)
         self.images_page = ImagesPage(session, self)
@@ -60,8 +65,11 @@ class MainWindow(QMainWindow):
         self.build_runner = BuildRunner(session, self.history, self)
         self.builds_page = BuildsPage(session, self.history, self)
         self.engine_page = EnginePage(self)
+        self.monitor = MonitorService(session, parent=self)
+        self.monitor_page = MonitorPage(self.monitor, self)
+        self.container_page = ContainerPage(self.monitor, self)  # one container's charts, reached from the lists
         self.pages = {"containers": self.containers_page, "images": self.images_page, "builds": self.builds_page,
-                      "engine": self.engine_page}
+                      "monitor": self.monitor_page, "engine": self.engine_page}
 
         self.stack = QStackedWidget(self)
         self.sidebar = QListWidget(self)
@@ -71,9 +79,10 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(PAGE_TITLES[name])
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.sidebar.addItem(item)
+        self.stack.addWidget(self.container_page)
         self.sidebar.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 10)
         self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 0.4em 0.6em; }")
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(lambda row: row >= 0 and self.stack.setCurrentIndex(row))
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -107,6 +116,11 @@ class MainWindow(QMainWindow):
         self.containers_page.inspectRequested.connect(self.inspect_container)
         self.containers_page.runAgainRequested.connect(self.run_again)
         self.images_page.runRequested.connect(self.open_run_dialog)
+        self.containers_page.monitorRequested.connect(lambda row: self.show_container(row.id))
+        self.containers_page.set_monitor(self.monitor)
+        self.monitor_page.containerRequested.connect(self.show_container)
+        self.container_page.backRequested.connect(lambda: self.show_page(self._page_before_container))
+        self.monitor.start()
         self.images_page.inspectRequested.connect(self.inspect_image)
         self.images_page.pullRequested.connect(self.open_pull)
         self.builds_page.newDockerfileRequested.connect(self.open_wizard)
@@ -147,11 +161,25 @@ class MainWindow(QMainWindow):
     # Pages ---------------------------------------------------------------------------------------
 
     def show_page(self, name: str) -> None:
+        if self.sidebar.currentRow() == PAGES.index(name):
+            self.stack.setCurrentIndex(PAGES.index(name))  # back from the container page
         self.sidebar.setCurrentRow(PAGES.index(name))
 
     @property
     def current_page(self) -> str:
+        if self.stack.currentWidget() is self.container_page:
+            return "container"
         return PAGES[self.stack.currentIndex()]
+
+    def show_container(self, container_id: str) -> None:
+        """One container's live charts; Back returns to the page it was opened from."""
+        row = next((row for row in self.containers_page.model.rows if row.id == container_id), None)
+        if row is None:
+            return
+        if self.current_page != "container":
+            self._page_before_container = self.current_page
+        self.container_page.show_container(row)
+        self.stack.setCurrentWidget(self.container_page)
 
     def on_diagnosis(self, diagnosis: Diagnosis) -> None:
         was_connected = self.engine_label.property("connected")
@@ -159,7 +187,7 @@ class MainWindow(QMainWindow):
         colour = OK_COLOUR if diagnosis.usable else ERROR_COLOUR
         self.engine_label.setText(f"<span style='color:{colour}'>●</span> {engine_help.status_line(diagnosis)}")
         self.engine_label.setProperty("connected", diagnosis.usable)
-        for page in ("containers", "images", "builds"):
+        for page in ("containers", "images", "builds", "monitor"):
             self.sidebar.item(PAGES.index(page)).setFlags(
                 Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if diagnosis.usable else Qt.ItemFlag.NoItemFlags)
         if diagnosis.usable and not was_connected:
@@ -335,7 +363,7 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        if self.current_page != "engine":
+        if self.current_page not in ("engine", "container"):
             self.settings.setValue("window/page", self.current_page)
         for page in (self.containers_page, self.images_page, self.builds_page):
             page.save_state(self.settings)
@@ -358,6 +386,7 @@ class MainWindow(QMainWindow):
         if self.build_runner.running:
             self.build_runner.cancel()
         self.build_runner.dispose()
+        self.monitor.stop()
         self.save_settings()
         for window in list(self.logs_windows.values()):
             window.close()

@@ -211,6 +211,36 @@ class FakeEngine:
         for stream in self.event_streams + self.log_streams:
             stream.close()
 
+    # Container stats (S1). Payloads recorded from a real engine (tests/fakes/stats/). A test may set
+    # `stats_payloads[container_id]` to the payloads a stream starts with; `stats_streams[container_id]` holds the
+    # streams opened, to push more payloads or end them (the real stream ends when the container stops).
+    def stats_stream(self, container_id: str) -> FakeStream:
+        row = self._find(container_id)
+        if not hasattr(self, "stats_streams"):
+            self.stats_streams: dict[str, list[FakeStream]] = {}
+        payloads = getattr(self, "stats_payloads", {}).get(row.id)
+        if payloads is None:
+            payloads = stats_payloads("v1-idle-stream.json", row)
+        stream = FakeStream(payloads if row.running else (), endless=row.running)
+        self.stats_streams.setdefault(row.id, []).append(stream)
+        return stream
+
+    def stats_once(self, container_id: str) -> dict:
+        row = self._find(container_id)
+        return stats_payloads("v1-idle-oneshot.json" if row.running else "v1-stopped.json", row)[0]
+
+
+def stats_payloads(file_name: str, row: ContainerRow | None = None) -> list[dict]:
+    """Recorded stats payloads from tests/fakes/stats (a list even for a file of one), as if of `row`."""
+    import json
+    from pathlib import Path
+    data = json.loads((Path(__file__).parent / "stats" / file_name).read_text())
+    payloads = data if isinstance(data, list) else [data]
+    if row is not None:
+        for payload in payloads:
+            payload.update(id=row.id, name="/" + row.name)
+    return payloads
+
 
 def replace_row(row: ContainerRow, **changes) -> ContainerRow:
     from dataclasses import replace
@@ -289,4 +319,4 @@ class FakeApi:
 
 
 __all__ = ["DEFAULT_IMAGE_CONFIG", "FakeEngine", "FakeStream", "PublishedPort", "api_error", "container", "diagnosis",
-           "image"]
+           "image", "stats_payloads"]

@@ -1,15 +1,17 @@
 """Build, load and drive the fake libnvidia-ml.so.1 of fake_nvml.c, so the real pynvml talks to "GPUs" in tests.
 
-A loaded library stays for the whole process, so the fake is built and loaded once per session
+A loaded library stays for the whole process, so the fake is built and loaded once per process
 (`fake_nvml_library`), and the per-test `fake_nvml` fixture hands out a controller and puts everything back
 afterwards: no config file (nvmlInit says "driver not loaded", like a computer without a driver), no nvmlInit
 remembered, and gui.core.nvml shut down so the next test initialises afresh.
 
-The config file format is described at the top of fake_nvml.c; `write_config` writes it from Python values.
+The fake reads a JSON file named by FAKE_NVML_CONFIG (its members are described at the top of fake_nvml.c);
+`write_config` writes it from FakeGpu values, `config` gives the same as a dict.
 """
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import subprocess
@@ -27,9 +29,22 @@ GiB = 1024**3
 # NVML return codes used by tests (nvml.h)
 NOT_SUPPORTED = 3
 NO_PERMISSION = 4
+NOT_FOUND = 6
 DRIVER_NOT_LOADED = 9
 GPU_IS_LOST = 15
 LIB_RM_VERSION_MISMATCH = 18
+UNKNOWN = 999
+
+
+@dataclass(frozen=True)
+class ProcessSample:
+    """One nvmlProcessUtilizationSample_t: percentages over the driver's last sample period."""
+    pid: int
+    sm: int = 0
+    mem: int = 0
+    enc: int = 0
+    dec: int = 0
+    timestamp: int | None = None   # microseconds; None: "now", so always newer than the caller's last look
 
 
 @dataclass
@@ -46,9 +61,21 @@ class FakeGpu:
     fan_speed: int | None = None           # percent
     power_usage: int | None = None         # milliwatts
     power_limit: int | None = None         # milliwatts
-    processes: tuple[tuple[int, int], ...] = ()           # running compute processes: (pid, bytes used)
-    graphics_processes: tuple[tuple[int, int], ...] = ()
+    clock_graphics: int | None = None      # MHz
+    clock_sm: int | None = None            # MHz
+    clock_mem: int | None = None           # MHz
+    clock_video: int | None = None         # MHz
+    # running processes as (pid, bytes used); bytes None = "not available" (as on Windows WDDM)
+    processes: tuple[tuple[int, int | None], ...] = ()
+    graphics_processes: tuple[tuple[int, int | None], ...] = ()
+    # per-process utilisation samples; None = the GPU does not sample them, () = it does but nothing ran
+    process_utilization: tuple[ProcessSample, ...] | None = None
     errors: Mapping[str, int] = field(default_factory=dict)   # call -> NVML code, "all" for every call
+
+
+_MEASUREMENTS = ("name", "uuid", "memory_total", "memory_used", "memory_reserved", "utilization_gpu",
+                 "utilization_memory", "temperature", "fan_speed", "power_usage", "power_limit", "clock_graphics",
+                 "clock_sm", "clock_mem", "clock_video")
 
 
 def build_fake_nvml(directory: Path) -> Path:
@@ -75,45 +102,62 @@ def load_fake_nvml(path: Path) -> ctypes.CDLL:
     return library
 
 
-def _processes(pairs: Iterable[tuple[int, int]]) -> str:
-    return ",".join(f"{pid}:{used}" for pid, used in pairs)
+def _processes(pairs: Iterable[tuple[int, int | None]]) -> list[dict]:
+    return [{"pid": pid, "used_memory": used} for pid, used in pairs]
+
+
+def _gpu_config(gpu: FakeGpu) -> dict:
+    values: dict = {name: getattr(gpu, name) for name in _MEASUREMENTS if getattr(gpu, name) is not None}
+    if gpu.processes:
+        values["processes"] = _processes(gpu.processes)
+    if gpu.graphics_processes:
+        values["graphics_processes"] = _processes(gpu.graphics_processes)
+    if gpu.process_utilization is not None:
+        values["process_utilization"] = [
+            {key: value for key, value in vars(sample).items() if value is not None}
+            for sample in gpu.process_utilization]
+    if gpu.errors:
+        values["errors"] = dict(gpu.errors)
+    return values
+
+
+def config(gpus: Iterable[FakeGpu] = (), driver: str = "535.104.05", cuda: int | None = 12020,
+           init_error: int | None = None, errors: Mapping[str, int] | None = None) -> dict:
+    """The fake's config for these values; errors: system call ("driver_version", "cuda_version", "count") -> code."""
+    document: dict = {"driver": driver}
+    if cuda is not None:
+        document["cuda"] = cuda
+    if init_error is not None:
+        document["init_error"] = init_error
+    if errors:
+        document["errors"] = dict(errors)
+    document["gpus"] = [_gpu_config(gpu) for gpu in gpus]
+    return document
 
 
 def config_text(gpus: Iterable[FakeGpu] = (), driver: str = "535.104.05", cuda: int | None = 12020,
                 init_error: int | None = None, errors: Mapping[str, int] | None = None) -> str:
-    """The fake's config for these values; errors: system call ("driver_version", "cuda_version", "count") -> code."""
-    gpus = list(gpus)
-    lines = [f"driver={driver}", f"gpu_count={len(gpus)}"]
-    if cuda is not None:
-        lines.append(f"cuda={cuda}")
-    if init_error is not None:
-        lines.append(f"init_error={init_error}")
-    lines += [f"error.{call}={code}" for call, code in (errors or {}).items()]
-    for index, gpu in enumerate(gpus):
-        values = {
-            "name": gpu.name, "uuid": gpu.uuid, "memory_total": gpu.memory_total, "memory_used": gpu.memory_used,
-            "memory_reserved": gpu.memory_reserved, "utilization_gpu": gpu.utilization_gpu,
-            "utilization_memory": gpu.utilization_memory, "temperature": gpu.temperature,
-            "fan_speed": gpu.fan_speed, "power_usage": gpu.power_usage, "power_limit": gpu.power_limit,
-            "processes": _processes(gpu.processes) or None,
-            "graphics_processes": _processes(gpu.graphics_processes) or None,
-        }
-        values.update({f"error.{call}": code for call, code in gpu.errors.items()})
-        lines += [f"gpu.{index}.{key}={value}" for key, value in values.items() if value is not None]
-    return "\n".join(lines) + "\n"
+    """The config as the JSON text the fake reads."""
+    return json.dumps(config(gpus, driver, cuda, init_error, errors), indent=1) + "\n"
 
 
 def write_config(path: Path, gpus: Iterable[FakeGpu] = (), driver: str = "535.104.05", cuda: int | None = 12020,
                  init_error: int | None = None, errors: Mapping[str, int] | None = None) -> None:
     """Writes the config atomically: the fake re-reads it on every call, maybe from another thread."""
+    write_text(path, config_text(gpus, driver, cuda, init_error, errors))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Writes any config text atomically (a hand-written JSON document, or a broken one on purpose)."""
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(config_text(gpus, driver, cuda, init_error, errors))
+    partial.write_text(text)
     os.replace(partial, path)
 
 
 class FakeNvml:
-    """What a test holds: `.set(...)` describes the GPUs; `.driver_not_loaded()` takes the driver away."""
+    """What a test holds: `.set(...)` describes the GPUs; `.driver_not_loaded()` takes the driver away;
+    `.not_installed()` takes the library itself away."""
 
     def __init__(self, library: ctypes.CDLL, config_path: Path, monkeypatch: pytest.MonkeyPatch):
         self.library = library
@@ -123,35 +167,74 @@ class FakeNvml:
     def set(self, gpus: Iterable[FakeGpu] = (), driver: str = "535.104.05", cuda: int | None = 12020,
             init_error: int | None = None, errors: Mapping[str, int] | None = None) -> None:
         write_config(self.config_path, gpus, driver, cuda, init_error, errors)
-        self._monkeypatch.setenv(CONFIG_VARIABLE, str(self.config_path))
+        self._point_at_config()
+
+    def set_text(self, text: str) -> None:
+        """A config written by hand (JSON text), for what FakeGpu cannot say."""
+        write_text(self.config_path, text)
+        self._point_at_config()
+
+    def _point_at_config(self) -> None:
+        # Only when it changes: setenv while a sampler thread is inside the fake's getenv corrupts memory
+        # (glibc's environment is not thread-safe). Later changes rewrite the file, which the fake re-reads.
+        if os.environ.get(CONFIG_VARIABLE) != str(self.config_path):
+            self._monkeypatch.setenv(CONFIG_VARIABLE, str(self.config_path))
 
     def driver_not_loaded(self) -> None:
         self._monkeypatch.delenv(CONFIG_VARIABLE, raising=False)
 
+    def not_installed(self) -> None:
+        """No libnvidia-ml.so.1 at all, as on a computer that never had the driver: pynvml's loader finds nothing.
+
+        pynvml keeps its library for good once loaded, so this forgets it and makes loading fail until
+        `installed()` (or the end of the test)."""
+        import pynvml
+
+        from gui.core import nvml
+        nvml.shutdown()
+
+        def no_library(name, *args, **kwargs):
+            raise OSError(f"{name}: cannot open shared object file: No such file or directory")
+
+        self._monkeypatch.setattr(pynvml, "nvmlLib", None)
+        self._monkeypatch.setattr(pynvml, "CDLL", no_library)
+
+    def installed(self) -> None:
+        """Undoes not_installed(): the next NVML call loads the fake again."""
+        import pynvml
+        self._monkeypatch.setattr(pynvml, "CDLL", ctypes.CDLL)
+
     def reset(self) -> None:
         """No driver, nothing initialised, in the fake and in gui.core.nvml."""
-        from gui.core import nvml
+        from gui.core import gpu_stats, nvml
         self.driver_not_loaded()
         nvml.shutdown()
         self.library.fake_nvml_reset()
+        gpu_stats.reset()   # no GPU names or process samples carried over from another test
+
+
+_loaded: ctypes.CDLL | None = None   # one build and load per process, whichever conftest asks first
 
 
 @pytest.fixture(scope="session")
 def fake_nvml_library(tmp_path_factory) -> ctypes.CDLL:
     """The fake, built with gcc and loaded once for the whole session."""
-    if shutil.which("gcc") is None:
-        message = "gcc is not installed (bash packaging/setup.sh --test installs it)"
-        if os.environ.get("REQUIRE_ENGINE") == "1" or os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    os.environ.pop(CONFIG_VARIABLE, None)   # start with "driver not loaded", whatever the shell had
-    return load_fake_nvml(build_fake_nvml(tmp_path_factory.mktemp("fake-nvml")))
+    global _loaded
+    if _loaded is None:
+        if shutil.which("gcc") is None:
+            message = "gcc is not installed (bash packaging/setup.sh --test installs it)"
+            if os.environ.get("REQUIRE_ENGINE") == "1" or os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        os.environ.pop(CONFIG_VARIABLE, None)   # start with "driver not loaded", whatever the shell had
+        _loaded = load_fake_nvml(build_fake_nvml(tmp_path_factory.mktemp("fake-nvml")))
+    return _loaded
 
 
 @pytest.fixture
 def fake_nvml(fake_nvml_library, tmp_path, monkeypatch):
     """A controller for the fake; after the test the computer has no driver again."""
-    controller = FakeNvml(fake_nvml_library, tmp_path / "fake-nvml.conf", monkeypatch)
+    controller = FakeNvml(fake_nvml_library, tmp_path / "fake-nvml.json", monkeypatch)
     controller.reset()
     try:
         yield controller

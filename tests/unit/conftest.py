@@ -1,10 +1,9 @@
-"""Fixtures for the unit tests: the fake NVIDIA driver library (tests/fakes/fake_nvml.py), a real listener."""
+"""Fixtures for the unit tests: a real listener. (The fake NVIDIA driver library's fixtures live in tests/conftest.py.)"""
 from __future__ import annotations
 
 import socket
 
 import pytest
-from fake_nvml import fake_nvml, fake_nvml_library  # noqa: F401  (pytest finds fixtures by name here)
 
 
 @pytest.fixture

@@ -1,0 +1,203 @@
+"""Live stats of every running container: one streaming stats connection per container, one batch per interval.
+
+How it collects, and why (tests/bench/bench_stats_collection.py, this engine: dockerd 20.10, API 1.41, cgroup v1,
+2 CPUs shared with other work; CPU as % of one core; engine = dockerd + containerd + shims):
+
+    N   way                         1st payload  1st CPU %  own CPU  engine CPU  samples/s per container
+    20  stream per container          0.57 s     1.64 s     0.7 %     7.6 %     1.00
+    20  one-shot, pool of 4           4.63 s     9.70 s     0.8 %     2.3 %     0.20   (a round takes 5.1 s)
+    20  one-shot, pool of 8           3.08 s     6.14 s     1.6 %     4.0 %     0.34   (3.1 s)
+    20  one-shot, pool of 16          2.10 s     4.19 s     2.2 %     5.0 %     0.50   (2.1 s)
+    50  stream per container          0.70 s     1.89 s     2.0 %    21.1 %     0.90
+    50  one-shot, pool of 4          12.78 s    26.05 s     1.0 %     4.9 %     0.07   (13.2 s)
+    50  one-shot, pool of 8           7.23 s    14.46 s     2.1 %     6.2 %     0.15   (7.2 s)
+    50  one-shot, pool of 16          4.20 s     8.37 s     2.9 %     8.2 %     0.26   (4.2 s)
+    `docker stats --no-stream`: 2.13 s (N = 20), 2.37 s (N = 50)
+
+One-shot requests do not come back at once on this engine: it collects stats for all watched containers in one
+loop that sleeps a second between rounds, and a one-shot request waits for the next round (0 to 1 s). A bounded
+pool of K threads therefore needs about N / K seconds per round and cannot keep 1 Hz. A stream per container
+rides the same loop, gets every round, and costs this process little (the reader threads sleep on their
+sockets). The engine's cost is per sample, whichever way they are asked for. So: streams.
+
+This collector itself, end to end on a real EngineSession (from session start, so the first times include
+connecting and the first list), in a Qt event loop:
+
+    N    1st payload  1st CPU %  own CPU  engine CPU  longest GUI stall   `docker stats --no-stream`
+    20     1.05 s      2.10 s     1.9 %     6.5 %         3 ms               2.12 s
+    50     0.98 s      1.98 s     5.5 %    22.5 %        13 ms               2.54 s
+    100    0.96 s      2.86 s     7.0 %    36.7 %        19 ms               2.83 s
+    (this process idles at 0.7 to 1.6 % with nothing collecting)
+
+The first payload of a stream has no previous CPU reading; CPU % comes with the second, one engine round later.
+That is the floor on any engine of this kind (the CLI waits for the same two rounds, plus its own start).
+
+Design: a StreamWorker per container whose reader thread only keeps the newest payload (no signal per payload);
+one GUI-thread timer per interval turns the new payloads into ContainerStats, each against the payload used at the
+previous tick (so CPU % and rates cover the whole interval, also at 2 or 5 s), and emits one `sampled` batch.
+"""
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from gui.core import log
+from gui.core.stats import ContainerStats, container_stats
+from gui.workers.streams import StreamWorker
+
+if TYPE_CHECKING:
+    from gui.core.engine import Snapshot
+    from gui.core.errors import EngineError
+    from gui.workers.session import EngineSession
+
+logger = log.get("workers")
+
+# Events that mean a container now runs (collect) or no longer does (stop collecting and forget its sample).
+# A paused container keeps its stream: the engine still reports its memory, as `docker stats` shows it.
+_RUNS = {"start", "unpause", "restart"}
+_ENDS = {"die", "destroy"}   # not "kill" or "oom": a signal or a killed child process may leave it running
+# The reader threads only need their end noticed; no items pass through the workers' own drain timers.
+_WORKER_DRAIN_MS = 1000
+
+
+class _Follow:
+    """One container's stream: the worker, and the newest payload its reader thread left."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.worker: StreamWorker
+        self.newest: dict | None = None      # written by the reader thread, under the collector's lock
+        self.used: dict | None = None        # the payload of the last emitted sample (GUI thread only)
+
+
+class ContainerStatsCollector(QObject):
+    """Follows the session's running containers and emits the latest sample of each, once per interval."""
+    sampled = Signal(object)   # dict[str, ContainerStats]: every running container's latest sample
+
+    def __init__(self, session: EngineSession, interval_ms: int = 1000, parent: QObject | None = None):
+        super().__init__(parent)
+        self._session = session
+        self._lock = threading.Lock()
+        self._follows: dict[str, _Follow] = {}
+        self._ending: set[StreamWorker] = set()   # cancelled, their threads not yet gone
+        self._latest: dict[str, ContainerStats] = {}
+        self._changed = False
+        self._started = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    @property
+    def latest(self) -> dict[str, ContainerStats]:
+        return dict(self._latest)
+
+    @property
+    def interval_ms(self) -> int:
+        return self._timer.interval()
+
+    def set_interval(self, ms: int) -> None:
+        self._timer.setInterval(max(50, int(ms)))
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        self._session.snapshotChanged.connect(self._on_snapshot)
+        self._session.eventReceived.connect(self._on_event)
+        self._timer.start()
+        if self._session.snapshot is not None:
+            self._on_snapshot(self._session.snapshot)
+
+    def stop(self) -> None:
+        """Ends every stream and waits for the threads; safe to call twice."""
+        if self._started:
+            self._started = False
+            self._session.snapshotChanged.disconnect(self._on_snapshot)
+            self._session.eventReceived.disconnect(self._on_event)
+        self._timer.stop()
+        workers = [follow.worker for follow in self._follows.values()] + list(self._ending)
+        self._follows.clear()
+        self._ending.clear()
+        for worker in workers:      # cancel all first: the threads then end side by side
+            worker.cancel()
+        for worker in workers:
+            worker.dispose()
+        self._latest.clear()
+
+    # Following the session ---------------------------------------------------------------------
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        running = {row.id: row.name for row in snapshot.containers if row.running}
+        for container_id in list(self._follows):
+            if container_id not in running:
+                self._unfollow(container_id)
+        for container_id, name in running.items():
+            self._follow(container_id, name)
+
+    def _on_event(self, event: dict) -> None:
+        if event.get("Type", "container") != "container":
+            return
+        action = str(event.get("Action") or event.get("status") or "")
+        container_id = str(event.get("id") or (event.get("Actor") or {}).get("ID") or "")
+        if not container_id:
+            return
+        if action in _ENDS:
+            self._unfollow(container_id)
+        elif action in _RUNS:
+            name = str(((event.get("Actor") or {}).get("Attributes") or {}).get("name") or "")
+            self._follow(container_id, name)
+
+    def _follow(self, container_id: str, name: str) -> None:
+        engine = self._session.engine
+        if engine is None or container_id in self._follows or not self._started:
+            return
+        follow = _Follow(name)
+        worker = StreamWorker(lambda: engine.stats_stream(container_id), lambda payload: self._keep(follow, payload),
+                              interval_ms=_WORKER_DRAIN_MS, name=f"stats {name or container_id[:12]}", parent=self)
+        follow.worker = worker
+        worker.ended.connect(lambda error: self._on_ended(container_id, follow, error))
+        self._follows[container_id] = follow
+        worker.start()
+
+    def _unfollow(self, container_id: str) -> None:
+        follow = self._follows.pop(container_id, None)
+        if follow is not None:
+            self._ending.add(follow.worker)
+            follow.worker.cancel()   # `ended` follows once the thread is gone; no waiting in the GUI thread
+        if self._latest.pop(container_id, None) is not None:
+            self._changed = True
+
+    def _keep(self, follow: _Follow, payload: dict) -> tuple:
+        """Reader thread: keep only the newest payload; the tick takes it."""
+        with self._lock:
+            follow.newest = payload
+        return ()
+
+    def _on_ended(self, container_id: str, follow: _Follow, error: EngineError | None) -> None:
+        # The container stopped, was removed, or the engine went away: drop it quietly. The next snapshot
+        # starts it again if it runs.
+        self._ending.discard(follow.worker)
+        follow.worker.deleteLater()
+        if self._follows.get(container_id) is follow:
+            del self._follows[container_id]
+            if self._latest.pop(container_id, None) is not None:
+                self._changed = True
+        if error is not None:
+            logger.info("stats of %s ended: %s", follow.name or container_id[:12], error.message)
+
+    # The tick ------------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        with self._lock:
+            fresh = [(container_id, follow, follow.newest) for container_id, follow in self._follows.items()
+                     if follow.newest is not None]
+            for _, follow, _ in fresh:
+                follow.newest = None
+        for container_id, follow, payload in fresh:
+            self._latest[container_id] = container_stats(payload, follow.used, container_id, follow.name)
+            follow.used = payload
+        if fresh or self._changed:
+            self._changed = False
+            self.sampled.emit(dict(self._latest))
