@@ -65,6 +65,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from gui.views.crash import CrashReporter
     from gui.views.main_window import MainWindow
     from gui.workers import streams
+    from gui.workers.main_thread_gc import MainThreadGarbageCollector
     from gui.workers.session import EngineSession
 
     log.setup_file_logging()
@@ -77,6 +78,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setWindowIcon(_icon())
     crash = CrashReporter(app)
     crash.install()
+    MainThreadGarbageCollector(app).start()  # worker threads must never destroy GUI objects
 
     session = EngineSession()
     if args.screenshot:

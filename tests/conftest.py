@@ -1,6 +1,7 @@
 """Shared test set-up: isolated settings and logs, and strict checks that apply to every test."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -42,6 +43,21 @@ def fail_on_unexpected_warnings(request):
     if "expect_log_warnings" not in request.fixturenames and collector.records:
         messages = "\n".join(f"{r.name}: {r.getMessage()}" for r in collector.records)
         pytest.fail(f"unexpected warnings logged:\n{messages}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_in_the_main_thread(request):
+    """Qt tests run as the app does (gui.workers.main_thread_gc): no automatic collection, which could run in a
+    worker thread and destroy a GUI object there, and a full collection in the main thread after the test."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture

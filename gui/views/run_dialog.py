@@ -9,6 +9,7 @@ import html
 from dataclasses import replace
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
@@ -80,6 +81,11 @@ class RunDialog(QDialog):
         self.load()
 
     # Building ------------------------------------------------------------------------------------------
+
+    def _alive(self) -> bool:
+        """Open and not deleted: closing the main window deletes the dialog without closing it, and a worker's
+        late answer must not touch its widgets then."""
+        return self._open and shiboken6.isValid(self)
 
     def _build_widgets(self) -> None:
         self.general = GeneralSection(self.image)
@@ -234,7 +240,7 @@ class RunDialog(QDialog):
         return info.gpu_support if info is not None else None
 
     def _on_context(self, context: RunContext, default: RunSpec) -> None:
-        if not self._open:
+        if not self._alive():
             return
         first = self.context is None
         self.context = context
@@ -245,7 +251,7 @@ class RunDialog(QDialog):
             self._fill()
 
     def _on_context_failed(self, error: EngineError) -> None:
-        if not self._open:
+        if not self._alive():
             return
         self._show_status("")
         self._show_error(error, "Could not read the image and the engine. ")
@@ -254,7 +260,7 @@ class RunDialog(QDialog):
     def _on_memory(self, result: tuple[RunSpec | None, dict[str, RunSpec]]) -> None:
         self._remembered, self.presets = result
         self._memory_read = True
-        if self._open and self.context is not None:
+        if self._alive() and self.context is not None:
             self._fill()
 
     def _on_memory_failed(self, error: EngineError) -> None:
@@ -303,20 +309,20 @@ class RunDialog(QDialog):
     def _check_host(self) -> None:
         """The checks that need the host or the engine's lists (ports in use, names taken), in a worker."""
         context, spec, generation = self.context, self.spec(), self._generation
-        if context is None or not self._open:
+        if context is None or not self._alive():
             return
         self.session.tasks.submit(lambda: preflight(spec, context),
                                   lambda problems: self._on_host_checked(generation, problems),
                                   self._on_host_check_failed)
 
     def _on_host_checked(self, generation: int, problems: list[Problem]) -> None:
-        if not self._open or generation != self._generation:
+        if not self._alive() or generation != self._generation:
             return  # the form changed since: a newer check follows
         self._preflight = problems
         self._show_problems(self.spec())
 
     def _on_host_check_failed(self, error: EngineError) -> None:
-        if self._open:
+        if self._alive():
             self._show_error(error, "Could not check the ports and names: ")
 
     def _show_problems(self, spec: RunSpec) -> None:
@@ -378,7 +384,7 @@ class RunDialog(QDialog):
             self._on_run_failed(EngineError(NOT_CONNECTED))
 
     def _on_checked(self, spec: RunSpec, context: RunContext, host_problems: list[Problem]) -> None:
-        if not self._open:
+        if not self._alive():
             return
         self.context = context
         self._preflight = host_problems
@@ -399,14 +405,14 @@ class RunDialog(QDialog):
         memory = self.memory
         self.session.tasks.submit(lambda: memory.remember(spec), None,
                                   lambda error: logger.info("could not remember the run settings: %s", error.message))
-        if not self._open:
+        if not self._alive():
             return
         self._running = False
         self.started.emit(container_id, spec)
         self.accept()
 
     def _on_run_failed(self, error: EngineError) -> None:
-        if not self._open:
+        if not self._alive():
             return
         self._set_running(False)
         self._show_status("")
@@ -452,7 +458,7 @@ class RunDialog(QDialog):
         self.session.tasks.submit(lambda: _read_env(path), lambda result: self._on_env_read(path, *result))
 
     def _on_env_read(self, path: str, variables: list, notes: list[str]) -> None:
-        if not self._open:
+        if not self._alive():
             return
         self.env.table.merge(variables)
         count = len(variables)
@@ -512,11 +518,11 @@ class RunDialog(QDialog):
 
     def _on_presets(self, presets: dict[str, RunSpec], status: str) -> None:
         self.presets = presets
-        if self._open:
+        if self._alive():
             self._show_status(status)
 
     def _on_preset_failed(self, error: EngineError) -> None:
-        if self._open:
+        if self._alive():
             self._show_error(error, "Could not save the presets: ")
 
     # Closing -------------------------------------------------------------------------------------------------------

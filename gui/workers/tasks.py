@@ -5,6 +5,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from gui.core import log
@@ -30,7 +31,7 @@ class _Relay(QObject):
     @Slot(object)
     def _deliver_result(self, result):
         try:
-            if self._on_done:
+            if self._on_done and not _owner_gone(self._on_done):
                 self._on_done(result)
         finally:
             self._runner._forget(self)
@@ -39,11 +40,29 @@ class _Relay(QObject):
     def _deliver_error(self, error):
         try:
             if self._on_error:
-                self._on_error(error)
+                if not _owner_gone(self._on_error):
+                    self._on_error(error)
             else:
                 self._runner.failed.emit(error)
         finally:
             self._runner._forget(self)
+
+
+def _owner_gone(callback: Callable) -> bool:
+    """True when the widget that asked (a bound method's object, or the QObject a lambda captured) has been
+    deleted meanwhile, e.g. a dialog closed with its window: its answer has nobody left to show it to."""
+    owners = [getattr(callback, "__self__", None)]
+    owners += [cell.cell_contents for cell in getattr(callback, "__closure__", None) or ()
+               if _filled(cell)]
+    return any(isinstance(owner, QObject) and not shiboken6.isValid(owner) for owner in owners)
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:  # a closure variable not assigned yet
+        return False
+    return True
 
 
 class _Job(QRunnable):

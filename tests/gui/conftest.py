@@ -87,3 +87,25 @@ def opened_urls():
     yield opened
     for scheme in ("http", "https"):
         QDesktopServices.unsetUrlHandler(scheme)
+
+
+FEED_INTERVAL_MS = 50
+
+
+@pytest.fixture
+def stats_feed(qtbot, engine):
+    """Keeps the FakeEngine's stats streams flowing (the recorded payloads, over and over), as a live engine does."""
+    from PySide6.QtCore import QTimer
+
+    def push():
+        for container_id, streams in list(getattr(engine, "stats_streams", {}).items()):
+            row = engine.containers_by_id.get(container_id)
+            if row is not None and row.running and not streams[-1].cancelled:
+                payloads = fake_engine.stats_payloads("v1-busy-stream.json", row)
+                streams[-1].push(payloads[push.count % len(payloads)])
+        push.count += 1
+    push.count = 0
+    timer = QTimer(interval=FEED_INTERVAL_MS, timeout=push)
+    timer.start()
+    yield
+    timer.stop()

@@ -226,3 +226,35 @@ def test_open_in_browser_follows_the_selected_container(window, qtbot, opened_ur
     assert page.browser_action.isEnabled()
     page.browser_action.trigger()
     qtbot.waitUntil(lambda: opened_urls == ["http://127.0.0.1:5000"], timeout=3000)
+
+
+def cell_text(page, name: str, column: int) -> str:
+    for row in range(page.proxy.rowCount()):
+        if page.proxy.index(row, 0).data() == name:
+            return page.proxy.index(row, column).data() or ""
+    raise AssertionError(f"{name} not shown")
+
+
+def test_containers_list_shows_live_cpu_and_memory(window, qtbot, stats_feed):
+    from gui.models.lists import USAGE_COLUMNS
+    page = window.containers_page
+    cpu_column, gpu_column = USAGE_COLUMNS[0], USAGE_COLUMNS[1]
+    qtbot.waitUntil(lambda: cell_text(page, "web", cpu_column).endswith(" %"), timeout=10_000)
+    assert cell_text(page, "web", cpu_column + 1).endswith("B")           # memory, in human units
+    assert cell_text(page, "old-job", cpu_column) == ""                   # a stopped container has no figures
+    assert "100 % is one full CPU" in page.proxy.index(0, cpu_column).data(Qt.ItemDataRole.ToolTipRole) or \
+        "appears once" in page.proxy.index(0, cpu_column).data(Qt.ItemDataRole.ToolTipRole)
+    qtbot.waitUntil(lambda: window.monitor.gpus is not None, timeout=10_000)
+    assert page.table.isColumnHidden(gpu_column)                          # no NVIDIA GPU here: no GPU column
+
+
+def test_usage_opens_the_container_page_and_back_returns(window, qtbot):
+    page = window.containers_page
+    select(page, "web")
+    qtbot.mouseClick(toolbar_button(page, page.monitor_action), Qt.MouseButton.LeftButton)
+    assert window.current_page == "container"
+    assert "web" in window.container_page.title.text()
+    qtbot.mouseClick(window.container_page.back, Qt.MouseButton.LeftButton)
+    assert window.current_page == "containers"
+    window.show_page("monitor")
+    assert window.current_page == "monitor" and window.monitor_page.isVisible()
