@@ -62,12 +62,14 @@ def main() -> None:
     from gui.core.build_history import BuildHistory
     from gui.core.run_memory import RunMemory
     from gui.views.main_window import MainWindow
+    from gui.workers.main_thread_gc import MainThreadGarbageCollector
     from gui.workers.session import EngineSession
 
     client = eh.connect()
     image = eh.ensure_busybox_image(client)
     remove_containers(client)
     app = QApplication.instance() or QApplication([])
+    MainThreadGarbageCollector(app).start()   # as the app does (gui/app.py)
     me = psutil.Process()
     try:
         ids = start_containers(client, image, args.first)
