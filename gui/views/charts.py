@@ -5,6 +5,7 @@ level: the first TimeChart built pays for it, and a window that never shows a ch
 """
 from __future__ import annotations
 
+import gc
 import math
 import time
 from collections.abc import Sequence
@@ -35,6 +36,9 @@ def pyqtgraph():
         # Antialiased lines; no OpenGL (offscreen and remote desktops), no surprise zoom from the wheel or a drag.
         pg.setConfigOptions(antialias=True, useOpenGL=False, leftButtonPan=False)
         _pg = pg
+        # pyqtgraph and numpy live as long as the app: keep their objects out of later full collections, which
+        # run in the GUI thread (gui.workers.main_thread_gc) and would otherwise scan them every time.
+        gc.freeze()
     return _pg
 
 

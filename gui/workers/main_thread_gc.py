@@ -15,7 +15,7 @@ INTERVAL_MS = 1000
 # A full collection slower than this means many long-lived objects (modules, widgets, Qt wrappers): they are
 # frozen out of later full collections, which took 180 ms with 100 containers monitored, a visible stall.
 SLOW_FULL_COLLECTION_S = 0.04
-SETTLE_AFTER_MS = 5000  # by then the window, the engine client and the lists exist: freeze them up front
+SETTLE_AFTER_MS = 5000  # by then the window, the engine client and the lists exist
 
 
 class MainThreadGarbageCollector(QObject):
@@ -30,8 +30,8 @@ class MainThreadGarbageCollector(QObject):
 
     @staticmethod
     def settle() -> None:
-        """One full collection now, and its survivors (the app's own long-lived objects) left out of later ones."""
-        gc.collect()
+        """The app's long-lived objects (modules, widgets, the engine client) left out of later full collections.
+        No collection first: that would be the very stall this avoids; a little start-up garbage stays."""
         gc.freeze()
 
     def stop(self) -> None:
