@@ -11,8 +11,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy
+if TYPE_CHECKING:
+    import numpy
+# numpy is imported where the rings are made and read, not here: it takes about 0.15 s, and the Monitor
+# service that imports this module is built with the first window.
 
 WINDOWS = {"1 min": 60, "5 min": 300, "15 min": 900, "60 min": 3600}   # seconds
 
@@ -37,6 +41,7 @@ class _Ring:
     __slots__ = ("capacity", "head", "size", "times", "values")
 
     def __init__(self, capacity: int):
+        import numpy
         self.times = numpy.empty(capacity, dtype=numpy.float64)
         self.values = numpy.empty(capacity, dtype=numpy.float64)
         self.capacity = capacity
@@ -58,12 +63,14 @@ class _Ring:
 
     def ordered(self) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Copies of the points, oldest first."""
+        import numpy
         if self.size < self.capacity:
             return self.times[:self.size].copy(), self.values[:self.size].copy()
         order = numpy.r_[self.head:self.capacity, 0:self.head]
         return self.times[order], self.values[order]   # fancy indexing copies
 
     def last_values(self, count: int) -> numpy.ndarray:
+        import numpy
         count = min(count, self.size)
         return self.values[(numpy.arange(self.head - count, self.head)) % self.capacity]
 
@@ -158,6 +165,7 @@ class Series:
 
         The last 15 minutes come at 1 s resolution; older parts of a longer window as 10 s averages, with NaN
         breaks where no samples were taken."""
+        import numpy
         now = time.time() if now is None else now
         start = now - seconds
         times, values = self._fine.ordered()
@@ -192,6 +200,7 @@ class Series:
 
 def _break_gaps(times: numpy.ndarray, values: numpy.ndarray, gap: float) -> tuple[numpy.ndarray, numpy.ndarray]:
     """Inserts a NaN point after every pair of points further apart than `gap`."""
+    import numpy
     after = numpy.flatnonzero(numpy.diff(times) > gap) + 1
     if not len(after):
         return times, values
