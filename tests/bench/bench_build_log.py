@@ -35,13 +35,15 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=200_000)
     args = parser.parse_args()
 
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     import fake_engine
     from gui.core.build_history import BuildHistory
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
+
+    from benchkit import Heartbeat
 
     app = QApplication.instance() or QApplication([])
     engine = fake_engine.FakeEngine()
@@ -60,14 +62,7 @@ def main() -> None:
         app.processEvents()
         time.sleep(0.001)
 
-    longest = 0
-    clock = QElapsedTimer()
-    clock.start()
-
-    def beat():
-        nonlocal longest
-        longest = max(longest, clock.restart())
-    heartbeat = QTimer(interval=5, timeout=beat)
+    heartbeat = Heartbeat()
     heartbeat.start()
     finished = []
     window.build_runner.finished.connect(finished.append)
@@ -83,7 +78,7 @@ def main() -> None:
     print(f"seconds to show all     {seconds:.2f}")
     print(f"lines per second        {args.lines / seconds:,.0f}")
     print(f"lines kept in the view  {shown} (bounded buffer)")
-    print(f"longest GUI stall (ms)  {longest}")
+    print(f"longest GUI stall (ms)  {heartbeat.longest}")
     print(f"result                  {finished[0].record.result}")
     dialog.close()
     window.close()

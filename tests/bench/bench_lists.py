@@ -74,7 +74,6 @@ def startup_runs(runs: int = 5) -> list[tuple[float, float, float]]:
 
 
 def in_process(rounds: int = 10) -> dict[str, float]:
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from gui.core.connection import diagnose
@@ -82,6 +81,8 @@ def in_process(rounds: int = 10) -> dict[str, float]:
     from gui.models.lists import containers_model, images_model
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
+
+    from benchkit import Heartbeat
 
     app = QApplication.instance() or QApplication([])
     engine = Engine.from_diagnosis(diagnose())
@@ -106,14 +107,7 @@ def in_process(rounds: int = 10) -> dict[str, float]:
     while session.snapshot is None:
         app.processEvents()
         time.sleep(0.005)
-    longest_gap = 0.0
-    timer = QElapsedTimer()
-    timer.start()
-
-    def beat():
-        nonlocal longest_gap
-        longest_gap = max(longest_gap, timer.restart())
-    heartbeat = QTimer(interval=5, timeout=beat)
+    heartbeat = Heartbeat()
     heartbeat.start()
     # Containers are created from another thread, as a terminal would: the GUI thread only
     # processes events, so the heartbeat measures the app, not this script.
@@ -149,7 +143,7 @@ def in_process(rounds: int = 10) -> dict[str, float]:
             "snapshot_ms_median": statistics.median(snapshot_ms), "snapshot_ms_max": max(snapshot_ms),
             "model_update_ms_median": statistics.median(model_ms), "model_update_ms_max": max(model_ms),
             "event_to_row_ms_median": statistics.median(latencies), "event_to_row_ms_max": max(latencies),
-            "longest_gui_stall_ms": longest_gap}
+            "longest_gui_stall_ms": heartbeat.longest}
 
 
 def main() -> None:

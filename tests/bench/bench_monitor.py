@@ -55,7 +55,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import psutil
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     import engine_helpers as eh
@@ -64,6 +64,8 @@ def main() -> None:
     from gui.views.main_window import MainWindow
     from gui.workers.main_thread_gc import MainThreadGarbageCollector
     from gui.workers.session import EngineSession
+
+    from benchkit import Heartbeat, wait
 
     client = eh.connect()
     image = eh.ensure_busybox_image(client)
@@ -94,19 +96,12 @@ def main() -> None:
         wait(app, lambda: all(i in window.monitor.containers for i in ids), 60)
         print(f"steady state: {len(ids)} containers, page {args.page}, {args.minutes:g} minutes")
 
-        longest = 0
-        clock = QElapsedTimer()
-
-        def beat():
-            nonlocal longest
-            longest = max(longest, clock.restart())
-        heartbeat = QTimer(interval=5, timeout=beat)
+        heartbeat = Heartbeat()
         wait(app, lambda: True, settle_s=3)   # let the first charts build before measuring stalls
         cpu_before, wall_before = sum(me.cpu_times()[:2]), time.perf_counter()
-        clock.start()
         heartbeat.start()
         report = QTimer(interval=60_000, timeout=lambda: print(
-            f"  rss {me.memory_info().rss / 2**20:.0f} MiB, longest stall so far {longest} ms", flush=True))
+            f"  rss {me.memory_info().rss / 2**20:.0f} MiB, longest stall so far {heartbeat.longest} ms", flush=True))
         report.start()
         QTimer.singleShot(int(args.minutes * 60_000), app.quit)
         app.exec()           # the real event loop: the CPU measured is the app's own
@@ -115,24 +110,12 @@ def main() -> None:
         cpu = (sum(me.cpu_times()[:2]) - cpu_before) / (time.perf_counter() - wall_before) * 100
         print(f"app CPU                 {cpu:.1f} % of one core")
         print(f"resident memory         {me.memory_info().rss / 2**20:.0f} MiB")
-        print(f"longest GUI stall       {longest} ms")
+        print(f"longest GUI stall       {heartbeat.longest} ms")
         window.close()
         session.stop()
     finally:
         remove_containers(client)
 
-
-def wait(app, condition, timeout_s: float = 30, settle_s: float = 0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app did not get there in time")
-        app.processEvents()
-        time.sleep(0.002)
-    settle = time.monotonic() + settle_s
-    while time.monotonic() < settle:
-        app.processEvents()
-        time.sleep(0.002)
 
 
 if __name__ == "__main__":

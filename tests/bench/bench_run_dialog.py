@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -56,6 +56,8 @@ def main() -> None:
     from gui.core.run_spec import EnvVar, PortSpec, RunSpec
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
+
+    from benchkit import Heartbeat, wait
 
     diagnosis = diagnose()
     engine = Engine.from_diagnosis(diagnosis)
@@ -78,14 +80,7 @@ def main() -> None:
     session.start()
     wait(app, lambda: session.snapshot is not None)
 
-    longest = 0
-    clock = QElapsedTimer()
-
-    def beat():
-        nonlocal longest
-        longest = max(longest, clock.restart())
-    heartbeat = QTimer(interval=5, timeout=beat)
-
+    heartbeat = Heartbeat()
     opened, started, stalls = [], [], []
     try:
         for round_number in range(args.rounds):
@@ -94,8 +89,6 @@ def main() -> None:
             wait(app, lambda: dialog.ready)
             opened.append((time.perf_counter() - began) * 1000)
 
-            longest = 0
-            clock.start()
             heartbeat.start()
             name = f"bench-{os.getpid()}-{round_number}"
             for edit in (dialog.general.name_edit, dialog.general.command_edit, dialog.resources.memory_edit):
@@ -107,7 +100,7 @@ def main() -> None:
                     wait(app, lambda: True, settle_s=0.05)
             dialog.advanced.labels_edit.setPlainText("=".join(BENCH_LABEL))
             wait(app, lambda: dialog.run_button.isEnabled(), settle_s=0.5)
-            stalls.append(longest)
+            stalls.append(heartbeat.longest)
             heartbeat.stop()
 
             began = time.perf_counter()
@@ -124,18 +117,6 @@ def main() -> None:
     print(f"typing: longest stall   {summary(stalls)}")
     print(f"Run -> shown selected   {summary(started)}")
 
-
-def wait(app, condition, timeout_s: float = 30, settle_s: float = 0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app did not get there in time")
-        app.processEvents()
-        time.sleep(0.001)
-    settle = time.monotonic() + settle_s      # keep the event loop turning (delayed host checks run here)
-    while time.monotonic() < settle:
-        app.processEvents()
-        time.sleep(0.001)
 
 
 if __name__ == "__main__":
