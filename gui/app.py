@@ -20,7 +20,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--screenshot", metavar="FILE", help="render the main window to a PNG and exit")
     parser.add_argument("--page", default="containers",
-                        help="page for --screenshot: containers, images, builds, monitor, engine")
+                        help="page for --screenshot: containers, images, builds, registries, monitor, engine")
     parser.add_argument("--screenshot-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
     # For tests/bench: print start-up milestones (ms) and exit once the lists are filled.
     parser.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)
@@ -81,15 +81,20 @@ def run_gui(args: argparse.Namespace) -> int:
     MainThreadGarbageCollector(app).start()  # worker threads must never destroy GUI objects
 
     session = EngineSession()
+    vault = None  # the user's own sign-ins
     if args.screenshot:
-        # A screenshot shows the defaults, and never touches the user's own settings.
+        # A screenshot shows the defaults, and never touches the user's own settings or sign-ins.
         import tempfile
-        settings = QSettings(os.path.join(tempfile.mkdtemp(prefix="portside-shot-"), "s.ini"),
-                             QSettings.Format.IniFormat)
+        from pathlib import Path
+
+        from gui.core.credentials import CredentialVault
+        scratch = Path(tempfile.mkdtemp(prefix="portside-shot-"))
+        settings = QSettings(str(scratch / "s.ini"), QSettings.Format.IniFormat)
+        vault = CredentialVault(docker_config_dir=scratch / "docker", index_path=scratch / "registries.json")
     else:
         settings = QSettings()
     session.start()  # the engine check (and docker-py's import) overlaps with building the window
-    window = MainWindow(session, settings)
+    window = MainWindow(session, settings, vault=vault)
 
     if args.screenshot:
         return _screenshot(app, window, session, args)

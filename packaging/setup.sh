@@ -19,9 +19,10 @@ if (( with_tests )); then
   # busybox-static: test images FROM scratch; docker-registry + apache2-utils: a real registry with
   # htpasswd auth on 127.0.0.1; desktop-file-utils + appstream: the packaging validators;
   # debootstrap: the local Python base image of tests/engine/python_base.py; gcc + libc6-dev: the fake
-  # libnvidia-ml.so.1 of tests/fakes/fake_nvml.c.
+  # libnvidia-ml.so.1 of tests/fakes/fake_nvml.c; pass + gnupg + golang-docker-credential-helpers: a real
+  # docker credential helper (docker-credential-pass) for the registry sign-in tests.
   packages+=(busybox-static docker-registry apache2-utils desktop-file-utils appstream util-linux debootstrap
-             gcc libc6-dev)
+             gcc libc6-dev pass gnupg golang-docker-credential-helpers)
 fi
 
 missing=()

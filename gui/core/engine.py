@@ -81,6 +81,28 @@ class Engine:
         except Exception as exc:
             raise explain(exc, action.description) from exc
 
+    def login(self, registry: str, username: str, secret: str) -> str:
+        """Asks the registry, through the engine (POST /auth), whether it accepts the user name and password; the
+        engine's status text ("Login Succeeded") when it does. Saves nothing: docker-py keeps the login in the
+        client's memory only (never config.json), and this client is closed at once. Raises EngineError whose
+        detail is the engine's own words (gui.core.sign_in turns them into sentences)."""
+        client = self.new_client()
+        try:
+            answer = client.login(username, secret, registry=registry, reauth=True)
+        except Exception as exc:
+            raise explain(exc, "sign in") from None   # no chained traceback holding the request (and secret)
+        finally:
+            client.close()
+        return str((answer or {}).get("Status") or "Login Succeeded")
+
+    def search(self, term: str, limit: int = 25) -> list[dict]:
+        """`docker search`: Docker Hub's repositories matching `term` (name, description, star_count,
+        is_official), as the engine fetches them. Fails when the engine cannot reach the registry."""
+        try:
+            return list(self.api.search(term, limit=limit))
+        except Exception as exc:
+            raise explain(exc, "search for images") from exc
+
     # Streams: each opens its own client, so closing it from another thread cancels it. -----------
 
     def events(self, since: float | None = None) -> Stream:
@@ -94,18 +116,36 @@ class Engine:
         return Stream(client, client.logs(container, stream=True, follow=follow, timestamps=timestamps,
                                           tail=tail))
 
-    def pull(self, repository: str, tag: str) -> Stream:
+    def pull(self, repository: str, tag: str, auth_header: str | None = None) -> Stream:
         """Decoded progress messages. Closing the stream drops the connection, which makes the engine
-        abandon the pull, as Ctrl+C does for `docker pull`."""
+        abandon the pull, as Ctrl+C does for `docker pull`. auth_header: an X-Registry-Auth value
+        (Portside's sign-in); None uses the docker CLI's logins, as `docker pull` does."""
         client = self.new_client(timeout=None)
-        headers = {}
-        registry, _ = docker.auth.resolve_repository_name(repository)
-        header = docker.auth.get_config_header(client, registry)  # honours the user's docker logins
-        if header:
-            headers["X-Registry-Auth"] = header
-        response = client._post(client._url("/images/create"), params={"fromImage": repository, "tag": tag},
-                                headers=headers, stream=True, timeout=None)
-        client._raise_for_status(response)
+        try:
+            header = auth_header or _cli_auth_header(client, repository)
+            headers = {"X-Registry-Auth": header} if header else {}
+            response = client._post(client._url("/images/create"), params={"fromImage": repository, "tag": tag},
+                                    headers=headers, stream=True, timeout=None)
+            client._raise_for_status(response)
+        except BaseException:
+            client.close()
+            raise
+        return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
+
+    def push(self, repository: str, tag: str, auth_header: str | None = None) -> Stream:
+        """Decoded progress messages of `docker push repository:tag` (gui.core.push.PushProgress reads them).
+        Closing the stream drops the connection and the engine abandons the push. auth_header as for pull."""
+        client = self.new_client(timeout=None)
+        try:
+            # Engines before API 1.42 refuse a push without the header ("missing X-Registry-Auth"), even to
+            # a registry that needs no sign-in; the docker CLI sends an empty one then, and so do we.
+            header = auth_header or _cli_auth_header(client, repository) or docker.auth.encode_header({})
+            response = client._post(client._url("/images/{0}/push", repository), params={"tag": tag},
+                                    headers={"X-Registry-Auth": header}, stream=True, timeout=None)
+            client._raise_for_status(response)
+        except BaseException:
+            client.close()
+            raise
         return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
 
     def build(self, spec) -> Stream:
@@ -156,6 +196,12 @@ class Engine:
         client = self.api
         return client._result(client._get(client._url("/containers/{0}/stats", container_id), params=params),
                               json=True)
+
+
+def _cli_auth_header(client: docker.APIClient, repository: str) -> str | None:
+    """The X-Registry-Auth value from the docker CLI's login for the repository's registry, if any."""
+    registry, _ = docker.auth.resolve_repository_name(repository)
+    return docker.auth.get_config_header(client, registry)
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

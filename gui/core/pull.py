@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from gui.core.errors import StreamError
 from gui.core.format import human_bytes
+from gui.core.registry_errors import registry_error, stream_error_text
 
 if TYPE_CHECKING:
     from gui.core.engine import Engine, Stream
@@ -94,7 +95,7 @@ class PullProgress:
         if not isinstance(message, dict):
             return
         if message.get("error") or message.get("errorDetail"):
-            raise pull_error(_error_text(message), self.repository, self.tag)
+            raise pull_error(stream_error_text(message, "pull"), self.repository, self.tag)
         status = message.get("status")
         if not isinstance(status, str):
             return
@@ -123,7 +124,7 @@ class PullProgress:
         if phase is None:  # "Retrying in 5 seconds" and other words: show them, keep the numbers
             return
         layer.phase = phase
-        current, total = _byte_counts(detail)
+        current, total = byte_counts(detail)
         if total:
             layer.total = total
         if phase is Phase.DOWNLOADING and current is not None:
@@ -186,7 +187,7 @@ class PullProgress:
         return f"{count}, {human_bytes(self.downloaded_bytes)} so far"
 
 
-def _byte_counts(detail: Any) -> tuple[int | None, int | None]:
+def byte_counts(detail: Any) -> tuple[int | None, int | None]:
     """(current, total) from a progressDetail, when they count bytes."""
     if not isinstance(detail, dict) or detail.get("units") not in (None, "", "bytes"):
         return None, None  # e.g. {"current": 3, "units": "s"}: seconds spent extracting
@@ -199,63 +200,22 @@ def _count(value: Any) -> int | None:
     return int(value)
 
 
-def _error_text(message: dict) -> str:
-    detail = message.get("errorDetail")
-    if isinstance(detail, dict) and detail.get("message"):
-        return str(detail["message"])
-    return str(message.get("error") or detail or "the pull failed")
-
-
 # Errors --------------------------------------------------------------------------------------------
-
-_TLS_MARKERS = ("x509:", "tls:", "certificate", "server gave http response to https client")
-_NETWORK_MARKERS = ("connection refused", "no such host", "i/o timeout", "network is unreachable",
-                    "timeout exceeded while awaiting headers", "connection reset")
-_ACCESS_MARKERS = ("pull access denied", "unauthorized", "denied", "authentication required")
-_MISSING_MARKERS = ("manifest unknown", "not found")
-
 
 def pull_error(text: str, repository: str, tag: str) -> StreamError:
     """The engine's words for a failed pull, as a sentence that says what to do."""
-    lowered = text.lower()
-    registry = registry_of(repository)
-    if any(marker in lowered for marker in _TLS_MARKERS):
-        sentence = (f"Could not reach the registry {registry} securely (HTTPS). If it is a registry without "
-                    "HTTPS, add it to insecure-registries in Docker's daemon.json and restart Docker.")
-    elif any(marker in lowered for marker in _NETWORK_MARKERS):
-        sentence = (f"Could not reach the registry {registry}. Check the registry address and your "
-                    "network connection, then try again.")
-    elif "no space left" in lowered:
-        sentence = "The disk is full. Remove unused images and containers (`docker system prune`), then try again."
-    elif any(marker in lowered for marker in _ACCESS_MARKERS):
-        sentence = (f"The registry refused access to {repository}: the image may be private (sign in first) "
-                    "or may not exist.")
-    elif any(marker in lowered for marker in _MISSING_MARKERS):
-        kind = "digest" if ":" in tag else "tag"
-        sentence = (f"No image called {repository} with {kind} {tag} exists on the registry. "
-                    f"Check the spelling and the {kind}.")
-    elif "toomanyrequests" in lowered or "rate limit" in lowered:
-        sentence = ("The registry's pull limit is reached. Wait a while, or sign in (`docker login`), "
-                    "which raises the limit.")
-    else:
-        sentence = text
-    return StreamError(sentence, text)
+    return registry_error(text, repository, tag, action="pull")
 
 
-def registry_of(repository: str) -> str:
-    """The registry host a repository lives on, as Docker decides it."""
-    first, slash, _ = repository.partition("/")
-    if slash and ("." in first or ":" in first or first == "localhost"):
-        return first
-    return "Docker Hub"
-
-
-def open_pull(engine: Engine, repository: str, tag: str) -> Stream:
+def open_pull(engine: Engine, repository: str, tag: str, auth_header: str | None = None) -> Stream:
     """engine.pull, with refusals the engine sends before any progress (an HTTP error, not a stream
-    message) worded the same way as those inside the stream. Runs in the stream's thread."""
+    message) worded the same way as those inside the stream. Runs in the stream's thread.
+    Without auth_header the engine layer uses the docker CLI's logins, as `docker pull` does."""
     import docker.errors  # here, not at the top: keeps docker-py off the start-up path
 
     try:
-        return engine.pull(repository, tag)
+        if auth_header is None:
+            return engine.pull(repository, tag)
+        return engine.pull(repository, tag, auth_header=auth_header)
     except docker.errors.APIError as exc:
         raise pull_error(str(exc.explanation or exc), repository, tag) from exc

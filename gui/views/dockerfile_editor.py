@@ -30,7 +30,7 @@ from gui.core.lint import Finding, apply_fix, lint_dockerfile
 from gui.core.recovery import DiskText, OpenedDocument, RecoveryStore, open_document, read_document, save_document
 from gui.views.code_editor import CodeEditor, FindBar
 from gui.views.dockerfile_highlighter import DockerfileHighlighter, is_dark
-from gui.views.style import ERROR_COLOUR, WARNING_COLOUR
+from gui.views.style import ERROR_COLOUR, SECONDARY_COLOUR, WARNING_COLOUR
 
 __all__ = ["DockerfileEditor", "NoticeBar", "SEVERITY_COLOURS"]
 
@@ -40,7 +40,7 @@ AUTOSAVE_MS = 3000     # unsaved text reaches the recovery copy at most this lon
 LINT_DELAY_MS = 400    # lint once typing pauses this long
 DISK_CHECK_MS = 150    # file watcher bursts (write, rename, chmod) become one look at the file
 
-SEVERITY_COLOURS = {"error": ERROR_COLOUR, "warning": WARNING_COLOUR, "info": "#2f7bbf", "style": "#7f8c8d"}
+SEVERITY_COLOURS = {"error": ERROR_COLOUR, "warning": WARNING_COLOUR, "info": "#2f7bbf", "style": SECONDARY_COLOUR}
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2, "style": 3}
 _SEVERITY_ICONS = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,
                    "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,

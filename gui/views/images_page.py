@@ -1,4 +1,4 @@
-"""Images: what the engine has stored, with pull, tag, remove, inspect and remove-dangling."""
+"""Images: what the engine has stored, with pull, tag, push, remove, inspect and remove-dangling."""
 from __future__ import annotations
 
 import shlex
@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 
 from gui.core import actions
+from gui.core.credentials import Account
 from gui.core.errors import EngineError, ImageInUse
 from gui.core.format import human_bytes
 from gui.core.resources import ImageRow
@@ -21,11 +22,13 @@ class ImagesPage(ListPage):
     pullRequested = Signal()
     inspectRequested = Signal(object)  # ImageRow
     runRequested = Signal(str)         # the image reference (or id, when untagged) to run
+    pushRequested = Signal(str)        # the image reference to push
 
     def __init__(self, session: EngineSession, parent=None):
         super().__init__("images", images_model(), "No images yet.\nPull one (for example busybox) with the Pull "
                          "button, or build one from a Dockerfile.", parent)
         self.session = session
+        self.accounts: list[Account] = []  # the signed-in accounts, kept fresh by the Registries page
         self.model.setParent(self)
         self.pull_action = self.add_action("Pull…", self.pullRequested.emit, "Ctrl+P",
                                            tip="Download an image from a registry (docker pull)",
@@ -35,6 +38,7 @@ class ImagesPage(ListPage):
                                           tip="Start a container from the image: ports, GPUs, environment, "
                                               "volumes (docker run)")
         self.tag_action = self.add_action("Tag…", self.tag_selected, "Ctrl+T")
+        self.push_action = self.add_action("Push…", self.push_selected, "Ctrl+Shift+U")
         self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
         self.add_separator()
         self.remove_action = self.add_action("Remove", self.remove_selected, QKeySequence.StandardKey.Delete)
@@ -55,6 +59,11 @@ class ImagesPage(ListPage):
         self.run_action.setEnabled(connected and single)
         self.run_action.setToolTip(f"Run…\ndocker run {references}" if single else "Run…")
         self.tag_action.setEnabled(connected and single)
+        # An untagged image has no name to push under: tag it first.
+        pushable = single and not rows[0].dangling
+        self.push_action.setEnabled(connected and pushable)
+        self.push_action.setToolTip(f"Push…\nUpload to a registry: docker push {references}" if pushable else
+                                    "Push…\nUpload a tagged image to a registry (docker push)")
         self.inspect_action.setEnabled(connected and single)
         # Tooltips teach the command each button stands for.
         self.tag_action.setToolTip(f"Tag…\ndocker tag {references} NEW-NAME:TAG" if single else "Tag…")
@@ -69,16 +78,29 @@ class ImagesPage(ListPage):
         if len(rows) == 1:
             self.runRequested.emit(rows[0].id if rows[0].dangling else rows[0].reference)
 
+    def set_accounts(self, accounts: list[Account]) -> None:
+        self.accounts = list(accounts)
+
     def tag_selected(self) -> None:
         rows = self.selected_rows()
         if len(rows) != 1:
             return
-        dialog = TagDialog(rows[0], self)
+        dialog = TagDialog(rows[0], self, self.accounts)
         if dialog.exec():
-            action = dialog.action()
-            self.session.perform(action, on_done=lambda _r: self.message.emit(f"Tagged {action.source} as "
-                                                                               f"{action.repository}:{action.tag}."),
+            action, push_after = dialog.action(), dialog.push_after()
+            self.session.perform(action, on_done=lambda _r: self._tagged(action, push_after),
                                  on_error=lambda error: feedback.show_error(self, "Could not tag the image", error))
+
+    def _tagged(self, action: actions.TagImage, push_after: bool) -> None:
+        reference = f"{action.repository}:{action.tag}"
+        self.message.emit(f"Tagged {action.source} as {reference}.")
+        if push_after:
+            self.pushRequested.emit(reference)
+
+    def push_selected(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1 and not rows[0].dangling:
+            self.pushRequested.emit(rows[0].reference)
 
     def inspect(self) -> None:
         rows = self.selected_rows()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 
 from gui.core import actions, engine_help, inspect_summary, log
 from gui.core.connection import Diagnosis
+from gui.core.credentials import CredentialVault
 from gui.core.errors import EngineError
 from gui.core.resources import ContainerRow, ImageRow
 from gui.core.run_memory import RunMemory
@@ -26,6 +27,7 @@ from gui.views.inspect_dialog import InspectDialog
 from gui.views.logs_window import LogsWindow
 from gui.views.monitor_page import MonitorPage
 from gui.views.pull_dialog import PullDialog
+from gui.views.registries_page import RegistriesPage
 from gui.views.style import ERROR_COLOUR, OK_COLOUR
 from gui.workers.build_runner import BuildRunner
 from gui.workers.monitor import MonitorService
@@ -35,22 +37,25 @@ if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a qu
     from gui.views.build_dialog import BuildDialog
     from gui.views.dockerfile_editor import DockerfileEditor
     from gui.views.dockerfile_wizard import DockerfileWizard
+    from gui.views.push_dialog import PushDialog
     from gui.views.run_dialog import RunDialog
     from gui.core.run_spec import RunSpec
 
-PAGES = ("containers", "images", "builds", "monitor", "engine")  # later: learn
-PAGE_TITLES = {"containers": "Containers", "images": "Images", "builds": "Build", "monitor": "Monitor",
-               "engine": "Engine"}
+PAGES = ("containers", "images", "builds", "registries", "monitor", "engine")  # later: learn
+PAGE_TITLES = {"containers": "Containers", "images": "Images", "builds": "Build", "registries": "Registries",
+               "monitor": "Monitor", "engine": "Engine"}
 
 
 class MainWindow(QMainWindow):
     def __init__(self, session: EngineSession, settings: QSettings | None = None,
-                 history: BuildHistory | None = None, run_memory: RunMemory | None = None, parent=None):
+                 history: BuildHistory | None = None, run_memory: RunMemory | None = None,
+                 vault: CredentialVault | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("main-window")
         self.setWindowTitle("Portside")
         self.session = session
         self.settings = settings or QSettings()
+        self.vault = vault or CredentialVault()
         self.logs_windows: dict[str, LogsWindow] = {}
         self.editors: dict[Path, DockerfileEditor] = {}
         self.build_dialog: BuildDialog | None = None
@@ -65,11 +70,12 @@ class MainWindow(QMainWindow):
         self.build_runner = BuildRunner(session, self.history, self)
         self.builds_page = BuildsPage(session, self.history, self)
         self.engine_page = EnginePage(self)
+        self.registries_page = RegistriesPage(session, self.vault, self)
         self.monitor = MonitorService(session, parent=self)
         self.monitor_page = MonitorPage(self.monitor, self)
         self.container_page = ContainerPage(self.monitor, self)  # one container's charts, reached from the lists
         self.pages = {"containers": self.containers_page, "images": self.images_page, "builds": self.builds_page,
-                      "monitor": self.monitor_page, "engine": self.engine_page}
+                      "registries": self.registries_page, "monitor": self.monitor_page, "engine": self.engine_page}
 
         self.stack = QStackedWidget(self)
         self.sidebar = QListWidget(self)
@@ -123,13 +129,15 @@ class MainWindow(QMainWindow):
         self.monitor.start()
         self.images_page.inspectRequested.connect(self.inspect_image)
         self.images_page.pullRequested.connect(self.open_pull)
+        self.images_page.pushRequested.connect(self.open_push_dialog)
+        self.registries_page.accountsChanged.connect(self.images_page.set_accounts)
         self.builds_page.newDockerfileRequested.connect(self.open_wizard)
         self.builds_page.editDockerfileRequested.connect(self.open_editor)
         self.builds_page.buildRequested.connect(self._build_again)
         self.builds_page.showImageRequested.connect(self.show_image)
         self.builds_page.runRequested.connect(self.open_run_dialog)
         self.build_runner.finished.connect(lambda outcome: self.builds_page.add_record(outcome.record))
-        for page in (self.containers_page, self.images_page, self.builds_page):
+        for page in (self.containers_page, self.images_page, self.builds_page, self.registries_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     def _build_menus(self) -> None:
@@ -146,7 +154,8 @@ class MainWindow(QMainWindow):
         toggle.setShortcut(QKeySequence("Ctrl+Shift+C"))
         view_menu.addAction(toggle)
         refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh,
-                          triggered=lambda: (self.session.check(), self.session.refresh()))
+                          triggered=lambda: (self.session.check(), self.session.refresh(),
+                                             self.registries_page.refresh()))
         view_menu.addAction(refresh)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(QAction("Open log folder", self, triggered=lambda: QDesktopServices.openUrl(
@@ -228,7 +237,19 @@ class MainWindow(QMainWindow):
             lambda error: self._failed("Could not inspect the image", error))
 
     def open_pull(self) -> None:
-        self._show_dialog(PullDialog(self.session, self))
+        self._show_dialog(PullDialog(self.session, self, vault=self.vault))
+
+    def open_push_dialog(self, reference: str) -> PushDialog:
+        from gui.views.push_dialog import PushDialog
+        dialog = PushDialog(self.session, self.vault, reference, self)
+        dialog.signInRequested.connect(lambda registry: self._sign_in_for_push(dialog, registry))
+        self._show_dialog(dialog)
+        return dialog
+
+    def _sign_in_for_push(self, push_dialog: PushDialog, registry: str) -> None:
+        # Over the push dialog that asked, which reads the new sign-in once it is made.
+        sign_in = self.registries_page.open_sign_in(registry, push_dialog)
+        sign_in.signedIn.connect(lambda _account: push_dialog.check_sign_in())
 
     # Dockerfiles and builds ----------------------------------------------------------------------
 

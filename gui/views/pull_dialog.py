@@ -1,26 +1,37 @@
-"""Pull an image by name and watch its layers arrive, as `docker pull` shows them in a terminal."""
+"""Pull an image by name and watch its layers arrive, as `docker pull` shows them in a terminal.
+A search box above finds names on Docker Hub, as `docker search` does."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QFontDatabase, QPalette
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit,
-                               QProgressBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeyEvent
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QVBoxLayout, QWidget)
 
 from gui.core import log
 from gui.core.errors import EngineError, StreamError
-from gui.core.pull import LayerProgress, PullProgress, open_pull
+from gui.core.pull import PullProgress, open_pull
 from gui.core.reference import parse, reference_problem
+from gui.core.registries import registry_of
+from gui.views.transfer_view import TransferView, colour_as_error
 from gui.workers.session import EngineSession
 from gui.workers.streams import StreamWorker
+
+if TYPE_CHECKING:
+    from gui.core.credentials import CredentialVault
 
 logger = log.get("ui")
 
 PLACEHOLDER = "e.g. busybox:1.36 or registry:5000/team/model:1.0"
-PROGRESS_STEPS = 1000  # finer than percent, so big pulls visibly move
-ID_COLUMN, STATUS_COLUMN, PROGRESS_COLUMN = range(3)
-# Qt's palette has no role for errors: a red chosen to read on the palette's own background.
-ERROR_ON_LIGHT = QColor("#c62828")
-ERROR_ON_DARK = QColor("#ff6b6b")
+SEARCH_PLACEHOLDER = "Search Docker Hub, e.g. python"
+SEARCH_MIN_CHARS = 2
+SEARCH_DELAY_MS = 300   # typing pauses this long before a search goes out
+SEARCH_LIMIT = 25
+SEARCH_FAILED = "Search is not available right now. You can still pull by typing the full name below."
+NO_MATCHES = "No images on Docker Hub match that. Check the spelling, or type the full name below."
+NAME_ROLE = Qt.ItemDataRole.UserRole
+_CHOOSE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 NOT_CONNECTED = "Portside is not connected to the Docker engine. See the Engine page for what to do."
 ENDED_EARLY = ("The engine ended the pull without confirming it. Check the Images list, and pull again "
                "if the image is missing.")
@@ -30,20 +41,28 @@ class PullDialog(QDialog):
     # Not `finished`: that would hide QDialog.finished(int), which reports how the dialog closed.
     pullFinished = Signal(bool)  # True when the image arrived
 
-    def __init__(self, session: EngineSession, parent: QWidget | None = None, initial: str = ""):
+    def __init__(self, session: EngineSession, parent: QWidget | None = None, initial: str = "",
+                 vault: CredentialVault | None = None):
         super().__init__(parent)
         self.session = session
+        self._vault = vault  # Portside's sign-ins; without one, the docker CLI's logins are used
         self._worker: StreamWorker | None = None
         self._progress = PullProgress()
         self._failure: EngineError | None = None  # reported inside the stream, which may still be open
         self._pulling_text = ""
-        self._layer_items: dict[str, QTreeWidgetItem] = {}
+        self._search_serial = 0  # answers to searches typed over since are dropped
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self._search)
 
         self.setWindowTitle("Pull an Image")
         self._build_widgets()
         self._lay_out()
         self._colour_error_label()
         self.reference_edit.textChanged.connect(self._on_reference_edited)
+        self.search_edit.textChanged.connect(self._on_search_edited)
+        self.search_results.itemClicked.connect(self._choose)
+        self.search_results.itemActivated.connect(self._choose)
+        self.search_edit.installEventFilter(self)
+        self.search_results.installEventFilter(self)
         self.pull_button.clicked.connect(self.start_pull)
         self.cancel_button.clicked.connect(self.cancel_pull)
         self._buttons.rejected.connect(self.reject)
@@ -65,19 +84,24 @@ class PullDialog(QDialog):
         self.command_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.command_label.setToolTip("What you would type in a terminal to do the same.")
 
-        self.layers_view = QTreeWidget(self)
-        self.layers_view.setObjectName("pull-layers")
-        self.layers_view.setHeaderLabels(["Layer", "Status", "Progress"])
-        self.layers_view.setRootIsDecorated(False)
-        self.layers_view.setUniformRowHeights(True)
-        self.layers_view.setAlternatingRowColors(True)
-        header = self.layers_view.header()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("pull-search")
+        self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_results = QListWidget(self)
+        self.search_results.setObjectName("pull-search-results")
+        self.search_results.setWordWrap(True)
+        self.search_results.setToolTip("Click a name, or press Enter on it, to put it in the Image field.")
+        self.search_results.setMaximumHeight(self.fontMetrics().lineSpacing() * 10)  # about five results
+        self.search_results.hide()
+        self.search_status = self._message_label("pull-search-status")
+        self.search_status.hide()
 
-        self.progress_bar = QProgressBar(self)
-        self.progress_bar.setObjectName("pull-progress")
-        self.summary_label = self._message_label("pull-summary")
+        self.transfer = TransferView(self, name="pull")
+        # The parts tests and callers look at, under the names they had before the view was shared.
+        self.layers_view = self.transfer.layers_view
+        self.progress_bar = self.transfer.progress_bar
+        self.summary_label = self.transfer.summary_label
         self.status_label = self._message_label("pull-status")
 
         self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -98,15 +122,20 @@ class PullDialog(QDialog):
         field.addWidget(self.error_label)  # right under the field it is about
         image_label = QLabel("&Image:", self)
         image_label.setBuddy(self.reference_edit)
+        search = QVBoxLayout()
+        search.addWidget(self.search_edit)
+        search.addWidget(self.search_results)
+        search.addWidget(self.search_status)
+        search_label = QLabel("&Search:", self)
+        search_label.setBuddy(self.search_edit)
         form = QFormLayout()
+        form.addRow(search_label, search)
         form.addRow(image_label, field)
         form.addRow("Command:", self.command_label)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.layers_view, stretch=1)
-        layout.addWidget(self.progress_bar)
-        layout.addWidget(self.summary_label)
+        layout.addWidget(self.transfer, stretch=1)
         layout.addWidget(self.status_label)
         layout.addWidget(self._buttons)
 
@@ -121,10 +150,7 @@ class PullDialog(QDialog):
             self._colour_error_label()
 
     def _colour_error_label(self) -> None:
-        palette = self.error_label.palette()
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        palette.setColor(QPalette.ColorRole.WindowText, ERROR_ON_DARK if dark else ERROR_ON_LIGHT)
-        self.error_label.setPalette(palette)
+        colour_as_error(self.error_label, self)
 
     # The form --------------------------------------------------------------------------------------
 
@@ -151,6 +177,78 @@ class PullDialog(QDialog):
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
 
+    # Searching -------------------------------------------------------------------------------------
+
+    def _on_search_edited(self, text: str) -> None:
+        self._search_serial += 1  # whatever is on its way answers an older question
+        if len(text.strip()) < SEARCH_MIN_CHARS:
+            self._search_timer.stop()
+            self._show_search_results([])
+            self._show_search_status("")
+            return
+        self._search_timer.start()  # restarts: one search once the typing pauses
+
+    def _search(self) -> None:
+        term = self.search_edit.text().strip()
+        if len(term) < SEARCH_MIN_CHARS:
+            return
+        serial = self._search_serial
+        started = self.session.run(lambda engine: engine.search(term, SEARCH_LIMIT),
+                                   lambda results: self._on_search_results(serial, results),
+                                   lambda error: self._on_search_failed(serial, error))
+        if not started:
+            self._on_search_failed(serial, EngineError(NOT_CONNECTED))
+
+    def _on_search_results(self, serial: int, results: list) -> None:
+        if serial != self._search_serial:
+            return
+        self._show_search_results(results)
+        self._show_search_status("" if results else NO_MATCHES)
+
+    def _on_search_failed(self, serial: int, error: EngineError) -> None:
+        if serial != self._search_serial:
+            return
+        self._show_search_results([])
+        self._show_search_status(SEARCH_FAILED, tooltip=error.message)
+
+    def _show_search_results(self, results: list) -> None:
+        self.search_results.clear()
+        for result in results:
+            name = str(result.get("name") or "")
+            if name:
+                self.search_results.addItem(_result_item(name, result))
+        self.search_results.setVisible(self.search_results.count() > 0)
+
+    def _show_search_status(self, text: str, tooltip: str = "") -> None:
+        self.search_status.setText(text)
+        self.search_status.setToolTip(tooltip)
+        self.search_status.setVisible(bool(text))
+
+    def _choose(self, item: QListWidgetItem) -> None:
+        """A chosen result goes into the Image field, ready for a tag to be added or Enter to pull it."""
+        if self._worker is not None:
+            return
+        self.reference_edit.setText(item.data(NAME_ROLE))
+        self.reference_edit.setFocus()
+        self.reference_edit.end(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in the search box goes to the results, and Enter on a result chooses it: neither pulls
+        # (the Pull button is the dialog's default, which a plain Enter would press).
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.search_edit and (key in _CHOOSE_KEYS or key == Qt.Key.Key_Down):
+                if self.search_results.count():
+                    self.search_results.setFocus()
+                    self.search_results.setCurrentRow(0)
+                return key in _CHOOSE_KEYS  # Down with nothing listed does what it always does
+            if watched is self.search_results and key in _CHOOSE_KEYS:
+                item = self.search_results.currentItem()
+                if item is not None:
+                    self._choose(item)
+                return True
+        return super().eventFilter(watched, event)
+
     # Pulling ---------------------------------------------------------------------------------------
 
     def start_pull(self) -> None:
@@ -165,7 +263,9 @@ class PullDialog(QDialog):
         # A digest travels in the tag parameter, as in docker-py's pull().
         repository, tag = reference.repository, reference.digest or reference.tag_or_latest
         self._start_display(text, PullProgress(repository, tag))
-        self._worker = StreamWorker(lambda: open_pull(engine, repository, tag), name="pull", parent=self)
+        vault = self._vault
+        self._worker = StreamWorker(lambda: open_pull(engine, repository, tag, _auth_header(vault, repository)),
+                                    name="pull", parent=self)
         self._worker.batch.connect(self._on_messages)
         self._worker.ended.connect(self._on_ended)
         self.session.commandIssued.emit(f"docker pull {text}", "pull the image")
@@ -181,8 +281,7 @@ class PullDialog(QDialog):
         self._pulling_text = text
         self._progress = progress
         self._failure = None
-        self._layer_items.clear()
-        self.layers_view.clear()
+        self.transfer.clear()
         self._show_error("")
         self.status_label.setText(f"Pulling {text}…")
         self.status_label.setToolTip("")
@@ -218,7 +317,7 @@ class PullDialog(QDialog):
     def _end_with_failure(self, message: str, status: str = "The pull failed.") -> None:
         self._show_error(message)
         self.status_label.setText(status)
-        self._stop_busy_bar()
+        self.transfer.stop_busy_bar()
         self.pullFinished.emit(False)
 
     def _end_with_success(self) -> None:
@@ -233,28 +332,7 @@ class PullDialog(QDialog):
     # Progress display ------------------------------------------------------------------------------
 
     def _show_progress(self) -> None:
-        for layer in self._progress.layers:
-            self._show_layer(layer)
-        fraction = self._progress.fraction
-        if fraction is None:
-            self.progress_bar.setRange(0, 0)  # busy: some sizes are not known yet
-        else:
-            self.progress_bar.setRange(0, PROGRESS_STEPS)
-            self.progress_bar.setValue(round(fraction * PROGRESS_STEPS))
-        self.summary_label.setText(self._progress.summary())
-
-    def _show_layer(self, layer: LayerProgress) -> None:
-        item = self._layer_items.get(layer.id)
-        if item is None:
-            item = QTreeWidgetItem(self.layers_view, [layer.id, "", ""])
-            self._layer_items[layer.id] = item
-        item.setText(STATUS_COLUMN, layer.status)
-        item.setText(PROGRESS_COLUMN, layer.progress_text())
-
-    def _stop_busy_bar(self) -> None:
-        if self.progress_bar.maximum() == 0:
-            self.progress_bar.setRange(0, PROGRESS_STEPS)
-            self.progress_bar.setValue(0)
+        self.transfer.show_progress(self._progress)
 
     # Closing ---------------------------------------------------------------------------------------
 
@@ -274,3 +352,29 @@ class PullDialog(QDialog):
         worker.cancel()
         if not worker.wait():
             logger.warning("the pull of %s did not stop in time", self._pulling_text)
+
+
+def _result_item(name: str, result: dict) -> QListWidgetItem:
+    """'python  (official, ★ 9,000)' over its description, as `docker search` lists it."""
+    facts = ["official"] if result.get("is_official") else []
+    stars = result.get("star_count")
+    if isinstance(stars, int):
+        facts.append(f"★ {stars:,}")
+    title = f"{name}  ({', '.join(facts)})" if facts else name
+    description = str(result.get("description") or "").strip()
+    item = QListWidgetItem(f"{title}\n{description}" if description else title)
+    item.setData(NAME_ROLE, name)
+    item.setToolTip(description or name)
+    return item
+
+
+def _auth_header(vault: CredentialVault | None, repository: str) -> str | None:
+    """Portside's sign-in for the repository's registry, if any. Runs in the pull's thread (a keyring may be
+    slow). A store that cannot be read costs the sign-in, not the pull: public images still come."""
+    if vault is None:
+        return None
+    try:
+        return vault.auth_header(registry_of(repository))
+    except Exception as exc:
+        logger.warning("could not read the sign-in for %s: %s", registry_of(repository), exc)
+        return None

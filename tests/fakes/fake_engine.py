@@ -85,6 +85,22 @@ class FakeEngine:
         self.run_error: EngineError | None = None   # raised by the next runs, like a refusing engine
         # Image inspect payloads by reference; the images in `images` get DEFAULT_IMAGE_CONFIG.
         self.image_inspects: dict[str, dict] = {}
+        # Registries (issue 6). A push replays `push_messages` (None: the recorded first push, told about the
+        # repository and tag asked for); `push_blocks` keeps the stream open after them until cancelled;
+        # `push_error` is raised by push() itself, as the engine refuses a request before any progress.
+        self.pulls: list[tuple[str, str, str | None]] = []    # (repository, tag, auth_header)
+        self.push_messages: list[dict] | None = None
+        self.push_blocks = False
+        self.push_error: Exception | None = None
+        self.pushes: list[tuple[str, str, str | None]] = []   # (repository, tag, auth_header)
+        self.push_streams: list[FakeStream] = []
+        self.search_results: list[dict] = []
+        self.search_error: Exception | None = None
+        self.searches: list[tuple[str, int]] = []
+        # {registry key: {username: secret}}: whom login() accepts; everyone else is refused like a 401.
+        self.registry_users: dict[str, dict[str, str]] = {}
+        self.login_error: Exception | None = None   # raised by every login (unreachable registry, ...)
+        self.logins: list[tuple[str, str]] = []      # (registry, username) tried; never the secret
         self.api = FakeApi(self)
         self._lock = threading.Lock()
         self.closed = False
@@ -197,8 +213,39 @@ class FakeEngine:
         self.log_streams.append(stream)
         return stream
 
-    def pull(self, repository: str, tag: str) -> FakeStream:
+    def pull(self, repository: str, tag: str, auth_header: str | None = None) -> FakeStream:
+        self.pulls.append((repository, tag, auth_header))
         return FakeStream([{"status": f"Status: Downloaded newer image for {repository}:{tag}"}], endless=False)
+
+    def push(self, repository: str, tag: str, auth_header: str | None = None) -> FakeStream:
+        self.pushes.append((repository, tag, auth_header))
+        if self.push_error is not None:
+            raise self.push_error
+        messages = self.push_messages
+        if messages is None:
+            messages = recorded_push(repository, tag)
+        stream = FakeStream(messages, endless=self.push_blocks)
+        self.push_streams.append(stream)
+        return stream
+
+    def search(self, term: str, limit: int = 25) -> list[dict]:
+        self.searches.append((term, limit))
+        if self.search_error is not None:
+            raise self.search_error
+        return list(self.search_results)[:limit]
+
+    def login(self, registry: str, username: str, secret: str) -> str:
+        """Like Engine.login: "Login Succeeded", or the EngineError the engine's refusal becomes (its detail is
+        the engine's words, recorded from dockerd 20.10 and a registry with htpasswd)."""
+        from gui.core.errors import explain
+        self.logins.append((registry, username))
+        if self.login_error is not None:
+            raise self.login_error
+        if self.registry_users.get(registry, {}).get(username) != secret or not secret:
+            url = "https://registry-1.docker.io/v2/" if registry == "https://index.docker.io/v1/" else (
+                f"http://{registry}/v2/")
+            raise explain(api_error(500, f"login attempt to {url} failed with status: 401 Unauthorized"), "sign in")
+        return "Login Succeeded"
 
     def build(self, spec) -> FakeStream:
         self.builds.append(spec)
@@ -240,6 +287,26 @@ def stats_payloads(file_name: str, row: ContainerRow | None = None) -> list[dict
         for payload in payloads:
             payload.update(id=row.id, name="/" + row.name)
     return payloads
+
+
+def recorded_push(repository: str, tag: str, recording: str = "first_push") -> list[dict]:
+    """A push recorded from a real engine (tests/fakes/push_messages.json: first_push, mounted, already_pushed,
+    signed_out, closed_port), its repository and tag lines rewritten to the ones asked for."""
+    import json
+    from pathlib import Path
+    recorded = json.loads((Path(__file__).parent / "push_messages.json").read_text())[recording]
+    messages = []
+    for message in recorded:
+        message = dict(message)
+        status = message.get("status", "")
+        if status.startswith("The push refers to repository"):
+            message["status"] = f"The push refers to repository [{repository}]"
+        elif ": digest: " in status:
+            message["status"] = f"{tag}: {status.split(': ', 1)[1]}"
+        elif isinstance(message.get("aux"), dict):
+            message["aux"] = {**message["aux"], "Tag": tag}
+        messages.append(message)
+    return messages
 
 
 def replace_row(row: ContainerRow, **changes) -> ContainerRow:
@@ -319,4 +386,4 @@ class FakeApi:
 
 
 __all__ = ["DEFAULT_IMAGE_CONFIG", "FakeEngine", "FakeStream", "PublishedPort", "api_error", "container", "diagnosis",
-           "image", "stats_payloads"]
+           "image", "recorded_push", "stats_payloads"]

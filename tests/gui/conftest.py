@@ -56,10 +56,42 @@ def history(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, session, settings, history, tmp_path):
+def docker_config_dir(tmp_path):
+    """docker's config folder (config.json) for this test: never the developer's ~/.docker."""
+    path = tmp_path / "docker-config"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def private_sign_ins(docker_config_dir, monkeypatch):
+    """Windows made without the vault fixture get a default vault: it must not reach the developer's docker
+    config or system keyring either."""
+    import keyring
+    from keyring.backends import fail
+    monkeypatch.setenv("DOCKER_CONFIG", str(docker_config_dir))
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+
+
+@pytest.fixture
+def keyring_backend():
+    from memory_keyring import MemoryKeyring
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def vault(tmp_path, docker_config_dir, keyring_backend):
+    """Sign-ins kept in a memory keyring and a docker config of this test's own."""
+    from gui.core.credentials import CredentialVault
+    return CredentialVault(docker_config_dir=docker_config_dir, index_path=tmp_path / "registries.json",
+                           keyring_backend=keyring_backend)
+
+
+@pytest.fixture
+def window(qtbot, session, settings, history, tmp_path, vault):
     from gui.core.run_memory import RunMemory
     from gui.views.main_window import MainWindow
-    main = MainWindow(session, settings, history, RunMemory(tmp_path / "run-settings.json"))
+    main = MainWindow(session, settings, history, RunMemory(tmp_path / "run-settings.json"), vault)
     qtbot.addWidget(main)
     main.show()
     session.start()

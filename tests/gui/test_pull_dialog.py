@@ -7,8 +7,10 @@ import docker.errors
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
-from gui.views.pull_dialog import NOT_CONNECTED, PullDialog
+from fake_engine import api_error
+from gui.views.pull_dialog import NO_MATCHES, NOT_CONNECTED, SEARCH_FAILED, PullDialog
 from gui.workers.streams import live_workers, stop_all
+from gui.workers.tasks import TaskRunner
 
 MESSAGES = json.loads((Path(__file__).parents[1] / "fakes" / "pull_busybox_messages.json").read_text())
 FIRST_DOWNLOAD = next(i for i, m in enumerate(MESSAGES) if m["status"] == "Downloading")
@@ -38,18 +40,40 @@ class FakeStream:
         self._closed.set()
 
 
+# What the engine's /images/search answers (the shape of `docker search --format json`).
+SEARCH_RESULTS = [
+    {"name": "busybox", "description": "Busybox base image.", "star_count": 3215, "is_official": True,
+     "is_automated": False},
+    {"name": "someone/busybox-tools", "description": "", "star_count": 4, "is_official": False,
+     "is_automated": False},
+]
+SEARCH_OFFLINE = api_error(500, 'Get "https://index.docker.io/v1/search?q=busy&n=25": dial tcp: lookup '
+                                "index.docker.io on 127.0.0.53:53: no such host")
+
+
 class FakeEngine:
-    def __init__(self, messages: list = MESSAGES, hold_at: int | None = None, refusal: Exception | None = None):
+    def __init__(self, messages: list = MESSAGES, hold_at: int | None = None, refusal: Exception | None = None,
+                 search_results: list = SEARCH_RESULTS, search_error: Exception | None = None):
         self.messages, self.hold_at, self.refusal = messages, hold_at, refusal
+        self.search_results, self.search_error = search_results, search_error
         self.pulls: list[tuple[str, str]] = []
+        self.auth_headers: list[str | None] = []
+        self.searches: list[tuple[str, int]] = []
         self.streams: list[FakeStream] = []
 
-    def pull(self, repository: str, tag: str) -> FakeStream:
+    def pull(self, repository: str, tag: str, auth_header: str | None = None) -> FakeStream:
         self.pulls.append((repository, tag))
+        self.auth_headers.append(auth_header)
         if self.refusal:
             raise self.refusal
         self.streams.append(FakeStream(self.messages, self.hold_at))
         return self.streams[-1]
+
+    def search(self, term: str, limit: int = 25) -> list[dict]:
+        self.searches.append((term, limit))
+        if self.search_error:
+            raise self.search_error
+        return self.search_results
 
 
 class FakeSession(QObject):
@@ -61,9 +85,18 @@ class FakeSession(QObject):
         self.refreshes = 0
         self.commands: list[tuple[str, str]] = []
         self.commandIssued.connect(lambda command, description: self.commands.append((command, description)))
+        self.tasks = TaskRunner(self)
 
     def refresh(self) -> None:
         self.refreshes += 1
+
+    def run(self, fn, on_done=None, on_error=None) -> bool:
+        """As EngineSession.run: the call in a pool thread, its answer back in the GUI thread."""
+        engine = self.engine
+        if engine is None:
+            return False
+        self.tasks.submit(lambda: fn(engine), on_done, on_error)
+        return True
 
 
 @pytest.fixture(autouse=True)
@@ -74,9 +107,10 @@ def no_leaked_workers():
     assert not leaked, "a pull worker outlived its test"
 
 
-def open_dialog(qtbot, engine: FakeEngine | None = None, initial: str = "") -> tuple[PullDialog, FakeSession]:
+def open_dialog(qtbot, engine: FakeEngine | None = None, initial: str = "",
+                vault=None) -> tuple[PullDialog, FakeSession]:
     session = FakeSession(engine if engine is not None else FakeEngine())
-    dialog = PullDialog(session, initial=initial)
+    dialog = PullDialog(session, initial=initial, vault=vault)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog, session
@@ -236,3 +270,123 @@ def test_closing_the_dialog_cancels_the_pull_and_waits_for_it(qtbot):
     assert engine.streams[0].cancelled
     assert not live_workers()
     assert not dialog.isVisible()
+
+
+# Searching ----------------------------------------------------------------------------------------
+
+def result_texts(dialog: PullDialog) -> list[str]:
+    return [dialog.search_results.item(row).text() for row in range(dialog.search_results.count())]
+
+
+def search(qtbot, dialog: PullDialog, term: str) -> None:
+    qtbot.keyClicks(dialog.search_edit, term)
+    qtbot.waitUntil(lambda: dialog.search_results.isVisible() or dialog.search_status.isVisible(), timeout=5000)
+
+
+def test_typing_a_search_lists_what_docker_hub_has(qtbot):
+    engine = FakeEngine()
+    dialog, session = open_dialog(qtbot, engine)
+    search(qtbot, dialog, "busy")
+
+    assert result_texts(dialog) == ["busybox  (official, ★ 3,215)\nBusybox base image.",
+                                    "someone/busybox-tools  (★ 4)"]
+    assert engine.searches[-1] == ("busy", 25)
+    assert ("b", 25) not in engine.searches  # one letter is too little to search for
+    assert not dialog.search_status.isVisible()
+    assert session.commands == [] and engine.pulls == []  # searching pulls nothing
+
+
+def test_choosing_a_result_fills_the_image_field_and_it_pulls(qtbot):
+    engine = FakeEngine()
+    dialog, session = open_dialog(qtbot, engine)
+    search(qtbot, dialog, "busy")
+    second = dialog.search_results.item(1)
+    qtbot.mouseClick(dialog.search_results.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dialog.search_results.visualItemRect(second).center())
+
+    assert dialog.reference_edit.text() == "someone/busybox-tools"
+    assert dialog.command_label.text() == "docker pull someone/busybox-tools"
+    assert engine.pulls == []  # choosing is not pulling
+    with qtbot.waitSignal(dialog.pullFinished, timeout=5000):
+        qtbot.mouseClick(dialog.pull_button, Qt.MouseButton.LeftButton)
+    assert engine.pulls == [("someone/busybox-tools", "latest")]
+
+
+def test_the_keyboard_goes_from_search_to_result_to_field_without_pulling(qtbot):
+    engine = FakeEngine()
+    dialog, _ = open_dialog(qtbot, engine)
+    search(qtbot, dialog, "busy")
+    dialog.activateWindow()
+    dialog.search_edit.setFocus()
+
+    qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)
+    assert dialog.search_results.currentRow() == 0
+    qtbot.keyClick(dialog.search_results, Qt.Key.Key_Return)
+
+    assert dialog.reference_edit.text() == "busybox"
+    assert engine.pulls == [] and not live_workers()
+
+
+def test_a_search_with_no_matches_says_so(qtbot):
+    dialog, _ = open_dialog(qtbot, FakeEngine(search_results=[]))
+    search(qtbot, dialog, "zzzz-nothing")
+    assert dialog.search_status.text() == NO_MATCHES
+    assert not dialog.search_results.isVisible()
+
+
+def test_a_failed_search_shows_one_calm_line_and_pulling_by_name_still_works(qtbot):
+    engine = FakeEngine(search_error=SEARCH_OFFLINE)
+    dialog, _ = open_dialog(qtbot, engine)
+    search(qtbot, dialog, "busy")
+
+    assert dialog.search_status.text() == SEARCH_FAILED
+    assert "could not reach the registry" in dialog.search_status.toolTip()
+    assert not dialog.search_results.isVisible()
+    assert not dialog.error_label.isVisible()  # the Image field is not at fault
+    pull(qtbot, dialog, "busybox:1.36", expect_success=True)
+    assert engine.pulls == [("busybox", "1.36")]
+
+
+def test_clearing_the_search_clears_its_results(qtbot):
+    dialog, _ = open_dialog(qtbot)
+    search(qtbot, dialog, "busy")
+    dialog.search_edit.clear()
+    assert not dialog.search_results.isVisible() and dialog.search_results.count() == 0
+
+
+# Signing in ---------------------------------------------------------------------------------------
+
+class FakeVault:
+    def __init__(self, headers: dict[str, str], broken: bool = False):
+        self.headers, self.broken = headers, broken
+        self.asked: list[str] = []
+
+    def auth_header(self, registry: str) -> str | None:
+        self.asked.append(registry)
+        if self.broken:
+            raise RuntimeError("the keyring is locked")
+        return self.headers.get(registry)
+
+
+def test_a_sign_in_from_the_vault_goes_with_the_pull(qtbot):
+    engine = FakeEngine()
+    vault = FakeVault({"127.0.0.1:5000": "header-for-local"})
+    dialog, _ = open_dialog(qtbot, engine, vault=vault)
+    pull(qtbot, dialog, "127.0.0.1:5000/team/app:1.0", expect_success=True)
+    assert vault.asked == ["127.0.0.1:5000"]
+    assert engine.auth_headers == ["header-for-local"]
+
+
+def test_without_a_sign_in_the_docker_cli_logins_are_left_to_the_engine(qtbot):
+    engine = FakeEngine()
+    dialog, _ = open_dialog(qtbot, engine, vault=FakeVault({}))
+    pull(qtbot, dialog, "busybox", expect_success=True)
+    assert engine.auth_headers == [None]
+
+
+def test_a_vault_that_cannot_be_read_does_not_stop_a_pull(qtbot, expect_log_warnings, fail_on_unexpected_warnings):
+    engine = FakeEngine()
+    dialog, _ = open_dialog(qtbot, engine, vault=FakeVault({}, broken=True))
+    pull(qtbot, dialog, "busybox", expect_success=True)
+    assert engine.auth_headers == [None]
+    assert "the keyring is locked" in fail_on_unexpected_warnings.records[0].getMessage()
