@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeyEvent
+from PySide6.QtGui import QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QVBoxLayout, QWidget)
 
 from gui.core import log
-from gui.core.errors import EngineError, StreamError
+from gui.core.errors import EngineError
 from gui.core.pull import PullProgress, open_pull
 from gui.core.reference import parse, reference_problem
 from gui.core.registries import registry_of
+from gui.views.transfer_run import StopsTransferOnClose, TransferRun, TransferWords
 from gui.views.transfer_view import TransferView, colour_as_error
 from gui.workers.session import EngineSession
-from gui.workers.streams import StreamWorker
 
 if TYPE_CHECKING:
     from gui.core.credentials import CredentialVault
@@ -35,9 +35,10 @@ _CHOOSE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 NOT_CONNECTED = "Portside is not connected to the Docker engine. See the Engine page for what to do."
 ENDED_EARLY = ("The engine ended the pull without confirming it. Check the Images list, and pull again "
                "if the image is missing.")
+WORDS = TransferWords(going="Pulling", failed="The pull failed.", cancelled="Pull cancelled.", ended_early=ENDED_EARLY)
 
 
-class PullDialog(QDialog):
+class PullDialog(StopsTransferOnClose, QDialog):
     # Not `finished`: that would hide QDialog.finished(int), which reports how the dialog closed.
     pullFinished = Signal(bool)  # True when the image arrived
 
@@ -46,9 +47,7 @@ class PullDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self._vault = vault  # Portside's sign-ins; without one, the docker CLI's logins are used
-        self._worker: StreamWorker | None = None
         self._progress = PullProgress()
-        self._failure: EngineError | None = None  # reported inside the stream, which may still be open
         self._pulling_text = ""
         self._search_serial = 0  # answers to searches typed over since are dropped
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self._search)
@@ -57,6 +56,8 @@ class PullDialog(QDialog):
         self._build_widgets()
         self._lay_out()
         self._colour_error_label()
+        self.transfer_run = TransferRun(self.transfer, "pull", WORDS, parent=self)
+        self.transfer_run.ended.connect(self._on_ended)
         self.reference_edit.textChanged.connect(self._on_reference_edited)
         self.search_edit.textChanged.connect(self._on_search_edited)
         self.search_results.itemClicked.connect(self._choose)
@@ -64,7 +65,7 @@ class PullDialog(QDialog):
         self.search_edit.installEventFilter(self)
         self.search_results.installEventFilter(self)
         self.pull_button.clicked.connect(self.start_pull)
-        self.cancel_button.clicked.connect(self.cancel_pull)
+        self.cancel_button.clicked.connect(self.transfer_run.cancel)
         self._buttons.rejected.connect(self.reject)
 
         self.reference_edit.setText(initial)
@@ -102,7 +103,7 @@ class PullDialog(QDialog):
         self.layers_view = self.transfer.layers_view
         self.progress_bar = self.transfer.progress_bar
         self.summary_label = self.transfer.summary_label
-        self.status_label = self._message_label("pull-status")
+        self.status_label = self.transfer.status_label
 
         self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.close_button = self._buttons.button(QDialogButtonBox.StandardButton.Close)
@@ -136,7 +137,6 @@ class PullDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.transfer, stretch=1)
-        layout.addWidget(self.status_label)
         layout.addWidget(self._buttons)
 
     def sizeHint(self) -> QSize:
@@ -166,7 +166,8 @@ class PullDialog(QDialog):
 
     def _update_pull_button(self) -> None:
         text = self.reference_edit.text()
-        self.pull_button.setEnabled(self._worker is None and bool(text.strip()) and not reference_problem(text))
+        ready = bool(text.strip()) and not reference_problem(text)
+        self.pull_button.setEnabled(ready and not self.transfer_run.running)
 
     def _set_pulling(self, pulling: bool) -> None:
         self.reference_edit.setReadOnly(pulling)
@@ -226,7 +227,7 @@ class PullDialog(QDialog):
 
     def _choose(self, item: QListWidgetItem) -> None:
         """A chosen result goes into the Image field, ready for a tag to be added or Enter to pull it."""
-        if self._worker is not None:
+        if self.transfer_run.running:
             return
         self.reference_edit.setText(item.data(NAME_ROLE))
         self.reference_edit.setFocus()
@@ -253,7 +254,7 @@ class PullDialog(QDialog):
 
     def start_pull(self) -> None:
         text = self.reference_edit.text().strip()
-        if self._worker is not None or not text or reference_problem(text):
+        if self.transfer_run.running or not text or reference_problem(text):
             return
         engine = self.session.engine
         if engine is None:
@@ -262,96 +263,25 @@ class PullDialog(QDialog):
         reference = parse(text)
         # A digest travels in the tag parameter, as in docker-py's pull().
         repository, tag = reference.repository, reference.digest or reference.tag_or_latest
-        self._start_display(text, PullProgress(repository, tag))
+        self._pulling_text = text
+        self._progress = PullProgress(repository, tag)
+        self._show_error("")
         vault = self._vault
-        self._worker = StreamWorker(lambda: open_pull(engine, repository, tag, _auth_header(vault, repository)),
-                                    name="pull", parent=self)
-        self._worker.batch.connect(self._on_messages)
-        self._worker.ended.connect(self._on_ended)
+        self.transfer_run.start(text, self._progress,
+                                lambda: open_pull(engine, repository, tag, _auth_header(vault, repository)))
         self.session.commandIssued.emit(f"docker pull {text}", "pull the image")
         self._set_pulling(True)
-        self._worker.start()
 
-    def cancel_pull(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            self.status_label.setText("Cancelling…")
-
-    def _start_display(self, text: str, progress: PullProgress) -> None:
-        self._pulling_text = text
-        self._progress = progress
-        self._failure = None
-        self.transfer.clear()
-        self._show_error("")
-        self.status_label.setText(f"Pulling {text}…")
-        self.status_label.setToolTip("")
-        self._show_progress()
-
-    def _on_messages(self, messages: list) -> None:
-        if self._failure is not None:
-            return
-        try:
-            for message in messages:
-                self._progress.feed(message)
-        except StreamError as error:
-            self._failure = error
-            if self._worker is not None:
-                self._worker.cancel()  # the engine has given up on this pull: stop reading
-        self._show_progress()
-
-    def _on_ended(self, error: EngineError | None) -> None:
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.deleteLater()
+    def _on_ended(self, succeeded: bool, error: str) -> None:
         self._set_pulling(False)
-        failure = self._failure or error
-        if failure is not None:
-            self._end_with_failure(failure.message)
-        elif worker is not None and worker.cancelled:
-            self._end_with_failure("", status="Pull cancelled.")
-        elif not self._progress.finished:
-            self._end_with_failure(ENDED_EARLY)
-        else:
-            self._end_with_success()
-
-    def _end_with_failure(self, message: str, status: str = "The pull failed.") -> None:
-        self._show_error(message)
-        self.status_label.setText(status)
-        self.transfer.stop_busy_bar()
-        self.pullFinished.emit(False)
-
-    def _end_with_success(self) -> None:
-        self._show_progress()
-        self.status_label.setText(f"Pulled {self._pulling_text}.")
-        self.status_label.setToolTip("\n".join(self._progress.status_lines))  # the digest, for the curious
-        self.close_button.setDefault(True)
-        self.close_button.setFocus()
-        self.session.refresh()
-        self.pullFinished.emit(True)
-
-    # Progress display ------------------------------------------------------------------------------
-
-    def _show_progress(self) -> None:
-        self.transfer.show_progress(self._progress)
-
-    # Closing ---------------------------------------------------------------------------------------
-
-    def done(self, result: int) -> None:
-        self._abandon_pull()
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self._abandon_pull()
-        super().closeEvent(event)
-
-    def _abandon_pull(self) -> None:
-        """Closing the dialog stops the pull, as Ctrl+C stops `docker pull`, and waits for its thread."""
-        worker = self._worker
-        if worker is None:
-            return
-        worker.cancel()
-        if not worker.wait():
-            logger.warning("the pull of %s did not stop in time", self._pulling_text)
+        self._show_error(error)
+        if succeeded:
+            self.transfer.show_status(f"Pulled {self._pulling_text}.",
+                                      details="\n".join(self._progress.status_lines))  # the digest, for the curious
+            self.close_button.setDefault(True)
+            self.close_button.setFocus()
+            self.session.refresh()
+        self.pullFinished.emit(succeeded)
 
 
 def _result_item(name: str, result: dict) -> QListWidgetItem:

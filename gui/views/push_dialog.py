@@ -8,33 +8,31 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFontDatabase
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
-from gui.core import log
-from gui.core.errors import EngineError, StreamError
+from gui.core.errors import EngineError
 from gui.core.push import PushProgress, open_push, push_problem
 from gui.core.reference import parse
 from gui.core.registries import display_name, registry_of
 from gui.core.tag_suggest import only_latest_warning
+from gui.views.transfer_run import StopsTransferOnClose, TransferRun, TransferWords
 from gui.views.transfer_view import TransferView, colour_as_error
 from gui.workers.session import EngineSession
-from gui.workers.streams import StreamWorker
 from gui.workers.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from gui.core.credentials import CredentialVault, Credentials
 
-logger = log.get("ui")
-
 NOT_CONNECTED = "Portside is not connected to the Docker engine. See the Engine page for what to do."
 ENDED_EARLY = ("The engine ended the push without confirming it. Check the registry, and push again if the "
                "image is not there.")
+WORDS = TransferWords(going="Pushing", failed="The push failed.", cancelled="Push cancelled.", ended_early=ENDED_EARLY)
 CHECKING = "Checking…"
 
 
-class PushDialog(QDialog):
+class PushDialog(StopsTransferOnClose, QDialog):
     # Not `finished`: that would hide QDialog.finished(int), which reports how the dialog closed.
     pushFinished = Signal(bool)     # True when the registry has the image
     signInRequested = Signal(str)   # the registry key: the user asked to sign in there
@@ -53,16 +51,16 @@ class PushDialog(QDialog):
         else:
             self._repository, self._tag = self.reference, "latest"
         self.registry = registry_of(self._repository)   # the key the vault and signInRequested use
-        self._worker: StreamWorker | None = None
         self._progress = PushProgress(self._repository, self._tag)
-        self._failure: EngineError | None = None  # reported inside the stream, which may still be open
 
         self.setWindowTitle("Push an Image")
         self._build_widgets()
         self._lay_out()
         colour_as_error(self.error_label, self)
+        self.transfer_run = TransferRun(self.transfer, "push", WORDS, parent=self)
+        self.transfer_run.ended.connect(self._on_ended)
         self.push_button.clicked.connect(self.start_push)
-        self.cancel_button.clicked.connect(self.cancel_push)
+        self.cancel_button.clicked.connect(self.transfer_run.cancel)
         self.sign_in_button.clicked.connect(lambda: self.signInRequested.emit(self.registry))
         self._buttons.rejected.connect(self.reject)
 
@@ -90,7 +88,7 @@ class PushDialog(QDialog):
         self.layers_view = self.transfer.layers_view
         self.progress_bar = self.transfer.progress_bar
         self.summary_label = self.transfer.summary_label
-        self.status_label = self._label("push-status")
+        self.status_label = self.transfer.status_label
 
         self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.close_button = self._buttons.button(QDialogButtonBox.StandardButton.Close)
@@ -119,7 +117,6 @@ class PushDialog(QDialog):
         layout.addWidget(self.warning_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.transfer, stretch=1)
-        layout.addWidget(self.status_label)
         layout.addWidget(self._buttons)
 
     def sizeHint(self) -> QSize:
@@ -166,7 +163,7 @@ class PushDialog(QDialog):
     # Pushing ---------------------------------------------------------------------------------------
 
     def start_push(self) -> None:
-        if self._worker is not None or self._problem is not None:
+        if self.transfer_run.running or self._problem is not None:
             return
         engine = self.session.engine
         if engine is None:
@@ -174,82 +171,19 @@ class PushDialog(QDialog):
             return
         repository, tag, registry, vault = self._repository, self._tag, self.registry, self.vault
         self._progress = PushProgress(repository, tag)
-        self._failure = None
-        self.transfer.clear()
         self._show_error("")
-        self.status_label.setText(f"Pushing {self.reference}…")
-        self.status_label.setToolTip("")
-        self.transfer.show_progress(self._progress)
         # The sign-in is read in the stream's thread too: the vault may be slow.
-        self._worker = StreamWorker(lambda: open_push(engine, repository, tag, vault.auth_header(registry)),
-                                    name="push", parent=self)
-        self._worker.batch.connect(self._on_messages)
-        self._worker.ended.connect(self._on_ended)
+        self.transfer_run.start(self.reference, self._progress,
+                                lambda: open_push(engine, repository, tag, vault.auth_header(registry)))
         self.session.commandIssued.emit(f"docker push {self.reference}", "push the image")
         self._set_pushing(True)
-        self._worker.start()
 
-    def cancel_push(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()  # closes the stream: the engine abandons the push, as Ctrl+C does
-            self.status_label.setText("Cancelling…")
-
-    def _on_messages(self, messages: list) -> None:
-        if self._failure is not None:
-            return
-        try:
-            for message in messages:
-                self._progress.feed(message)
-        except StreamError as error:
-            self._failure = error
-            if self._worker is not None:
-                self._worker.cancel()  # the engine has given up on this push: stop reading
-        self.transfer.show_progress(self._progress)
-
-    def _on_ended(self, error: EngineError | None) -> None:
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.deleteLater()
+    def _on_ended(self, succeeded: bool, error: str) -> None:
         self._set_pushing(False)
-        failure = self._failure or error
-        if failure is not None:
-            self._end_with_failure(failure.message)
-        elif worker is not None and worker.cancelled:
-            self._end_with_failure("", status="Push cancelled.")
-        elif not self._progress.finished:
-            self._end_with_failure(ENDED_EARLY)
-        else:
-            self._end_with_success()
-
-    def _end_with_failure(self, message: str, status: str = "The push failed.") -> None:
-        self._show_error(message)
-        self.status_label.setText(status)
-        self.transfer.stop_busy_bar()
-        self.pushFinished.emit(False)
-
-    def _end_with_success(self) -> None:
-        self.transfer.show_progress(self._progress)
-        self.status_label.setText(f"Pushed {self.reference}. Digest: {self._progress.digest}")
-        self.status_label.setToolTip("\n".join(self._progress.status_lines))
-        self.close_button.setDefault(True)
-        self.close_button.setFocus()
-        self.pushFinished.emit(True)
-
-    # Closing ---------------------------------------------------------------------------------------
-
-    def done(self, result: int) -> None:
-        self._abandon_push()
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self._abandon_push()
-        super().closeEvent(event)
-
-    def _abandon_push(self) -> None:
-        """Closing the dialog stops the push, as Ctrl+C stops `docker push`, and waits for its thread."""
-        worker = self._worker
-        if worker is None:
-            return
-        worker.cancel()
-        if not worker.wait():
-            logger.warning("the push of %s did not stop in time", self.reference)
+        self._show_error(error)
+        if succeeded:
+            self.transfer.show_status(f"Pushed {self.reference}. Digest: {self._progress.digest}",
+                                      details="\n".join(self._progress.status_lines))
+            self.close_button.setDefault(True)
+            self.close_button.setFocus()
+        self.pushFinished.emit(succeeded)

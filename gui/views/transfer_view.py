@@ -1,4 +1,4 @@
-"""The layers of a pull or a push, a bar for the whole and a one-line summary, as `docker pull`/`push` show them.
+"""The layers of a pull or a push, a bar for the whole, a summary and a status line, as `docker pull`/`push` show them.
 
 Display only: it reads a PullProgress or a PushProgress (the same reading API) and shows it.
 """
@@ -58,16 +58,15 @@ class TransferView(QWidget):
 
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setObjectName(f"{name}-progress")
-        self.summary_label = QLabel(self)
-        self.summary_label.setObjectName(f"{name}-summary")
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label = self._label(f"{name}-summary")
+        self.status_label = self._label(f"{name}-status")  # "Pulling busybox…", "Pull cancelled.", …
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.layers_view, stretch=1)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.status_label)
 
     def clear(self) -> None:
         self._items.clear()
@@ -87,6 +86,11 @@ class TransferView(QWidget):
             self.progress_bar.setValue(round(fraction * PROGRESS_STEPS))
         self.summary_label.setText(progress.summary())
 
+    def show_status(self, text: str, details: str = "") -> None:
+        """The status line; `details`, its tooltip, holds the engine's own words for the curious."""
+        self.status_label.setText(text)
+        self.status_label.setToolTip(details)
+
     def stop_busy_bar(self) -> None:
         """After a failure or a cancel: a bar that keeps bouncing would say work is still going on."""
         if self.progress_bar.maximum() == 0:
@@ -105,3 +109,10 @@ class TransferView(QWidget):
             self._items[layer.id] = item
         item.setText(STATUS_COLUMN, layer.status)
         item.setText(PROGRESS_COLUMN, layer.progress_text())
+
+    def _label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy a name or digest
+        return label

@@ -38,7 +38,7 @@ against 2.9 to 3.7 s before and 2.5 to 3.1 s for `docker stats --no-stream`. A b
 99 to 101 % after; an idle container 0 %.
 
 Design: a StreamWorker per container whose reader thread only keeps the newest payload (no signal per payload);
-one GUI-thread timer per interval turns the new payloads into ContainerStats, each against the payload used at the
+one GUI-thread timer per interval turns the new readings into ContainerStats, each against the reading used at the
 previous tick (so CPU % and rates cover the whole interval, also at 2 or 5 s), and emits one `sampled` batch.
 """
 from __future__ import annotations
@@ -52,7 +52,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
 from gui.core.cgroup_cpu import CpuReading, local_cpu_percent, read_cpu
-from gui.core.stats import ContainerStats, container_stats
+from gui.core.stats import ContainerStats, StatsReading, stats_between, stats_reading
 from gui.workers.streams import StreamWorker
 
 if TYPE_CHECKING:
@@ -85,8 +85,9 @@ class _Follow:
     def __init__(self, name: str):
         self.name = name
         self.worker: StreamWorker
-        self.newest: dict | None = None      # written by the reader thread, under the collector's lock
-        self.used: dict | None = None        # the payload of the last emitted sample (GUI thread only)
+        # Readings, not payloads (see gui.core.stats.StatsReading): the reader thread turns each payload into one.
+        self.newest: StatsReading | None = None   # written by the reader thread, under the collector's lock
+        self.used: StatsReading | None = None     # the reading of the last emitted sample (GUI thread only)
         # Reader thread only, then read under the lock: the kernel's CPU counters when the stream opened, and the
         # first CPU % they gave (gui.core.cgroup_cpu).
         self.opened: tuple[float, CpuReading] | None = None
@@ -112,7 +113,7 @@ class ContainerStatsCollector(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
         self._to_follow: dict[str, str] = {}     # id -> name, waiting for their turn
-        self._pending: list = []                 # this tick's payloads not yet turned into samples
+        self._pending: list = []                 # this tick's readings not yet turned into samples
         self._follow_timer = QTimer(self, interval=0, timeout=self._follow_some)
         self._first_tick = QTimer(self, singleShot=True, interval=FIRST_TICK_DELAY_MS, timeout=self._tick)
         self._firstPayload.connect(self._on_first_payload)
@@ -230,7 +231,8 @@ class ContainerStatsCollector(QObject):
         return engine.stats_stream(container_id)
 
     def _keep(self, container_id: str, follow: _Follow, payload: dict) -> tuple:
-        """Reader thread: keep only the newest payload; the tick takes it."""
+        """Reader thread: keep only the newest payload, as a reading; the tick takes it."""
+        reading = stats_reading(payload)
         first = not follow.seen_payload
         if first:
             follow.seen_payload = True
@@ -238,7 +240,7 @@ class ContainerStatsCollector(QObject):
         with self._lock:
             if first:
                 follow.first_cpu = first_cpu
-            follow.newest = payload
+            follow.newest = reading
         if first:
             self._firstPayload.emit()
         return ()
@@ -286,14 +288,14 @@ class ContainerStatsCollector(QObject):
         """A slice of the tick's samples per event-loop turn: 100 containers at once kept the window still for
         up to 37 ms; slices keep each turn short. One `sampled` batch once all are done."""
         batch, self._pending = self._pending[:STATS_PER_TURN], self._pending[STATS_PER_TURN:]
-        for container_id, follow, payload, first_cpu in batch:
+        for container_id, follow, reading, first_cpu in batch:
             if self._follows.get(container_id) is not follow:
                 continue  # its stream ended meanwhile
-            stats = container_stats(payload, follow.used, container_id, follow.name)
+            stats = stats_between(reading, follow.used, container_id, follow.name)
             if stats.cpu_percent is None and first_cpu is not None:
                 stats = dataclasses.replace(stats, cpu_percent=first_cpu)   # the first payload of a local one
             self._latest[container_id] = stats
-            follow.used = payload
+            follow.used = reading
         if self._pending:
             QTimer.singleShot(0, self, self._compute_some)
             return

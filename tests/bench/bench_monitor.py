@@ -1,6 +1,7 @@
 """Benchmark: the whole app monitoring many containers on the real engine, as the issue measures it.
 
     .venv/bin/python tests/bench/bench_monitor.py [--first 50] [--steady 100] [--minutes 10] [--page monitor]
+                                                  [--probe]
 
 1. Time to the first complete set of container stats (every one of --first containers has a CPU %), from the
    moment the engine answers, against `docker stats --no-stream` timed in the same run.
@@ -52,6 +53,7 @@ def main() -> None:
     parser.add_argument("--steady", type=int, default=100)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--page", default="monitor", help="page on screen during the steady state")
+    parser.add_argument("--probe", action="store_true", help="also say what the GUI thread did when it stalled")
     args = parser.parse_args()
 
     import psutil
@@ -65,7 +67,7 @@ def main() -> None:
     from gui.workers.main_thread_gc import MainThreadGarbageCollector
     from gui.workers.session import EngineSession
 
-    from benchkit import Heartbeat, wait
+    from benchkit import Heartbeat, StallProbe, wait
 
     client = eh.connect()
     image = eh.ensure_busybox_image(client)
@@ -100,6 +102,9 @@ def main() -> None:
         wait(app, lambda: True, settle_s=3)   # let the first charts build before measuring stalls
         cpu_before, wall_before = sum(me.cpu_times()[:2]), time.perf_counter()
         heartbeat.start()
+        probe = StallProbe() if args.probe else None
+        if probe:
+            probe.start()
         report = QTimer(interval=60_000, timeout=lambda: print(
             f"  rss {me.memory_info().rss / 2**20:.0f} MiB, longest stall so far {heartbeat.longest} ms", flush=True))
         report.start()
@@ -107,6 +112,9 @@ def main() -> None:
         app.exec()           # the real event loop: the CPU measured is the app's own
         report.stop()
         heartbeat.stop()
+        if probe:
+            probe.stop()
+            print(probe.report())
         cpu = (sum(me.cpu_times()[:2]) - cpu_before) / (time.perf_counter() - wall_before) * 100
         print(f"app CPU                 {cpu:.1f} % of one core")
         print(f"resident memory         {me.memory_info().rss / 2**20:.0f} MiB")

@@ -39,3 +39,70 @@ def wait(app, condition, timeout_s: float = 30, settle_s: float = 0) -> None:
     while time.monotonic() < settle:
         app.processEvents()
         time.sleep(0.001)
+
+
+class StallProbe:
+    """Says what the GUI thread was doing when it stalled: a watchdog thread samples the GUI thread's Python stack
+    whenever the heartbeat is late by more than `threshold_ms`, and gc.callbacks time every collection.
+    For finding stalls, not for measuring them (the sampling itself costs a little)."""
+
+    def __init__(self, threshold_ms: float = 25, depth: int = 6):
+        import collections
+        import threading
+        self.threshold_s = threshold_ms / 1000
+        self.depth = depth
+        self.stacks: collections.Counter = collections.Counter()
+        self.collections: list[tuple[int, float, int]] = []   # (generation, ms, collected) of slow collections
+        self._main = threading.main_thread().ident
+        self._beat = time.perf_counter()
+        self._gc_began = 0.0
+        self._running = False
+        self._timer = QTimer(interval=5, timeout=self._on_beat)
+        self._thread = threading.Thread(target=self._watch, name="stall probe", daemon=True)
+
+    def start(self) -> None:
+        import gc
+        self._running = True
+        self._timer.start()
+        gc.callbacks.append(self._on_gc)
+        self._thread.start()
+
+    def stop(self) -> None:
+        import gc
+        self._running = False
+        self._timer.stop()
+        gc.callbacks.remove(self._on_gc)
+        self._thread.join()
+
+    def _on_beat(self) -> None:
+        self._beat = time.perf_counter()
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_began = time.perf_counter()
+        else:
+            took = (time.perf_counter() - self._gc_began) * 1000
+            if took > 5:
+                self.collections.append((info["generation"], took, info["collected"]))
+
+    def _watch(self) -> None:
+        import sys
+        import traceback
+        while self._running:
+            time.sleep(0.004)
+            if time.perf_counter() - self._beat < self.threshold_s:
+                continue
+            frame = sys._current_frames().get(self._main)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)[-self.depth:]
+            self.stacks[" < ".join(f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno} {f.name}"
+                                   for f in reversed(stack))] += 1
+
+    def report(self, most: int = 15) -> str:
+        lines = [f"samples taken while the GUI thread was late (>{self.threshold_s * 1000:.0f} ms), most first:"]
+        lines += [f"  {count:4d}  {stack}" for stack, count in self.stacks.most_common(most)]
+        slow = sorted(self.collections, key=lambda c: -c[1])[:10]
+        lines.append(f"slow garbage collections (>5 ms): {len(self.collections)}; slowest (generation, ms, freed):")
+        lines += [f"  gen{generation}  {ms:.0f} ms  {freed}" for generation, ms, freed in slow]
+        return "\n".join(lines)

@@ -309,6 +309,26 @@ def _cli_config() -> str:
     return _cli_config_dir
 
 
+_cli_pass_store = None
+
+
+def cli_credential_environment() -> dict[str, str]:
+    """What the docker CLI needs to keep a login. On Linux it uses `pass` whenever pass and docker-credential-pass
+    are installed (the test packages install them), and `docker login` fails while the password store is not
+    set up. The tests' CLI gets a store of its own, with a throwaway GnuPG key; without those tools, {} (the CLI
+    then writes config.json)."""
+    global _cli_pass_store
+    import credential_helpers
+    if credential_helpers.pass_tools_missing():
+        return {}
+    if _cli_pass_store is None:
+        store_dir = Path(tempfile.mkdtemp(prefix="psd-pass-"))
+        _cli_pass_store = credential_helpers.PassStore(store_dir / "store").start()
+        atexit.register(shutil.rmtree, store_dir, True)
+        atexit.register(_cli_pass_store.close)
+    return _cli_pass_store.environment()
+
+
 def docker_cli(
     *args: str,
     check: bool = True,
@@ -323,7 +343,8 @@ def docker_cli(
     non-zero exit raises AssertionError carrying the CLI's stdout/stderr,
     which reads better in a test failure than CalledProcessError.
     """
-    full_env = {**os.environ, "DOCKER_HOST": host or engine_url(), "DOCKER_CONFIG": _cli_config()}
+    full_env = {**os.environ, "DOCKER_HOST": host or engine_url(), "DOCKER_CONFIG": _cli_config(),
+                **cli_credential_environment()}
     full_env.update(env or {})
     proc = subprocess.run(
         ["docker", *args], capture_output=True, text=True, input=input, env=full_env, timeout=timeout

@@ -101,7 +101,7 @@ def test_logs_show_what_the_container_printed(app_window, qtbot, docker_client, 
 
 
 def test_pull_tag_remove_round_trip(app_window, qtbot, docker_client, docker_cli, busybox_image, local_registry,
-                                    test_labels, monkeypatch, tmp_path):
+                                    test_labels, monkeypatch, tmp_path, request):
     from gui.views.pull_dialog import PullDialog
     from gui.views.tag_dialog import TagDialog
     remote = f"{local_registry.address}/portside/pull-test:{test_labels['io.portside.test.case']}"
@@ -109,10 +109,13 @@ def test_pull_tag_remove_round_trip(app_window, qtbot, docker_client, docker_cli
     config = {"DOCKER_CONFIG": str(tmp_path / "docker-config")}
     docker_cli("login", "-u", local_registry.username, "--password-stdin", local_registry.address,
                input=local_registry.password, env=config)
+    request.addfinalizer(lambda: docker_cli("logout", local_registry.address, env=config, check=False))
     docker_cli("tag", busybox_image, remote)
     docker_cli("push", remote, env=config)
     docker_cli("rmi", remote)
     monkeypatch.setenv("DOCKER_CONFIG", config["DOCKER_CONFIG"])  # the app honours the CLI's login
+    for name, value in eh.cli_credential_environment().items():   # kept by the CLI's credential helper
+        monkeypatch.setenv(name, value)
     window = app_window()
     window.show_page("images")
 

@@ -158,7 +158,8 @@ def test_registry_login_push_pull_round_trip(local_registry, docker_client, busy
     ref = f"{reg}/portside-test/roundtrip:{case}"
     image = eh.build_image(docker_client, ref, f"FROM {busybox_image}\nRUN echo {token} > /token\n", test_labels)
 
-    # Without login the registry refuses the push.
+    # Signed out, the registry refuses the push. (The CLI's credential store is shared by the tests' CLI calls.)
+    docker_cli("logout", reg)
     denied = docker_cli("push", ref, check=False)
     assert denied.returncode != 0 and "no basic auth credentials" in denied.stderr
 

@@ -272,6 +272,24 @@ def test_closing_the_dialog_cancels_the_pull_and_waits_for_it(qtbot):
     assert not dialog.isVisible()
 
 
+@pytest.mark.parametrize("how", ["close button", "close while hidden"])
+def test_every_way_of_closing_stops_the_pull(qtbot, how):
+    engine = FakeEngine(hold_at=FIRST_DOWNLOAD)
+    dialog, _ = open_dialog(qtbot, engine)
+    qtbot.keyClicks(dialog.reference_edit, "busybox:1.36")
+    qtbot.mouseClick(dialog.pull_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.layers_view.topLevelItemCount() > 0)
+
+    if how == "close button":
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    else:
+        dialog.hide()  # QDialog turns only a visible dialog's close into done()
+        dialog.close()
+
+    assert engine.streams[0].cancelled
+    assert not live_workers()
+
+
 # Searching ----------------------------------------------------------------------------------------
 
 def result_texts(dialog: PullDialog) -> list[str]:

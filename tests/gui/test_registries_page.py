@@ -92,7 +92,7 @@ def test_sign_in_lists_the_account_and_where_it_is_kept(window, engine, qtbot, c
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=5000)
     page = window.registries_page
-    qtbot.waitUntil(lambda: page.proxy.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: shown_accounts(page) != [], timeout=5000)
     registry, user, kept = shown_accounts(page)[0]
     assert (registry, user) == ("Docker Hub", "alice")
     assert "system keyring" in kept
@@ -210,7 +210,7 @@ def test_push_from_images_opens_the_push_dialog_and_its_sign_in(window, engine, 
     fill(qtbot, sign_in, None, "alice", SECRET)
     qtbot.mouseClick(sign_in.sign_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Signed in to Docker Hub as alice" in dialog.account_label.text(), timeout=5000)
-    qtbot.waitUntil(lambda: window.registries_page.proxy.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: shown_accounts(window.registries_page) != [], timeout=5000)
     dialog.close()
 
 
