@@ -37,8 +37,17 @@ def start_containers(client, image: str, count: int) -> list[str]:
 
 
 def remove_containers(client) -> None:
+    import docker.errors
     for container in client.api.containers(all=True, filters={"label": LABEL}):
-        client.api.remove_container(container["Id"], force=True)
+        try:
+            client.api.remove_container(container["Id"], force=True)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as exc:   # an earlier run still removing it: wait for that
+            if exc.status_code != 409:
+                raise
+    while client.api.containers(all=True, filters={"label": LABEL}):
+        time.sleep(0.5)
 
 
 def cli_no_stream_seconds() -> float:
@@ -54,6 +63,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--page", default="monitor", help="page on screen during the steady state")
     parser.add_argument("--probe", action="store_true", help="also say what the GUI thread did when it stalled")
+    parser.add_argument("--switch-ms", type=float, default=1.0,
+                        help="Python's GIL switch interval; 1 ms as the app sets it (gui/app.py), Python's own is 5")
     args = parser.parse_args()
 
     import psutil
@@ -69,6 +80,8 @@ def main() -> None:
 
     from benchkit import Heartbeat, StallProbe, wait
 
+    if args.switch_ms:
+        sys.setswitchinterval(args.switch_ms / 1000)
     client = eh.connect()
     image = eh.ensure_busybox_image(client)
     remove_containers(client)
@@ -106,7 +119,8 @@ def main() -> None:
         if probe:
             probe.start()
         report = QTimer(interval=60_000, timeout=lambda: print(
-            f"  rss {me.memory_info().rss / 2**20:.0f} MiB, longest stall so far {heartbeat.longest} ms", flush=True))
+            f"  rss {me.memory_info().rss / 2**20:.0f} MiB, longest stall so far {heartbeat.longest} ms, "
+            f"{heartbeat.over_50ms} over 50 ms", flush=True))
         report.start()
         QTimer.singleShot(int(args.minutes * 60_000), app.quit)
         app.exec()           # the real event loop: the CPU measured is the app's own
@@ -118,7 +132,7 @@ def main() -> None:
         cpu = (sum(me.cpu_times()[:2]) - cpu_before) / (time.perf_counter() - wall_before) * 100
         print(f"app CPU                 {cpu:.1f} % of one core")
         print(f"resident memory         {me.memory_info().rss / 2**20:.0f} MiB")
-        print(f"longest GUI stall       {heartbeat.longest} ms")
+        print(f"longest GUI stall       {heartbeat.longest} ms ({heartbeat.over_50ms} stalls over 50 ms)")
         window.close()
         session.stop()
     finally:
