@@ -30,10 +30,10 @@ class ContainerStats:
     memory_used: int                 # usage - inactive_file (v2) / total_inactive_file (v1), as docker stats
     memory_limit: int
     memory_percent: float | None     # None when the engine gives no limit (a stopped container)
-    net_rx: int                      # totals, bytes (all interfaces)
-    net_tx: int
-    block_read: int                  # totals, bytes
-    block_write: int
+    net_rx: int | None               # totals, bytes (all interfaces); None: not known yet (a first sample read
+    net_tx: int | None               # from the kernel, gui.core.cgroup_stats)
+    block_read: int | None           # totals, bytes; None as above
+    block_write: int | None
     net_rx_rate: float | None        # bytes/s between this sample and the previous
     net_tx_rate: float | None
     block_read_rate: float | None
@@ -56,10 +56,10 @@ class StatsReading(NamedTuple):
     pre_system_cpu: int | None
     memory_used: int
     memory_limit: int
-    net_rx: int
-    net_tx: int
-    block_read: int
-    block_write: int
+    net_rx: int | None          # None: not known (a reading from the kernel alone, gui.core.cgroup_stats)
+    net_tx: int | None
+    block_read: int | None
+    block_write: int | None
     pids: int | None
 
 
@@ -205,9 +205,10 @@ def read_time(text: str | None) -> float:
     return seconds - offset + (float("0." + fraction) if fraction.isdigit() else 0.0)
 
 
-def _rate(current: int, previous: int, seconds: float) -> float | None:
-    """Bytes per second; None when the counter went backwards (the container restarted with fresh counters)."""
-    if current < previous:
+def _rate(current: int | None, previous: int | None, seconds: float) -> float | None:
+    """Bytes per second; None when either total is unknown or the counter went backwards (the container restarted
+    with fresh counters)."""
+    if current is None or previous is None or current < previous:
         return None
     return (current - previous) / seconds
 

@@ -29,13 +29,15 @@ connecting and the first list), in a Qt event loop:
     100    0.96 s      2.86 s     7.0 %    36.7 %        19 ms               2.83 s
     (this process idles at 0.7 to 1.6 % with nothing collecting)
 
-The first payload of a stream has no previous CPU reading; from the engine alone CPU % comes with the second, one
-engine round later (the CLI waits for the same two rounds, plus its own start). For an engine on this computer the
-collector reads the kernel's counters that the engine reads (gui.core.cgroup_cpu) when a stream opens and again
-when its first payload arrives (at least 0.25 s apart), so the first CPU % comes with the first payload:
-tests/bench/bench_monitor.py --first 50 measured the first complete set (CPU % and memory of all 50) at 0.60 s,
-against 2.9 to 3.7 s before and 2.5 to 3.1 s for `docker stats --no-stream`. A busy loop read 98 % first and
-99 to 101 % after; an idle container 0 %.
+The engine's first payload for a stream comes with its next collection round (0 to 1 s, and later with many
+containers, which it collects one after another) and has no previous CPU reading, so from the engine alone CPU %
+comes one round later still (the CLI waits for the same two rounds, plus its own start). For an engine on this
+computer the collector reads the kernel's counters that the engine reads (gui.core.cgroup_stats) when a stream
+opens and a quarter of a second later: that gives the first sample (CPU %, memory, processes) without waiting for
+the engine, and the engine's payloads carry on from it. tests/bench/bench_monitor.py --first 50 measured the
+first complete set (CPU % and memory of all 50) at 0.60 to 1.67 s with only the CPU read from the kernel, waiting
+for the engine's first payload for memory, against 2.9 to 3.7 s before and 2.5 to 3.1 s for
+`docker stats --no-stream`. A busy loop read 98 % first and 99 to 101 % after; an idle container 0 %.
 
 Design: a StreamWorker per container whose reader thread only keeps the newest payload (no signal per payload);
 one GUI-thread timer per interval turns the new readings into ContainerStats, each against the reading used at the
@@ -43,7 +45,6 @@ previous tick (so CPU % and rates cover the whole interval, also at 2 or 5 s), a
 """
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -51,7 +52,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
-from gui.core.cgroup_cpu import CpuReading, local_cpu_percent, read_cpu
+from gui.core.cgroup_stats import kernel_reading, read_cpu
 from gui.core.stats import ContainerStats, StatsReading, stats_between, stats_reading
 from gui.workers.streams import StreamWorker
 
@@ -72,10 +73,10 @@ _WORKER_DRAIN_MS = 1000
 # opening them all at once froze the window for 0.35 s. They open a few per event-loop turn instead.
 FOLLOWS_PER_TURN = 8
 STATS_PER_TURN = 25
-# The first CPU % of a local container comes from two kernel readings (gui.core.cgroup_cpu) at least this far
-# apart: /proc/stat counts in 10 ms ticks, so a shorter window would be a coarse number.
+# The first sample of a local container comes from two kernel readings (gui.core.cgroup_stats) this far apart:
+# /proc/stat counts in 10 ms ticks, so a shorter window would give a coarse CPU %.
 FIRST_CPU_WINDOW_S = 0.25
-# A first payload brings the next tick this close, so the first numbers show without waiting out the interval.
+# A container's first reading brings the next tick this close, so its numbers show without waiting out the interval.
 FIRST_TICK_DELAY_MS = 50
 
 
@@ -88,11 +89,10 @@ class _Follow:
         # Readings, not payloads (see gui.core.stats.StatsReading): the reader thread turns each payload into one.
         self.newest: StatsReading | None = None   # written by the reader thread, under the collector's lock
         self.used: StatsReading | None = None     # the reading of the last emitted sample (GUI thread only)
-        # Reader thread only, then read under the lock: the kernel's CPU counters when the stream opened, and the
-        # first CPU % they gave (gui.core.cgroup_cpu).
-        self.opened: tuple[float, CpuReading] | None = None
-        self.first_cpu: float | None = None
-        self.seen_payload = False
+        # Under the collector's lock: the first reading, from the kernel (gui.core.cgroup_stats), if there was one;
+        # and whether a first reading was announced to the GUI thread.
+        self.from_kernel: StatsReading | None = None
+        self.announced = False
 
 
 class ContainerStatsCollector(QObject):
@@ -201,7 +201,7 @@ class ContainerStatsCollector(QObject):
         follow = _Follow(name)
         local = self._engine_is_local()
         worker = StreamWorker(lambda: self._open(engine, container_id, follow, local),
-                              lambda payload: self._keep(container_id, follow, payload),
+                              lambda payload: self._keep(follow, payload),
                               interval_ms=_WORKER_DRAIN_MS, name=f"stats {name or container_id[:12]}", parent=self)
         follow.worker = worker
         worker.ended.connect(lambda error: self._on_ended(container_id, follow, error))
@@ -221,40 +221,37 @@ class ContainerStatsCollector(QObject):
         diagnosis = self._session.diagnosis
         return diagnosis is not None and bool(diagnosis.endpoint.socket_path)
 
-    @staticmethod
-    def _open(engine, container_id: str, follow: _Follow, local: bool):
-        """Reader thread: the kernel's CPU counters (for the first CPU %), then the stream."""
-        if local:
-            reading = read_cpu(container_id)
+    def _open(self, engine, container_id: str, follow: _Follow, local: bool):
+        """Reader thread: the stream, and for a local engine the first reading from the kernel meanwhile."""
+        before = read_cpu(container_id) if local else None
+        opened_at = time.monotonic()
+        stream = engine.stats_stream(container_id)   # answers at once; its first payload comes with the engine's round
+        if before is not None:
+            if follow.worker.sleep_unless_cancelled(opened_at + FIRST_CPU_WINDOW_S - time.monotonic()):
+                return stream
+            reading = kernel_reading(container_id, before)
             if reading is not None:
-                follow.opened = (time.monotonic(), reading)
-        return engine.stats_stream(container_id)
+                self._put(follow, reading, from_kernel=True)
+        return stream
 
-    def _keep(self, container_id: str, follow: _Follow, payload: dict) -> tuple:
+    def _keep(self, follow: _Follow, payload: dict) -> tuple:
         """Reader thread: keep only the newest payload, as a reading; the tick takes it."""
-        reading = stats_reading(payload)
-        first = not follow.seen_payload
-        if first:
-            follow.seen_payload = True
-            first_cpu = self._first_cpu_percent(container_id, follow)
-        with self._lock:
-            if first:
-                follow.first_cpu = first_cpu
-            follow.newest = reading
-        if first:
-            self._firstPayload.emit()
+        self._put(follow, stats_reading(payload))
         return ()
 
-    @staticmethod
-    def _first_cpu_percent(container_id: str, follow: _Follow) -> float | None:
-        """Reader thread: CPU % from the stream's opening to now, by the kernel's counters; None where they
-        cannot be read. Waits (this thread only) until the window is long enough to be accurate."""
-        if follow.opened is None:
-            return None
-        opened_at, before = follow.opened
-        time.sleep(max(0.0, opened_at + FIRST_CPU_WINDOW_S - time.monotonic()))
-        after = read_cpu(container_id)
-        return local_cpu_percent(before, after) if after is not None else None
+    def _put(self, follow: _Follow, reading: StatsReading, from_kernel: bool = False) -> None:
+        with self._lock:
+            if from_kernel:
+                follow.from_kernel = reading
+            elif reading.pre_system_cpu is None and follow.from_kernel is not None:
+                # The engine's first payload has no previous CPU reading; the kernel's is one of the same counters,
+                # for when this payload replaces it before a tick used it.
+                reading = reading._replace(pre_cpu_total=follow.from_kernel.cpu_total,
+                                           pre_system_cpu=follow.from_kernel.system_cpu)
+            follow.newest = reading
+            first, follow.announced = not follow.announced, True
+        if first:
+            self._firstPayload.emit()
 
     def _on_first_payload(self) -> None:
         if self._started and not self._first_tick.isActive():
@@ -276,11 +273,10 @@ class ContainerStatsCollector(QObject):
 
     def _tick(self) -> None:
         with self._lock:
-            fresh = [(container_id, follow, follow.newest, follow.first_cpu)
+            fresh = [(container_id, follow, follow.newest)
                      for container_id, follow in self._follows.items() if follow.newest is not None]
-            for _, follow, _, _ in fresh:
+            for _, follow, _ in fresh:
                 follow.newest = None
-                follow.first_cpu = None   # for the first payload only
         self._pending = fresh
         self._compute_some()
 
@@ -288,13 +284,10 @@ class ContainerStatsCollector(QObject):
         """A slice of the tick's samples per event-loop turn: 100 containers at once kept the window still for
         up to 37 ms; slices keep each turn short. One `sampled` batch once all are done."""
         batch, self._pending = self._pending[:STATS_PER_TURN], self._pending[STATS_PER_TURN:]
-        for container_id, follow, reading, first_cpu in batch:
+        for container_id, follow, reading in batch:
             if self._follows.get(container_id) is not follow:
                 continue  # its stream ended meanwhile
-            stats = stats_between(reading, follow.used, container_id, follow.name)
-            if stats.cpu_percent is None and first_cpu is not None:
-                stats = dataclasses.replace(stats, cpu_percent=first_cpu)   # the first payload of a local one
-            self._latest[container_id] = stats
+            self._latest[container_id] = stats_between(reading, follow.used, container_id, follow.name)
             follow.used = reading
         if self._pending:
             QTimer.singleShot(0, self, self._compute_some)

@@ -102,3 +102,33 @@ def test_collector_follows_running_containers(qtbot, endpoint, docker_client, bu
         collector.stop()
         session.stop()
     assert not [w for w in streams.live_workers() if w.name.startswith("stats")]
+
+
+def test_first_sample_of_a_local_container_comes_from_the_kernel_then_the_engine_carries_on(
+        qtbot, endpoint, docker_client, busybox_image, test_labels):
+    """A busy container's first sample has its CPU % and memory before the engine's first payload (network totals
+    unknown: the kernel's cgroup files do not say them); the engine's payloads then follow on from it."""
+    from gui.workers.container_stats import ContainerStatsCollector
+    from gui.workers.session import EngineSession
+
+    busy = run(docker_client, busybox_image, BUSY, test_labels)
+    engine_limit = docker_client.api.stats(busy.id, stream=False)["memory_stats"]["limit"]
+    session = EngineSession(diagnose_fn=lambda: diagnose(endpoint))
+    collector = ContainerStatsCollector(session, interval_ms=500)
+    samples = []
+    collector.sampled.connect(lambda batch: busy.id in batch and samples.append(batch[busy.id]))
+    try:
+        session.start()
+        collector.start()
+        qtbot.waitUntil(lambda: any(sample.net_rx is not None for sample in samples), timeout=30_000)
+        first = samples[0]
+        assert first.net_rx is None and first.net_rx_rate is None       # read from the kernel
+        assert first.cpu_percent > 50                                   # a busy loop on a CPU of its own
+        assert first.memory_used > 0 and first.memory_limit == engine_limit
+        assert first.pids == 1
+        from_engine = next(sample for sample in samples if sample.net_rx is not None)
+        assert from_engine.cpu_percent > 50                             # measured since the kernel's reading
+        qtbot.waitUntil(lambda: samples[-1].net_rx_rate is not None, timeout=30_000)   # rates from then on
+    finally:
+        collector.stop()
+        session.stop()
