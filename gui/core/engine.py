@@ -186,6 +186,11 @@ class Engine:
         payloads = _until_stopped(client._stream_helper(response, decode=True))
         return Stream(client, CancellableStream(payloads, response))
 
+    def stats_socket(self) -> str | None:
+        """The Unix socket to read many containers' stats streams from on one thread (gui.workers.local_stats);
+        None for an engine elsewhere, whose streams each take a thread (stats_stream)."""
+        return self.endpoint.socket_path
+
     def stats_once(self, container_id: str) -> dict:
         """One stats payload, at once where the engine allows it (one-shot, API 1.41+): its precpu_stats is
         then empty, and the caller computes CPU % against its own previous payload. Older engines take a

@@ -35,18 +35,20 @@ comes one round later still (the CLI waits for the same two rounds, plus its own
 computer the collector reads the kernel's counters that the engine reads (gui.core.cgroup_stats) when a stream
 opens and a quarter of a second later: that gives the first sample (CPU %, memory, processes) without waiting for
 the engine, and the engine's payloads carry on from it. tests/bench/bench_monitor.py --first 50 measured the
-first complete set (CPU % and memory of all 50) at 0.60 to 1.67 s with only the CPU read from the kernel, waiting
-for the engine's first payload for memory, against 2.9 to 3.7 s before and 2.5 to 3.1 s for
-`docker stats --no-stream`. A busy loop read 98 % first and 99 to 101 % after; an idle container 0 %.
+first complete set (CPU % and memory of all 50) at 0.62 to 0.80 s, against 2.9 to 3.7 s at first (both from the
+engine) and 2.8 s for `docker stats --no-stream`. A busy loop read 98 % first and 99 to 101 % after; an idle
+container 0 %.
 
-Design: a StreamWorker per container whose reader thread only keeps the newest payload (no signal per payload);
-one GUI-thread timer per interval turns the new readings into ContainerStats, each against the reading used at the
-previous tick (so CPU % and rates cover the whole interval, also at 2 or 5 s), and emits one `sampled` batch.
+Design: the streams of an engine on this computer are read on one thread (gui.workers.local_stats: a thread per
+stream made the GUI thread wait for the interpreter lock behind 100 threads waking at once); those of an engine
+elsewhere with a thread each (gui.workers.threaded_stats). Either way only the newest payload of each container
+is kept, as a reading (no signal per payload); one GUI-thread timer per interval turns the new readings into
+ContainerStats, each against the reading used at the previous tick (so CPU % and rates cover the whole interval,
+also at 2 or 5 s), and emits one `sampled` batch.
 """
 from __future__ import annotations
 
 import threading
-import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -54,11 +56,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from gui.core import log
 from gui.core.cgroup_stats import kernel_reading, read_cpu
 from gui.core.stats import ContainerStats, StatsReading, stats_between, stats_reading
-from gui.workers.streams import StreamWorker
+from gui.workers.local_stats import StatsStreams
+from gui.workers.threaded_stats import ThreadedStatsStreams
 
 if TYPE_CHECKING:
-    from gui.core.engine import Snapshot
-    from gui.core.errors import EngineError
+    from gui.core.engine import Engine, Snapshot
     from gui.workers.session import EngineSession
 
 logger = log.get("workers")
@@ -67,10 +69,8 @@ logger = log.get("workers")
 # A paused container keeps its stream: the engine still reports its memory, as `docker stats` shows it.
 _RUNS = {"start", "unpause", "restart"}
 _ENDS = {"die", "destroy"}   # not "kill" or "oom": a signal or a killed child process may leave it running
-# The reader threads only need their end noticed; no items pass through the workers' own drain timers.
-_WORKER_DRAIN_MS = 1000
-# Opening a stream costs the GUI thread a few ms (a thread, a client): with 100 containers running at start-up,
-# opening them all at once froze the window for 0.35 s. They open a few per event-loop turn instead.
+# Opening a stream costs the GUI thread a little (a thread and a client for an engine elsewhere): with 100
+# containers running at start-up, opening them all at once froze the window for 0.35 s. A few per turn instead.
 FOLLOWS_PER_TURN = 8
 STATS_PER_TURN = 25
 # The first sample of a local container comes from two kernel readings (gui.core.cgroup_stats) this far apart:
@@ -81,31 +81,37 @@ FIRST_TICK_DELAY_MS = 50
 
 
 class _Follow:
-    """One container's stream: the worker, and the newest payload its reader thread left."""
+    """One container followed: the newest reading its stream left, and the one last used."""
 
-    def __init__(self, name: str):
+    def __init__(self, container_id: str, name: str):
+        self.container_id = container_id
         self.name = name
-        self.worker: StreamWorker
-        # Readings, not payloads (see gui.core.stats.StatsReading): the reader thread turns each payload into one.
-        self.newest: StatsReading | None = None   # written by the reader thread, under the collector's lock
+        # Readings, not payloads (see gui.core.stats.StatsReading): the stream's thread turns each payload into one.
+        self.newest: StatsReading | None = None   # written by the stream's thread, under the collector's lock
         self.used: StatsReading | None = None     # the reading of the last emitted sample (GUI thread only)
-        # Under the collector's lock: the first reading, from the kernel (gui.core.cgroup_stats), if there was one;
-        # and whether a first reading was announced to the GUI thread.
+        # Under the collector's lock: the first reading from the kernel (gui.core.cgroup_stats), if there was one;
+        # whether a payload of the engine had CPU % of its own (the second of a stream; or the first may come
+        # before the kernel's reading, without CPU %, and then the kernel's still gives it); whether a first reading
+        # was announced to the GUI thread; whether the container is no longer followed.
         self.from_kernel: StatsReading | None = None
+        self.engine_gave_cpu = False
         self.announced = False
+        self.dropped = False
 
 
 class ContainerStatsCollector(QObject):
     """Follows the session's running containers and emits the latest sample of each, once per interval."""
     sampled = Signal(object)   # dict[str, ContainerStats]: every running container's latest sample
-    _firstPayload = Signal()   # emitted by reader threads: a container's first payload is in
+    _firstReading = Signal()             # from the streams' threads: a container's first reading is in
+    _streamEnded = Signal(object, object)   # from any thread: (_Follow, reason or None)
 
     def __init__(self, session: EngineSession, interval_ms: int = 1000, parent: QObject | None = None):
         super().__init__(parent)
         self._session = session
         self._lock = threading.Lock()
         self._follows: dict[str, _Follow] = {}
-        self._ending: set[StreamWorker] = set()   # cancelled, their threads not yet gone
+        self._streams: StatsStreams | ThreadedStatsStreams | None = None
+        self._streams_engine: Engine | None = None
         self._latest: dict[str, ContainerStats] = {}
         self._changed = False
         self._started = False
@@ -116,11 +122,17 @@ class ContainerStatsCollector(QObject):
         self._pending: list = []                 # this tick's readings not yet turned into samples
         self._follow_timer = QTimer(self, interval=0, timeout=self._follow_some)
         self._first_tick = QTimer(self, singleShot=True, interval=FIRST_TICK_DELAY_MS, timeout=self._tick)
-        self._firstPayload.connect(self._on_first_payload)
+        self._firstReading.connect(self._on_first_reading)
+        self._streamEnded.connect(self._on_ended)
 
     @property
     def latest(self) -> dict[str, ContainerStats]:
         return dict(self._latest)
+
+    @property
+    def open_streams(self) -> frozenset[str]:
+        """The containers whose stats streams are open now."""
+        return self._streams.open_streams if self._streams is not None else frozenset()
 
     @property
     def interval_ms(self) -> int:
@@ -150,13 +162,7 @@ class ContainerStatsCollector(QObject):
         self._first_tick.stop()
         self._to_follow.clear()
         self._pending = []
-        workers = [follow.worker for follow in self._follows.values()] + list(self._ending)
-        self._follows.clear()
-        self._ending.clear()
-        for worker in workers:      # cancel all first: the threads then end side by side
-            worker.cancel()
-        for worker in workers:
-            worker.dispose()
+        self._drop_streams()
         self._latest.clear()
 
     # Following the session ---------------------------------------------------------------------
@@ -195,79 +201,102 @@ class ContainerStatsCollector(QObject):
             self._follow(container_id, name)
 
     def _follow(self, container_id: str, name: str) -> None:
-        engine = self._session.engine
-        if engine is None or container_id in self._follows or not self._started:
+        if not self._started or container_id in self._follows:
             return
-        follow = _Follow(name)
-        local = self._engine_is_local()
-        worker = StreamWorker(lambda: self._open(engine, container_id, follow, local),
-                              lambda payload: self._keep(follow, payload),
-                              interval_ms=_WORKER_DRAIN_MS, name=f"stats {name or container_id[:12]}", parent=self)
-        follow.worker = worker
-        worker.ended.connect(lambda error: self._on_ended(container_id, follow, error))
+        streams = self._streams_for(self._session.engine)
+        if streams is None:
+            return
+        follow = _Follow(container_id, name)
         self._follows[container_id] = follow
-        worker.start()
+        streams.open(container_id, follow)
+        if isinstance(streams, StatsStreams):   # on this computer: the first sample from the kernel
+            streams.call_later(0, lambda: self._first_from_kernel(streams, follow))
 
     def _unfollow(self, container_id: str) -> None:
         self._to_follow.pop(container_id, None)
         follow = self._follows.pop(container_id, None)
         if follow is not None:
-            self._ending.add(follow.worker)
-            follow.worker.cancel()   # `ended` follows once the thread is gone; no waiting in the GUI thread
+            with self._lock:
+                follow.dropped = True
+            if self._streams is not None:
+                self._streams.close(container_id)
         if self._latest.pop(container_id, None) is not None:
             self._changed = True
 
-    def _engine_is_local(self) -> bool:
-        diagnosis = self._session.diagnosis
-        return diagnosis is not None and bool(diagnosis.endpoint.socket_path)
+    def _streams_for(self, engine: Engine | None) -> StatsStreams | ThreadedStatsStreams | None:
+        """The streams of the session's engine; a new engine (the old one went away) starts afresh."""
+        if engine is None:
+            return None
+        if engine is not self._streams_engine:
+            self._drop_streams()
+            socket_path = engine.stats_socket()
+            if socket_path:
+                self._streams = StatsStreams(socket_path, engine.api_version, self._keep, self._streamEnded.emit)
+            else:
+                self._streams = ThreadedStatsStreams(engine, self._keep, self._streamEnded.emit, parent=self)
+            self._streams_engine = engine
+            self._streams.start()
+        return self._streams
 
-    def _open(self, engine, container_id: str, follow: _Follow, local: bool):
-        """Reader thread: the stream, and for a local engine the first reading from the kernel meanwhile."""
-        before = read_cpu(container_id) if local else None
-        opened_at = time.monotonic()
-        stream = engine.stats_stream(container_id)   # answers at once; its first payload comes with the engine's round
-        if before is not None:
-            if follow.worker.sleep_unless_cancelled(opened_at + FIRST_CPU_WINDOW_S - time.monotonic()):
-                return stream
-            reading = kernel_reading(container_id, before)
+    def _drop_streams(self) -> None:
+        streams, self._streams, self._streams_engine = self._streams, None, None
+        if streams is not None:
+            streams.stop()
+            if isinstance(streams, QObject):
+                streams.deleteLater()
+        for container_id in list(self._follows):
+            self._unfollow(container_id)
+
+    # The streams' threads --------------------------------------------------------------------------
+
+    def _first_from_kernel(self, streams: StatsStreams, follow: _Follow) -> None:
+        """The container's CPU counters now, and a quarter of a second later its first sample from the kernel."""
+        before = read_cpu(follow.container_id)
+        if before is None:
+            return   # not where Docker puts cgroups on this computer: the engine's payloads will do
+
+        def first_sample() -> None:
+            reading = kernel_reading(follow.container_id, before)
             if reading is not None:
                 self._put(follow, reading, from_kernel=True)
-        return stream
 
-    def _keep(self, follow: _Follow, payload: dict) -> tuple:
-        """Reader thread: keep only the newest payload, as a reading; the tick takes it."""
+        streams.call_later(FIRST_CPU_WINDOW_S, first_sample)
+
+    def _keep(self, follow: _Follow, payload: dict) -> None:
+        """Keep only the newest payload, as a reading; the tick takes it."""
         self._put(follow, stats_reading(payload))
-        return ()
 
     def _put(self, follow: _Follow, reading: StatsReading, from_kernel: bool = False) -> None:
         with self._lock:
+            if follow.dropped or (from_kernel and follow.engine_gave_cpu):
+                return   # no longer followed; or the engine's payloads already carry CPU %
             if from_kernel:
                 follow.from_kernel = reading
-            elif reading.pre_system_cpu is None and follow.from_kernel is not None:
+            elif reading.pre_system_cpu is not None:
+                follow.engine_gave_cpu = True
+            elif follow.from_kernel is not None:
                 # The engine's first payload has no previous CPU reading; the kernel's is one of the same counters,
                 # for when this payload replaces it before a tick used it.
                 reading = reading._replace(pre_cpu_total=follow.from_kernel.cpu_total,
                                            pre_system_cpu=follow.from_kernel.system_cpu)
             follow.newest = reading
-            first, follow.announced = not follow.announced, True
-        if first:
-            self._firstPayload.emit()
+            soon, follow.announced = from_kernel or not follow.announced, True
+        if soon:
+            self._firstReading.emit()
 
-    def _on_first_payload(self) -> None:
+    # Back on the GUI thread ------------------------------------------------------------------------
+
+    def _on_first_reading(self) -> None:
         if self._started and not self._first_tick.isActive():
             self._first_tick.start()
 
-    def _on_ended(self, container_id: str, follow: _Follow, error: EngineError | None) -> None:
+    def _on_ended(self, follow: _Follow, reason: str | None) -> None:
         # The container stopped, was removed, or the engine went away: drop it quietly. The next snapshot
         # starts it again if it runs.
-        self._ending.discard(follow.worker)
-        follow.worker.deleteLater()
-        if self._follows.get(container_id) is follow:
-            del self._follows[container_id]
-            if self._latest.pop(container_id, None) is not None:
-                self._changed = True
-        if error is not None:
-            logger.info("stats of %s ended: %s", follow.name or container_id[:12], error.message)
+        if self._follows.get(follow.container_id) is follow:
+            self._unfollow(follow.container_id)
+        if reason is not None:
+            logger.info("stats of %s ended: %s", follow.name or follow.container_id[:12], reason)
 
     # The tick ------------------------------------------------------------------------------------
 

@@ -89,10 +89,6 @@ class StreamWorker(QObject):
     def cancelled(self) -> bool:
         return self._cancel_requested.is_set()
 
-    def sleep_unless_cancelled(self, seconds: float) -> bool:
-        """Reader thread: waits up to `seconds`, less if the stream is cancelled meanwhile; True if it was."""
-        return self._cancel_requested.wait(max(0.0, seconds))
-
     def start(self) -> None:
         self._thread.start()
         self._timer.start()

@@ -93,21 +93,28 @@ def test_collector_follows_running_containers(qtbot, endpoint, docker_client, bu
                         timeout=30_000)
         assert collector.latest[busy.id].name == busy.name
 
+        # A local engine's streams share one thread, not one each.
+        assert collector.open_streams >= {busy.id, idle.id}
+        assert len([t for t in threading.enumerate() if t.name == "stats streams"]) == 1
+
         idle.stop(timeout=0)
         qtbot.waitUntil(lambda: idle.id not in collector.latest, timeout=30_000)
         assert busy.id in collector.latest
-        # The stopped container's worker is gone, the busy one's remains.
-        qtbot.waitUntil(lambda: not [w for w in streams.live_workers() if idle.name in w.name], timeout=30_000)
+        # The stopped container's stream is closed, the busy one's remains.
+        qtbot.waitUntil(lambda: idle.id not in collector.open_streams, timeout=30_000)
+        assert busy.id in collector.open_streams
     finally:
         collector.stop()
         session.stop()
+    assert not [t for t in threading.enumerate() if t.name == "stats streams"]
     assert not [w for w in streams.live_workers() if w.name.startswith("stats")]
 
 
 def test_first_sample_of_a_local_container_comes_from_the_kernel_then_the_engine_carries_on(
         qtbot, endpoint, docker_client, busybox_image, test_labels):
-    """A busy container's first sample has its CPU % and memory before the engine's first payload (network totals
-    unknown: the kernel's cgroup files do not say them); the engine's payloads then follow on from it."""
+    """A busy container's first CPU % and memory come from the kernel, a quarter of a second after its stream
+    opens, not a round or two of the engine later (such a sample has no network totals: the kernel's cgroup files
+    do not say them). The engine's payloads then follow on from it."""
     from gui.workers.container_stats import ContainerStatsCollector
     from gui.workers.session import EngineSession
 
@@ -120,14 +127,15 @@ def test_first_sample_of_a_local_container_comes_from_the_kernel_then_the_engine
     try:
         session.start()
         collector.start()
-        qtbot.waitUntil(lambda: any(sample.net_rx is not None for sample in samples), timeout=30_000)
-        first = samples[0]
-        assert first.net_rx is None and first.net_rx_rate is None       # read from the kernel
+        qtbot.waitUntil(lambda: any(sample.net_rx is not None and sample.cpu_percent is not None
+                                    for sample in samples), timeout=30_000)
+        first = next(sample for sample in samples if sample.cpu_percent is not None)
+        assert first.net_rx is None and first.net_rx_rate is None      # read from the kernel
         assert first.cpu_percent > 50                                   # a busy loop on a CPU of its own
         assert first.memory_used > 0 and first.memory_limit == engine_limit
         assert first.pids == 1
-        from_engine = next(sample for sample in samples if sample.net_rx is not None)
-        assert from_engine.cpu_percent > 50                             # measured since the kernel's reading
+        from_engine = next(sample for sample in samples[samples.index(first):] if sample.net_rx is not None)
+        assert from_engine.cpu_percent > 50
         qtbot.waitUntil(lambda: samples[-1].net_rx_rate is not None, timeout=30_000)   # rates from then on
     finally:
         collector.stop()

@@ -272,6 +272,9 @@ class FakeEngine:
         self.stats_streams.setdefault(row.id, []).append(stream)
         return stream
 
+    def stats_socket(self) -> None:
+        return None   # as an engine elsewhere: a stream (a thread) per container, from stats_stream
+
     def stats_once(self, container_id: str) -> dict:
         row = self._find(container_id)
         return stats_payloads("v1-idle-oneshot.json" if row.running else "v1-stopped.json", row)[0]

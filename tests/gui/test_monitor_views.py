@@ -427,6 +427,25 @@ def test_axis_labels_are_in_human_units(qtbot):
     assert charts.format_value(math.nan, charts.RATE) == "n/a"
 
 
+def test_the_value_axis_tops_at_a_round_number_and_stays_while_values_wiggle_under_it(qtbot):
+    from gui.views import charts
+    assert charts.round_top(47.0, charts.PERCENT) == 50.0
+    assert charts.round_top(100.0, charts.PERCENT) == 120.0       # a full CPU stays under the top
+    assert charts.round_top(130 * MiB, charts.BYTES) == 150 * MiB
+    assert charts.round_top(1000 * MiB, charts.BYTES) == 1.2 * 1024 * MiB   # 1050 MiB reads as 1.2 GiB
+    assert charts.round_top(0.0, charts.RATE) == 1.0
+    chart = charts.TimeChart("CPU")
+    qtbot.addWidget(chart)
+    now = time.time()
+    tops = set()
+    for value in (41.0, 44.5, 39.2, 46.0):
+        chart.set_data([now - 2, now - 1, now], [10.0, 20.0, value], now=now)
+        tops.add(chart.y_range())
+    assert tops == {(0.0, 50.0)}
+    chart.set_data([now - 1, now], [10.0, 55.0], now=now)
+    assert chart.y_range() == (0.0, 60.0)
+
+
 def test_the_wheel_scrolls_the_page_instead_of_zooming(qtbot):
     from gui.views import charts
     chart = charts.TimeChart("CPU")
