@@ -1,7 +1,7 @@
 """Benchmark: the whole app monitoring many containers on the real engine, as the issue measures it.
 
     .venv/bin/python tests/bench/bench_monitor.py [--first 50] [--steady 100] [--minutes 10] [--page monitor]
-                                                  [--probe]
+                                                  [--probe] [--floor]
 
 1. Time to the first complete set of container stats (every one of --first containers has a CPU %), from the
    moment the engine answers, against `docker stats --no-stream` timed in the same run.
@@ -63,6 +63,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--page", default="monitor", help="page on screen during the steady state")
     parser.add_argument("--probe", action="store_true", help="also say what the GUI thread did when it stalled")
+    parser.add_argument("--floor", action="store_true",
+                        help="also run bench_floor.py beside it: the stalls an idle app sees on this machine")
     parser.add_argument("--switch-ms", type=float, default=1.0,
                         help="Python's GIL switch interval; 1 ms as the app sets it (gui/app.py), Python's own is 5")
     args = parser.parse_args()
@@ -115,6 +117,9 @@ def main() -> None:
         wait(app, lambda: True, settle_s=3)   # let the first charts build before measuring stalls
         cpu_before, wall_before = sum(me.cpu_times()[:2]), time.perf_counter()
         heartbeat.start()
+        floor = subprocess.Popen([sys.executable, str(ROOT / "tests" / "bench" / "bench_floor.py"), "--minutes",
+                                  str(args.minutes)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 text=True) if args.floor else None
         probe = StallProbe() if args.probe else None
         if probe:
             probe.start()
@@ -133,6 +138,10 @@ def main() -> None:
         print(f"app CPU                 {cpu:.1f} % of one core")
         print(f"resident memory         {me.memory_info().rss / 2**20:.0f} MiB")
         print(f"longest GUI stall       {heartbeat.longest} ms ({heartbeat.over_50ms} stalls over 50 ms)")
+        if heartbeat.stalls:
+            print(f"  at {heartbeat.stall_times()}")
+        if floor:
+            print(floor.communicate()[0].strip())
         window.close()
         session.stop()
     finally:
