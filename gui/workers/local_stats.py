@@ -204,6 +204,8 @@ class StatsStreams:
 
     @staticmethod
     def _refusal(stream: _Stream) -> str:
+        if stream.response.status is None:
+            return "The engine closed the stats connection without answering."
         text = bytes(stream.refusal).decode("utf-8", "replace").strip()
         try:
             text = str(json.loads(text).get("message") or text)

@@ -123,6 +123,14 @@ def test_the_engine_going_away_ends_every_stream(engine, streams):
     assert streams.ended == [("a", None)] and len(streams.got) == 1
 
 
+def test_an_engine_that_hangs_up_without_answering_says_so(engine, streams):
+    engine.keep_open = False
+    engine.answers = {ID_A: b""}
+    streams.open(ID_A, "a")
+    wait_for(lambda: streams.ended)
+    assert streams.ended == [("a", "The engine closed the stats connection without answering.")]
+
+
 def test_no_engine_at_the_socket_says_so(tmp_path):
     ended = []
     reader = StatsStreams(str(tmp_path / "missing.sock"), "1.41", lambda *_: None,
