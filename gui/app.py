@@ -80,9 +80,10 @@ def run_gui(args: argparse.Namespace) -> int:
     crash = CrashReporter(app)
     crash.install()
     MainThreadGarbageCollector(app).start()  # worker threads must never destroy GUI objects
-    # With a stats reader thread per container, the GUI thread waited for the GIL behind them: at 100 containers
-    # (tests/bench/bench_monitor.py, 3 min) 2 stalls over 50 ms at Python's default 5 ms switch interval, none at
-    # 1 ms, for the same CPU use.
+    # Threads that run Python beside the GUI thread (an engine elsewhere still has a stats thread per container,
+    # gui.workers.threaded_stats) keep it waiting for the GIL up to a switch interval at a time. Measured with a
+    # thread per container, 100 containers, 3 min (tests/bench/bench_monitor.py): 2 stalls over 50 ms at Python's
+    # default 5 ms, none at 1 ms, for the same CPU use.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
 
     session = EngineSession()

@@ -14,6 +14,7 @@ from gui.core.actions import Action
 from gui.core.connection import Diagnosis, Endpoint, make_api_client, negotiate_version
 from gui.core.errors import explain
 from gui.core.resources import ContainerRow, ImageRow, container_row, image_rows
+from gui.core.stats import is_stopped
 
 logger = log.get("engine")
 
@@ -216,7 +217,7 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 def _until_stopped(payloads: Iterator[dict]) -> Iterator[dict]:
     """Payloads up to the first one of a stopped container (its read time is Go's zero time)."""
     for payload in payloads:
-        if str(payload.get("read", "")).startswith("0001-01-01"):
+        if is_stopped(payload):
             return
         yield payload
 

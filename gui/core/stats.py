@@ -187,6 +187,12 @@ def block_io_totals(blkio_stats: dict | None) -> tuple[int, int]:
     return read, write
 
 
+def is_stopped(payload: dict) -> bool:
+    """A payload of a container that no longer runs: its read time is Go's zero time (an engine 20.10 goes on
+    sending these on a stream after the container stopped)."""
+    return str(payload.get("read") or "").startswith(_ZERO_TIME_PREFIX)
+
+
 def read_time(text: str | None) -> float:
     """The engine's RFC 3339 time with nanoseconds ("2026-11-25T11:52:51.677856483Z") as epoch seconds; 0.0 for
     Go's zero time (a stopped container) or nothing."""

@@ -26,11 +26,10 @@ from typing import Any
 
 from gui.core import log
 from gui.core.http_stream import HttpResponseReader, JsonLines
+from gui.core.stats import is_stopped
 
 logger = log.get("workers")
 
-# Payload of a container that is no longer running: its read time is Go's zero time.
-_STOPPED_READ = "0001-01-01"
 _CONNECT_TIMEOUT_S = 5.0
 _RECEIVE_BYTES = 65536
 
@@ -192,7 +191,7 @@ class StatsStreams:
                     self._end(stream, self._refusal(stream))
                 return
             for payload in stream.lines.feed(body):
-                if str(payload.get("read", "")).startswith(_STOPPED_READ):
+                if is_stopped(payload):
                     self._end(stream, None)
                     return
                 self._call(self._on_payload, stream.context, payload)

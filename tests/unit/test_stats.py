@@ -19,6 +19,7 @@ from gui.core.stats import (
     container_stats,
     cpu_percent,
     cpu_percent_tooltip,
+    is_stopped,
     memory_used,
     read_time,
 )
@@ -169,6 +170,12 @@ def test_stopped_container_payload():
         cpu_percent=None, online_cpus=0, memory_used=0, memory_limit=0, memory_percent=None, net_rx=0, net_tx=0,
         block_read=0, block_write=0, net_rx_rate=None, net_tx_rate=None, block_read_rate=None,
         block_write_rate=None, pids=None)
+
+
+def test_a_stopped_containers_payload_is_told_from_a_running_ones():
+    assert is_stopped(load("v1-stopped.json"))
+    assert not is_stopped(load("v1-idle-oneshot.json"))
+    assert not is_stopped({})
 
 
 def test_given_id_and_name_win_over_the_payloads():
