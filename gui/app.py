@@ -1,4 +1,5 @@
 """Command line and start-up: `portside`, `portside doctor [--json]`, `portside --screenshot FILE`."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,18 +11,22 @@ from gui.core import log
 
 logger = log.get("app")
 STARTED = time.perf_counter()
-GIL_SWITCH_INTERVAL_S = 0.001   # see run_gui
+GIL_SWITCH_INTERVAL_S = 0.001  # see run_gui
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="portside", description="Manage AI containers, and learn Docker "
-                                     "while you click.")
+    parser = argparse.ArgumentParser(
+        prog="portside", description="Manage AI containers, and learn Docker while you click."
+    )
     sub = parser.add_subparsers(dest="command")
     doctor = sub.add_parser("doctor", help="check the Docker engine and print what to fix")
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--screenshot", metavar="FILE", help="render the main window to a PNG and exit")
-    parser.add_argument("--page", default="containers",
-                        help="page for --screenshot: containers, images, builds, registries, monitor, engine")
+    parser.add_argument(
+        "--page",
+        default="containers",
+        help="page for --screenshot: containers, images, builds, registries, monitor, engine",
+    )
     parser.add_argument("--screenshot-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
     # For tests/bench: print start-up milestones (ms) and exit once the lists are filled.
     parser.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)
@@ -29,9 +34,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def run_doctor(as_json: bool) -> int:
-    from gui.core import doctor
-    from gui.core.connection import diagnose
-    from gui.core.gpus import read_inventory
+    from gui.core.engine import doctor
+    from gui.core.engine.connection import diagnose
+    from gui.core.run.gpus import read_inventory
+
     diagnosis = diagnose()
     items = doctor.checks(diagnosis, gpus=read_inventory())
     print(doctor.render_json(diagnosis, items) if as_json else doctor.render_text(items))
@@ -40,9 +46,15 @@ def run_doctor(as_json: bool) -> int:
 
 def _route_qt_messages() -> None:
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
     qt_logger = log.get("qt")
-    levels = {QtMsgType.QtDebugMsg: 10, QtMsgType.QtInfoMsg: 20, QtMsgType.QtWarningMsg: 30,
-              QtMsgType.QtCriticalMsg: 40, QtMsgType.QtFatalMsg: 50}
+    levels = {
+        QtMsgType.QtDebugMsg: 10,
+        QtMsgType.QtInfoMsg: 20,
+        QtMsgType.QtWarningMsg: 30,
+        QtMsgType.QtCriticalMsg: 40,
+        QtMsgType.QtFatalMsg: 50,
+    }
     qInstallMessageHandler(lambda kind, _context, message: qt_logger.log(levels.get(kind, 30), "%s", message))
 
 
@@ -50,6 +62,7 @@ def _icon():
     from pathlib import Path
 
     from PySide6.QtGui import QIcon
+
     icon = QIcon()
     base = Path(__file__).resolve().parent.parent / "resources" / "icons"
     for png in sorted((base / "hicolor").glob("*/apps/*.png")):
@@ -81,7 +94,7 @@ def run_gui(args: argparse.Namespace) -> int:
     crash.install()
     MainThreadGarbageCollector(app).start()  # worker threads must never destroy GUI objects
     # Threads that run Python beside the GUI thread (an engine elsewhere still has a stats thread per container,
-    # gui.workers.threaded_stats) keep it waiting for the GIL up to a switch interval at a time. Measured with a
+    # gui.workers.monitor.threaded_stats) keep it waiting for the GIL up to a switch interval at a time. Measured with a
     # thread per container, 100 containers, 3 min (tests/bench/bench_monitor.py): 2 stalls over 50 ms at Python's
     # default 5 ms, none at 1 ms, for the same CPU use.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
@@ -93,7 +106,8 @@ def run_gui(args: argparse.Namespace) -> int:
         import tempfile
         from pathlib import Path
 
-        from gui.core.credentials import CredentialVault
+        from gui.core.registry.credentials import CredentialVault
+
         scratch = Path(tempfile.mkdtemp(prefix="portside-shot-"))
         settings = QSettings(str(scratch / "s.ini"), QSettings.Format.IniFormat)
         vault = CredentialVault(docker_config_dir=scratch / "docker", index_path=scratch / "registries.json")
@@ -124,9 +138,12 @@ def _report_startup(app, session) -> None:
     QTimer.singleShot(0, lambda: print(f"first_window_ms {elapsed_ms():.0f}", flush=True))
 
     def lists_filled(snapshot) -> None:
-        print(f"lists_filled_ms {elapsed_ms():.0f} containers {len(snapshot.containers)} "
-              f"images {len(snapshot.images)}", flush=True)
+        print(
+            f"lists_filled_ms {elapsed_ms():.0f} containers {len(snapshot.containers)} images {len(snapshot.images)}",
+            flush=True,
+        )
         QTimer.singleShot(0, app.quit)
+
     session.snapshotChanged.connect(lists_filled)
 
 

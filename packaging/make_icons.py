@@ -4,6 +4,7 @@
 Run from anywhere: ``python3 packaging/make_icons.py``. The PNGs are committed,
 so this only needs re-running after the SVG changes (no Qt needed at install time).
 """
+
 import os
 import shutil
 import sys

@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/start-engine.sh
 export REQUIRE_ENGINE=1 QT_QPA_PLATFORM=offscreen
+# The code's own rules first: lint and format (the layer contracts are a unit test, tests/unit/test_layers.py).
+.venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet .
 exec .venv/bin/python -m pytest "$@"

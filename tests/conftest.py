@@ -1,4 +1,5 @@
 """Shared test set-up: isolated settings and logs, and strict checks that apply to every test."""
+
 from __future__ import annotations
 
 import gc
@@ -15,10 +16,9 @@ _SANDBOX = Path(tempfile.mkdtemp(prefix="portside-tests-"))
 for variable in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
     os.environ[variable] = str(_SANDBOX / variable.lower())
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).parent / "fakes"))
 
 # The fake NVIDIA driver library (tests/fakes/fake_nvml.py), for unit, GUI and engine tests alike.
-from fake_nvml import fake_nvml, fake_nvml_library  # noqa: F401  (pytest finds fixtures by name here)
+from tests.fakes.fake_nvml import fake_nvml, fake_nvml_library  # noqa: F401  (pytest finds fixtures by name here)
 
 
 class _WarningCollector(logging.Handler):
@@ -72,6 +72,7 @@ def no_dangling_workers():
     if "gui.workers.streams" not in sys.modules:
         return
     from gui.workers import streams
+
     leaked = streams.live_workers()
     if leaked:
         streams.stop_all()

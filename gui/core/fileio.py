@@ -4,6 +4,7 @@ atomic_write() writes to a temporary file in the same folder, flushes it to
 disk, then renames it over the target: a reader (or a crash) sees the old file
 or the new one, never a mix.
 """
+
 from __future__ import annotations
 
 import os

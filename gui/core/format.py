@@ -1,4 +1,5 @@
 """Pure presentation helpers: numbers and times in human units. No Qt."""
+
 from __future__ import annotations
 
 import time
@@ -25,8 +26,14 @@ def exact_bytes(count: int | None) -> str:
 def relative_time(timestamp: float, now: float | None = None) -> str:
     """'3 minutes ago', as the docker CLI says it."""
     seconds = max(0, int((now if now is not None else time.time()) - timestamp))
-    for size, name in ((86400 * 365, "year"), (86400 * 30, "month"), (86400 * 7, "week"),
-                       (86400, "day"), (3600, "hour"), (60, "minute")):
+    for size, name in (
+        (86400 * 365, "year"),
+        (86400 * 30, "month"),
+        (86400 * 7, "week"),
+        (86400, "day"),
+        (3600, "hour"),
+        (60, "minute"),
+    ):
         if seconds >= size:
             amount = seconds // size
             return f"{amount} {name}{'s' if amount != 1 else ''} ago"
@@ -43,7 +50,7 @@ def short_id(identifier: str) -> str:
 
 def human_duration(seconds: float) -> str:
     """'42 s', '3 min 05 s', '1 h 02 min'."""
-    total = int(round(max(0.0, seconds)))
+    total = round(max(0.0, seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

@@ -1,4 +1,5 @@
 """Named loggers per area, and the log file every area writes to. No Qt here."""
+
 from __future__ import annotations
 
 import logging

@@ -2,6 +2,7 @@
 
 Messages are written for a person filling in a form.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,7 @@ def split_reference(text: str) -> tuple[str, str | None, str | None]:
     last_slash = name.rfind("/")
     colon = name.rfind(":")
     if colon > last_slash:
-        name, tag = name[:colon], name[colon + 1:]
+        name, tag = name[:colon], name[colon + 1 :]
     return name, tag, (digest if "@" in text else None)
 
 
@@ -63,15 +64,17 @@ def name_problem(name: str) -> str | None:
     first, slash, rest = name.partition("/")
     if slash and _looks_like_domain(first):
         if not _DOMAIN_PATTERN.fullmatch(first):
-            return f"\"{first}\" is not a valid registry address (host or host:port)."
+            return f'"{first}" is not a valid registry address (host or host:port).'
         path = rest
     else:
         path = name
     if path != path.lower():
-        return "Repository names must be lowercase: use \"" + path.lower() + "\"."
+        return 'Repository names must be lowercase: use "' + path.lower() + '".'
     if not path or not _PATH_PATTERN.fullmatch(path):
-        return ("The repository name may use lowercase letters, digits and the separators . _ - between them, "
-                "with / between parts (for example user/my-ai-app).")
+        return (
+            "The repository name may use lowercase letters, digits and the separators . _ - between them, "
+            "with / between parts (for example user/my-ai-app)."
+        )
     return None
 
 
@@ -81,8 +84,10 @@ def tag_problem(tag: str) -> str | None:
     if len(tag) > 128:
         return f"The tag is {len(tag)} characters long; Docker allows at most 128."
     if not TAG_PATTERN.fullmatch(tag):
-        return ("A tag starts with a letter, digit or underscore and may then use letters, digits, _ . and -; "
-                "for example 1.0 or 2024-06-01.")
+        return (
+            "A tag starts with a letter, digit or underscore and may then use letters, digits, _ . and -; "
+            "for example 1.0 or 2024-06-01."
+        )
     return None
 
 

@@ -4,6 +4,7 @@ Used to mask values in inspect views and to keep secrets out of generated
 Dockerfiles: a value written with ENV (or ARG) is stored in the image, where
 anyone who pulls it can read it with `docker inspect` or `docker history`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -20,9 +21,7 @@ RUN_ENV_LABEL = "io.portside.run-env"
 
 # Secret-looking words, matched as a whole part of the name: HF_TOKEN and
 # apiKey match, MONKEY and KEYBOARD_LAYOUT do not.  A plural 's' still counts.
-_SECRET_WORD_RE = re.compile(
-    r"(?<![A-Z])(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)S?(?![A-Z])"
-)
+_SECRET_WORD_RE = re.compile(r"(?<![A-Z])(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)S?(?![A-Z])")
 _CAMEL_BOUNDARY_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -36,9 +35,11 @@ def secret_problem(name: str) -> str | None:
     """Why `name` must not be given a value in a Dockerfile, or None when it looks harmless."""
     if not is_secret_name(name):
         return None
-    return (f"{name} looks like a secret. A value set with ENV is stored in the image, and anyone who gets "
-            f"the image can read it with docker inspect or docker history. Leave the value out: Portside asks "
-            f"for {name} when you run the container (docker run -e {name}=...).")
+    return (
+        f"{name} looks like a secret. A value set with ENV is stored in the image, and anyone who gets "
+        f"the image can read it with docker inspect or docker history. Leave the value out: Portside asks "
+        f"for {name} when you run the container (docker run -e {name}=...)."
+    )
 
 
 def mask_env(entry: str) -> str:

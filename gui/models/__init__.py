@@ -1,0 +1,1 @@
+"""Qt table models over plain rows from core, updated by key."""

@@ -1,13 +1,14 @@
 """The containers and images tables: which columns, how each cell reads. Presentation only."""
+
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from dataclasses import dataclass, field
-
+from gui.core.engine.rows import ContainerRow, ImageRow
 from gui.core.format import exact_bytes, human_bytes, human_duration, local_time, relative_time
-from gui.core.resources import ContainerRow, ImageRow
 from gui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 
 # Colours readable on light and dark palettes.
@@ -43,6 +44,7 @@ def _ports_tooltip(row: ContainerRow) -> str:
 @dataclass(frozen=True)
 class ContainerUsage:
     """A running container's live figures for the list (from the Monitor service), with recent history."""
+
     cpu_percent: float | None = None
     online_cpus: int = 1
     memory_used: int | None = None
@@ -59,8 +61,10 @@ def _cpu_text(usage: ContainerUsage | None) -> str:
 def _cpu_tooltip(usage: ContainerUsage | None) -> str:
     if usage is None or usage.cpu_percent is None:
         return "CPU use appears once the container has run for a second."
-    return (f"{usage.cpu_percent:.2f} % of one CPU, as docker stats shows it. 100 % is one full CPU; this "
-            f"container may use up to {usage.online_cpus} CPUs, so up to {usage.online_cpus * 100} %.")
+    return (
+        f"{usage.cpu_percent:.2f} % of one CPU, as docker stats shows it. 100 % is one full CPU; this "
+        f"container may use up to {usage.online_cpus} CPUs, so up to {usage.online_cpus * 100} %."
+    )
 
 
 def _memory_text(usage: ContainerUsage | None) -> str:
@@ -80,29 +84,51 @@ def _gpu_text(usage: ContainerUsage | None) -> str:
 
 def container_columns(usage: dict[str, ContainerUsage]) -> list[Column]:
     """The Containers table; the last three columns read live figures from `usage` (by container id)."""
+
     def live(row: ContainerRow) -> ContainerUsage | None:
         return usage.get(row.id)
+
     return [
         Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\nID {r.id}"),
         Column("Image", lambda r: r.image, tooltip=lambda r: f"{r.image}\n{r.image_id}"),
         Column("State", lambda r: r.state, colour=_state_colour, tooltip=lambda r: r.status),
         Column("Status", lambda r: r.status),
-        Column("Ports", _ports_text, tooltip=_ports_tooltip,
-               links=lambda r: [(port.url, port.url) for port in r.ports if port.url],
-               sort_key=lambda r: r.ports[0].host_port if r.ports else 1 << 20),
-        Column("Created", lambda r: relative_time(r.created), sort_key=lambda r: r.created,
-               tooltip=lambda r: local_time(r.created)),
-        Column("CPU", lambda r: _cpu_text(live(r)), sort_key=lambda r: (live(r) or ContainerUsage()).cpu_percent or -1,
-               tooltip=lambda r: _cpu_tooltip(live(r)), align_right=True,
-               spark=lambda r: (live(r) or ContainerUsage()).cpu_history),
-        Column("Memory", lambda r: _memory_text(live(r)),
-               sort_key=lambda r: (live(r) or ContainerUsage()).memory_used or -1,
-               tooltip=lambda r: _memory_tooltip(live(r)), align_right=True,
-               spark=lambda r: (live(r) or ContainerUsage()).memory_history),
-        Column("GPU memory", lambda r: _gpu_text(live(r)),
-               sort_key=lambda r: (live(r) or ContainerUsage()).gpu_memory or -1,
-               tooltip=lambda r: "GPU memory its processes use (NVML)" if live(r) and live(r).gpu_memory else "",
-               align_right=True),
+        Column(
+            "Ports",
+            _ports_text,
+            tooltip=_ports_tooltip,
+            links=lambda r: [(port.url, port.url) for port in r.ports if port.url],
+            sort_key=lambda r: r.ports[0].host_port if r.ports else 1 << 20,
+        ),
+        Column(
+            "Created",
+            lambda r: relative_time(r.created),
+            sort_key=lambda r: r.created,
+            tooltip=lambda r: local_time(r.created),
+        ),
+        Column(
+            "CPU",
+            lambda r: _cpu_text(live(r)),
+            sort_key=lambda r: (live(r) or ContainerUsage()).cpu_percent or -1,
+            tooltip=lambda r: _cpu_tooltip(live(r)),
+            align_right=True,
+            spark=lambda r: (live(r) or ContainerUsage()).cpu_history,
+        ),
+        Column(
+            "Memory",
+            lambda r: _memory_text(live(r)),
+            sort_key=lambda r: (live(r) or ContainerUsage()).memory_used or -1,
+            tooltip=lambda r: _memory_tooltip(live(r)),
+            align_right=True,
+            spark=lambda r: (live(r) or ContainerUsage()).memory_history,
+        ),
+        Column(
+            "GPU memory",
+            lambda r: _gpu_text(live(r)),
+            sort_key=lambda r: (live(r) or ContainerUsage()).gpu_memory or -1,
+            tooltip=lambda r: "GPU memory its processes use (NVML)" if live(r) and live(r).gpu_memory else "",
+            align_right=True,
+        ),
     ]
 
 
@@ -113,12 +139,26 @@ IMAGE_COLUMNS = [
     Column("Repository", lambda r: r.repository),
     Column("Tag", lambda r: r.tag),
     Column("Image ID", lambda r: r.short_id, tooltip=lambda r: r.id),
-    Column("Size", lambda r: human_bytes(r.size), sort_key=lambda r: r.size,
-           tooltip=lambda r: exact_bytes(r.size), align_right=True),
-    Column("Used by", lambda r: str(r.used_by) if r.used_by else "-", sort_key=lambda r: r.used_by,
-           tooltip=lambda r: f"{r.used_by} container(s) use this image", align_right=True),
-    Column("Created", lambda r: relative_time(r.created), sort_key=lambda r: r.created,
-           tooltip=lambda r: local_time(r.created)),
+    Column(
+        "Size",
+        lambda r: human_bytes(r.size),
+        sort_key=lambda r: r.size,
+        tooltip=lambda r: exact_bytes(r.size),
+        align_right=True,
+    ),
+    Column(
+        "Used by",
+        lambda r: str(r.used_by) if r.used_by else "-",
+        sort_key=lambda r: r.used_by,
+        tooltip=lambda r: f"{r.used_by} container(s) use this image",
+        align_right=True,
+    ),
+    Column(
+        "Created",
+        lambda r: relative_time(r.created),
+        sort_key=lambda r: r.created,
+        tooltip=lambda r: local_time(r.created),
+    ),
 ]
 
 
@@ -186,15 +226,27 @@ RESULT_COLOURS = {"succeeded": "#2e9d49", "failed": "#d03b3b", "cancelled": "#8a
 
 BUILD_COLUMNS = [
     Column("Tags", lambda r: ", ".join(r.tags) or "(untagged)", tooltip=lambda r: r.command),
-    Column("Result", lambda r: r.result, colour=lambda r: QColor(RESULT_COLOURS.get(r.result, "#8a8a8a")),
-           tooltip=lambda r: r.error or r.result),
-    Column("Duration", lambda r: human_duration(r.duration_s), sort_key=lambda r: r.duration_s,
-           align_right=True),
-    Column("Image size", lambda r: human_bytes(r.image_size) if r.image_size else "-",
-           sort_key=lambda r: r.image_size or 0, tooltip=lambda r: exact_bytes(r.image_size), align_right=True),
+    Column(
+        "Result",
+        lambda r: r.result,
+        colour=lambda r: QColor(RESULT_COLOURS.get(r.result, "#8a8a8a")),
+        tooltip=lambda r: r.error or r.result,
+    ),
+    Column("Duration", lambda r: human_duration(r.duration_s), sort_key=lambda r: r.duration_s, align_right=True),
+    Column(
+        "Image size",
+        lambda r: human_bytes(r.image_size) if r.image_size else "-",
+        sort_key=lambda r: r.image_size or 0,
+        tooltip=lambda r: exact_bytes(r.image_size),
+        align_right=True,
+    ),
     Column("Context", lambda r: r.context, tooltip=lambda r: f"{r.context}\nDockerfile: {r.dockerfile}"),
-    Column("Started", lambda r: relative_time(r.started), sort_key=lambda r: r.started,
-           tooltip=lambda r: local_time(r.started)),
+    Column(
+        "Started",
+        lambda r: relative_time(r.started),
+        sort_key=lambda r: r.started,
+        tooltip=lambda r: local_time(r.started),
+    ),
 ]
 
 

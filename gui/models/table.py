@@ -1,4 +1,5 @@
 """A table model over plain rows from core, updated by key so rows do not flicker or lose selection."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
@@ -44,8 +45,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return 0 if parent.isValid() else len(self._columns)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self._columns):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._columns)
+        ):
             return self._columns[section].title
         return None
 

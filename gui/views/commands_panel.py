@@ -1,12 +1,12 @@
 """The Commands panel: every action's docker command, in order, ready to copy into a terminal."""
+
 from __future__ import annotations
 
 import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 MAX_COMMANDS = 500
 

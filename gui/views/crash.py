@@ -1,4 +1,5 @@
 """One place for uncaught exceptions: log the trace, tell the user in plain words, keep running."""
+
 from __future__ import annotations
 
 import sys
@@ -37,12 +38,16 @@ class CrashReporter(QObject):
         self.shown += 1
         if self._box is not None and self._box.isVisible():
             return  # one dialog at a time; the log has every trace
-        box = QMessageBox(QMessageBox.Icon.Critical, "Portside hit a bug",
-                          "Something unexpected went wrong inside Portside. Your containers and images are not "
-                          "affected, and the app keeps running.\n\n"
-                          f"What happened: {summary}\n\nThe details are in the log file:\n{log.log_file()}\n"
-                          "Please attach it if you report the problem.",
-                          QMessageBox.StandardButton.Ok, QApplication.activeWindow())
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Portside hit a bug",
+            "Something unexpected went wrong inside Portside. Your containers and images are not "
+            "affected, and the app keeps running.\n\n"
+            f"What happened: {summary}\n\nThe details are in the log file:\n{log.log_file()}\n"
+            "Please attach it if you report the problem.",
+            QMessageBox.StandardButton.Ok,
+            QApplication.activeWindow(),
+        )
         box.setObjectName("crash-dialog")
         box.setDetailedText(trace)
         box.open()

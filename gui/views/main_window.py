@@ -1,4 +1,5 @@
 """The main window: a sidebar of pages, the engine state in the status bar, the Commands panel."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,50 +7,72 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QStackedWidget, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
-from gui.core import actions, engine_help, inspect_summary, log
-from gui.core.connection import Diagnosis
-from gui.core.credentials import CredentialVault
+from gui.core import log
+from gui.core.build.history import BuildHistory
+from gui.core.engine import actions, inspect_summary
+from gui.core.engine import help as engine_help
+from gui.core.engine.connection import Diagnosis
+from gui.core.engine.rows import ContainerRow, ImageRow
 from gui.core.errors import EngineError
-from gui.core.resources import ContainerRow, ImageRow
-from gui.core.run_memory import RunMemory
-from gui.views import feedback
-from gui.core.build_history import BuildHistory
-from gui.views.builds_page import BuildsPage
+from gui.core.registry.credentials import CredentialVault
+from gui.core.run.memory import RunMemory
+from gui.views.build.builds_page import BuildsPage
 from gui.views.commands_panel import CommandsPanel
-from gui.views.container_page import ContainerPage
-from gui.views.containers_page import ContainersPage
-from gui.views.engine_page import EnginePage
-from gui.views.images_page import ImagesPage
-from gui.views.inspect_dialog import InspectDialog
-from gui.views.logs_window import LogsWindow
-from gui.views.monitor_page import MonitorPage
-from gui.views.pull_dialog import PullDialog
-from gui.views.registries_page import RegistriesPage
-from gui.views.style import ERROR_COLOUR, OK_COLOUR
+from gui.views.containers.containers_page import ContainersPage
+from gui.views.containers.logs_window import LogsWindow
+from gui.views.engine.engine_page import EnginePage
+from gui.views.images.images_page import ImagesPage
+from gui.views.monitor.container_usage import ContainerPage
+from gui.views.monitor.monitor_page import MonitorPage
+from gui.views.registry.pull_dialog import PullDialog
+from gui.views.registry.registries_page import RegistriesPage
+from gui.views.widgets import feedback
+from gui.views.widgets.inspect_dialog import InspectDialog
+from gui.views.widgets.style import ERROR_COLOUR, OK_COLOUR
 from gui.workers.build_runner import BuildRunner
-from gui.workers.monitor import MonitorService
+from gui.workers.monitor.service import MonitorService
 from gui.workers.session import EngineSession
 
 if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a quicker first window
-    from gui.views.build_dialog import BuildDialog
-    from gui.views.dockerfile_editor import DockerfileEditor
-    from gui.views.dockerfile_wizard import DockerfileWizard
-    from gui.views.push_dialog import PushDialog
-    from gui.views.run_dialog import RunDialog
-    from gui.core.run_spec import RunSpec
+    from gui.core.run.spec import RunSpec
+    from gui.views.build.build_dialog import BuildDialog
+    from gui.views.dockerfile.editor import DockerfileEditor
+    from gui.views.dockerfile.wizard import DockerfileWizard
+    from gui.views.registry.push_dialog import PushDialog
+    from gui.views.run.dialog import RunDialog
 
 PAGES = ("containers", "images", "builds", "registries", "monitor", "engine")  # later: learn
-PAGE_TITLES = {"containers": "Containers", "images": "Images", "builds": "Build", "registries": "Registries",
-               "monitor": "Monitor", "engine": "Engine"}
+PAGE_TITLES = {
+    "containers": "Containers",
+    "images": "Images",
+    "builds": "Build",
+    "registries": "Registries",
+    "monitor": "Monitor",
+    "engine": "Engine",
+}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: EngineSession, settings: QSettings | None = None,
-                 history: BuildHistory | None = None, run_memory: RunMemory | None = None,
-                 vault: CredentialVault | None = None, parent=None):
+    def __init__(
+        self,
+        session: EngineSession,
+        settings: QSettings | None = None,
+        history: BuildHistory | None = None,
+        run_memory: RunMemory | None = None,
+        vault: CredentialVault | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         self.setObjectName("main-window")
         self.setWindowTitle("Portside")
@@ -74,8 +97,14 @@ class MainWindow(QMainWindow):
         self.monitor = MonitorService(session, parent=self)
         self.monitor_page = MonitorPage(self.monitor, self)
         self.container_page = ContainerPage(self.monitor, self)  # one container's charts, reached from the lists
-        self.pages = {"containers": self.containers_page, "images": self.images_page, "builds": self.builds_page,
-                      "registries": self.registries_page, "monitor": self.monitor_page, "engine": self.engine_page}
+        self.pages = {
+            "containers": self.containers_page,
+            "images": self.images_page,
+            "builds": self.builds_page,
+            "registries": self.registries_page,
+            "monitor": self.monitor_page,
+            "engine": self.engine_page,
+        }
 
         self.stack = QStackedWidget(self)
         self.sidebar = QListWidget(self)
@@ -153,19 +182,30 @@ class MainWindow(QMainWindow):
         toggle = self.commands.toggleViewAction()
         toggle.setShortcut(QKeySequence("Ctrl+Shift+C"))
         view_menu.addAction(toggle)
-        refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh,
-                          triggered=lambda: (self.session.check(), self.session.refresh(),
-                                             self.registries_page.refresh()))
+        refresh = QAction(
+            "&Refresh",
+            self,
+            shortcut=QKeySequence.StandardKey.Refresh,
+            triggered=lambda: (self.session.check(), self.session.refresh(), self.registries_page.refresh()),
+        )
         view_menu.addAction(refresh)
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(QAction("Open log folder", self, triggered=lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(log.log_dir())))))
+        help_menu.addAction(
+            QAction(
+                "Open log folder",
+                self,
+                triggered=lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log.log_dir()))),
+            )
+        )
         help_menu.addAction(QAction("&About Portside", self, triggered=self._about))
 
     def _about(self) -> None:
-        QMessageBox.about(self, "About Portside",
-                          "Portside manages AI containers on your workstation and shows the docker command "
-                          "behind every click, so you learn the CLI as you go.")
+        QMessageBox.about(
+            self,
+            "About Portside",
+            "Portside manages AI containers on your workstation and shows the docker command "
+            "behind every click, so you learn the CLI as you go.",
+        )
 
     # Pages ---------------------------------------------------------------------------------------
 
@@ -198,7 +238,10 @@ class MainWindow(QMainWindow):
         self.engine_label.setProperty("connected", diagnosis.usable)
         for page in ("containers", "images", "builds", "monitor"):
             self.sidebar.item(PAGES.index(page)).setFlags(
-                Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if diagnosis.usable else Qt.ItemFlag.NoItemFlags)
+                Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                if diagnosis.usable
+                else Qt.ItemFlag.NoItemFlags
+            )
         if diagnosis.usable and not was_connected:
             # The engine answers: go straight to the lists.
             self.show_page(self.settings.value("window/page", "containers"))
@@ -225,22 +268,43 @@ class MainWindow(QMainWindow):
 
     def inspect_container(self, container: ContainerRow) -> None:
         action = actions.InspectContainer(container.name)
-        self.session.perform(action, lambda data: self._show_dialog(InspectDialog(
-            f"Container {container.name}", inspect_summary.container_summary(data), data, action.command,
-            parent=self)), lambda error: self._failed("Could not inspect the container", error))
+        self.session.perform(
+            action,
+            lambda data: self._show_dialog(
+                InspectDialog(
+                    f"Container {container.name}",
+                    inspect_summary.container_summary(data),
+                    data,
+                    action.command,
+                    parent=self,
+                )
+            ),
+            lambda error: self._failed("Could not inspect the container", error),
+        )
 
     def inspect_image(self, image: ImageRow) -> None:
         action = actions.InspectImage(image.id if image.dangling else image.reference)
-        self.session.perform(action, lambda data: self._show_dialog(InspectDialog(
-            f"Image {image.reference}", inspect_summary.image_summary(data["inspect"]), data["inspect"],
-            action.command, history=inspect_summary.history_rows(data["history"]), parent=self)),
-            lambda error: self._failed("Could not inspect the image", error))
+        self.session.perform(
+            action,
+            lambda data: self._show_dialog(
+                InspectDialog(
+                    f"Image {image.reference}",
+                    inspect_summary.image_summary(data["inspect"]),
+                    data["inspect"],
+                    action.command,
+                    history=inspect_summary.history_rows(data["history"]),
+                    parent=self,
+                )
+            ),
+            lambda error: self._failed("Could not inspect the image", error),
+        )
 
     def open_pull(self) -> None:
         self._show_dialog(PullDialog(self.session, self, vault=self.vault))
 
     def open_push_dialog(self, reference: str) -> PushDialog:
-        from gui.views.push_dialog import PushDialog
+        from gui.views.registry.push_dialog import PushDialog
+
         dialog = PushDialog(self.session, self.vault, reference, self)
         dialog.signInRequested.connect(lambda registry: self._sign_in_for_push(dialog, registry))
         self._show_dialog(dialog)
@@ -254,7 +318,8 @@ class MainWindow(QMainWindow):
     # Dockerfiles and builds ----------------------------------------------------------------------
 
     def open_wizard(self, folder: Path | None = None) -> DockerfileWizard:
-        from gui.views.dockerfile_wizard import DockerfileWizard
+        from gui.views.dockerfile.wizard import DockerfileWizard
+
         wizard = DockerfileWizard(self.session, folder, self)
         wizard.written.connect(self._dockerfile_written)
         wizard.openExistingRequested.connect(self.open_editor)
@@ -269,7 +334,8 @@ class MainWindow(QMainWindow):
         path = Path(path)
         editor = self.editors.get(path)
         if editor is None:
-            from gui.views.dockerfile_editor import DockerfileEditor
+            from gui.views.dockerfile.editor import DockerfileEditor
+
             editor = DockerfileEditor(self.session, path)
             editor.setWindowFlag(Qt.WindowType.Window)
             editor.buildRequested.connect(lambda dockerfile: self.open_build(dockerfile.parent, dockerfile.name))
@@ -285,10 +351,12 @@ class MainWindow(QMainWindow):
     def open_build(self, context: Path | None = None, dockerfile: str = "Dockerfile", tags: str = "") -> BuildDialog:
         """One build dialog: it shows the build that runs, if any."""
         if self.build_dialog is None:
-            from gui.views.build_dialog import BuildDialog
+            from gui.views.build.build_dialog import BuildDialog
+
             self.build_dialog = BuildDialog(self.session, self.build_runner, context, dockerfile, tags, self)
             self.build_dialog.openDockerfileAt.connect(
-                lambda path, line, message: self.open_editor(path).go_to_line(line, message))
+                lambda path, line, message: self.open_editor(path).go_to_line(line, message)
+            )
             self.build_dialog.runRequested.connect(self.open_run_dialog)
         elif context is not None and not self.build_runner.running:
             self.build_dialog.context_edit.setText(str(context))
@@ -309,7 +377,8 @@ class MainWindow(QMainWindow):
 
     def open_run_dialog(self, image: str, initial: RunSpec | None = None) -> RunDialog:
         """The Run dialog for an image; `initial` fills it (run again with changes)."""
-        from gui.views.run_dialog import RunDialog
+        from gui.views.run.dialog import RunDialog
+
         dialog = RunDialog(self.session, image, initial, self.run_memory, self)
         dialog.started.connect(lambda container_id, _spec: self._show_started(container_id, dialog.open_logs_after))
         self._show_dialog(dialog)
@@ -317,7 +386,7 @@ class MainWindow(QMainWindow):
 
     def run_again(self, container: ContainerRow) -> None:
         """Reopen the Run dialog filled from a container's inspect data, to run it again with changes."""
-        from gui.core.run_spec import RunSpec
+        from gui.core.run.spec import RunSpec
 
         def read(engine):
             inspected = engine.api.inspect_container(container.id)
@@ -326,8 +395,12 @@ class MainWindow(QMainWindow):
             except Exception:  # the image is gone: the dialog says so and offers nothing it cannot do
                 image = None
             return RunSpec.from_inspect(inspected, image)
-        self.session.run(read, lambda spec: self.open_run_dialog(spec.image, spec),
-                         lambda error: self._failed("Could not read the container's settings", error))
+
+        self.session.run(
+            read,
+            lambda spec: self.open_run_dialog(spec.image, spec),
+            lambda error: self._failed("Could not read the container's settings", error),
+        )
 
     def _show_started(self, container_id: str, open_logs: bool = False) -> None:
         """Show the new container selected in Containers, and its log when asked."""
@@ -346,6 +419,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Started {row.name}.{where}", 15000)
             if open_logs:
                 self.open_logs(row)
+
         self.session.snapshotChanged.connect(select_when_listed)
         select_when_listed()
 
@@ -394,8 +468,9 @@ class MainWindow(QMainWindow):
         if self.settings.value("window/state") is None and not self._sized_docks:
             # The lists matter most: the panel starts a few lines tall (it only sizes once shown).
             self._sized_docks = True
-            QTimer.singleShot(0, lambda: self.resizeDocks([self.commands], [self.fontMetrics().height() * 8],
-                                                          Qt.Orientation.Vertical))
+            QTimer.singleShot(
+                0, lambda: self.resizeDocks([self.commands], [self.fontMetrics().height() * 8], Qt.Orientation.Vertical)
+            )
 
     def closeEvent(self, event) -> None:
         # Unsaved Dockerfile edits: each editor asks (Save / Discard / Cancel).

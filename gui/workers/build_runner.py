@@ -2,6 +2,7 @@
 
 The reader thread only forwards the engine's messages; BuildProgress folds them in the GUI thread in
 batches, which keeps its state single-threaded and costs a few microseconds a message."""
+
 from __future__ import annotations
 
 import time
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from gui.core import log
-from gui.core.build import BuildProgress, BuildSpec, open_build
-from gui.core.build_history import BuildHistory, BuildRecord
+from gui.core.build.build import BuildProgress, BuildSpec, open_build
+from gui.core.build.history import BuildHistory, BuildRecord
 from gui.core.errors import EngineError
 from gui.core.reference import parse
 from gui.workers.session import EngineSession
@@ -34,9 +35,9 @@ class BuildOutcome:
 
 
 class BuildRunner(QObject):
-    lines = Signal(list)             # log lines to show
+    lines = Signal(list)  # log lines to show
     progressed = Signal(int, int, str)  # step, total steps, current instruction
-    finished = Signal(object)        # BuildOutcome
+    finished = Signal(object)  # BuildOutcome
 
     def __init__(self, session: EngineSession, history: BuildHistory, parent: QObject | None = None):
         super().__init__(parent)
@@ -121,26 +122,42 @@ class BuildRunner(QObject):
 
     def _finish_success(self, spec: BuildSpec, image_id: str) -> None:
         """Apply the extra tags, measure the image, then record: all off the GUI thread."""
+
         def tag_and_measure(engine):
             for tag in spec.extra_tags:  # the API builds with one tag; `docker build -t a -t b` tags the rest
                 reference = parse(tag)
                 engine.api.tag(image_id, reference.repository, reference.tag_or_latest)
             return int(engine.api.inspect_image(image_id).get("Size") or 0)
-        self.session.run(tag_and_measure,
-                         lambda size: self._record("succeeded", image_id, size, None),
-                         lambda error: self._record("succeeded", image_id, None, error))
+
+        self.session.run(
+            tag_and_measure,
+            lambda size: self._record("succeeded", image_id, size, None),
+            lambda error: self._record("succeeded", image_id, None, error),
+        )
         self.session.refresh()  # the new image appears in Images at once
 
     def _record(self, result: str, image_id: str | None, size: int | None, error: EngineError | None) -> None:
         spec, progress = self.spec, self.progress
         assert spec is not None and progress is not None
-        record = BuildRecord(id=uuid.uuid4().hex[:12], tags=spec.tags, context=str(spec.context),
-                             dockerfile=spec.dockerfile, started=self._wall_started,
-                             duration_s=self.elapsed, result=result, image_id=image_id, image_size=size,
-                             command=spec.command, error=error.message if error else "")
+        record = BuildRecord(
+            id=uuid.uuid4().hex[:12],
+            tags=spec.tags,
+            context=str(spec.context),
+            dockerfile=spec.dockerfile,
+            started=self._wall_started,
+            duration_s=self.elapsed,
+            result=result,
+            image_id=image_id,
+            image_size=size,
+            command=spec.command,
+            error=error.message if error else "",
+        )
         lines = list(self._log)
-        self.session.tasks.submit(lambda: self.history.add(record, lines), on_error=lambda e: logger.warning(
-            "could not save the build history: %s", e.message))
+        self.session.tasks.submit(
+            lambda: self.history.add(record, lines),
+            on_error=lambda e: logger.warning("could not save the build history: %s", e.message),
+        )
         failed_step = progress.failed_step or getattr(error, "step", None)
-        self.finished.emit(BuildOutcome(record, error if result != "succeeded" else None, failed_step,
-                                        getattr(error, "line", None)))
+        self.finished.emit(
+            BuildOutcome(record, error if result != "succeeded" else None, failed_step, getattr(error, "line", None))
+        )

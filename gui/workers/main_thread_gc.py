@@ -4,6 +4,7 @@ Left automatic, the collector runs in whichever thread happens to allocate: a st
 then destroy a QObject that lives in the GUI thread, while that thread still delivers events to it, and the
 app crashes in QObject's destructor. (pyqtgraph ships the same remedy as util.GarbageCollector.) Reference
 counting still frees almost everything at once; only cycles wait for the timer."""
+
 from __future__ import annotations
 
 import gc

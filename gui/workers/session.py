@@ -1,5 +1,6 @@
 """The app's link to the engine: connects (and reconnects), follows the event stream, keeps the lists
 fresh and runs the user's actions. Views talk to this; only core talks to Docker."""
+
 from __future__ import annotations
 
 import time
@@ -9,11 +10,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
-from gui.core.actions import Action
-from gui.core.connection import Diagnosis
+from gui.core.engine.actions import Action
+from gui.core.engine.connection import Diagnosis
 
 if TYPE_CHECKING:
-    from gui.core.engine import Engine, Snapshot
+    from gui.core.engine.client import Engine, Snapshot
 from gui.core.errors import EngineError, EngineGone
 from gui.workers.streams import StreamWorker
 from gui.workers.tasks import OnDone, OnError, TaskRunner
@@ -25,27 +26,34 @@ RETRY_INTERVAL_MS = 2000
 
 # The real engine, imported on first use (in a worker thread): docker-py is slow to import.
 def _diagnose() -> Diagnosis:
-    from gui.core.connection import diagnose
+    from gui.core.engine.connection import diagnose
+
     return diagnose()
 
 
 def _connect(diagnosis: Diagnosis) -> Engine:
-    from gui.core.engine import Engine
+    from gui.core.engine.client import Engine
+
     return Engine.from_diagnosis(diagnosis)
+
+
 # Bursts of events (docker compose up, a prune) become one refresh.
 EVENT_COALESCE_MS = 50
 
 
 class EngineSession(QObject):
-    diagnosisChanged = Signal(object)   # Diagnosis, whenever the engine's state is known anew
-    snapshotChanged = Signal(object)    # Snapshot of containers and images
-    commandIssued = Signal(str, str)    # the docker command line, what it does
-    actionFailed = Signal(object)       # EngineError of an action without its own handler
-    eventReceived = Signal(dict)        # raw engine events, for views that care
+    diagnosisChanged = Signal(object)  # Diagnosis, whenever the engine's state is known anew
+    snapshotChanged = Signal(object)  # Snapshot of containers and images
+    commandIssued = Signal(str, str)  # the docker command line, what it does
+    actionFailed = Signal(object)  # EngineError of an action without its own handler
+    eventReceived = Signal(dict)  # raw engine events, for views that care
 
-    def __init__(self, diagnose_fn: Callable[[], Diagnosis] | None = None,
-                 engine_factory: Callable[[Diagnosis], Engine] | None = None,
-                 parent: QObject | None = None):
+    def __init__(
+        self,
+        diagnose_fn: Callable[[], Diagnosis] | None = None,
+        engine_factory: Callable[[Diagnosis], Engine] | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self._diagnose_fn = diagnose_fn or _diagnose
         self._engine_factory = engine_factory or _connect
@@ -188,8 +196,9 @@ class EngineSession(QObject):
         """Runs an action and records its command for the learner. False when not connected."""
         engine = self.engine
         if engine is None:
-            self.actionFailed.emit(EngineGone("Portside is not connected to the Docker engine. "
-                                              "See the Engine page for what to do."))
+            self.actionFailed.emit(
+                EngineGone("Portside is not connected to the Docker engine. See the Engine page for what to do.")
+            )
             return False
         self.commandIssued.emit(action.command, action.description)
 
@@ -201,8 +210,9 @@ class EngineSession(QObject):
         self.tasks.submit(lambda: engine.perform(action), done, on_error)
         return True
 
-    def run(self, fn: Callable[[Engine], object], on_done: OnDone | None = None,
-            on_error: OnError | None = None) -> bool:
+    def run(
+        self, fn: Callable[[Engine], object], on_done: OnDone | None = None, on_error: OnError | None = None
+    ) -> bool:
         """Runs any other blocking engine call off the GUI thread."""
         engine = self.engine
         if engine is None:

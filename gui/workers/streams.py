@@ -3,6 +3,7 @@
 The reader thread only parses and queues; a GUI-thread timer drains the queue in batches, so a
 container printing a million lines costs a few repaints, not a million queued signals.
 """
+
 from __future__ import annotations
 
 import collections
@@ -18,7 +19,7 @@ from gui.core import log
 from gui.core.errors import EngineError, explain
 
 if TYPE_CHECKING:
-    from gui.core.engine import Stream
+    from gui.core.engine.client import Stream
 
 logger = log.get("workers")
 
@@ -50,13 +51,21 @@ class _Reader(QThread):
 
 class StreamWorker(QObject):
     """Reads one stream in its own thread and hands what it made to the GUI thread in batches."""
+
     batch = Signal(list)
     ended = Signal(object)  # None: ended or cancelled; EngineError: failed
 
-    def __init__(self, open_stream: Callable[[], Stream], transform: Callable[[Any], Iterable[Any]] | None = None,
-                 finish: Callable[[], Iterable[Any]] | None = None, interval_ms: int = 50,
-                 max_pending: int = 100_000, max_batch: int = 250, name: str = "stream",
-                 parent: QObject | None = None):
+    def __init__(
+        self,
+        open_stream: Callable[[], Stream],
+        transform: Callable[[Any], Iterable[Any]] | None = None,
+        finish: Callable[[], Iterable[Any]] | None = None,
+        interval_ms: int = 50,
+        max_pending: int = 100_000,
+        max_batch: int = 250,
+        name: str = "stream",
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.name = name
         self._open_stream = open_stream
@@ -139,8 +148,12 @@ class StreamWorker(QObject):
         except Exception as exc:
             if not self._cancel_requested.is_set():
                 self._result = explain(exc)
-                logger.info("%s stream failed: %s\n%s", self.name, self._result.message,
-                            "".join(traceback.format_exception(exc)))
+                logger.info(
+                    "%s stream failed: %s\n%s",
+                    self.name,
+                    self._result.message,
+                    "".join(traceback.format_exception(exc)),
+                )
         finally:
             with self._lock:
                 stream, self._stream = self._stream, None

@@ -1,4 +1,5 @@
 """Blocking core calls on a thread pool; results come back to the GUI thread as signals."""
+
 from __future__ import annotations
 
 import traceback
@@ -19,6 +20,7 @@ OnError = Callable[[EngineError], None]
 
 class _Relay(QObject):
     """Lives in the GUI thread; the pool thread emits, and Qt queues the delivery over to here."""
+
     succeeded = Signal(object)
     failed = Signal(object)
 
@@ -52,14 +54,13 @@ def _owner_gone(callback: Callable) -> bool:
     """True when the widget that asked (a bound method's object, or the QObject a lambda captured) has been
     deleted meanwhile, e.g. a dialog closed with its window: its answer has nobody left to show it to."""
     owners = [getattr(callback, "__self__", None)]
-    owners += [cell.cell_contents for cell in getattr(callback, "__closure__", None) or ()
-               if _filled(cell)]
+    owners += [cell.cell_contents for cell in getattr(callback, "__closure__", None) or () if _filled(cell)]
     return any(isinstance(owner, QObject) and not shiboken6.isValid(owner) for owner in owners)
 
 
 def _filled(cell) -> bool:
     try:
-        cell.cell_contents
+        cell.cell_contents  # noqa: B018  (reading it raises ValueError when empty)
     except ValueError:  # a closure variable not assigned yet
         return False
     return True
@@ -83,6 +84,7 @@ class _Job(QRunnable):
 
 class TaskRunner(QObject):
     """Runs short engine calls off the GUI thread."""
+
     busyChanged = Signal(bool)
     failed = Signal(object)  # errors of tasks submitted without their own handler
 

@@ -1,22 +1,21 @@
 """Benchmark: how many build-log lines per second the Build dialog shows without stalling the window.
 
-    .venv/bin/python tests/bench/bench_build_log.py [--lines 200000]
+    .venv/bin/python -m tests.bench.bench_build_log [--lines 200000]
 
 A fake engine streams a build whose RUN step prints N lines as fast as the reader thread can take
 them (a pip install or a compiler can print thousands a second). Reports lines per second shown and
 the longest gap of a 5 ms heartbeat timer in the GUI thread (a stall the user would feel).
 """
+
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "fakes")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -38,12 +37,11 @@ def main() -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    import fake_engine
-    from gui.core.build_history import BuildHistory
+    from gui.core.build.history import BuildHistory
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
-
-    from benchkit import Heartbeat
+    from tests.bench.benchkit import Heartbeat
+    from tests.fakes import fake_engine
 
     app = QApplication.instance() or QApplication([])
     engine = fake_engine.FakeEngine()
@@ -51,8 +49,9 @@ def main() -> None:
     session = EngineSession(diagnose_fn=fake_engine.diagnosis, engine_factory=lambda _d: engine)
     folder = Path(tempfile.mkdtemp())
     (folder / "Dockerfile").write_text("FROM python:3.12-slim\nRUN make -j all\n")
-    window = MainWindow(session, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
-                        BuildHistory(folder / "builds"))
+    window = MainWindow(
+        session, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat), BuildHistory(folder / "builds")
+    )
     window.show()
     session.start()
     while session.snapshot is None:
@@ -87,5 +86,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     import faulthandler
+
     faulthandler.dump_traceback_later(60, exit=True)  # a stuck run prints where it is
     main()

@@ -1,22 +1,21 @@
 """Benchmark: how long one live chart takes to paint, as the Monitor and Usage pages repaint them every second.
 
-    .venv/bin/python tests/bench/bench_charts.py [--points 300] [--size 900x260] [--pen-width 1]
+    .venv/bin/python -m tests.bench.bench_charts [--points 300] [--size 900x260] [--pen-width 1]
                                                  [--no-axis-cache] [--repaints 60]
 
 A TimeChart with two lines of --points values (the host chart's CPU and memory over five minutes), moved on by
 one second and repainted --repaints times; prints the median and longest paint. --pen-width and --no-axis-cache
 undo the two choices gui/views/charts.py made, to see what they are worth.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -32,7 +31,7 @@ def main() -> None:
     import numpy
     from PySide6.QtWidgets import QApplication, QGraphicsItem
 
-    from gui.views import charts
+    from gui.views.widgets import charts
 
     app = QApplication.instance() or QApplication([])
     chart = charts.TimeChart("Last 5 minutes", charts.PERCENT, ("CPU", "Memory"))
@@ -63,9 +62,11 @@ def main() -> None:
         chart.plot.viewport().repaint()
         paints.append((time.perf_counter() - began) * 1000)
     paints.sort()
-    print(f"chart {args.size}, 2 lines of {args.points} points, pen {args.pen_width or 'as the app'}, "
-          f"axis cache {'off' if args.no_axis_cache else 'on'}: "
-          f"median paint {paints[len(paints) // 2]:.1f} ms, longest {paints[-1]:.1f} ms")
+    print(
+        f"chart {args.size}, 2 lines of {args.points} points, pen {args.pen_width or 'as the app'}, "
+        f"axis cache {'off' if args.no_axis_cache else 'on'}: "
+        f"median paint {paints[len(paints) // 2]:.1f} ms, longest {paints[-1]:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -1,24 +1,30 @@
 """Benchmark: how long lint takes (Portside's rules and hadolint), the work behind the editor's live checks.
 
-    .venv/bin/python tests/bench/bench_lint.py
+.venv/bin/python -m tests.bench.bench_lint
 """
+
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from gui.core.lint import portside_rules, run_hadolint  # noqa: E402
-from gui.core.recipe import AppKind, default_spec, render_dockerfile  # noqa: E402
+from gui.core.dockerfile.lint import portside_rules, run_hadolint
+from gui.core.dockerfile.recipe import AppKind, default_spec, render_dockerfile
 
 
 def big_dockerfile(lines=300):
-    block = ["FROM python:3.12 AS build{n}", "WORKDIR /app", "COPY . .",
-             "RUN apt-get update && apt-get install -y gcc \\", "    # compilers", "    && rm -rf /var/lib/apt/lists/*",
-             "ENV A=1 HF_TOKEN=x", "RUN pip install -r requirements.txt", "EXPOSE 80", 'CMD ["python", "app.py"]']
+    block = [
+        "FROM python:3.12 AS build{n}",
+        "WORKDIR /app",
+        "COPY . .",
+        "RUN apt-get update && apt-get install -y gcc \\",
+        "    # compilers",
+        "    && rm -rf /var/lib/apt/lists/*",
+        "ENV A=1 HF_TOKEN=x",
+        "RUN pip install -r requirements.txt",
+        "EXPOSE 80",
+        'CMD ["python", "app.py"]',
+    ]
     out = []
     n = 0
     while len(out) < lines:

@@ -1,6 +1,6 @@
 """Benchmark: start-up and list refresh with many containers and images (run by hand, prints numbers).
 
-    .venv/bin/python tests/bench/bench_lists.py [--containers 200] [--images 200]
+    .venv/bin/python -m tests.bench.bench_lists [--containers 200] [--images 200]
 
 Creates labelled objects on the engine (removed at the end), then measures:
 - start-up: process start to first window, and to the first filled lists (subprocess, 5 runs);
@@ -8,6 +8,7 @@ Creates labelled objects on the engine (removed at the end), then measures:
 - event latency: `docker create` from outside until the row is in the model;
 - the longest stall of the GUI event loop during refreshes (a 5 ms heartbeat timer).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,10 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import docker  # noqa: E402
+import docker
 
 LABEL = {"io.portside.bench": "1"}
 BASE = "portside-bench/busybox:base"
@@ -65,8 +65,14 @@ def startup_runs(runs: int = 5) -> list[tuple[float, float, float]]:
     results = []
     for _ in range(runs):
         began = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "gui", "--startup-report"], cwd=ROOT, capture_output=True,
-                             text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "gui", "--startup-report"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        ).stdout
         wall = (time.perf_counter() - began) * 1000
         values = dict(line.split()[:2] for line in out.splitlines() if line.endswith(tuple("0123456789")))
         results.append((float(values["first_window_ms"]), float(values["lists_filled_ms"]), wall))
@@ -76,13 +82,12 @@ def startup_runs(runs: int = 5) -> list[tuple[float, float, float]]:
 def in_process(rounds: int = 10) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
-    from gui.core.connection import diagnose
-    from gui.core.engine import Engine
+    from gui.core.engine.client import Engine
+    from gui.core.engine.connection import diagnose
     from gui.models.lists import containers_model, images_model
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
-
-    from benchkit import Heartbeat
+    from tests.bench.benchkit import Heartbeat
 
     app = QApplication.instance() or QApplication([])
     engine = Engine.from_diagnosis(diagnose())
@@ -119,6 +124,7 @@ def in_process(rounds: int = 10) -> dict[str, float]:
     def on_rows_inserted(_parent, first, last):
         for position in range(first, last + 1):
             shown.setdefault(model.row_at(position).name, time.perf_counter())
+
     model.rowsInserted.connect(on_rows_inserted)
 
     def create_containers():
@@ -127,11 +133,13 @@ def in_process(rounds: int = 10) -> dict[str, float]:
             requested[name] = time.perf_counter()
             client.containers.create(BASE, name=name, labels=LABEL)
             time.sleep(0.3)
+
     creator = threading.Thread(target=create_containers)
     creator.start()
     deadline = time.perf_counter() + 60
-    while (creator.is_alive() or len(shown.keys() & requested.keys()) < len(requested)) \
-            and time.perf_counter() < deadline:
+    while (
+        creator.is_alive() or len(shown.keys() & requested.keys()) < len(requested)
+    ) and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.001)
     creator.join()
@@ -139,11 +147,17 @@ def in_process(rounds: int = 10) -> dict[str, float]:
     heartbeat.stop()
     window.close()
     session.stop()
-    return {"rows_containers": len(snapshot.containers), "rows_images": len(snapshot.images),
-            "snapshot_ms_median": statistics.median(snapshot_ms), "snapshot_ms_max": max(snapshot_ms),
-            "model_update_ms_median": statistics.median(model_ms), "model_update_ms_max": max(model_ms),
-            "event_to_row_ms_median": statistics.median(latencies), "event_to_row_ms_max": max(latencies),
-            "longest_gui_stall_ms": heartbeat.longest}
+    return {
+        "rows_containers": len(snapshot.containers),
+        "rows_images": len(snapshot.images),
+        "snapshot_ms_median": statistics.median(snapshot_ms),
+        "snapshot_ms_max": max(snapshot_ms),
+        "model_update_ms_median": statistics.median(model_ms),
+        "model_update_ms_max": max(model_ms),
+        "event_to_row_ms_median": statistics.median(latencies),
+        "event_to_row_ms_max": max(latencies),
+        "longest_gui_stall_ms": heartbeat.longest,
+    }
 
 
 def main() -> None:
@@ -155,9 +169,11 @@ def main() -> None:
     cleanup(client)
     began = time.perf_counter()
     make_objects(client, args.containers, args.images)
-    print(f"created {args.containers} containers and {args.images} image tags in "
-          f"{time.perf_counter() - began:.1f} s; the engine now lists "
-          f"{len(client.api.containers(all=True))} containers")
+    print(
+        f"created {args.containers} containers and {args.images} image tags in "
+        f"{time.perf_counter() - began:.1f} s; the engine now lists "
+        f"{len(client.api.containers(all=True))} containers"
+    )
     try:
         runs = startup_runs()
         for label, index in (("first window", 0), ("lists filled", 1), ("process wall", 2)):

@@ -1,6 +1,6 @@
 """Benchmark: how quickly the Run dialog opens, follows typing and starts a container, on the real engine.
 
-    .venv/bin/python tests/bench/bench_run_dialog.py [--image portside-test/busybox:1] [--rounds 5]
+    .venv/bin/python -m tests.bench.bench_run_dialog [--image portside-test/busybox:1] [--rounds 5]
 
 Reports, as medians (max):
 - reading what the form needs (image inspect, containers, host ports, GPUs: run_context.load_context);
@@ -9,18 +9,17 @@ Reports, as medians (max):
 - Run -> the container shown selected in Containers (create + start + list refresh).
 Containers it starts carry the label io.portside.bench=1 and are removed at the end.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "fakes")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 BENCH_LABEL = ("io.portside.bench", "1")
 
@@ -48,25 +47,34 @@ def main() -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from gui.core.build_history import BuildHistory
-    from gui.core.connection import diagnose
-    from gui.core.engine import Engine
-    from gui.core.run_context import load_context, preflight
-    from gui.core.run_memory import RunMemory
-    from gui.core.run_spec import EnvVar, PortSpec, RunSpec
+    from gui.core.build.history import BuildHistory
+    from gui.core.engine.client import Engine
+    from gui.core.engine.connection import diagnose
+    from gui.core.run.context import load_context, preflight
+    from gui.core.run.memory import RunMemory
+    from gui.core.run.spec import EnvVar, PortSpec, RunSpec
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
-
-    from benchkit import Heartbeat, wait
+    from tests.bench.benchkit import Heartbeat, wait
 
     diagnosis = diagnose()
     engine = Engine.from_diagnosis(diagnosis)
     context = load_context(engine, args.image, diagnosis.info.gpu_support)
-    print(f"engine {diagnosis.info.engine_version}, {len(context.container_names)} containers, "
-          f"{len(context.ports_in_use)} host ports in use, image {args.image}")
+    print(
+        f"engine {diagnosis.info.engine_version}, {len(context.container_names)} containers, "
+        f"{len(context.ports_in_use)} host ports in use, image {args.image}"
+    )
     print(f"load_context            {summary(timed(lambda: load_context(engine, args.image, None), 20))}")
-    spec = RunSpec(args.image, name="bench-web", command="sleep 300", ports=(PortSpec("80", "5000"),),
-                   env=(EnvVar("HF_TOKEN", "x"), EnvVar("MODE", "fast")), memory="512m", cpus="1", shm_size="1g")
+    spec = RunSpec(
+        args.image,
+        name="bench-web",
+        command="sleep 300",
+        ports=(PortSpec("80", "5000"),),
+        env=(EnvVar("HF_TOKEN", "x"), EnvVar("MODE", "fast")),
+        memory="512m",
+        cpus="1",
+        shm_size="1g",
+    )
     print(f"preflight               {summary(timed(lambda: preflight(spec, context), 20))}")
     per_key = timed(lambda: (spec.problems(host_cpus=2), spec.command_line), 2000)
     print(f"problems + preview      {statistics.median(per_key) * 1000:8.0f} µs (per key press)")
@@ -74,8 +82,12 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     folder = Path(tempfile.mkdtemp())
     session = EngineSession()
-    window = MainWindow(session, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
-                        BuildHistory(folder / "builds"), RunMemory(folder / "run.json"))
+    window = MainWindow(
+        session,
+        QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
+        BuildHistory(folder / "builds"),
+        RunMemory(folder / "run.json"),
+    )
     window.show()
     session.start()
     wait(app, lambda: session.snapshot is not None)
@@ -92,10 +104,13 @@ def main() -> None:
             heartbeat.start()
             name = f"bench-{os.getpid()}-{round_number}"
             for edit in (dialog.general.name_edit, dialog.general.command_edit, dialog.resources.memory_edit):
-                edit.clear()    # the last round's settings come back (remembered per image)
-            for edit, text in ((dialog.general.name_edit, name), (dialog.general.command_edit, "sleep 300"),
-                               (dialog.resources.memory_edit, "512m")):
-                for character in text:      # one key at a time, at a fast typist's pace (50 ms)
+                edit.clear()  # the last round's settings come back (remembered per image)
+            for edit, text in (
+                (dialog.general.name_edit, name),
+                (dialog.general.command_edit, "sleep 300"),
+                (dialog.resources.memory_edit, "512m"),
+            ):
+                for character in text:  # one key at a time, at a fast typist's pace (50 ms)
                     QTest.keyClicks(edit, character)
                     wait(app, lambda: True, settle_s=0.05)
             dialog.advanced.labels_edit.setPlainText("=".join(BENCH_LABEL))
@@ -118,8 +133,8 @@ def main() -> None:
     print(f"Run -> shown selected   {summary(started)}")
 
 
-
 if __name__ == "__main__":
     import faulthandler
+
     faulthandler.dump_traceback_later(300, exit=True)  # a stuck run prints where it is
     main()

@@ -1,6 +1,6 @@
 """Benchmark: ways to collect container stats at 1 Hz (run by hand, prints numbers).
 
-    .venv/bin/python tests/bench/bench_stats_collection.py [--counts 20 50] [--seconds 10] [--collector]
+    .venv/bin/python -m tests.bench.bench_stats_collection [--counts 20 50] [--seconds 10] [--collector]
 
 Starts N busybox containers (`sleep`, label io.portside.bench=stats-collection, removed at the end), then for each
 way of collecting:
@@ -14,28 +14,27 @@ state this process's CPU time and the engine's (dockerd, containerd and the shim
 as % of one core. For reference, `docker stats --no-stream` on the same containers, wall time (median of 3).
 Other load on the machine shows in the numbers: compare the rows of one run.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import docker
 import psutil
 
-from gui.core.connection import diagnose
-from gui.core.engine import Engine
-from gui.core.stats import container_stats
+from gui.core.engine.client import Engine
+from gui.core.engine.connection import diagnose
+from gui.core.monitor.stats import container_stats
 
 LABEL = {"io.portside.bench": "stats-collection"}
 LABEL_FILTER = "io.portside.bench=stats-collection"
@@ -45,9 +44,12 @@ ENGINE_PROCESSES = ("dockerd", "containerd", "containerd-shim", "containerd-shim
 
 # Set-up ------------------------------------------------------------------------------------------
 
+
 def start_containers(client: docker.DockerClient, count: int) -> list[str]:
-    ids = [client.containers.run(IMAGE, ["sleep", "3600"], name=f"bench-stats-{i}", labels=LABEL, detach=True).id
-           for i in range(count)]
+    ids = [
+        client.containers.run(IMAGE, ["sleep", "3600"], name=f"bench-stats-{i}", labels=LABEL, detach=True).id
+        for i in range(count)
+    ]
     return ids
 
 
@@ -118,6 +120,7 @@ class Tally:
 
 # Strategies --------------------------------------------------------------------------------------
 
+
 def run_streams(engine: Engine, ids: list[str], seconds: float, warmup: float) -> dict:
     tally = Tally(ids)
     streams = []
@@ -175,7 +178,7 @@ def run_collector(ids: list[str], seconds: float, warmup: float) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from gui.workers import streams
-    from gui.workers.container_stats import ContainerStatsCollector
+    from gui.workers.monitor.container_stats import ContainerStatsCollector
     from gui.workers.session import EngineSession
 
     app = QApplication.instance() or QApplication([])
@@ -228,9 +231,14 @@ def run_collector(ids: list[str], seconds: float, warmup: float) -> dict:
     collector.stop()
     session.stop()
     streams.stop_all()
-    return {"first_payload_s": max(first.values()) if len(first) == len(wanted) else None,
-            "first_cpu_s": max(first_cpu.values()) if len(first_cpu) == len(wanted) else None,
-            "own_cpu": own, "engine_cpu": engine_cpu, "per_s": ticks[0] / seconds, "stall_ms": stall[0]}
+    return {
+        "first_payload_s": max(first.values()) if len(first) == len(wanted) else None,
+        "first_cpu_s": max(first_cpu.values()) if len(first_cpu) == len(wanted) else None,
+        "own_cpu": own,
+        "engine_cpu": engine_cpu,
+        "per_s": ticks[0] / seconds,
+        "stall_ms": stall[0],
+    }
 
 
 def measure(tally: Tally, seconds: float, warmup: float) -> dict:
@@ -243,8 +251,13 @@ def measure(tally: Tally, seconds: float, warmup: float) -> dict:
     before = tally.total()
     time.sleep(seconds)
     own, engine_cpu = meter.stop()
-    return {"first_payload_s": tally.complete(tally.first_payload), "first_cpu_s": tally.complete(tally.first_cpu),
-            "own_cpu": own, "engine_cpu": engine_cpu, "per_s": (tally.total() - before) / seconds / len(tally.ids)}
+    return {
+        "first_payload_s": tally.complete(tally.first_payload),
+        "first_cpu_s": tally.complete(tally.first_cpu),
+        "own_cpu": own,
+        "engine_cpu": engine_cpu,
+        "per_s": (tally.total() - before) / seconds / len(tally.ids),
+    }
 
 
 def docker_stats_cli(ids: list[str], runs: int = 3) -> float:
@@ -277,8 +290,9 @@ def main() -> None:
     parser.add_argument("--only-collector", action="store_true", help="measure the app's collector alone")
     args = parser.parse_args()
 
-    client = docker.DockerClient(base_url=os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock",
-                                 version="auto")
+    client = docker.DockerClient(
+        base_url=os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock", version="auto"
+    )
     engine = Engine.from_diagnosis(diagnose())
     print(f"engine API {engine.api_version}, {psutil.cpu_count()} CPUs; CPU columns are % of one core")
     cleanup(client)
@@ -286,11 +300,15 @@ def main() -> None:
         for count in args.counts:
             ids = start_containers(client, count)
             own, engine_cpu = idle_cpu(3)
-            print(f"\nN = {count} running containers. Idle (nothing collecting): this process {own:.1f} %, "
-                  f"engine {engine_cpu:.1f} %")
+            print(
+                f"\nN = {count} running containers. Idle (nothing collecting): this process {own:.1f} %, "
+                f"engine {engine_cpu:.1f} %"
+            )
             print(f"  docker stats --no-stream: {docker_stats_cli(ids):.2f}s (median of 3)")
-            print(f"  {'strategy':<10} {'1st payload':>11} {'1st CPU %':>10} {'own CPU':>8} {'engine CPU':>10} "
-                  f"{'samples/s':>9}  extra")
+            print(
+                f"  {'strategy':<10} {'1st payload':>11} {'1st CPU %':>10} {'own CPU':>8} {'engine CPU':>10} "
+                f"{'samples/s':>9}  extra"
+            )
             rows = []
             if not args.only_collector:
                 rows.append(("stream", run_streams(engine, ids, args.seconds, args.warmup)))
@@ -304,8 +322,10 @@ def main() -> None:
                     extra = f"round median {row['round_s'][0]:.2f}s max {row['round_s'][1]:.2f}s"
                 if "stall_ms" in row:
                     extra = f"longest GUI stall {row['stall_ms']:.0f} ms, sampled signals/s"
-                print(f"  {name:<10} {fmt(row['first_payload_s']):>11} {fmt(row['first_cpu_s']):>10} "
-                      f"{fmt(row['own_cpu'], '%'):>8} {fmt(row['engine_cpu'], '%'):>10} {row['per_s']:>9.2f}  {extra}")
+                print(
+                    f"  {name:<10} {fmt(row['first_payload_s']):>11} {fmt(row['first_cpu_s']):>10} "
+                    f"{fmt(row['own_cpu'], '%'):>8} {fmt(row['engine_cpu'], '%'):>10} {row['per_s']:>9.2f}  {extra}"
+                )
             cleanup(client)
     finally:
         cleanup(client)

@@ -1,4 +1,5 @@
 """What the benchmark scripts share: a GUI-thread heartbeat that measures stalls, and waiting on the event loop."""
+
 from __future__ import annotations
 
 import time
@@ -12,9 +13,9 @@ class Heartbeat:
 
     def __init__(self, interval_ms: int = 5, note_over_ms: int = 50):
         self.longest = 0
-        self.over_50ms = 0   # how many stalls passed the 50 ms a user starts to notice: steadier than the longest
-        self.stalls: list[tuple[float, int]] = []   # (wall-clock time, ms) of those over note_over_ms, to line up
-        self._note_over_ms = note_over_ms           # with another benchmark's
+        self.over_50ms = 0  # how many stalls passed the 50 ms a user starts to notice: steadier than the longest
+        self.stalls: list[tuple[float, int]] = []  # (wall-clock time, ms) of those over note_over_ms, to line up
+        self._note_over_ms = note_over_ms  # with another benchmark's
         self._clock = QElapsedTimer()
         self._timer = QTimer(interval=interval_ms, timeout=self._beat)
 
@@ -54,8 +55,18 @@ def wait(app, condition, timeout_s: float = 30, settle_s: float = 0) -> None:
 
 
 # Where a thread sits when it waits rather than runs (its frame is the Python caller of a blocking call).
-_WAITS = {"wait", "select", "_wait_for_tstate_lock", "sleep", "recv_into", "readinto", "get", "_watch", "accept",
-          "poll"}
+_WAITS = {
+    "wait",
+    "select",
+    "_wait_for_tstate_lock",
+    "sleep",
+    "recv_into",
+    "readinto",
+    "get",
+    "_watch",
+    "accept",
+    "poll",
+}
 
 
 class StallProbe:
@@ -66,11 +77,12 @@ class StallProbe:
     def __init__(self, threshold_ms: float = 25, depth: int = 6):
         import collections
         import threading
+
         self.threshold_s = threshold_ms / 1000
         self.depth = depth
         self.stacks: collections.Counter = collections.Counter()
-        self.others: collections.Counter = collections.Counter()   # other threads' Python code meanwhile
-        self.collections: list[tuple[int, float, int]] = []   # (generation, ms, collected) of slow collections
+        self.others: collections.Counter = collections.Counter()  # other threads' Python code meanwhile
+        self.collections: list[tuple[int, float, int]] = []  # (generation, ms, collected) of slow collections
         self._main = threading.main_thread().ident
         self._beat = time.perf_counter()
         self._gc_began = 0.0
@@ -80,6 +92,7 @@ class StallProbe:
 
     def start(self) -> None:
         import gc
+
         self._running = True
         self._timer.start()
         gc.callbacks.append(self._on_gc)
@@ -87,6 +100,7 @@ class StallProbe:
 
     def stop(self) -> None:
         import gc
+
         self._running = False
         self._timer.stop()
         gc.callbacks.remove(self._on_gc)
@@ -107,6 +121,7 @@ class StallProbe:
         import sys
         import threading
         import traceback
+
         while self._running:
             time.sleep(0.004)
             if time.perf_counter() - self._beat < self.threshold_s:
@@ -115,9 +130,9 @@ class StallProbe:
             frame = frames.pop(self._main, None)
             if frame is None:
                 continue
-            self.stacks[self._describe(traceback.extract_stack(frame)[-self.depth:])] += 1
+            self.stacks[self._describe(traceback.extract_stack(frame)[-self.depth :])] += 1
             frames.pop(threading.get_ident(), None)
-            for other in frames.values():   # the GIL's other users: threads not asleep in a wait
+            for other in frames.values():  # the GIL's other users: threads not asleep in a wait
                 if other.f_code.co_name not in _WAITS:
                     self.others[self._describe(traceback.extract_stack(other)[-3:])] += 1
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import engine_helpers as eh
-import python_base as pb
+from tests.engine import engine_helpers as eh
+from tests.engine import python_base as pb
 
 HERE = Path(__file__).parent
 

@@ -1,8 +1,7 @@
 """Helpers for tests that talk to a real Docker engine.
 
 Imported by tests/engine/conftest.py and by the tests themselves
-(`from engine_helpers import build_image`); pytest's default import mode puts
-tests/engine on sys.path, so no package __init__ is needed.
+(`from tests.engine import engine_helpers as eh`).
 
 Everything here is plain Python (no fixtures) so it can be reused from a
 debugger or a one-off script.
@@ -26,8 +25,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 import docker
 import docker.errors
@@ -155,7 +154,7 @@ def remove_labelled(client: docker.DockerClient, label: str, *, keep_shared: boo
     for n in client.networks.list(filters=flt):
         # An unlabelled container may still be attached; detach it first.
         attempt(f"network {n.name}", n.reload)
-        for cid in (n.attrs.get("Containers") or {}):
+        for cid in n.attrs.get("Containers") or {}:
             attempt(f"network {n.name} disconnect", lambda n=n, cid=cid: n.disconnect(cid, force=True))
         attempt(f"network {n.name}", n.remove)
 
@@ -192,7 +191,7 @@ def session_sweep(client: docker.DockerClient, report: Callable[[str], None] = p
     one developer's session start would delete another's running containers.
     """
     SWEEP_LOCK_PATH.touch(exist_ok=True)
-    with open(SWEEP_LOCK_PATH, "r") as lock:
+    with open(SWEEP_LOCK_PATH) as lock:
 
         def sweep_if_alone(when: str) -> None:
             try:
@@ -244,9 +243,7 @@ def build_image(
             else:
                 shutil.copy2(content, dest)  # keeps the exec bit
         try:
-            image, _logs = client.images.build(
-                path=ctx, tag=tag, labels=all_labels, rm=True, forcerm=True, pull=False
-            )
+            image, _logs = client.images.build(path=ctx, tag=tag, labels=all_labels, rm=True, forcerm=True, pull=False)
         except docker.errors.BuildError as exc:
             log = "".join(str(chunk.get("stream") or chunk.get("error") or "") for chunk in exc.build_log)
             raise RuntimeError(f"building {tag} failed: {exc.msg}\n{log}") from exc
@@ -318,7 +315,8 @@ def cli_credential_environment() -> dict[str, str]:
     set up. The tests' CLI gets a store of its own, with a throwaway GnuPG key; without those tools, {} (the CLI
     then writes config.json)."""
     global _cli_pass_store
-    import credential_helpers
+    from tests.fakes import credential_helpers
+
     if credential_helpers.pass_tools_missing():
         return {}
     if _cli_pass_store is None:
@@ -343,16 +341,17 @@ def docker_cli(
     non-zero exit raises AssertionError carrying the CLI's stdout/stderr,
     which reads better in a test failure than CalledProcessError.
     """
-    full_env = {**os.environ, "DOCKER_HOST": host or engine_url(), "DOCKER_CONFIG": _cli_config(),
-                **cli_credential_environment()}
+    full_env = {
+        **os.environ,
+        "DOCKER_HOST": host or engine_url(),
+        "DOCKER_CONFIG": _cli_config(),
+        **cli_credential_environment(),
+    }
     full_env.update(env or {})
-    proc = subprocess.run(
-        ["docker", *args], capture_output=True, text=True, input=input, env=full_env, timeout=timeout
-    )
+    proc = subprocess.run(["docker", *args], capture_output=True, text=True, input=input, env=full_env, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(
-            f"docker {' '.join(args)} exited {proc.returncode}\n"
-            f"--- stdout\n{proc.stdout}--- stderr\n{proc.stderr}"
+            f"docker {' '.join(args)} exited {proc.returncode}\n--- stdout\n{proc.stdout}--- stderr\n{proc.stderr}"
         )
     return proc
 
@@ -532,16 +531,17 @@ class PrivateDockerd:
             self._proc = subprocess.Popen(
                 cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
-        ready = wait_until(
-            lambda: not self.running or ping_socket(self.socket_path, timeout=1), self.START_DEADLINE_S
-        )
+        ready = wait_until(lambda: not self.running or ping_socket(self.socket_path, timeout=1), self.START_DEADLINE_S)
         if not (ready and self.running):
             code = self._proc.poll()
             if code is None:
                 self._proc.kill()
                 self._proc.wait(10)
-            what = f"exited with code {code}" if code is not None else (
-                f"did not answer /_ping within {self.START_DEADLINE_S:.0f}s")
+            what = (
+                f"exited with code {code}"
+                if code is not None
+                else (f"did not answer /_ping within {self.START_DEADLINE_S:.0f}s")
+            )
             raise RuntimeError(f"private dockerd {what}\n--- {self.log_path}\n{tail(self.log_path)}")
         self.start_seconds.append(time.monotonic() - began)
 
@@ -603,20 +603,17 @@ class PrivateDockerd:
         self._clients.clear()
         if self.running:
             # Force-removing containers first makes the shutdown quick.
-            with contextlib.suppress(Exception):
-                with contextlib.closing(connect(self.host)) as c:
-                    for ctr in c.containers.list(all=True):
-                        with contextlib.suppress(Exception):
-                            ctr.remove(force=True, v=True)
+            with contextlib.suppress(Exception), contextlib.closing(connect(self.host)) as c:
+                for ctr in c.containers.list(all=True):
+                    with contextlib.suppress(Exception):
+                        ctr.remove(force=True, v=True)
             with contextlib.suppress(Exception):
                 self.stop(timeout_s=30)
         self.kill()
 
         # After a kill, shims and container processes can outlive the daemon.
         runc_root = self.exec_root / "runtime-runc" / "moby"
-        ids = {p.name for p in runc_root.glob("*")} | {
-            p.name for p in (self.data_root / "containers").glob("*")
-        }
+        ids = {p.name for p in runc_root.glob("*")} | {p.name for p in (self.data_root / "containers").glob("*")}
         for cid in sorted(p.name for p in runc_root.glob("*")):
             subprocess.run(["runc", "--root", str(runc_root), "delete", "--force", cid], capture_output=True)
         for pid in _pids_mentioning(str(self.root)):
@@ -722,13 +719,19 @@ class LocalRegistry:
             with open(self.log_path, "ab") as log:
                 self._proc = subprocess.Popen(
                     ["docker-registry", "serve", str(config)],
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
             # 401 on /v2/ means: up, and auth is on.
-            if wait_until(
-                lambda: self._proc.poll() is not None or _http_status(f"http://{self.address}/v2/") == 401,
-                self.START_DEADLINE_S,
-            ) and self._proc.poll() is None:
+            if (
+                wait_until(
+                    lambda: self._proc.poll() is not None or _http_status(f"http://{self.address}/v2/") == 401,
+                    self.START_DEADLINE_S,
+                )
+                and self._proc.poll() is None
+            ):
                 return
             _stop_process(self._proc, 5)
         raise RuntimeError(f"docker-registry did not come up\n--- {self.log_path}\n{tail(self.log_path)}")

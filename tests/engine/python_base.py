@@ -18,6 +18,7 @@ The first run needs root and a Debian mirror (about a minute); later runs only
 
 Plain Python, no fixtures: tests/engine/test_generated_builds.py wraps it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,13 +29,13 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import docker
 import docker.errors
 
-import engine_helpers as eh
+from tests.engine import engine_helpers as eh
 
 SUITE = "bookworm"
 
@@ -49,8 +50,11 @@ def _apt_mirror() -> str | None:
             continue
         for line in lines:
             words = line.split()
-            uri = words[1] if line.startswith("URIs:") and len(words) > 1 else (
-                words[1] if words[:1] == ["deb"] and len(words) > 2 and not words[1].startswith("[") else None)
+            uri = (
+                words[1]
+                if line.startswith("URIs:") and len(words) > 1
+                else (words[1] if words[:1] == ["deb"] and len(words) > 2 and not words[1].startswith("[") else None)
+            )
             if uri and uri.rstrip("/").endswith("/debian"):
                 return uri
     return None
@@ -129,10 +133,15 @@ def ensure_tarball(report: Callable[[str], None] = print) -> Path:
             started = time.monotonic()
             result = subprocess.run(
                 [binary, "--variant=minbase", f"--include={','.join(INCLUDE)}", SUITE, str(root), MIRROR],
-                capture_output=True, text=True, timeout=900)
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
             timings["debootstrap_s"] = time.monotonic() - started
             if result.returncode != 0:
-                raise Unavailable(f"debootstrap failed ({result.returncode}): {(result.stdout + result.stderr)[-1500:]}")
+                raise Unavailable(
+                    f"debootstrap failed ({result.returncode}): {(result.stdout + result.stderr)[-1500:]}"
+                )
             # Package downloads and indexes are not needed in the image (python:slim has none either).
             for leftover in ("var/cache/apt/archives", "var/lib/apt/lists"):
                 for item in (root / leftover).glob("*"):
@@ -140,8 +149,12 @@ def ensure_tarball(report: Callable[[str], None] = print) -> Path:
                         item.unlink()
             started = time.monotonic()
             partial = Path(work) / "rootfs.tar"
-            result = subprocess.run(["tar", "--numeric-owner", "-C", str(root), "-cf", str(partial), "."],
-                                    capture_output=True, text=True, timeout=600)
+            result = subprocess.run(
+                ["tar", "--numeric-owner", "-C", str(root), "-cf", str(partial), "."],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             if result.returncode != 0:
                 raise Unavailable(f"tar of the rootfs failed: {result.stderr[-1000:]}")
             os.replace(partial, TARBALL)  # atomic: a killed run leaves no half tarball behind

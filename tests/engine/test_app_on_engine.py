@@ -1,4 +1,5 @@
 """Portside against the real engine, as a user sees it: lists follow the engine, actions reach it."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-import engine_helpers as eh
-from gui.core.connection import Endpoint, diagnose
+from gui.core.engine.connection import Endpoint, diagnose
+from tests.engine import engine_helpers as eh
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,16 +33,20 @@ def select_row(page, predicate) -> None:
 @pytest.fixture
 def app_window(qtbot, tmp_path, docker_client):
     """The real app wired to an engine: call it with a DOCKER_HOST (default: the shared engine)."""
-    from gui.core.build_history import BuildHistory
+    from gui.core.build.history import BuildHistory
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
+
     made = []
 
     def make(host: str | None = None):
         endpoint = Endpoint(host or eh.engine_url(), "DOCKER_HOST")
         session = EngineSession(diagnose_fn=lambda: diagnose(endpoint))
-        window = MainWindow(session, QSettings(str(tmp_path / f"s{len(made)}.ini"), QSettings.Format.IniFormat),
-                            BuildHistory(tmp_path / f"builds{len(made)}"))
+        window = MainWindow(
+            session,
+            QSettings(str(tmp_path / f"s{len(made)}.ini"), QSettings.Format.IniFormat),
+            BuildHistory(tmp_path / f"builds{len(made)}"),
+        )
         qtbot.addWidget(window)
         window.show()
         session.start()
@@ -75,14 +80,17 @@ def test_stop_from_the_ui_stops_the_container(app_window, qtbot, docker_client, 
     qtbot.mouseClick(page.toolbar.widgetForAction(page.stop_action), Qt.MouseButton.LeftButton)
     eh.wait_until(lambda: (container.reload() or container.status) == "exited", deadline_s=30)
     assert container.status == "exited"
-    qtbot.waitUntil(lambda: any(r.name == container.name and r.state == "exited" for r in page.model.rows),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(r.name == container.name and r.state == "exited" for r in page.model.rows), timeout=10_000
+    )
     assert f"docker stop {container.name}" in window.commands.commands()
 
 
 def test_logs_show_what_the_container_printed(app_window, qtbot, docker_client, busybox_image, test_labels):
-    script = ("echo first line; printf '\\033[31mred alert\\033[0m\\n'; printf 'bad \\377\\376 bytes\\n'; "
-              "i=0; while [ $i -lt 500 ]; do echo line $i; i=$((i+1)); done; echo last line; sleep 300")
+    script = (
+        "echo first line; printf '\\033[31mred alert\\033[0m\\n'; printf 'bad \\377\\376 bytes\\n'; "
+        "i=0; while [ $i -lt 500 ]; do echo line $i; i=$((i+1)); done; echo last line; sleep 300"
+    )
     container = docker_client.containers.run(busybox_image, ["sh", "-c", script], detach=True, labels=test_labels)
     window = app_window()
     page = window.containers_page
@@ -100,21 +108,39 @@ def test_logs_show_what_the_container_printed(app_window, qtbot, docker_client, 
     logs.close()
 
 
-def test_pull_tag_remove_round_trip(app_window, qtbot, docker_client, docker_cli, busybox_image, local_registry,
-                                    test_labels, monkeypatch, tmp_path, request):
-    from gui.views.pull_dialog import PullDialog
-    from gui.views.tag_dialog import TagDialog
+def test_pull_tag_remove_round_trip(
+    app_window,
+    qtbot,
+    docker_client,
+    docker_cli,
+    busybox_image,
+    local_registry,
+    test_labels,
+    monkeypatch,
+    tmp_path,
+    request,
+):
+    from gui.views.registry.pull_dialog import PullDialog
+    from gui.views.registry.tag_dialog import TagDialog
+
     remote = f"{local_registry.address}/portside/pull-test:{test_labels['io.portside.test.case']}"
     # A docker config of this test's own: the login must not leak into other tests.
     config = {"DOCKER_CONFIG": str(tmp_path / "docker-config")}
-    docker_cli("login", "-u", local_registry.username, "--password-stdin", local_registry.address,
-               input=local_registry.password, env=config)
+    docker_cli(
+        "login",
+        "-u",
+        local_registry.username,
+        "--password-stdin",
+        local_registry.address,
+        input=local_registry.password,
+        env=config,
+    )
     request.addfinalizer(lambda: docker_cli("logout", local_registry.address, env=config, check=False))
     docker_cli("tag", busybox_image, remote)
     docker_cli("push", remote, env=config)
     docker_cli("rmi", remote)
     monkeypatch.setenv("DOCKER_CONFIG", config["DOCKER_CONFIG"])  # the app honours the CLI's login
-    for name, value in eh.cli_credential_environment().items():   # kept by the CLI's credential helper
+    for name, value in eh.cli_credential_environment().items():  # kept by the CLI's credential helper
         monkeypatch.setenv(name, value)
     window = app_window()
     window.show_page("images")
@@ -129,8 +155,7 @@ def test_pull_tag_remove_round_trip(app_window, qtbot, docker_client, docker_cli
     dialog.close()
     repository, tag = remote.rsplit(":", 1)
     page = window.images_page
-    qtbot.waitUntil(lambda: any(r.repository == repository and r.tag == tag for r in page.model.rows),
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: any(r.repository == repository and r.tag == tag for r in page.model.rows), timeout=10_000)
     assert f"docker pull {remote}" in window.commands.commands()
 
     # Tag it through the dialog, typing as the user does.
@@ -147,23 +172,27 @@ def test_pull_tag_remove_round_trip(app_window, qtbot, docker_client, docker_cli
         dialog.tag_edit.clear()
         qtbot.keyClicks(dialog.tag_edit, "2.0")
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
     QTimer.singleShot(20, fill_tag_dialog)
     page.tag_action.trigger()
     qtbot.waitUntil(lambda: any(r.repository == new_repository for r in page.model.rows), timeout=10_000)
     assert docker_client.images.get(f"{new_repository}:2.0").id == docker_client.images.get(remote).id
 
     # Remove both names through the engine layer the Remove button uses.
-    from gui.core import actions
+    from gui.core.engine import actions
+
     for reference in (f"{new_repository}:2.0", remote):
         done = []
         window.session.perform(actions.RemoveImage(reference), on_done=done.append)
         qtbot.waitUntil(lambda: bool(done), timeout=10_000)
-    qtbot.waitUntil(lambda: not any(r.repository in (repository, new_repository) for r in page.model.rows),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: not any(r.repository in (repository, new_repository) for r in page.model.rows), timeout=10_000
+    )
 
 
-def test_engine_restart_is_survived_and_lists_recover(app_window, qtbot, private_dockerd, docker_client,
-                                                      busybox_image, test_labels):
+def test_engine_restart_is_survived_and_lists_recover(
+    app_window, qtbot, private_dockerd, docker_client, busybox_image, test_labels
+):
     private_dockerd.load_image(docker_client, busybox_image)
     client = private_dockerd.client()
     client.containers.create(busybox_image, ["true"], name="survivor", labels=test_labels)
@@ -184,8 +213,14 @@ def test_engine_restart_is_survived_and_lists_recover(app_window, qtbot, private
 
 
 def run_doctor(env: dict, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    return subprocess.run([*prefix, sys.executable, "-m", "gui", "doctor", "--json"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "gui", "doctor", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_doctor_reports_the_real_engine(docker_client):
@@ -205,9 +240,14 @@ def test_doctor_says_not_running_and_fails(tmp_path):
 def test_unreadable_socket_is_permission_denied(private_dockerd):
     # Root reads any file; without CAP_DAC_OVERRIDE it obeys the mode bits like any user.
     os.chmod(private_dockerd.socket_path, 0)
-    result = run_doctor({**os.environ, "DOCKER_HOST": private_dockerd.host},
-                        prefix=("setpriv", "--inh-caps=-dac_override,-dac_read_search",
-                                "--bounding-set=-dac_override,-dac_read_search"))
+    result = run_doctor(
+        {**os.environ, "DOCKER_HOST": private_dockerd.host},
+        prefix=(
+            "setpriv",
+            "--inh-caps=-dac_override,-dac_read_search",
+            "--bounding-set=-dac_override,-dac_read_search",
+        ),
+    )
     report = json.loads(result.stdout)
     assert result.returncode == 1
     assert report["state"] == "permission-denied"

@@ -1,5 +1,6 @@
 """Engine.build on the real dockerd (legacy builder): the log and the image, a failure pointing at its
 Dockerfile line, the command shown building the same image, and cancelling leaving no container behind."""
+
 from __future__ import annotations
 
 import secrets
@@ -9,10 +10,10 @@ from pathlib import Path
 import docker.errors
 import pytest
 
-import engine_helpers as eh
-from gui.core.build import BuildError, BuildProgress, BuildSpec, apply_extra_tags, failing_line, open_build
-from gui.core.connection import Endpoint
-from gui.core.engine import Engine
+from gui.core.build.build import BuildError, BuildProgress, BuildSpec, apply_extra_tags, failing_line, open_build
+from gui.core.engine.client import Engine
+from gui.core.engine.connection import Endpoint
+from tests.engine import engine_helpers as eh
 
 DEADLINE_S = 15
 
@@ -64,7 +65,9 @@ def gone(api, container: str) -> bool:
 
 def test_a_build_streams_its_log_and_makes_the_tagged_image(engine, docker_cli, busybox_image, test_labels, tmp_path):
     token = secrets.token_hex(6)
-    project = make_project(tmp_path / "app", f"""\
+    project = make_project(
+        tmp_path / "app",
+        f"""\
 FROM {busybox_image}
 WORKDIR /app
 COPY app.txt .
@@ -72,9 +75,12 @@ RUN echo "built {token}" && \\
     cat app.txt
 ENV GREETING=hello
 CMD ["cat", "/app/app.txt"]
-""", {"app.txt": "the app\n", "big.bin": "x" * 1000, ".dockerignore": "*.bin\n"})
-    spec = BuildSpec(project, tags=("portside-test/build-ok:1.0", "portside-test/build-ok:latest"),
-                     labels=build_labels(test_labels))
+""",
+        {"app.txt": "the app\n", "big.bin": "x" * 1000, ".dockerignore": "*.bin\n"},
+    )
+    spec = BuildSpec(
+        project, tags=("portside-test/build-ok:1.0", "portside-test/build-ok:latest"), labels=build_labels(test_labels)
+    )
 
     progress, lines = run_build(engine, spec)
 
@@ -94,8 +100,15 @@ CMD ["cat", "/app/app.txt"]
     assert all(gone(engine.api, container) for container in containers_of(lines))  # rm: none left
 
     # .dockerignore was honoured: the file never reached the engine.
-    listing = docker_cli("run", "--rm", "--label", f"{eh.CASE_LABEL}={test_labels[eh.CASE_LABEL]}",
-                         "portside-test/build-ok:1.0", "ls", "/app").stdout.split()
+    listing = docker_cli(
+        "run",
+        "--rm",
+        "--label",
+        f"{eh.CASE_LABEL}={test_labels[eh.CASE_LABEL]}",
+        "portside-test/build-ok:1.0",
+        "ls",
+        "/app",
+    ).stdout.split()
     assert listing == ["app.txt"]
 
     # The command shown to the user builds the same image: every step comes from the cache.
@@ -131,8 +144,10 @@ def test_a_failing_run_points_at_its_dockerfile_line(engine, busybox_image, test
     assert not progress.finished and progress.image_id is None
     error = progress.error
     assert isinstance(error, BuildError)
-    assert error.message == ('The step `RUN echo "about to fail" >&2 && exit 7` failed with exit code 7. '
-                             "Scroll up in the log for the command's own error.")
+    assert error.message == (
+        'The step `RUN echo "about to fail" >&2 && exit 7` failed with exit code 7. '
+        "Scroll up in the log for the command's own error."
+    )
     # Steps count every instruction of every stage: ARG 1, FROM 2, RUN 3, FROM 4, WORKDIR 5, RUN 6.
     assert progress.failed_step == 6
     assert failing_line(text, progress.failed_step) == progress.failed_line == 11
@@ -156,15 +171,17 @@ def test_a_dockerfile_the_engine_cannot_parse_names_its_line(engine, busybox_ima
     assert caught.value.message.endswith("Did you mean RUN?")
 
 
-def test_closing_the_stream_cancels_the_build_and_leaves_no_container(engine, busybox_image, test_labels,
-                                                                       tmp_path):
+def test_closing_the_stream_cancels_the_build_and_leaves_no_container(engine, busybox_image, test_labels, tmp_path):
     token = secrets.token_hex(6)
-    project = make_project(tmp_path / "app", f"""\
+    project = make_project(
+        tmp_path / "app",
+        f"""\
 FROM {busybox_image}
 RUN echo {token} > /token
 RUN echo "sleeping {token}" && sleep 60
 RUN echo never
-""")
+""",
+    )
     spec = BuildSpec(project, tags=("portside-test/build-cancel:1",), labels=build_labels(test_labels))
     progress = BuildProgress(spec.dockerfile_path.read_text())
     lines: list[str] = []
@@ -200,8 +217,11 @@ RUN echo never
         assert engine.api.containers(all=True, filters={"ancestor": cached_layer}) == []
         # Nothing of the cancelled step was committed: no image has step 2's image as its parent, and no
         # image was tagged.
-        children = [image["Id"] for image in engine.api.images(all=True)
-                    if engine.api.inspect_image(image["Id"]).get("Parent", "").startswith(f"sha256:{cached_layer}")]
+        children = [
+            image["Id"]
+            for image in engine.api.images(all=True)
+            if engine.api.inspect_image(image["Id"]).get("Parent", "").startswith(f"sha256:{cached_layer}")
+        ]
         assert children == []
         assert engine.api.images(name="portside-test/build-cancel") == []
         assert not progress.finished and progress.error is None

@@ -1,5 +1,6 @@
 """The seed's walk through the app on the real engine: the wizard writes the Dockerfile, the Build
 dialog builds it, the image runs and answers HTTP; a failing RUN points at its line; Cancel cleans up."""
+
 from __future__ import annotations
 
 import time
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-import engine_helpers as eh
-from gui.core.connection import Endpoint, diagnose
+from gui.core.engine.connection import Endpoint, diagnose
+from tests.engine import engine_helpers as eh
 
 GREETING = "hello from my-ai-app"
 APP_PY = f'''\
@@ -32,13 +33,15 @@ HTTPServer(("0.0.0.0", 80), Hello).serve_forever()
 
 @pytest.fixture
 def app(qtbot, tmp_path, docker_client):
-    from gui.core.build_history import BuildHistory
+    from gui.core.build.history import BuildHistory
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
+
     endpoint = Endpoint(eh.engine_url(), "DOCKER_HOST")
     session = EngineSession(diagnose_fn=lambda: diagnose(endpoint))
-    window = MainWindow(session, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                        BuildHistory(tmp_path / "builds"))
+    window = MainWindow(
+        session, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), BuildHistory(tmp_path / "builds")
+    )
     qtbot.addWidget(window)
     window.show()
     session.start()
@@ -61,7 +64,8 @@ def build_in_dialog(qtbot, window, folder: Path, tag: str, labels: dict[str, str
 
 
 def test_wizard_then_build_then_run_answers_http(app, qtbot, docker_client, python_base, test_labels, tmp_path):
-    from wizard_driver import drive_wizard
+    from tests.fakes.wizard_driver import drive_wizard
+
     folder = tmp_path / "my-ai-app"
     folder.mkdir()
     (folder / "app.py").write_text(APP_PY)
@@ -74,8 +78,7 @@ def test_wizard_then_build_then_run_answers_http(app, qtbot, docker_client, pyth
     dialog, outcome = build_in_dialog(qtbot, app, folder, tag, test_labels)
     assert outcome.succeeded, dialog.result_label.text()
     assert "Step" in dialog.log_view.plain_text()
-    qtbot.waitUntil(lambda: any(f"{r.repository}:{r.tag}" == tag for r in app.images_page.model.rows),
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: any(f"{r.repository}:{r.tag}" == tag for r in app.images_page.model.rows), timeout=10_000)
     assert app.builds_page.model.rows[0].result == "succeeded"
 
     # Run it from the Builds page: the Run dialog publishes its EXPOSE 80 on 127.0.0.1 (5000 and up, as in the
@@ -112,15 +115,16 @@ def page_has_running(app, image: str) -> bool:
     return any(r.image == image and r.state == "running" for r in app.containers_page.model.rows)
 
 
-def test_failing_run_shows_the_step_and_opens_the_line(app, qtbot, docker_client, busybox_image, test_labels,
-                                                       tmp_path):
+def test_failing_run_shows_the_step_and_opens_the_line(app, qtbot, docker_client, busybox_image, test_labels, tmp_path):
     folder = tmp_path / "broken"
     folder.mkdir()
-    (folder / "Dockerfile").write_text(f"FROM {busybox_image}\nRUN echo preparing\n"
-                                       "RUN echo 'model download failed' && exit 3\nCMD [\"true\"]\n")
+    (folder / "Dockerfile").write_text(
+        f"FROM {busybox_image}\nRUN echo preparing\nRUN echo 'model download failed' && exit 3\nCMD [\"true\"]\n"
+    )
     with qtbot.waitSignal(app.open_build().openDockerfileAt, timeout=240_000) as opened:
-        dialog, outcome = build_in_dialog(qtbot, app, folder, f"portside-test/broken:{test_labels[eh.CASE_LABEL]}",
-                                          test_labels)
+        dialog, outcome = build_in_dialog(
+            qtbot, app, folder, f"portside-test/broken:{test_labels[eh.CASE_LABEL]}", test_labels
+        )
     assert not outcome.succeeded and outcome.failed_step == 3
     path, line, message = opened.args
     assert (path, line) == (folder / "Dockerfile", 3)
@@ -131,8 +135,9 @@ def test_failing_run_shows_the_step_and_opens_the_line(app, qtbot, docker_client
     editor.close()
 
 
-def test_cancel_stops_a_long_build_and_leaves_no_container(app, qtbot, docker_client, busybox_image, test_labels,
-                                                           tmp_path):
+def test_cancel_stops_a_long_build_and_leaves_no_container(
+    app, qtbot, docker_client, busybox_image, test_labels, tmp_path
+):
     folder = tmp_path / "slow"
     folder.mkdir()
     (folder / "Dockerfile").write_text(f"FROM {busybox_image}\nRUN sleep 120\n")

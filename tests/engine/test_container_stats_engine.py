@@ -1,15 +1,16 @@
 """Container stats from the real engine: Engine.stats_stream / stats_once and the collector on a real session."""
+
 from __future__ import annotations
 
 import threading
 
-import engine_helpers as eh
 import pytest
 
-from gui.core.connection import Endpoint, diagnose
-from gui.core.engine import Engine
-from gui.core.stats import container_stats
+from gui.core.engine.client import Engine
+from gui.core.engine.connection import Endpoint, diagnose
+from gui.core.monitor.stats import container_stats
 from gui.workers import streams
+from tests.engine import engine_helpers as eh
 
 BUSY = ["sh", "-c", "while :; do :; done"]
 IDLE = ["sleep", "300"]
@@ -32,7 +33,8 @@ def run(docker_client, image, command, labels):
 
 
 def test_stream_gives_cpu_from_the_second_payload_and_ends_when_the_container_stops(
-        engine, docker_client, busybox_image, test_labels):
+    engine, docker_client, busybox_image, test_labels
+):
     container = run(docker_client, busybox_image, BUSY, test_labels)
     stream = engine.stats_stream(container.id)
     payloads = []
@@ -64,7 +66,7 @@ def test_stream_gives_cpu_from_the_second_payload_and_ends_when_the_container_st
 def test_one_shot_payload_and_cpu_from_our_previous_one(engine, docker_client, busybox_image, test_labels):
     container = run(docker_client, busybox_image, BUSY, test_labels)
     first = engine.stats_once(container.id)
-    assert "system_cpu_usage" not in first["precpu_stats"]   # one-shot: the engine did not wait for a 2nd reading
+    assert "system_cpu_usage" not in first["precpu_stats"]  # one-shot: the engine did not wait for a 2nd reading
     assert container_stats(first).cpu_percent is None
     second = engine.stats_once(container.id)
     while second["read"] == first["read"]:
@@ -73,7 +75,7 @@ def test_one_shot_payload_and_cpu_from_our_previous_one(engine, docker_client, b
 
 
 def test_collector_follows_running_containers(qtbot, endpoint, docker_client, busybox_image, test_labels):
-    from gui.workers.container_stats import ContainerStatsCollector
+    from gui.workers.monitor.container_stats import ContainerStatsCollector
     from gui.workers.session import EngineSession
 
     busy = run(docker_client, busybox_image, BUSY, test_labels)
@@ -89,8 +91,9 @@ def test_collector_follows_running_containers(qtbot, endpoint, docker_client, bu
             return all(latest.get(c.id) is not None and latest[c.id].cpu_percent is not None for c in (busy, idle))
 
         qtbot.waitUntil(both_with_cpu, timeout=30_000)
-        qtbot.waitUntil(lambda: collector.latest[busy.id].cpu_percent > collector.latest[idle.id].cpu_percent,
-                        timeout=30_000)
+        qtbot.waitUntil(
+            lambda: collector.latest[busy.id].cpu_percent > collector.latest[idle.id].cpu_percent, timeout=30_000
+        )
         assert collector.latest[busy.id].name == busy.name
 
         # A local engine's streams share one thread, not one each.
@@ -111,11 +114,12 @@ def test_collector_follows_running_containers(qtbot, endpoint, docker_client, bu
 
 
 def test_first_sample_of_a_local_container_comes_from_the_kernel_then_the_engine_carries_on(
-        qtbot, endpoint, docker_client, busybox_image, test_labels):
+    qtbot, endpoint, docker_client, busybox_image, test_labels
+):
     """A busy container's first CPU % and memory come from the kernel, a quarter of a second after its stream
     opens, not a round or two of the engine later (such a sample has no network totals: the kernel's cgroup files
     do not say them). The engine's payloads then follow on from it."""
-    from gui.workers.container_stats import ContainerStatsCollector
+    from gui.workers.monitor.container_stats import ContainerStatsCollector
     from gui.workers.session import EngineSession
 
     busy = run(docker_client, busybox_image, BUSY, test_labels)
@@ -127,16 +131,18 @@ def test_first_sample_of_a_local_container_comes_from_the_kernel_then_the_engine
     try:
         session.start()
         collector.start()
-        qtbot.waitUntil(lambda: any(sample.net_rx is not None and sample.cpu_percent is not None
-                                    for sample in samples), timeout=30_000)
+        qtbot.waitUntil(
+            lambda: any(sample.net_rx is not None and sample.cpu_percent is not None for sample in samples),
+            timeout=30_000,
+        )
         first = next(sample for sample in samples if sample.cpu_percent is not None)
-        assert first.net_rx is None and first.net_rx_rate is None      # read from the kernel
-        assert first.cpu_percent > 50                                   # a busy loop on a CPU of its own
+        assert first.net_rx is None and first.net_rx_rate is None  # read from the kernel
+        assert first.cpu_percent > 50  # a busy loop on a CPU of its own
         assert first.memory_used > 0 and first.memory_limit == engine_limit
         assert first.pids == 1
-        from_engine = next(sample for sample in samples[samples.index(first):] if sample.net_rx is not None)
+        from_engine = next(sample for sample in samples[samples.index(first) :] if sample.net_rx is not None)
         assert from_engine.cpu_percent > 50
-        qtbot.waitUntil(lambda: samples[-1].net_rx_rate is not None, timeout=30_000)   # rates from then on
+        qtbot.waitUntil(lambda: samples[-1].net_rx_rate is not None, timeout=30_000)  # rates from then on
     finally:
         collector.stop()
         session.stop()

@@ -8,7 +8,7 @@ import docker.errors
 import pytest
 import requests
 
-import engine_helpers as eh
+from tests.engine import engine_helpers as eh
 
 
 def test_busybox_runs_echo(docker_client, busybox_image, test_labels, docker_cli):
@@ -25,7 +25,7 @@ def test_build_image_with_files_and_http_server(docker_client, busybox_image, te
     image = eh.build_image(
         docker_client,
         f"portside-test/httpd:{case}",
-        f"FROM {busybox_image}\nCOPY index.html /var/www/\nEXPOSE 80\nCMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/var/www\"]\n",
+        f'FROM {busybox_image}\nCOPY index.html /var/www/\nEXPOSE 80\nCMD ["httpd", "-f", "-p", "80", "-h", "/var/www"]\n',
         test_labels,
         files={"index.html": "portside says hi\n"},
     )
@@ -33,7 +33,9 @@ def test_build_image_with_files_and_http_server(docker_client, busybox_image, te
     assert image.labels[eh.SHARED_LABEL] == "0"  # not mistaken for the shared image
     assert "80/tcp" in image.attrs["Config"]["ExposedPorts"]
 
-    server = docker_client.containers.run(image.id, detach=True, labels=test_labels, ports={"80/tcp": ("127.0.0.1", None)})
+    server = docker_client.containers.run(
+        image.id, detach=True, labels=test_labels, ports={"80/tcp": ("127.0.0.1", None)}
+    )
     server.reload()
     port = server.attrs["NetworkSettings"]["Ports"]["80/tcp"][0]["HostPort"]
     session = requests.Session()

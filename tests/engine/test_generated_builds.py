@@ -1,4 +1,4 @@
-"""Dockerfiles that gui.core.recipe generates build on the real engine, and the images run.
+"""Dockerfiles that gui.core.dockerfile.recipe generates build on the real engine, and the images run.
 
 The base is a local Python image the tests make (tests/engine/python_base.py: debootstrap +
 docker import, cached between runs), so nothing is pulled. Builds have no package index either,
@@ -16,6 +16,7 @@ What this covers, and what it does not:
 - pyproject.toml and environment.yml are not built here (pip's build isolation and conda need a
   package index), nor the GPU kinds (their framework images are several GB from Docker Hub).
 """
+
 from __future__ import annotations
 
 import json
@@ -29,10 +30,10 @@ import docker
 import docker.errors
 import pytest
 
-import engine_helpers as eh
+from gui.core.dockerfile.project_scan import scan_project
+from gui.core.dockerfile.recipe import AppKind, default_spec, render_dockerfile, render_dockerignore
 from gui.core.fileio import atomic_write
-from gui.core.project_scan import scan_project
-from gui.core.recipe import AppKind, default_spec, render_dockerfile, render_dockerignore
+from tests.engine import engine_helpers as eh
 
 GREETING = "hello from my-ai-app"
 
@@ -56,7 +57,7 @@ HTTPServer(("0.0.0.0", int(os.environ.get("PORT", "80"))), Hello).serve_forever(
 '''
 REQUIREMENTS = "# No packages: this app uses only the standard library.\n"
 # Docker must read these back literally: quotes, backslash, dollar sign.
-TRICKY_ENV = (("MODEL_NAME", 'tiny "bert" \\ $HOME'), ("GREETING", "it's \"here\" \\ $X"), ("THREADS", "4"))
+TRICKY_ENV = (("MODEL_NAME", 'tiny "bert" \\ $HOME'), ("GREETING", 'it\'s "here" \\ $X'), ("THREADS", "4"))
 
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
 
@@ -75,12 +76,14 @@ def build(client: docker.DockerClient, context: Path, tag: str, labels: dict[str
     ids: list[str] = []
     started = time.monotonic()
     try:
-        image, log = client.images.build(path=str(context), tag=tag, rm=True, forcerm=True, pull=False,
-                                         labels={eh.SHARED_LABEL: "0", **labels})
+        image, log = client.images.build(
+            path=str(context), tag=tag, rm=True, forcerm=True, pull=False, labels={eh.SHARED_LABEL: "0", **labels}
+        )
     except docker.errors.BuildError as exc:
         text = "".join(str(chunk.get("stream") or chunk.get("error") or "") for chunk in exc.build_log)
-        pytest.fail(f"building {tag} failed: {exc.msg}\n{text}\n--- Dockerfile ---\n"
-                    f"{(context / 'Dockerfile').read_text()}")
+        pytest.fail(
+            f"building {tag} failed: {exc.msg}\n{text}\n--- Dockerfile ---\n{(context / 'Dockerfile').read_text()}"
+        )
     for chunk in log:
         line = str(chunk.get("stream") or "").strip()
         if line.startswith("---> ") and " " not in line[5:]:
@@ -115,20 +118,34 @@ def http_get(url: str, deadline_s: float = 20) -> str:
 
 def run_and_fetch(client, image, container_port: int, labels, environment=None) -> tuple[object, str]:
     host_port = eh.free_port()
-    container = client.containers.run(image.id, detach=True, labels=labels, environment=environment or {},
-                                      ports={f"{container_port}/tcp": ("127.0.0.1", host_port)})
+    container = client.containers.run(
+        image.id,
+        detach=True,
+        labels=labels,
+        environment=environment or {},
+        ports={f"{container_port}/tcp": ("127.0.0.1", host_port)},
+    )
     try:
         return container, http_get(f"http://127.0.0.1:{host_port}/")
     except OSError:
         container.reload()
-        pytest.fail(f"no answer on 127.0.0.1:{host_port} (state {container.status}); logs:\n"
-                    f"{container.logs().decode(errors='replace')}")
+        pytest.fail(
+            f"no answer on 127.0.0.1:{host_port} (state {container.status}); logs:\n"
+            f"{container.logs().decode(errors='replace')}"
+        )
 
 
 def files_in_image(client, image, labels) -> set[str]:
     listing = client.containers.run(
-        image.id, ["python", "-c", "import os, json; print(json.dumps([os.path.join(d, f) for d, _, fs in "
-                                   "os.walk('.') for f in fs]))"], remove=True, labels=labels)
+        image.id,
+        [
+            "python",
+            "-c",
+            "import os, json; print(json.dumps([os.path.join(d, f) for d, _, fs in os.walk('.') for f in fs]))",
+        ],
+        remove=True,
+        labels=labels,
+    )
     return {path.removeprefix("./") for path in json.loads(listing)}
 
 
@@ -136,21 +153,27 @@ def healthcheck_passes(container, image) -> bool:
     """Run the image's HEALTHCHECK command in the running container, as the engine would."""
     test = image.attrs["Config"]["Healthcheck"]["Test"]
     assert test[0] == "CMD"
-    exit_code, output = container.exec_run(test[1:])
+    exit_code, _output = container.exec_run(test[1:])
     return exit_code == 0
 
 
 def test_seed_sample_from_the_wizard_builds_runs_and_answers(docker_client, python_base, test_labels, tmp_path):
-    project = make_project(tmp_path / "my-ai-app", {
-        "app.py": APP_PY,
-        "requirements.txt": REQUIREMENTS,
-        ".env": "HF_TOKEN=do-not-ship-me\n",       # .dockerignore keeps secrets out
-        "models/weights.pt": "pretend weights\n",  # ... and large model files
-        "__pycache__/app.cpython-311.pyc": "x",
-    })
+    project = make_project(
+        tmp_path / "my-ai-app",
+        {
+            "app.py": APP_PY,
+            "requirements.txt": REQUIREMENTS,
+            ".env": "HF_TOKEN=do-not-ship-me\n",  # .dockerignore keeps secrets out
+            "models/weights.pt": "pretend weights\n",  # ... and large model files
+            "__pycache__/app.cpython-311.pyc": "x",
+        },
+    )
     scan = scan_project(project)
-    assert (scan.dependency_file, scan.entry_script, scan.suggested_kind) == ("requirements.txt", "app.py",
-                                                                              AppKind.SCRIPT)
+    assert (scan.dependency_file, scan.entry_script, scan.suggested_kind) == (
+        "requirements.txt",
+        "app.py",
+        AppKind.SCRIPT,
+    )
     # The wizard's defaults for the scan, with the base set to the local Python image.
     spec = replace(default_spec(AppKind.SCRIPT, scan), base_image=python_base, python_version="3.11")
     assert (spec.port, spec.command, spec.dependency_file) == (80, ("python", "app.py"), "requirements.txt")
@@ -183,8 +206,9 @@ CPU_KINDS = (AppKind.SCRIPT, AppKind.HTTP_API, AppKind.NOTEBOOK)
 @pytest.mark.parametrize("multi_stage", [False, True], ids=["single-stage", "multi-stage"])
 @pytest.mark.parametrize("kind", CPU_KINDS, ids=[kind.value for kind in CPU_KINDS])
 def test_cpu_kinds_build_and_run(docker_client, python_base, test_labels, tmp_path, kind, multi_stage):
-    project = make_project(tmp_path / "project", {"app.py": APP_PY, "requirements.txt": REQUIREMENTS,
-                                                  "notebook.ipynb": "{}"})
+    project = make_project(
+        tmp_path / "project", {"app.py": APP_PY, "requirements.txt": REQUIREMENTS, "notebook.ipynb": "{}"}
+    )
     scan = scan_project(project)
     port = kind.default_port
     spec = replace(
@@ -215,8 +239,9 @@ def test_cpu_kinds_build_and_run(docker_client, python_base, test_labels, tmp_pa
         assert "HF_TOKEN" not in env  # a runtime variable, never baked in
         assert f"{port}/tcp" in config["ExposedPorts"] and config["User"] == "10001:10001"
 
-        container, body = run_and_fetch(docker_client, image, port, test_labels,
-                                        environment={"HF_TOKEN": "given-at-run-time"})
+        container, body = run_and_fetch(
+            docker_client, image, port, test_labels, environment={"HF_TOKEN": "given-at-run-time"}
+        )
         assert body == GREETING + "\n"
         assert healthcheck_passes(container, image)
         can_write = container.exec_run(["python", "-c", "open('saved.ipynb', 'w').write('{}')"]).exit_code == 0

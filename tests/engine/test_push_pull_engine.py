@@ -1,5 +1,6 @@
 """Push and pull through Portside's engine layer against the real dockerd and a real registry (htpasswd auth on
 127.0.0.1): the round trip, and the sentences for the refusals a user meets."""
+
 from __future__ import annotations
 
 import secrets
@@ -7,16 +8,16 @@ import secrets
 import docker.errors
 import pytest
 
-import engine_helpers as eh
-from gui.core.actions import TagImage
-from gui.core.connection import Endpoint
-from gui.core.credentials import CredentialVault
-from gui.core.engine import Engine
+from gui.core.engine.actions import TagImage
+from gui.core.engine.client import Engine
+from gui.core.engine.connection import Endpoint
 from gui.core.errors import StreamError
-from gui.core.pull import PullProgress, open_pull
-from gui.core.push import PushProgress, open_push
-from gui.core.sign_in import sign_in
-from gui.core.tag_suggest import suggest_reference
+from gui.core.registry.credentials import CredentialVault
+from gui.core.registry.pull import PullProgress, open_pull
+from gui.core.registry.push import PushProgress, open_push
+from gui.core.registry.sign_in import sign_in
+from gui.core.registry.tag_suggest import suggest_reference
+from tests.engine import engine_helpers as eh
 
 
 @pytest.fixture
@@ -30,8 +31,9 @@ def engine(docker_client, tmp_path, monkeypatch):
 
 @pytest.fixture
 def vault(tmp_path):
-    return CredentialVault(docker_config_dir=tmp_path / "docker-config", index_path=tmp_path / "registries.json",
-                           session_only=True)
+    return CredentialVault(
+        docker_config_dir=tmp_path / "docker-config", index_path=tmp_path / "registries.json", session_only=True
+    )
 
 
 @pytest.fixture
@@ -39,8 +41,9 @@ def app_image(docker_client, busybox_image, local_registry, test_labels):
     """A small image with a layer of its own (so the pull below must fetch it), tagged for the local registry."""
     repository = f"{local_registry.address}/portside-test/app"
     token = secrets.token_hex(8)
-    image = eh.build_image(docker_client, f"{repository}:1.0", f"FROM {busybox_image}\nRUN echo {token} > /token\n",
-                           test_labels)
+    image = eh.build_image(
+        docker_client, f"{repository}:1.0", f"FROM {busybox_image}\nRUN echo {token} > /token\n", test_labels
+    )
     yield repository, image
     untag(docker_client, f"{repository}:1.0")
 
@@ -49,8 +52,9 @@ def app_image(docker_client, busybox_image, local_registry, test_labels):
 def local_app(docker_client, busybox_image, test_labels):
     """A freshly built image known only by a local name, as after a build in Portside."""
     token = secrets.token_hex(8)
-    image = eh.build_image(docker_client, "portside-test-app:latest",
-                           f"FROM {busybox_image}\nRUN echo {token} > /token\n", test_labels)
+    image = eh.build_image(
+        docker_client, "portside-test-app:latest", f"FROM {busybox_image}\nRUN echo {token} > /token\n", test_labels
+    )
     yield image
     untag(docker_client, "portside-test-app:latest")
 
@@ -82,7 +86,7 @@ def test_sign_in_tag_push_remove_pull_round_trip(engine, vault, docker_client, l
     engine.perform(TagImage("portside-test-app:latest", repository, tag))
     image = docker_client.images.get(f"{repository}:1.0")
     assert image.id == local_app.id
-    docker_client.images.remove("portside-test-app:latest")   # the pushed name is now the only one
+    docker_client.images.remove("portside-test-app:latest")  # the pushed name is now the only one
 
     pushed = PushProgress(repository, "1.0")
     follow(open_push(engine, repository, "1.0", header), pushed)
@@ -115,8 +119,10 @@ def test_pushing_without_signing_in_says_so(engine, local_registry, app_image):
     with pytest.raises(StreamError) as caught:
         follow(open_push(engine, repository, "1.0", None), progress)
     registry = local_registry.address
-    assert caught.value.message == (f"You are not signed in to {registry}, or it did not accept the sign-in. "
-                                    f"Sign in to {registry} (Registries page), then push again.")
+    assert caught.value.message == (
+        f"You are not signed in to {registry}, or it did not accept the sign-in. "
+        f"Sign in to {registry} (Registries page), then push again."
+    )
     assert "no basic auth credentials" in caught.value.detail
 
 
@@ -124,10 +130,13 @@ def test_pulling_a_missing_repository_says_so(engine, vault, local_registry):
     sign_in(engine, vault, local_registry.address, local_registry.username, local_registry.password)
     repository = f"{local_registry.address}/portside-test/nosuch"
     with pytest.raises(StreamError) as caught:
-        follow(open_pull(engine, repository, "1.0", vault.auth_header(local_registry.address)),
-               PullProgress(repository, "1.0"))
-    assert caught.value.message == (f"No image called {repository} with tag 1.0 exists on the registry. "
-                                    "Check the spelling and the tag.")
+        follow(
+            open_pull(engine, repository, "1.0", vault.auth_header(local_registry.address)),
+            PullProgress(repository, "1.0"),
+        )
+    assert caught.value.message == (
+        f"No image called {repository} with tag 1.0 exists on the registry. Check the spelling and the tag."
+    )
     assert "manifest unknown" in caught.value.detail
 
 
@@ -140,7 +149,7 @@ def test_pulling_while_signed_out_says_sign_in(engine, local_registry, app_image
 
 
 def test_pushing_to_a_closed_port_says_the_registry_is_unreachable(engine, docker_client, app_image):
-    repository, image = app_image
+    _repository, image = app_image
     address = f"127.0.0.1:{eh.free_port()}"  # nothing listens there
     unreachable = f"{address}/portside-test/app"
     image.tag(unreachable, "1.0")

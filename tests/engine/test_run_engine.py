@@ -1,4 +1,5 @@
 """Running containers on the real engine: what a user starts answers, and what fails is explained and cleaned up."""
+
 from __future__ import annotations
 
 import socket
@@ -7,12 +8,12 @@ import urllib.request
 
 import pytest
 
-import engine_helpers as eh
-from gui.core.connection import Endpoint
-from gui.core.engine import Engine
+from gui.core.engine.client import Engine
+from gui.core.engine.connection import Endpoint
 from gui.core.errors import EngineError
-from gui.core.run_context import load_context, preflight
-from gui.core.run_spec import EnvVar, GpuMode, GpuSpec, MountSpec, PortSpec, RunContainer, RunFailed, RunSpec
+from gui.core.run.context import load_context, preflight
+from gui.core.run.spec import EnvVar, GpuMode, GpuSpec, MountSpec, PortSpec, RunContainer, RunFailed, RunSpec
+from tests.engine import engine_helpers as eh
 
 pytestmark = pytest.mark.engine
 
@@ -30,6 +31,7 @@ def engine(docker_client):
 
 def labelled(spec: RunSpec, test_labels: dict[str, str]) -> RunSpec:
     from dataclasses import replace
+
     return replace(spec, labels=tuple(test_labels.items()))
 
 
@@ -50,20 +52,27 @@ def labelled_containers(docker_client, test_labels) -> list:
 
 def test_an_http_server_answers_on_its_loopback_port(engine, docker_client, busybox_image, test_labels):
     port = eh.free_port()
-    spec = labelled(RunSpec(busybox_image, name=f"web-{test_labels[eh.CASE_LABEL]}", command=HTTPD,
-                            ports=(PortSpec("80", str(port)),), env=(EnvVar("HF_TOKEN", "hf_secret"),)),
-                    test_labels)
+    spec = labelled(
+        RunSpec(
+            busybox_image,
+            name=f"web-{test_labels[eh.CASE_LABEL]}",
+            command=HTTPD,
+            ports=(PortSpec("80", str(port)),),
+            env=(EnvVar("HF_TOKEN", "hf_secret"),),
+        ),
+        test_labels,
+    )
     assert spec.errors == []
     action = RunContainer(spec)
     assert f"-p 127.0.0.1:{port}:80" in action.command
-    assert "hf_secret" not in action.command          # the learner sees the command, never the secret
+    assert "hf_secret" not in action.command  # the learner sees the command, never the secret
 
     container_id = engine.perform(action)
 
     assert fetch(f"http://127.0.0.1:{port}/") == PAGE + "\n"
     inspected = docker_client.api.inspect_container(container_id)
     assert inspected["HostConfig"]["PortBindings"] == {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(port)}]}
-    assert "HF_TOKEN=hf_secret" in inspected["Config"]["Env"]   # ...and the container gets the real value
+    assert "HF_TOKEN=hf_secret" in inspected["Config"]["Env"]  # ...and the container gets the real value
 
 
 def test_a_port_taken_by_another_program_is_flagged_before_start(engine, busybox_image, test_labels):
@@ -80,8 +89,9 @@ def test_a_port_taken_by_another_program_is_flagged_before_start(engine, busybox
     assert f"Port {taken}" in port_problems[0].message and "is free" in port_problems[0].message
 
 
-def test_a_port_taken_after_the_check_fails_cleanly_and_leaves_nothing(engine, docker_client, busybox_image,
-                                                                       test_labels):
+def test_a_port_taken_after_the_check_fails_cleanly_and_leaves_nothing(
+    engine, docker_client, busybox_image, test_labels
+):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
@@ -92,23 +102,22 @@ def test_a_port_taken_after_the_check_fails_cleanly_and_leaves_nothing(engine, d
 
     assert str(taken) in failed.value.message and "in use" in failed.value.message
     assert "Traceback" not in failed.value.message
-    assert labelled_containers(docker_client, test_labels) == []   # the half-made container is gone
+    assert labelled_containers(docker_client, test_labels) == []  # the half-made container is gone
 
 
-def test_a_gpu_request_reaches_the_engine_and_no_driver_is_explained(engine, docker_client, busybox_image,
-                                                                    test_labels):
+def test_a_gpu_request_reaches_the_engine_and_no_driver_is_explained(engine, docker_client, busybox_image, test_labels):
     spec = labelled(RunSpec(busybox_image, command="true", gpus=GpuSpec(GpuMode.ALL)), test_labels)
     with pytest.raises(RunFailed) as failed:
         engine.perform(RunContainer(spec, keep_failed=True))
 
     assert "NVIDIA Container Toolkit" in failed.value.message
-    assert "could not select device driver" not in failed.value.message   # the engine's words stay in the detail
+    assert "could not select device driver" not in failed.value.message  # the engine's words stay in the detail
     assert "could not select device driver" in failed.value.detail
     kept = docker_client.api.inspect_container(failed.value.container_id)
     requests = kept["HostConfig"]["DeviceRequests"]
     assert len(requests) == 1
     assert requests[0]["Count"] == -1 and requests[0]["Driver"] == ""
-    assert requests[0]["Capabilities"] == [["compute", "utility", "gpu"]]   # the order the docker CLI sends
+    assert requests[0]["Capabilities"] == [["compute", "utility", "gpu"]]  # the order the docker CLI sends
 
 
 def test_a_failed_gpu_run_removes_its_container_unless_kept(engine, docker_client, busybox_image, test_labels):
@@ -127,7 +136,7 @@ def test_a_name_in_use_is_flagged_with_a_free_one(engine, docker_client, busybox
     problems = preflight(spec, load_context(engine, busybox_image, gpu_support=None))
     assert any(p.field == "name" and f"{name}-2" in p.message for p in problems)
 
-    with pytest.raises(EngineError) as failed:    # and if it is run anyway, the engine's refusal is a sentence
+    with pytest.raises(EngineError) as failed:  # and if it is run anyway, the engine's refusal is a sentence
         engine.perform(RunContainer(spec))
     assert f"the name {name} is taken" in failed.value.message.lower()
 
@@ -143,32 +152,39 @@ def test_a_missing_image_is_explained(engine, test_labels):
 
 def test_a_missing_bind_folder_is_explained(engine, docker_client, busybox_image, test_labels, tmp_path):
     missing = tmp_path / "no-such-models"
-    spec = labelled(RunSpec(busybox_image, command="true", mounts=(MountSpec("bind", str(missing), "/models", True),)),
-                    test_labels)
+    spec = labelled(
+        RunSpec(busybox_image, command="true", mounts=(MountSpec("bind", str(missing), "/models", True),)), test_labels
+    )
     with pytest.raises(EngineError) as failed:
         engine.perform(RunContainer(spec))
     assert str(missing) in failed.value.message and "does not exist" in failed.value.message
     assert labelled_containers(docker_client, test_labels) == []
 
 
-def test_a_read_only_model_folder_is_readable_not_writable(engine, docker_client, busybox_image, test_labels,
-                                                           tmp_path):
+def test_a_read_only_model_folder_is_readable_not_writable(engine, docker_client, busybox_image, test_labels, tmp_path):
     models = tmp_path / "models"
     models.mkdir()
     (models / "weights.txt").write_text("42\n")
     script = "cat /models/weights.txt; touch /models/new 2>/dev/null && echo wrote || echo read-only"
-    spec = labelled(RunSpec(busybox_image, command=f"sh -c '{script}'",
-                            mounts=(MountSpec("bind", str(models), "/models", read_only=True),)), test_labels)
+    spec = labelled(
+        RunSpec(
+            busybox_image,
+            command=f"sh -c '{script}'",
+            mounts=(MountSpec("bind", str(models), "/models", read_only=True),),
+        ),
+        test_labels,
+    )
     container_id = engine.perform(RunContainer(spec))
-    assert eh.wait_until(lambda: docker_client.api.inspect_container(container_id)["State"]["Status"] == "exited",
-                         30)
+    assert eh.wait_until(lambda: docker_client.api.inspect_container(container_id)["State"]["Status"] == "exited", 30)
     assert docker_client.api.logs(container_id).decode().split() == ["42", "read-only"]
     assert not (models / "new").exists()
 
 
 def test_limits_reach_the_container(engine, docker_client, busybox_image, test_labels):
-    spec = labelled(RunSpec(busybox_image, command="sleep 30", memory="64m", cpus="0.5", shm_size="256m",
-                            restart="unless-stopped"), test_labels)
+    spec = labelled(
+        RunSpec(busybox_image, command="sleep 30", memory="64m", cpus="0.5", shm_size="256m", restart="unless-stopped"),
+        test_labels,
+    )
     container_id = engine.perform(RunContainer(spec))
     host_config = docker_client.api.inspect_container(container_id)["HostConfig"]
     assert host_config["Memory"] == 64 * 1024**2

@@ -1,5 +1,6 @@
 """Signing in to a real registry (Debian's docker-registry with htpasswd, on 127.0.0.1) through the real engine, and
 proof that no password lands in a file in plain text, whichever store keeps it."""
+
 from __future__ import annotations
 
 import base64
@@ -10,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-import credential_helpers as ch
-import engine_helpers as eh
-from gui.core.connection import Endpoint
-from gui.core.credentials import CredentialVault, Credentials, StoreKind
-from gui.core.engine import Engine
+from gui.core.engine.client import Engine
+from gui.core.engine.connection import Endpoint
 from gui.core.errors import EngineError
-from gui.core.sign_in import SignInFailed, sign_in
-from memory_keyring import MemoryKeyring
+from gui.core.registry.credentials import Credentials, CredentialVault, StoreKind
+from gui.core.registry.sign_in import SignInFailed, sign_in
+from tests.engine import engine_helpers as eh
+from tests.fakes import credential_helpers as ch
+from tests.fakes.memory_keyring import MemoryKeyring
 
 pytestmark = pytest.mark.engine
 
@@ -63,12 +64,17 @@ def test_engine_login_accepts_the_right_password(engine, local_registry):
 
 def test_sign_in_with_the_right_password(engine, local_registry, sandbox):
     vault = CredentialVault(session_only=True)
-    account = sign_in(engine, vault, f"http://{local_registry.address}/", local_registry.username,
-                      local_registry.password)
-    assert (account.registry, account.username, account.kind) == (local_registry.address, local_registry.username,
-                                                                   StoreKind.SESSION)
-    assert vault.get(local_registry.address) == Credentials(local_registry.address, local_registry.username,
-                                                            local_registry.password)
+    account = sign_in(
+        engine, vault, f"http://{local_registry.address}/", local_registry.username, local_registry.password
+    )
+    assert (account.registry, account.username, account.kind) == (
+        local_registry.address,
+        local_registry.username,
+        StoreKind.SESSION,
+    )
+    assert vault.get(local_registry.address) == Credentials(
+        local_registry.address, local_registry.username, local_registry.password
+    )
     assert vault.accounts() == [account]
     assert vault.auth_header(local_registry.address)
 
@@ -77,14 +83,15 @@ def test_a_wrong_password_is_refused_in_plain_words(engine, local_registry, sand
     vault = CredentialVault(session_only=True)
     with pytest.raises(SignInFailed) as raised:
         sign_in(engine, vault, local_registry.address, local_registry.username, "not-the-password")
-    assert raised.value.message == (f"The registry {local_registry.address} refused the user name or password. "
-                                    "Check them and try again.")
+    assert raised.value.message == (
+        f"The registry {local_registry.address} refused the user name or password. Check them and try again."
+    )
     assert "401" in raised.value.detail
     assert vault.accounts() == []
 
 
 def test_an_unreachable_registry_is_said_plainly(engine, sandbox):
-    address = f"127.0.0.1:{eh.free_port()}"   # nothing listens there
+    address = f"127.0.0.1:{eh.free_port()}"  # nothing listens there
     with pytest.raises(EngineError) as raised:
         sign_in(engine, CredentialVault(session_only=True), address, "alice", "secret")
     assert not isinstance(raised.value, SignInFailed)
@@ -104,7 +111,7 @@ def test_no_password_is_written_in_plain_text(engine, local_registry, sandbox, r
     vault = CredentialVault(keyring_backend=keyring, session_only=kind is StoreKind.SESSION)
     account = sign_in(engine, vault, local_registry.address, local_registry.username, local_registry.password)
     assert account.kind is kind
-    if kind is not StoreKind.SESSION:   # kept: the next start of Portside finds it
+    if kind is not StoreKind.SESSION:  # kept: the next start of Portside finds it
         assert [a.username for a in CredentialVault(keyring_backend=keyring).accounts()] == [local_registry.username]
     if kind is StoreKind.HELPER:
         listed = subprocess.run(["docker-credential-pass", "list"], capture_output=True, text=True, check=True)
@@ -113,7 +120,7 @@ def test_no_password_is_written_in_plain_text(engine, local_registry, sandbox, r
     secret = local_registry.password.encode()
     login = base64.b64encode(f"{local_registry.username}:{local_registry.password}".encode())
     files = [path for folder in [sandbox, *extra_folders] for path in folder.rglob("*") if path.is_file()]
-    if kind is not StoreKind.SESSION:   # the scan sees what Portside and the helper wrote
+    if kind is not StoreKind.SESSION:  # the scan sees what Portside and the helper wrote
         assert any(path.name == "registries.json" for path in files)
     if kind is StoreKind.HELPER:
         assert any(path.suffix == ".gpg" for path in files)

@@ -5,6 +5,7 @@
 - PassStore: Debian's real docker-credential-pass with a throwaway GnuPG key and password store
   (packages pass, gnupg, golang-docker-credential-helpers). Entries are gpg-encrypted files.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-_SCRIPT = '''\
+_SCRIPT = """\
 #!{python}
 # docker-credential-{name}: a test helper that keeps its entries in plain JSON ({store}).
 import json, pathlib, sys
@@ -41,7 +42,7 @@ elif command == "list":
 else:
     print("unknown command " + command)
     sys.exit(1)
-'''
+"""
 
 
 def install_script_helper(bin_dir: Path, name: str, store: Path) -> Path:
@@ -81,15 +82,27 @@ class PassStore:
         return done.stdout
 
     def start(self) -> PassStore:
-        self._run("gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Portside Test <test@portside.invalid>",
-                  "default", "default", "never")
+        self._run(
+            "gpg",
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "Portside Test <test@portside.invalid>",
+            "default",
+            "default",
+            "never",
+        )
         listing = self._run("gpg", "--list-keys", "--with-colons")
         self.key = next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:"))
         self._run("pass", "init", self.key)
         return self
 
     def close(self) -> None:
-        subprocess.run(["gpgconf", "--kill", "gpg-agent"], env={**os.environ, **self.environment()},
-                       capture_output=True, timeout=30)
+        subprocess.run(
+            ["gpgconf", "--kill", "gpg-agent"],
+            env={**os.environ, **self.environment()},
+            capture_output=True,
+            timeout=30,
+        )
         shutil.rmtree(self.gnupg_home, ignore_errors=True)
-

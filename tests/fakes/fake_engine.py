@@ -1,32 +1,51 @@
-"""An engine for GUI tests, replacing gui.core.engine.Engine at the core boundary.
+"""An engine for GUI tests, replacing gui.core.engine.client.Engine at the core boundary.
 
 It keeps containers and images in memory, applies actions the way the engine would, and streams
 events and logs the way the real streams do (iterables that end when closed)."""
+
 from __future__ import annotations
 
 import queue
 import threading
 import time
 
-from gui.core import actions
-from gui.core.connection import Diagnosis, EngineInfo, EngineState, Endpoint
-from gui.core.engine import Snapshot
+from gui.core.engine import actions
+from gui.core.engine.client import Snapshot
+from gui.core.engine.connection import Diagnosis, Endpoint, EngineInfo, EngineState
+from gui.core.engine.rows import ContainerRow, ImageRow, PublishedPort
 from gui.core.errors import EngineError, ImageInUse, NotFound
-from gui.core.resources import ContainerRow, ImageRow, PublishedPort
 
 ENDPOINT = Endpoint("unix:///fake/docker.sock", "default")
-INFO = EngineInfo(engine_version="27.0.0", api_version="1.46", os="Fake OS", kernel="6.1", architecture="x86_64",
-                  cpus=8, memory_bytes=32 * 1024**3, storage_driver="overlay2", data_root="/var/lib/docker",
-                  data_root_free_bytes=100 * 1024**3, gpu_support=None, containers=2, images=2)
+INFO = EngineInfo(
+    engine_version="27.0.0",
+    api_version="1.46",
+    os="Fake OS",
+    kernel="6.1",
+    architecture="x86_64",
+    cpus=8,
+    memory_bytes=32 * 1024**3,
+    storage_driver="overlay2",
+    data_root="/var/lib/docker",
+    data_root_free_bytes=100 * 1024**3,
+    gpu_support=None,
+    containers=2,
+    images=2,
+)
 
 
 def diagnosis(state: EngineState = EngineState.CONNECTED, detail: str = "") -> Diagnosis:
-    return Diagnosis(ENDPOINT, state, detail, info=INFO if state is EngineState.CONNECTED else None,
-                     server_api_version="1.46" if state is EngineState.CONNECTED else None)
+    return Diagnosis(
+        ENDPOINT,
+        state,
+        detail,
+        info=INFO if state is EngineState.CONNECTED else None,
+        server_api_version="1.46" if state is EngineState.CONNECTED else None,
+    )
 
 
 class FakeStream:
     """Iterates until closed, like the real engine streams."""
+
     _END = object()
 
     def __init__(self, items=(), endless: bool = True):
@@ -57,14 +76,28 @@ class FakeStream:
 
 def container(name: str, state: str = "running", image: str = "web:1.0", ports=(), created: float | None = None):
     status = "Up 5 minutes" if state == "running" else "Exited (0) 1 minute ago"
-    return ContainerRow(id=f"{name}-id".ljust(64, "0"), name=name, image=image, image_id=f"sha256:{image}",
-                        command="sh", state=state, status=status, created=created or time.time() - 300,
-                        ports=tuple(ports))
+    return ContainerRow(
+        id=f"{name}-id".ljust(64, "0"),
+        name=name,
+        image=image,
+        image_id=f"sha256:{image}",
+        command="sh",
+        state=state,
+        status=status,
+        created=created or time.time() - 300,
+        ports=tuple(ports),
+    )
 
 
 def image(repository: str, tag: str = "1.0", size: int = 10 * 1024**2, used_by: int = 0):
-    return ImageRow(id=f"sha256:{repository}:{tag}", repository=repository, tag=tag,
-                    created=time.time() - 3600, size=size, used_by=used_by)
+    return ImageRow(
+        id=f"sha256:{repository}:{tag}",
+        repository=repository,
+        tag=tag,
+        created=time.time() - 3600,
+        size=size,
+        used_by=used_by,
+    )
 
 
 class FakeEngine:
@@ -78,29 +111,29 @@ class FakeEngine:
         self.event_streams: list[FakeStream] = []
         self.dangling = (0, 0)
         self.build_messages: list[dict] = []
-        self.build_blocks = False          # a build that runs until cancelled
-        self.builds: list = []             # BuildSpecs received
+        self.build_blocks = False  # a build that runs until cancelled
+        self.builds: list = []  # BuildSpecs received
         self.build_streams: list[FakeStream] = []
-        self.runs: list = []               # RunContainer actions that started a container
-        self.run_error: EngineError | None = None   # raised by the next runs, like a refusing engine
+        self.runs: list = []  # RunContainer actions that started a container
+        self.run_error: EngineError | None = None  # raised by the next runs, like a refusing engine
         # Image inspect payloads by reference; the images in `images` get DEFAULT_IMAGE_CONFIG.
         self.image_inspects: dict[str, dict] = {}
         # Registries (issue 6). A push replays `push_messages` (None: the recorded first push, told about the
         # repository and tag asked for); `push_blocks` keeps the stream open after them until cancelled;
         # `push_error` is raised by push() itself, as the engine refuses a request before any progress.
-        self.pulls: list[tuple[str, str, str | None]] = []    # (repository, tag, auth_header)
+        self.pulls: list[tuple[str, str, str | None]] = []  # (repository, tag, auth_header)
         self.push_messages: list[dict] | None = None
         self.push_blocks = False
         self.push_error: Exception | None = None
-        self.pushes: list[tuple[str, str, str | None]] = []   # (repository, tag, auth_header)
+        self.pushes: list[tuple[str, str, str | None]] = []  # (repository, tag, auth_header)
         self.push_streams: list[FakeStream] = []
         self.search_results: list[dict] = []
         self.search_error: Exception | None = None
         self.searches: list[tuple[str, int]] = []
         # {registry key: {username: secret}}: whom login() accepts; everyone else is refused like a 401.
         self.registry_users: dict[str, dict[str, str]] = {}
-        self.login_error: Exception | None = None   # raised by every login (unreachable registry, ...)
-        self.logins: list[tuple[str, str]] = []      # (registry, username) tried; never the secret
+        self.login_error: Exception | None = None  # raised by every login (unreachable registry, ...)
+        self.logins: list[tuple[str, str]] = []  # (registry, username) tried; never the secret
         self.api = FakeApi(self)
         self._lock = threading.Lock()
         self.closed = False
@@ -146,6 +179,7 @@ class FakeEngine:
 
     def _apply(self, action):
         from dataclasses import replace
+
         if isinstance(action, actions.StopContainer):
             row = self._find(action.container)
             self.containers_by_id[row.id] = replace(row, state="exited", status="Exited (0) just now")
@@ -160,9 +194,11 @@ class FakeEngine:
             if not matches:
                 raise NotFound("no such image")
             if matches[0].used_by and not action.force:
-                raise ImageInUse("a container (stopped) still uses this image. Remove the container first, or "
-                                 "force removal.", "conflict: unable to remove repository reference (must force)"
-                                 " - container abc is using its referenced image")
+                raise ImageInUse(
+                    "a container (stopped) still uses this image. Remove the container first, or force removal.",
+                    "conflict: unable to remove repository reference (must force)"
+                    " - container abc is using its referenced image",
+                )
             self.images = [i for i in self.images if i is not matches[0]]
         elif isinstance(action, actions.TagImage):
             source = next(i for i in self.images if action.source in (i.reference, i.id))
@@ -172,8 +208,12 @@ class FakeEngine:
             return freed
         elif isinstance(action, actions.InspectContainer):
             row = self._find(action.container)
-            return {"Id": row.id, "Name": "/" + row.name, "Config": {"Image": row.image, "Env": ["API_TOKEN=s3cret"]},
-                    "State": {"Status": row.state}}
+            return {
+                "Id": row.id,
+                "Name": "/" + row.name,
+                "Config": {"Image": row.image, "Env": ["API_TOKEN=s3cret"]},
+                "State": {"Status": row.state},
+            }
         elif isinstance(action, actions.InspectImage):
             return {"inspect": {"Id": "sha256:x", "RepoTags": [action.image]}, "history": []}
         elif type(action).__name__ == "RunContainer":
@@ -187,14 +227,20 @@ class FakeEngine:
         if self.run_error is not None:
             raise self.run_error
         if spec.name and any(row.name == spec.name for row in self.containers_by_id.values()):
-            raise EngineError(f"The name {spec.name} is taken by another container. Choose another name, or "
-                              "remove that container.", f'Conflict. The container name "/{spec.name}" is already '
-                              "in use by container \"abc\".")
+            raise EngineError(
+                f"The name {spec.name} is taken by another container. Choose another name, or remove that container.",
+                f'Conflict. The container name "/{spec.name}" is already in use by container "abc".',
+            )
         name = spec.name or f"fake-run-{len(self.runs) + 1}"
-        ports = [PublishedPort(int(port.host.split("-")[0]) if port.host else 32768 + index,
-                               int(port.container.split("-")[0]), port.protocol,
-                               "0.0.0.0" if port.all_interfaces else "127.0.0.1")
-                 for index, port in enumerate(spec.ports)]
+        ports = [
+            PublishedPort(
+                int(port.host.split("-")[0]) if port.host else 32768 + index,
+                int(port.container.split("-")[0]),
+                port.protocol,
+                "0.0.0.0" if port.all_interfaces else "127.0.0.1",
+            )
+            for index, port in enumerate(spec.ports)
+        ]
         row = replace_row(container(name, image=spec.image, ports=ports), status="Up 1 second")
         self.containers_by_id[row.id] = row
         self.runs.append(action)
@@ -238,12 +284,16 @@ class FakeEngine:
         """Like Engine.login: "Login Succeeded", or the EngineError the engine's refusal becomes (its detail is
         the engine's words, recorded from dockerd 20.10 and a registry with htpasswd)."""
         from gui.core.errors import explain
+
         self.logins.append((registry, username))
         if self.login_error is not None:
             raise self.login_error
         if self.registry_users.get(registry, {}).get(username) != secret or not secret:
-            url = "https://registry-1.docker.io/v2/" if registry == "https://index.docker.io/v1/" else (
-                f"http://{registry}/v2/")
+            url = (
+                "https://registry-1.docker.io/v2/"
+                if registry == "https://index.docker.io/v1/"
+                else (f"http://{registry}/v2/")
+            )
             raise explain(api_error(500, f"login attempt to {url} failed with status: 401 Unauthorized"), "sign in")
         return "Login Succeeded"
 
@@ -273,7 +323,7 @@ class FakeEngine:
         return stream
 
     def stats_socket(self) -> None:
-        return None   # as an engine elsewhere: a stream (a thread) per container, from stats_stream
+        return None  # as an engine elsewhere: a stream (a thread) per container, from stats_stream
 
     def stats_once(self, container_id: str) -> dict:
         row = self._find(container_id)
@@ -284,6 +334,7 @@ def stats_payloads(file_name: str, row: ContainerRow | None = None) -> list[dict
     """Recorded stats payloads from tests/fakes/stats (a list even for a file of one), as if of `row`."""
     import json
     from pathlib import Path
+
     data = json.loads((Path(__file__).parent / "stats" / file_name).read_text())
     payloads = data if isinstance(data, list) else [data]
     if row is not None:
@@ -297,6 +348,7 @@ def recorded_push(repository: str, tag: str, recording: str = "first_push") -> l
     signed_out, closed_port), its repository and tag lines rewritten to the ones asked for."""
     import json
     from pathlib import Path
+
     recorded = json.loads((Path(__file__).parent / "push_messages.json").read_text())[recording]
     messages = []
     for message in recorded:
@@ -314,6 +366,7 @@ def recorded_push(repository: str, tag: str, recording: str = "first_push") -> l
 
 def replace_row(row: ContainerRow, **changes) -> ContainerRow:
     from dataclasses import replace
+
     return replace(row, **changes)
 
 
@@ -339,6 +392,7 @@ class _Response:
 def api_error(status_code: int, explanation: str):
     """A docker.errors.APIError as docker-py raises it (ImageNotFound/NotFound for 404)."""
     import docker.errors
+
     response = _Response(status_code)
     if status_code == 404:
         return docker.errors.ImageNotFound(explanation, response=response, explanation=explanation)
@@ -364,8 +418,12 @@ class FakeApi:
             return engine.image_inspects[image]
         known = next((row for row in engine.images if image in (row.reference, row.id)), None)
         if known is not None:
-            return {"Id": known.id, "RepoTags": [known.reference], "Size": known.size,
-                    "Config": dict(DEFAULT_IMAGE_CONFIG)}
+            return {
+                "Id": known.id,
+                "RepoTags": [known.reference],
+                "Size": known.size,
+                "Config": dict(DEFAULT_IMAGE_CONFIG),
+            }
         if not image.startswith("sha256:"):
             raise api_error(404, f"No such image: {image}")
         return {"Id": image, "Size": 42 * 1024**2}
@@ -376,17 +434,41 @@ class FakeApi:
         bindings: dict[str, list[dict]] = {}
         for port in row.ports:
             bindings.setdefault(f"{port.container_port}/{port.protocol}", []).append(
-                {"HostIp": port.host_ip, "HostPort": str(port.host_port)})
+                {"HostIp": port.host_ip, "HostPort": str(port.host_port)}
+            )
         config = dict(DEFAULT_IMAGE_CONFIG)
-        config.update({"Image": row.image, "Env": config["Env"] + ["API_TOKEN=s3cret"],
-                       "Labels": dict(row.labels)})
-        return {"Id": row.id, "Name": "/" + row.name, "Image": f"sha256:{row.image}", "Config": config,
-                "State": {"Status": row.state},
-                "HostConfig": {"PortBindings": bindings, "PublishAllPorts": False, "Mounts": [], "Binds": None,
-                               "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0}, "AutoRemove": False,
-                               "Memory": 0, "NanoCpus": 0, "ShmSize": 67108864, "Privileged": False,
-                               "DeviceRequests": None}}
+        config.update({"Image": row.image, "Env": config["Env"] + ["API_TOKEN=s3cret"], "Labels": dict(row.labels)})
+        return {
+            "Id": row.id,
+            "Name": "/" + row.name,
+            "Image": f"sha256:{row.image}",
+            "Config": config,
+            "State": {"Status": row.state},
+            "HostConfig": {
+                "PortBindings": bindings,
+                "PublishAllPorts": False,
+                "Mounts": [],
+                "Binds": None,
+                "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0},
+                "AutoRemove": False,
+                "Memory": 0,
+                "NanoCpus": 0,
+                "ShmSize": 67108864,
+                "Privileged": False,
+                "DeviceRequests": None,
+            },
+        }
 
 
-__all__ = ["DEFAULT_IMAGE_CONFIG", "FakeEngine", "FakeStream", "PublishedPort", "api_error", "container", "diagnosis",
-           "image", "recorded_push", "stats_payloads"]
+__all__ = [
+    "DEFAULT_IMAGE_CONFIG",
+    "FakeEngine",
+    "FakeStream",
+    "PublishedPort",
+    "api_error",
+    "container",
+    "diagnosis",
+    "image",
+    "recorded_push",
+    "stats_payloads",
+]

@@ -3,11 +3,12 @@
 A loaded library stays for the whole process, so the fake is built and loaded once per process
 (`fake_nvml_library`), and the per-test `fake_nvml` fixture hands out a controller and puts everything back
 afterwards: no config file (nvmlInit says "driver not loaded", like a computer without a driver), no nvmlInit
-remembered, and gui.core.nvml shut down so the next test initialises afresh.
+remembered, and gui.core.monitor.nvml shut down so the next test initialises afresh.
 
 The fake reads a JSON file named by FAKE_NVML_CONFIG (its members are described at the top of fake_nvml.c);
 `write_config` writes it from FakeGpu values, `config` gives the same as a dict.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -39,50 +40,83 @@ UNKNOWN = 999
 @dataclass(frozen=True)
 class ProcessSample:
     """One nvmlProcessUtilizationSample_t: percentages over the driver's last sample period."""
+
     pid: int
     sm: int = 0
     mem: int = 0
     enc: int = 0
     dec: int = 0
-    timestamp: int | None = None   # microseconds; None: "now", so always newer than the caller's last look
+    timestamp: int | None = None  # microseconds; None: "now", so always newer than the caller's last look
 
 
 @dataclass
 class FakeGpu:
     """One fake GPU. A value left at None is "not supported" by this GPU (NVML_ERROR_NOT_SUPPORTED)."""
+
     name: str = "NVIDIA H100 80GB HBM3"
-    uuid: str | None = None                # None: GPU-00000000-0000-0000-0000-00000000000<index>
+    uuid: str | None = None  # None: GPU-00000000-0000-0000-0000-00000000000<index>
     memory_total: int | None = 80 * GiB
     memory_used: int | None = None
     memory_reserved: int | None = None
-    utilization_gpu: int | None = None     # percent
+    utilization_gpu: int | None = None  # percent
     utilization_memory: int | None = None  # percent
-    temperature: int | None = None         # degrees Celsius
-    fan_speed: int | None = None           # percent
-    power_usage: int | None = None         # milliwatts
-    power_limit: int | None = None         # milliwatts
-    clock_graphics: int | None = None      # MHz
-    clock_sm: int | None = None            # MHz
-    clock_mem: int | None = None           # MHz
-    clock_video: int | None = None         # MHz
+    temperature: int | None = None  # degrees Celsius
+    fan_speed: int | None = None  # percent
+    power_usage: int | None = None  # milliwatts
+    power_limit: int | None = None  # milliwatts
+    clock_graphics: int | None = None  # MHz
+    clock_sm: int | None = None  # MHz
+    clock_mem: int | None = None  # MHz
+    clock_video: int | None = None  # MHz
     # running processes as (pid, bytes used); bytes None = "not available" (as on Windows WDDM)
     processes: tuple[tuple[int, int | None], ...] = ()
     graphics_processes: tuple[tuple[int, int | None], ...] = ()
     # per-process utilisation samples; None = the GPU does not sample them, () = it does but nothing ran
     process_utilization: tuple[ProcessSample, ...] | None = None
-    errors: Mapping[str, int] = field(default_factory=dict)   # call -> NVML code, "all" for every call
+    errors: Mapping[str, int] = field(default_factory=dict)  # call -> NVML code, "all" for every call
 
 
-_MEASUREMENTS = ("name", "uuid", "memory_total", "memory_used", "memory_reserved", "utilization_gpu",
-                 "utilization_memory", "temperature", "fan_speed", "power_usage", "power_limit", "clock_graphics",
-                 "clock_sm", "clock_mem", "clock_video")
+_MEASUREMENTS = (
+    "name",
+    "uuid",
+    "memory_total",
+    "memory_used",
+    "memory_reserved",
+    "utilization_gpu",
+    "utilization_memory",
+    "temperature",
+    "fan_speed",
+    "power_usage",
+    "power_limit",
+    "clock_graphics",
+    "clock_sm",
+    "clock_mem",
+    "clock_video",
+)
 
 
 def build_fake_nvml(directory: Path) -> Path:
     """Compiles fake_nvml.c into directory/libnvidia-ml.so.1 and returns its path."""
     target = Path(directory) / SONAME
-    result = subprocess.run(["gcc", "-Wall", "-Wextra", "-Werror", "-O2", "-shared", "-fPIC", f"-Wl,-soname,{SONAME}",
-                             "-o", str(target), str(SOURCE), "-lpthread"], check=False, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            "gcc",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-O2",
+            "-shared",
+            "-fPIC",
+            f"-Wl,-soname,{SONAME}",
+            "-o",
+            str(target),
+            str(SOURCE),
+            "-lpthread",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"gcc could not build the fake NVML library:\n{result.stderr}")
     return target
@@ -91,11 +125,13 @@ def build_fake_nvml(directory: Path) -> Path:
 def load_fake_nvml(path: Path) -> ctypes.CDLL:
     """Loads the fake so that pynvml's CDLL("libnvidia-ml.so.1") gets it; call before pynvml loads a library."""
     library = ctypes.CDLL(str(path), mode=os.RTLD_GLOBAL)
-    import pynvml  # only to check which library pynvml holds; the app itself goes through gui.core.nvml
+    import pynvml  # only to check which library pynvml holds; the app itself goes through gui.core.monitor.nvml
+
     if pynvml.nvmlLib is not None and pynvml.nvmlLib._handle != library._handle:
         # A real driver library was loaded earlier in this process (a computer with a GPU): pynvml keeps its
         # handle for good, so point it at the fake, or tests would see the real GPUs.
-        from gui.core import nvml
+        from gui.core.monitor import nvml
+
         nvml.shutdown()
         pynvml.nvmlLib = library
         pynvml._nvmlGetFunctionPointer_cache.clear()
@@ -115,14 +151,20 @@ def _gpu_config(gpu: FakeGpu) -> dict:
     if gpu.process_utilization is not None:
         values["process_utilization"] = [
             {key: value for key, value in vars(sample).items() if value is not None}
-            for sample in gpu.process_utilization]
+            for sample in gpu.process_utilization
+        ]
     if gpu.errors:
         values["errors"] = dict(gpu.errors)
     return values
 
 
-def config(gpus: Iterable[FakeGpu] = (), driver: str = "535.104.05", cuda: int | None = 12020,
-           init_error: int | None = None, errors: Mapping[str, int] | None = None) -> dict:
+def config(
+    gpus: Iterable[FakeGpu] = (),
+    driver: str = "535.104.05",
+    cuda: int | None = 12020,
+    init_error: int | None = None,
+    errors: Mapping[str, int] | None = None,
+) -> dict:
     """The fake's config for these values; errors: system call ("driver_version", "cuda_version", "count") -> code."""
     document: dict = {"driver": driver}
     if cuda is not None:
@@ -135,14 +177,25 @@ def config(gpus: Iterable[FakeGpu] = (), driver: str = "535.104.05", cuda: int |
     return document
 
 
-def config_text(gpus: Iterable[FakeGpu] = (), driver: str = "535.104.05", cuda: int | None = 12020,
-                init_error: int | None = None, errors: Mapping[str, int] | None = None) -> str:
+def config_text(
+    gpus: Iterable[FakeGpu] = (),
+    driver: str = "535.104.05",
+    cuda: int | None = 12020,
+    init_error: int | None = None,
+    errors: Mapping[str, int] | None = None,
+) -> str:
     """The config as the JSON text the fake reads."""
     return json.dumps(config(gpus, driver, cuda, init_error, errors), indent=1) + "\n"
 
 
-def write_config(path: Path, gpus: Iterable[FakeGpu] = (), driver: str = "535.104.05", cuda: int | None = 12020,
-                 init_error: int | None = None, errors: Mapping[str, int] | None = None) -> None:
+def write_config(
+    path: Path,
+    gpus: Iterable[FakeGpu] = (),
+    driver: str = "535.104.05",
+    cuda: int | None = 12020,
+    init_error: int | None = None,
+    errors: Mapping[str, int] | None = None,
+) -> None:
     """Writes the config atomically: the fake re-reads it on every call, maybe from another thread."""
     write_text(path, config_text(gpus, driver, cuda, init_error, errors))
 
@@ -164,8 +217,14 @@ class FakeNvml:
         self.config_path = config_path
         self._monkeypatch = monkeypatch
 
-    def set(self, gpus: Iterable[FakeGpu] = (), driver: str = "535.104.05", cuda: int | None = 12020,
-            init_error: int | None = None, errors: Mapping[str, int] | None = None) -> None:
+    def set(
+        self,
+        gpus: Iterable[FakeGpu] = (),
+        driver: str = "535.104.05",
+        cuda: int | None = 12020,
+        init_error: int | None = None,
+        errors: Mapping[str, int] | None = None,
+    ) -> None:
         write_config(self.config_path, gpus, driver, cuda, init_error, errors)
         self._point_at_config()
 
@@ -190,7 +249,8 @@ class FakeNvml:
         `installed()` (or the end of the test)."""
         import pynvml
 
-        from gui.core import nvml
+        from gui.core.monitor import nvml
+
         nvml.shutdown()
 
         def no_library(name, *args, **kwargs):
@@ -202,18 +262,21 @@ class FakeNvml:
     def installed(self) -> None:
         """Undoes not_installed(): the next NVML call loads the fake again."""
         import pynvml
+
         self._monkeypatch.setattr(pynvml, "CDLL", ctypes.CDLL)
 
     def reset(self) -> None:
-        """No driver, nothing initialised, in the fake and in gui.core.nvml."""
-        from gui.core import gpu_stats, nvml
+        """No driver, nothing initialised, in the fake and in gui.core.monitor.nvml."""
+        from gui.core.monitor import gpu as gpu_stats
+        from gui.core.monitor import nvml
+
         self.driver_not_loaded()
         nvml.shutdown()
         self.library.fake_nvml_reset()
-        gpu_stats.reset()   # no GPU names or process samples carried over from another test
+        gpu_stats.reset()  # no GPU names or process samples carried over from another test
 
 
-_loaded: ctypes.CDLL | None = None   # one build and load per process, whichever conftest asks first
+_loaded: ctypes.CDLL | None = None  # one build and load per process, whichever conftest asks first
 
 
 @pytest.fixture(scope="session")
@@ -226,7 +289,7 @@ def fake_nvml_library(tmp_path_factory) -> ctypes.CDLL:
             if os.environ.get("REQUIRE_ENGINE") == "1" or os.environ.get("CI"):
                 pytest.fail(message)
             pytest.skip(message)
-        os.environ.pop(CONFIG_VARIABLE, None)   # start with "driver not loaded", whatever the shell had
+        os.environ.pop(CONFIG_VARIABLE, None)  # start with "driver not loaded", whatever the shell had
         _loaded = load_fake_nvml(build_fake_nvml(tmp_path_factory.mktemp("fake-nvml")))
     return _loaded
 

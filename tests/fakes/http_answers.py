@@ -1,4 +1,5 @@
-"""Engine answers as bytes on the wire, for code that reads the engine's socket by hand (gui.workers.local_stats)."""
+"""Engine answers as bytes on the wire, for code that reads the engine's socket by hand (gui.workers.monitor.local_stats)."""
+
 from __future__ import annotations
 
 import json

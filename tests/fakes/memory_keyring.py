@@ -1,5 +1,6 @@
 """A system keyring that lives in memory: a real keyring.backend.KeyringBackend, so the vault's keyring code runs
 unchanged in tests on machines without a Secret Service."""
+
 from __future__ import annotations
 
 import keyring.backend
@@ -39,7 +40,6 @@ class BrokenKeyring(MemoryKeyring):
 
     def set_password(self, service: str, username: str, password: str) -> None:
         raise keyring.errors.PasswordSetError("the collection is locked")
-
 
 
 @unregistered

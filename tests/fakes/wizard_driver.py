@@ -1,4 +1,5 @@
 """Drives the Dockerfile wizard the way a user does: type, click Next, Write. Shared by GUI and engine tests."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,19 +33,19 @@ def drive_wizard(qtbot, wizard, folder: Path, base_image: str | None = None, por
     retype(qtbot, wizard.folder_page.folder_edit, str(folder))
     qtbot.waitUntil(lambda: wizard.folder_page.scan is not None, timeout=10_000)
     qtbot.waitUntil(wizard.button(NEXT).isEnabled, timeout=10_000)
-    press_next(qtbot, wizard)                       # -> kind (the suggested one is chosen)
+    press_next(qtbot, wizard)  # -> kind (the suggested one is chosen)
     qtbot.waitUntil(wizard.button(NEXT).isEnabled, timeout=5_000)
-    press_next(qtbot, wizard)                       # -> base image
+    press_next(qtbot, wizard)  # -> base image
     if base_image:
         retype(qtbot, wizard.base_page.image_combo.lineEdit(), base_image)
     qtbot.waitUntil(wizard.button(NEXT).isEnabled, timeout=5_000)
-    press_next(qtbot, wizard)                       # -> dependencies
-    press_next(qtbot, wizard)                       # -> files and start
+    press_next(qtbot, wizard)  # -> dependencies
+    press_next(qtbot, wizard)  # -> files and start
     if port is not None:
         retype(qtbot, wizard.files_page.port_edit, port)
     qtbot.waitUntil(wizard.button(NEXT).isEnabled, timeout=5_000)
-    press_next(qtbot, wizard)                       # -> good practice
-    press_next(qtbot, wizard)                       # -> review
+    press_next(qtbot, wizard)  # -> good practice
+    press_next(qtbot, wizard)  # -> review
     qtbot.waitUntil(wizard.review_page.isComplete, timeout=30_000)
     with qtbot.waitSignal(wizard.written, timeout=10_000) as written:
         qtbot.mouseClick(wizard.button(FINISH), Qt.MouseButton.LeftButton)

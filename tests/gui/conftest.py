@@ -1,11 +1,12 @@
 """GUI tests: the real window and session, with the engine replaced at the core boundary."""
+
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
 
-import fake_engine
-from gui.core.connection import EngineState
+from gui.core.engine.connection import EngineState
+from tests.fakes import fake_engine
 
 
 @pytest.fixture
@@ -16,13 +17,19 @@ def settings(tmp_path):
 @pytest.fixture
 def engine():
     fake = fake_engine.FakeEngine()
-    fake.containers_by_id = {row.id: row for row in (
-        fake_engine.container("web", ports=[fake_engine.PublishedPort(5000, 80, "tcp", "127.0.0.1")]),
-        fake_engine.container("trainer", image="trainer:2.1"),
-        fake_engine.container("old-job", state="exited", image="job:0.1"),
-    )}
-    fake.images = [fake_engine.image("web", "1.0", used_by=1), fake_engine.image("trainer", "2.1", used_by=1),
-                   fake_engine.image("unused", "0.9", size=3 * 1024**2)]
+    fake.containers_by_id = {
+        row.id: row
+        for row in (
+            fake_engine.container("web", ports=[fake_engine.PublishedPort(5000, 80, "tcp", "127.0.0.1")]),
+            fake_engine.container("trainer", image="trainer:2.1"),
+            fake_engine.container("old-job", state="exited", image="job:0.1"),
+        )
+    }
+    fake.images = [
+        fake_engine.image("web", "1.0", used_by=1),
+        fake_engine.image("trainer", "2.1", used_by=1),
+        fake_engine.image("unused", "0.9", size=3 * 1024**2),
+    ]
     return fake
 
 
@@ -44,6 +51,7 @@ def engine_state():
 @pytest.fixture
 def session(qtbot, engine, engine_state):
     from gui.workers.session import EngineSession
+
     session = EngineSession(diagnose_fn=engine_state, engine_factory=lambda _diagnosis: engine)
     yield session
     session.stop()
@@ -51,7 +59,8 @@ def session(qtbot, engine, engine_state):
 
 @pytest.fixture
 def history(tmp_path):
-    from gui.core.build_history import BuildHistory
+    from gui.core.build.history import BuildHistory
+
     return BuildHistory(tmp_path / "builds")
 
 
@@ -69,28 +78,33 @@ def private_sign_ins(docker_config_dir, monkeypatch):
     config or system keyring either."""
     import keyring
     from keyring.backends import fail
+
     monkeypatch.setenv("DOCKER_CONFIG", str(docker_config_dir))
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
 
 
 @pytest.fixture
 def keyring_backend():
-    from memory_keyring import MemoryKeyring
+    from tests.fakes.memory_keyring import MemoryKeyring
+
     return MemoryKeyring()
 
 
 @pytest.fixture
 def vault(tmp_path, docker_config_dir, keyring_backend):
     """Sign-ins kept in a memory keyring and a docker config of this test's own."""
-    from gui.core.credentials import CredentialVault
-    return CredentialVault(docker_config_dir=docker_config_dir, index_path=tmp_path / "registries.json",
-                           keyring_backend=keyring_backend)
+    from gui.core.registry.credentials import CredentialVault
+
+    return CredentialVault(
+        docker_config_dir=docker_config_dir, index_path=tmp_path / "registries.json", keyring_backend=keyring_backend
+    )
 
 
 @pytest.fixture
 def window(qtbot, session, settings, history, tmp_path, vault):
-    from gui.core.run_memory import RunMemory
+    from gui.core.run.memory import RunMemory
     from gui.views.main_window import MainWindow
+
     main = MainWindow(session, settings, history, RunMemory(tmp_path / "run-settings.json"), vault)
     qtbot.addWidget(main)
     main.show()
@@ -106,6 +120,7 @@ def opened_urls():
     """The http(s) links the app asks the desktop to open, caught instead of starting a browser."""
     from PySide6.QtCore import QObject, Slot
     from PySide6.QtGui import QDesktopServices
+
     opened: list[str] = []
 
     class Catcher(QObject):
@@ -136,6 +151,7 @@ def stats_feed(qtbot, engine):
                 payloads = fake_engine.stats_payloads("v1-busy-stream.json", row)
                 streams[-1].push(payloads[push.count % len(payloads)])
         push.count += 1
+
     push.count = 0
     timer = QTimer(interval=FEED_INTERVAL_MS, timeout=push)
     timer.start()

@@ -1,5 +1,6 @@
 """Guards against a Qt binding that corrupts the interpreter: PySide6 6.12.0 on Python 3.11 lost one
 reference to None per void call, and a long session aborted with `none_dealloc`."""
+
 import sys
 
 from PySide6.QtCore import QObject, QPoint, Signal
@@ -29,11 +30,13 @@ def test_garbage_is_collected_by_the_gui_thread_timer(qtbot):
     class Cycle:
         def __init__(self):
             self.me = self
+
     collector = MainThreadGarbageCollector(interval_ms=10)
     thresholds = gc.get_threshold()
     collector.start()
     try:
         import weakref
+
         cycle = Cycle()
         alive = weakref.ref(cycle)
         del cycle
@@ -54,6 +57,7 @@ def test_a_late_answer_for_a_deleted_widget_is_dropped(qtbot):
     from PySide6.QtWidgets import QLabel
 
     from gui.workers.tasks import TaskRunner
+
     runner = TaskRunner()
     label = QLabel()
     release = threading.Event()
@@ -66,4 +70,4 @@ def test_a_late_answer_for_a_deleted_widget_is_dropped(qtbot):
     assert delivered == []
     kept = QLabel()
     runner.submit(lambda: "done", lambda text: kept.setText(text))
-    qtbot.waitUntil(lambda: kept.text() == "done", timeout=5000)   # a living widget still gets its answer
+    qtbot.waitUntil(lambda: kept.text() == "done", timeout=5000)  # a living widget still gets its answer

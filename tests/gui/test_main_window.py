@@ -1,57 +1,18 @@
 """The main window as a user sees it, with a fake engine behind the core boundary."""
+
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QPoint, Qt
 
-import fake_engine
-from gui.core import actions
-from gui.core.connection import EngineState
+from gui.core.engine import actions
+from gui.core.engine.connection import EngineState
 from gui.models.table import ROW_ROLE
+from tests.fakes import fake_engine
+from tests.gui.user_actions import answer_message_boxes, select, toolbar_button
 
 
 def visible_names(page) -> list[str]:
     return sorted(page.proxy.index(row, 0).data() for row in range(page.proxy.rowCount()))
-
-
-def select(page, name: str) -> None:
-    page.filter_edit.clear()
-    for row in range(page.proxy.rowCount()):
-        index = page.proxy.index(row, 0)
-        if index.data() == name:
-            page.table.selectRow(row)
-            return
-    raise AssertionError(f"{name} not shown")
-
-
-def toolbar_button(page, action):
-    return page.toolbar.widgetForAction(action)
-
-
-def answer_message_boxes(qtbot, *button_texts: str, seen: list | None = None):
-    """Clicks a button of each of the next modal message boxes, in order, as the user would.
-    Scheduled before the action: a modal box runs its own event loop, so the test cannot wait for it."""
-    answers = list(button_texts)
-    clicked: list = []
-
-    def click():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or box in clicked:
-            QTimer.singleShot(20, click)
-            return
-        clicked.append(box)
-        if seen is not None:
-            seen.append(box.text())
-        wanted = answers.pop(0)
-        for button in box.buttons():
-            if button.text().replace("&", "") == wanted:
-                qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-                break
-        else:
-            raise AssertionError(f"no {wanted!r} in {[b.text() for b in box.buttons()]}")
-        if answers:
-            QTimer.singleShot(20, click)
-    QTimer.singleShot(20, click)
 
 
 def test_opens_on_containers_with_every_container(window):
@@ -107,7 +68,9 @@ def test_port_link_opens_the_browser_on_loopback(window, qtbot, opened_urls):
     row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data() == "web")
     index = page.proxy.index(row, 4)
     rect = page.table.visualRect(index)
-    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.topLeft() + QPoint(8, rect.height() // 2))
+    qtbot.mouseClick(
+        page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.topLeft() + QPoint(8, rect.height() // 2)
+    )
     qtbot.waitUntil(lambda: opened_urls == ["http://127.0.0.1:5000"], timeout=3000)
 
 
@@ -126,12 +89,12 @@ def test_engine_not_running_shows_the_fix_then_recovers(window, engine, engine_s
 
 def test_permission_denied_screen_warns_about_root_equivalence(qtbot, session, settings, engine_state, history):
     from gui.views.main_window import MainWindow
+
     engine_state.state = EngineState.PERMISSION_DENIED
     main = MainWindow(session, settings, history)
     qtbot.addWidget(main)
     session.start()
-    qtbot.waitUntil(lambda: main.engine_page.title.text() == "Your account may not use the Docker engine",
-                    timeout=5000)
+    qtbot.waitUntil(lambda: main.engine_page.title.text() == "Your account may not use the Docker engine", timeout=5000)
     assert "root access" in main.engine_page.warning.text()
     assert main.engine_page.warning.isVisibleTo(main)
 
@@ -161,6 +124,7 @@ def test_remove_dangling_shows_space_first(window, engine, qtbot):
 
 def test_settings_remember_page_and_show_all(window, settings, session, qtbot, history):
     from gui.views.main_window import MainWindow
+
     window.show_page("images")
     window.containers_page.show_all.setChecked(False)
     window.close()
@@ -193,16 +157,17 @@ def test_run_from_images_shows_the_new_container_selected_with_its_log(window, e
     qtbot.waitUntil(dialog.run_button.isEnabled, timeout=5000)
     qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: [row.name for row in window.containers_page.selected_rows()] == ["web-two"],
-                    timeout=5000)
+    qtbot.waitUntil(lambda: [row.name for row in window.containers_page.selected_rows()] == ["web-two"], timeout=5000)
     assert window.current_page == "containers"
     assert engine.runs[-1].spec.name == "web-two"
-    assert any(command.startswith("docker run --detach --name web-two -p 127.0.0.1:")
-               for command in window.commands.commands())
+    assert any(
+        command.startswith("docker run --detach --name web-two -p 127.0.0.1:") for command in window.commands.commands()
+    )
     new_id = window.containers_page.selected_rows()[0].id
     qtbot.waitUntil(lambda: new_id in window.logs_windows and window.logs_windows[new_id].isVisible(), timeout=5000)
     assert window.containers_page.browser_action.isEnabled() == bool(
-        window.containers_page.selected_rows()[0].browser_url)
+        window.containers_page.selected_rows()[0].browser_url
+    )
 
 
 def test_run_again_with_changes_fills_the_dialog_from_the_container(window, engine, qtbot):
@@ -214,14 +179,14 @@ def test_run_again_with_changes_fills_the_dialog_from_the_container(window, engi
     spec = dialog.spec()
     assert spec.image == "web:1.0"
     assert [(port.container, port.all_interfaces) for port in spec.ports] == [("80", False)]
-    assert any(var.name == "API_TOKEN" for var in spec.env)      # the container's own setting comes back...
-    assert "s3cret" not in dialog.preview.toPlainText()          # ...masked in the command shown
+    assert any(var.name == "API_TOKEN" for var in spec.env)  # the container's own setting comes back...
+    assert "s3cret" not in dialog.preview.toPlainText()  # ...masked in the command shown
 
 
 def test_open_in_browser_follows_the_selected_container(window, qtbot, opened_urls):
     page = window.containers_page
     select(page, "trainer")
-    assert not page.browser_action.isEnabled()                   # it publishes nothing
+    assert not page.browser_action.isEnabled()  # it publishes nothing
     select(page, "web")
     assert page.browser_action.isEnabled()
     page.browser_action.trigger()
@@ -237,15 +202,17 @@ def cell_text(page, name: str, column: int) -> str:
 
 def test_containers_list_shows_live_cpu_and_memory(window, qtbot, stats_feed):
     from gui.models.lists import USAGE_COLUMNS
+
     page = window.containers_page
     cpu_column, gpu_column = USAGE_COLUMNS[0], USAGE_COLUMNS[1]
     qtbot.waitUntil(lambda: cell_text(page, "web", cpu_column).endswith(" %"), timeout=10_000)
-    assert cell_text(page, "web", cpu_column + 1).endswith("B")           # memory, in human units
-    assert cell_text(page, "old-job", cpu_column) == ""                   # a stopped container has no figures
-    assert "100 % is one full CPU" in page.proxy.index(0, cpu_column).data(Qt.ItemDataRole.ToolTipRole) or \
-        "appears once" in page.proxy.index(0, cpu_column).data(Qt.ItemDataRole.ToolTipRole)
+    assert cell_text(page, "web", cpu_column + 1).endswith("B")  # memory, in human units
+    assert cell_text(page, "old-job", cpu_column) == ""  # a stopped container has no figures
+    assert "100 % is one full CPU" in page.proxy.index(0, cpu_column).data(
+        Qt.ItemDataRole.ToolTipRole
+    ) or "appears once" in page.proxy.index(0, cpu_column).data(Qt.ItemDataRole.ToolTipRole)
     qtbot.waitUntil(lambda: window.monitor.gpus is not None, timeout=10_000)
-    assert page.table.isColumnHidden(gpu_column)                          # no NVIDIA GPU here: no GPU column
+    assert page.table.isColumnHidden(gpu_column)  # no NVIDIA GPU here: no GPU column
 
 
 def test_usage_opens_the_container_page_and_back_returns(window, qtbot):

@@ -1,4 +1,5 @@
 """Fixtures for the unit tests: a real listener. (The fake NVIDIA driver library's fixtures live in tests/conftest.py.)"""
+
 from __future__ import annotations
 
 import socket

@@ -166,7 +166,22 @@ def test_colon_form_can_switch_underline_off():
 
 @pytest.mark.parametrize(
     "params",
-    ["5", "7", "53", "999", "38", "38;5", "38;5;256", "38;2;1;2", "38;9;1", "48;5;x", "abc", "4:x", "\u00b2", "1" * 5000],
+    [
+        "5",
+        "7",
+        "53",
+        "999",
+        "38",
+        "38;5",
+        "38;5;256",
+        "38;2;1;2",
+        "38;9;1",
+        "48;5;x",
+        "abc",
+        "4:x",
+        "\u00b2",
+        "1" * 5000,
+    ],
 )
 def test_unknown_or_malformed_codes_are_ignored(params):
     start = Style(fg=GREEN, bold=True)

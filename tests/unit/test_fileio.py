@@ -1,4 +1,5 @@
 """gui.core.fileio.atomic_write: all or nothing, optional backup, permissions kept."""
+
 import os
 import stat
 

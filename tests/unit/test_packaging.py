@@ -3,6 +3,7 @@
 The validators are the same tools distributions run, so passing here means the
 files will be accepted downstream. No Qt: PNGs are checked by reading their header.
 """
+
 import configparser
 import os
 import shutil

@@ -1,13 +1,27 @@
 """Image references are checked in the form, with Docker's grammar, before any engine call."""
+
 import pytest
 
 from gui.core.reference import Reference, name_problem, parse, reference_problem, tag_problem
 
 VALID = [
-    "busybox", "busybox:1.36", "library/busybox:latest", "user/my-ai-app:1.0", "a/b/c/d:v2",
-    "localhost/app", "localhost:5000/app:1", "127.0.0.1:5000/team/model:2024-06-01",
-    "registry.example.com:5000/x/y", "my_app", "my__app", "my-app", "my---app", "my.app",
-    "app@sha256:" + "a" * 64, "app:1.0@sha256:" + "b" * 64, "x:_tag",
+    "busybox",
+    "busybox:1.36",
+    "library/busybox:latest",
+    "user/my-ai-app:1.0",
+    "a/b/c/d:v2",
+    "localhost/app",
+    "localhost:5000/app:1",
+    "127.0.0.1:5000/team/model:2024-06-01",
+    "registry.example.com:5000/x/y",
+    "my_app",
+    "my__app",
+    "my-app",
+    "my---app",
+    "my.app",
+    "app@sha256:" + "a" * 64,
+    "app:1.0@sha256:" + "b" * 64,
+    "x:_tag",
 ]
 
 INVALID = [

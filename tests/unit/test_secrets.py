@@ -1,18 +1,34 @@
 """gui.core.secrets: which names look secret, masking, and the sentence shown when one is refused."""
+
 import pytest
 
-import gui.core.inspect_summary as inspect_summary
+import gui.core.engine.inspect_summary as inspect_summary
 from gui.core.secrets import MASK, is_secret_name, mask_env, masked_payload, masked_value, secret_problem
 
 
-@pytest.mark.parametrize("name", ["HF_TOKEN", "OPENAI_API_KEY", "apiKey", "DB_PASSWORD", "PASSWD", "AWS_SECRET",
-                                  "AWS_SECRET_ACCESS_KEY", "GOOGLE_CREDENTIALS", "KEY", "TOKENS", "hf_token"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "HF_TOKEN",
+        "OPENAI_API_KEY",
+        "apiKey",
+        "DB_PASSWORD",
+        "PASSWD",
+        "AWS_SECRET",
+        "AWS_SECRET_ACCESS_KEY",
+        "GOOGLE_CREDENTIALS",
+        "KEY",
+        "TOKENS",
+        "hf_token",
+    ],
+)
 def test_secret_names(name):
     assert is_secret_name(name)
 
 
-@pytest.mark.parametrize("name", ["MONKEY", "KEYBOARD_LAYOUT", "MODEL_NAME", "PATH", "TOKENIZER_PATH", "PORT",
-                                  "HOME", ""])
+@pytest.mark.parametrize(
+    "name", ["MONKEY", "KEYBOARD_LAYOUT", "MODEL_NAME", "PATH", "TOKENIZER_PATH", "PORT", "HOME", ""]
+)
 def test_harmless_names(name):
     assert not is_secret_name(name)
 

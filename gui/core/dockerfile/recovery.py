@@ -1,0 +1,190 @@
+"""Recovery copies of unsaved editor buffers, so that a crash never loses an edit, and the blocking
+document reads and saves that go with them (the editor runs these in a worker). No Qt here.
+
+One JSON file per document in the recovery folder, named by a hash of the document's absolute path and
+holding that path, the time of the copy and the text. Every write is atomic (temp file + rename), so a
+crash in the middle of an autosave leaves the previous copy whole.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from gui.core import log
+from gui.core.errors import EngineError
+from gui.core.fileio import atomic_write
+
+__all__ = [
+    "DiskText",
+    "OpenedDocument",
+    "RecoveryStore",
+    "default_folder",
+    "disk_problem",
+    "open_document",
+    "read_document",
+    "save_document",
+]
+
+logger = log.get("recovery")
+
+_SUFFIX = ".recovery.json"
+_FORMAT = 1
+
+
+def default_folder() -> Path:
+    return Path(platformdirs.user_state_dir("portside", appauthor=False)) / "recovery"
+
+
+def _key(document_path: Path) -> Path:
+    """The absolute form of a document's path: the same file always maps to the same copy."""
+    return Path(os.path.abspath(os.path.expanduser(document_path)))
+
+
+class RecoveryStore:
+    """Unsaved editor buffers survive a crash: save() while the user edits, discard() once the file is saved."""
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = Path(folder) if folder is not None else default_folder()
+
+    def _copy_path(self, document_path: Path) -> Path:
+        digest = hashlib.sha256(str(_key(document_path)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return self.folder / f"{digest}{_SUFFIX}"
+
+    def save(self, document_path: Path, text: str) -> None:
+        """Keeps `text` as the recovery copy of `document_path`, replacing any older copy atomically."""
+        # The folder is private: a Dockerfile being edited may hold a secret the user has yet to remove.
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        payload = {"format": _FORMAT, "path": str(_key(document_path)), "saved": time.time(), "text": text}
+        atomic_write(self._copy_path(document_path), json.dumps(payload, ensure_ascii=False))
+
+    def _read(self, copy: Path) -> dict | None:
+        try:
+            payload = json.loads(copy.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            logger.info("unreadable recovery copy %s: %s", copy, exc)
+            return None
+        if (
+            not isinstance(payload, dict)
+            or not isinstance(payload.get("text"), str)
+            or not isinstance(payload.get("path"), str)
+        ):
+            logger.info("recovery copy %s has an unknown shape", copy)
+            return None
+        return payload
+
+    def load(self, document_path: Path) -> str | None:
+        """The recovered text of `document_path`, or None when there is no (readable) copy."""
+        payload = self._read(self._copy_path(document_path))
+        if payload is None or payload["path"] != str(_key(document_path)):
+            return None
+        return payload["text"]
+
+    def saved_at(self, document_path: Path) -> float | None:
+        """When the recovery copy was written (seconds since the epoch), or None."""
+        payload = self._read(self._copy_path(document_path))
+        if payload is None or payload["path"] != str(_key(document_path)):
+            return None
+        saved = payload.get("saved")
+        return float(saved) if isinstance(saved, (int, float)) else None
+
+    def discard(self, document_path: Path) -> None:
+        """Forgets the recovery copy of `document_path`; nothing happens when there is none."""
+        try:
+            self._copy_path(document_path).unlink()
+        except FileNotFoundError:
+            pass
+
+    def pending(self) -> list[Path]:
+        """The documents that have a recovery copy, sorted by path."""
+        try:
+            copies = list(self.folder.glob(f"*{_SUFFIX}"))
+        except OSError:
+            return []
+        found = {Path(payload["path"]) for payload in map(self._read, copies) if payload is not None}
+        return sorted(found)
+
+
+# Reading and saving documents ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiskText:
+    text: str | None  # with "\n" line breaks; None when the file does not exist
+    newline: str  # "\r\n" when the file used it (saving writes it back), else "\n"
+
+
+@dataclass(frozen=True)
+class OpenedDocument:
+    disk: DiskText
+    recovered: str | None  # the recovery copy's text, if there is one
+    recovered_at: float | None  # when it was written
+
+
+def disk_problem(exc: OSError, doing: str) -> EngineError:
+    """An OSError as a sentence: "Could not save Dockerfile: the disk is full."."""
+    reasons = {
+        errno.EACCES: "you do not have permission",
+        errno.EPERM: "you do not have permission",
+        errno.ENOSPC: "the disk is full",
+        errno.EROFS: "the disk is read-only",
+        errno.ENOENT: "its folder does not exist (any more)",
+        errno.EISDIR: "that is a folder",
+        errno.ENOTDIR: "a part of the path is not a folder",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return EngineError(f"Could not {doing}: {reason}.", str(exc))
+
+
+def read_document(path: Path) -> DiskText:
+    """The text of a UTF-8 file (blocking). Raises EngineError when it cannot be read or is not UTF-8:
+    an editor must not load (and later save over) a file it could only read in part."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return DiskText(None, "\n")
+    except OSError as exc:
+        raise disk_problem(exc, f"read {Path(path).name}") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EngineError(
+            f"{Path(path).name} is not UTF-8 text, so Portside will not edit it (saving could "
+            "damage it). Convert it to UTF-8 first.",
+            str(exc),
+        ) from exc
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return DiskText(text.replace("\r\n", "\n"), newline)
+
+
+def open_document(path: Path, store: RecoveryStore) -> OpenedDocument:
+    """The file's text and its recovery copy, read together (blocking)."""
+    disk = read_document(path)
+    recovered = store.load(path)
+    return OpenedDocument(disk, recovered, store.saved_at(path) if recovered is not None else None)
+
+
+def save_document(path: Path, text: str, newline: str, store: RecoveryStore, forget: tuple[Path, ...] = ()) -> str:
+    """Writes `text` atomically (blocking), then drops the recovery copies of `path` and of the names in
+    `forget` (older names of a document saved under a new one). When the write fails the text goes to the
+    recovery copy instead, and EngineError says why. Returns `text`."""
+    try:
+        atomic_write(Path(path), text.replace("\n", newline) if newline != "\n" else text)
+    except OSError as exc:
+        try:
+            store.save(path, text)  # the write failed: make sure this text survives in the recovery copy
+        except OSError as recovery_exc:
+            logger.info("no recovery copy either: %s", recovery_exc)
+        raise disk_problem(exc, f"save {Path(path).name}") from exc
+    for document in (path, *forget):
+        store.discard(document)
+    return text

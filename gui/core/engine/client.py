@@ -1,0 +1,260 @@
+"""The one layer that talks to Docker. Blocking calls: workers run them, never the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import docker
+import docker.auth
+from docker.types.daemon import CancellableStream
+
+from gui.core import log
+from gui.core.engine.actions import Action
+from gui.core.engine.connection import Diagnosis, Endpoint, make_api_client, negotiate_version
+from gui.core.engine.rows import ContainerRow, ImageRow, container_row, image_rows
+from gui.core.errors import explain
+from gui.core.monitor.stats import is_stopped
+
+logger = log.get("engine")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    containers: list[ContainerRow]
+    images: list[ImageRow]
+
+
+class Engine:
+    """A connected engine. docker-py clients are not documented as thread-safe, so each thread gets
+    its own for short calls, and each stream opens a client of its own."""
+
+    def __init__(self, endpoint: Endpoint, api_version: str):
+        self.endpoint = endpoint
+        self.api_version = api_version
+        self._local = threading.local()
+        self._clients: list[docker.APIClient] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_diagnosis(cls, diagnosis: Diagnosis) -> Engine:
+        assert diagnosis.usable and diagnosis.info
+        return cls(diagnosis.endpoint, negotiate_version(diagnosis.server_api_version or diagnosis.info.api_version))
+
+    @property
+    def api(self) -> docker.APIClient:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self.new_client()
+            self._local.client = client
+            with self._lock:
+                self._clients.append(client)
+        return client
+
+    def new_client(self, timeout: int = 60) -> docker.APIClient:
+        return make_api_client(self.endpoint, self.api_version, timeout=timeout)
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
+
+    # Lists ---------------------------------------------------------------------------------------
+
+    def containers(self) -> list[ContainerRow]:
+        # The list endpoint carries all the columns; no per-container inspect (which is slow and
+        # races with containers that vanish).
+        return [container_row(raw) for raw in self.api.containers(all=True)]
+
+    def snapshot(self) -> Snapshot:
+        containers = self.containers()
+        return Snapshot(containers, image_rows(self.api.images(all=False), containers))
+
+    def dangling_images_size(self) -> tuple[int, int]:
+        """How many dangling images there are, and the bytes removing them would free."""
+        images = self.api.images(filters={"dangling": True})
+        return len(images), sum(int(image.get("Size") or 0) for image in images)
+
+    def perform(self, action: Action):
+        try:
+            return action.run(self.api)
+        except Exception as exc:
+            raise explain(exc, action.description) from exc
+
+    def login(self, registry: str, username: str, secret: str) -> str:
+        """Asks the registry, through the engine (POST /auth), whether it accepts the user name and password; the
+        engine's status text ("Login Succeeded") when it does. Saves nothing: docker-py keeps the login in the
+        client's memory only (never config.json), and this client is closed at once. Raises EngineError whose
+        detail is the engine's own words (gui.core.registry.sign_in turns them into sentences)."""
+        client = self.new_client()
+        try:
+            answer = client.login(username, secret, registry=registry, reauth=True)
+        except Exception as exc:
+            raise explain(exc, "sign in") from None  # no chained traceback holding the request (and secret)
+        finally:
+            client.close()
+        return str((answer or {}).get("Status") or "Login Succeeded")
+
+    def search(self, term: str, limit: int = 25) -> list[dict]:
+        """`docker search`: Docker Hub's repositories matching `term` (name, description, star_count,
+        is_official), as the engine fetches them. Fails when the engine cannot reach the registry."""
+        try:
+            return list(self.api.search(term, limit=limit))
+        except Exception as exc:
+            raise explain(exc, "search for images") from exc
+
+    # Streams: each opens its own client, so closing it from another thread cancels it. -----------
+
+    def events(self, since: float | None = None) -> Stream:
+        client = self.new_client(timeout=None)
+        return Stream(client, client.events(since=since, decode=True, filters={"type": ["container", "image"]}))
+
+    def logs(self, container: str, timestamps: bool = False, tail: int | str = 1000, follow: bool = True) -> Stream:
+        """Raw byte chunks of the container's output (stdout and stderr, demultiplexed)."""
+        client = self.new_client(timeout=None)
+        return Stream(client, client.logs(container, stream=True, follow=follow, timestamps=timestamps, tail=tail))
+
+    def pull(self, repository: str, tag: str, auth_header: str | None = None) -> Stream:
+        """Decoded progress messages. Closing the stream drops the connection, which makes the engine
+        abandon the pull, as Ctrl+C does for `docker pull`. auth_header: an X-Registry-Auth value
+        (Portside's sign-in); None uses the docker CLI's logins, as `docker pull` does."""
+        client = self.new_client(timeout=None)
+        try:
+            header = auth_header or _cli_auth_header(client, repository)
+            headers = {"X-Registry-Auth": header} if header else {}
+            response = client._post(
+                client._url("/images/create"),
+                params={"fromImage": repository, "tag": tag},
+                headers=headers,
+                stream=True,
+                timeout=None,
+            )
+            client._raise_for_status(response)
+        except BaseException:
+            client.close()
+            raise
+        return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
+
+    def push(self, repository: str, tag: str, auth_header: str | None = None) -> Stream:
+        """Decoded progress messages of `docker push repository:tag` (gui.core.registry.push.PushProgress reads them).
+        Closing the stream drops the connection and the engine abandons the push. auth_header as for pull."""
+        client = self.new_client(timeout=None)
+        try:
+            # Engines before API 1.42 refuse a push without the header ("missing X-Registry-Auth"), even to
+            # a registry that needs no sign-in; the docker CLI sends an empty one then, and so do we.
+            header = auth_header or _cli_auth_header(client, repository) or docker.auth.encode_header({})
+            response = client._post(
+                client._url("/images/{0}/push", repository),
+                params={"tag": tag},
+                headers={"X-Registry-Auth": header},
+                stream=True,
+                timeout=None,
+            )
+            client._raise_for_status(response)
+        except BaseException:
+            client.close()
+            raise
+        return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
+
+    def build(self, spec) -> Stream:
+        """Decoded build messages (gui.core.build.build.BuildProgress reads them). The same request as
+        docker-py's APIClient.build(**spec.api_kwargs(), rm=True, forcerm=True), made here so the stream
+        has a handle on its response: closing the stream drops the connection, the engine stops the
+        build and removes the step's container (forcerm). Blocks while it tars and sends the folder.
+        Only the first tag is applied by the engine; the caller applies spec.extra_tags afterwards
+        (gui.core.build.build.apply_extra_tags)."""
+        from gui.core.build.build import build_request
+
+        client = self.new_client(timeout=None)
+        try:
+            context, params, headers = build_request(client, spec)
+            try:
+                response = client._post(
+                    client._url("/build"), data=context, params=params, headers=headers, stream=True, timeout=None
+                )
+            finally:
+                context.close()
+            client._raise_for_status(response)
+        except BaseException:
+            client.close()
+            raise
+        return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
+
+    def stats_stream(self, container_id: str) -> Stream:
+        """Decoded stats payloads about once a second, as `docker stats` reads them. The first one has an
+        empty precpu_stats; the others carry the previous reading. The stream ends when the container stops
+        (an engine 20.10 would otherwise go on sending all-zero payloads for a stopped container)."""
+        client = self.new_client(timeout=None)
+        try:
+            response = client._get(
+                client._url("/containers/{0}/stats", container_id), params={"stream": True}, stream=True, timeout=None
+            )
+            client._raise_for_status(response)
+        except BaseException:
+            client.close()
+            raise
+        payloads = _until_stopped(client._stream_helper(response, decode=True))
+        return Stream(client, CancellableStream(payloads, response))
+
+    def stats_socket(self) -> str | None:
+        """The Unix socket to read many containers' stats streams from on one thread (gui.workers.monitor.local_stats);
+        None for an engine elsewhere, whose streams each take a thread (stats_stream)."""
+        return self.endpoint.socket_path
+
+    def stats_once(self, container_id: str) -> dict:
+        """One stats payload, at once where the engine allows it (one-shot, API 1.41+): its precpu_stats is
+        then empty, and the caller computes CPU % against its own previous payload. Older engines take a
+        second to answer, with precpu_stats filled in."""
+        params: dict[str, object] = {"stream": False}
+        if _version_tuple(self.api_version) >= (1, 41):
+            params["one-shot"] = True
+        client = self.api
+        return client._result(client._get(client._url("/containers/{0}/stats", container_id), params=params), json=True)
+
+
+def _cli_auth_header(client: docker.APIClient, repository: str) -> str | None:
+    """The X-Registry-Auth value from the docker CLI's login for the repository's registry, if any."""
+    registry, _ = docker.auth.resolve_repository_name(repository)
+    return docker.auth.get_config_header(client, registry)
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
+def _until_stopped(payloads: Iterator[dict]) -> Iterator[dict]:
+    """Payloads up to the first one of a stopped container (its read time is Go's zero time)."""
+    for payload in payloads:
+        if is_stopped(payload):
+            return
+        yield payload
+
+
+class Stream:
+    """A stream owning its client. close() from any thread ends the iteration: the reader sees the end
+    of the stream, and `cancelled` tells it why."""
+
+    def __init__(self, client: docker.APIClient, cancellable: CancellableStream):
+        self._client = client
+        self._stream = cancellable
+        self._cancelled = threading.Event()
+
+    def __iter__(self) -> Iterator:
+        return iter(self._stream)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def close(self) -> None:
+        if self._cancelled.is_set():
+            return
+        self._cancelled.set()
+        try:
+            self._stream.close()
+        except Exception as exc:  # already closed by the engine going away
+            logger.debug("closing a stream: %s", exc)
+        finally:
+            self._client.close()

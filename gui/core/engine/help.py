@@ -1,0 +1,100 @@
+"""What to tell the user for each engine state: one plain sentence, then exact steps per platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gui.core.engine.connection import MIN_API_VERSION, Diagnosis, EngineState
+
+PLATFORMS = ("Debian / Ubuntu", "Fedora", "macOS", "Windows")
+
+
+@dataclass(frozen=True)
+class Advice:
+    title: str
+    summary: str
+    steps: dict[str, str]  # platform -> commands or instructions
+    warning: str = ""
+
+
+_ADVICE = {
+    EngineState.NOT_INSTALLED: Advice(
+        "Docker is not installed",
+        "Portside drives the Docker engine, and this computer does not have it yet. Install it, then come back: "
+        "Portside notices on its own.",
+        {
+            "Debian / Ubuntu": "sudo apt-get update\nsudo apt-get install -y docker.io\nsudo systemctl enable --now docker",
+            "Fedora": "sudo dnf install -y moby-engine\nsudo systemctl enable --now docker",
+            "macOS": "Install Docker Desktop from docker.com (or: brew install --cask docker), then open it once.",
+            "Windows": "Install Docker Desktop from docker.com (or: winget install Docker.DockerDesktop), "
+            "with the WSL 2 backend, then start it.",
+        },
+    ),
+    EngineState.NOT_RUNNING: Advice(
+        "The Docker engine is not running",
+        "Docker is installed but its engine (the dockerd service) is not answering. Start it; Portside connects "
+        "the moment it answers.",
+        {
+            "Debian / Ubuntu": "sudo systemctl start docker\n# start it at every boot:\nsudo systemctl enable docker",
+            "Fedora": "sudo systemctl start docker\nsudo systemctl enable docker",
+            "macOS": "Open Docker Desktop (Applications > Docker) and wait for the whale icon to stop animating.",
+            "Windows": 'Start Docker Desktop from the Start menu and wait until it says "Engine running".',
+        },
+    ),
+    EngineState.PERMISSION_DENIED: Advice(
+        "Your account may not use the Docker engine",
+        "The engine is running, but your user is not allowed to open its socket. Add yourself to the docker "
+        "group, then log out and back in.",
+        {
+            "Debian / Ubuntu": "sudo usermod -aG docker $USER\n# then log out and in again (or run: newgrp docker)",
+            "Fedora": "sudo usermod -aG docker $USER\n# then log out and in again (or run: newgrp docker)",
+            "macOS": "Quit and reopen Docker Desktop; it sets up the socket for your user.",
+            "Windows": "Add your account to the docker-users group (Computer Management > Local Users and Groups), "
+            "then sign out and in.",
+        },
+        warning="Members of the docker group can get full root access to this computer through the engine. "
+        "Only add accounts you trust, or use rootless Docker.",
+    ),
+    EngineState.API_TOO_OLD: Advice(
+        "The Docker engine is too old",
+        f"This engine's API is older than {MIN_API_VERSION} (Docker 19.03), which Portside needs to give GPUs to "
+        "containers. Update Docker.",
+        {
+            "Debian / Ubuntu": "sudo apt-get update\nsudo apt-get install --only-upgrade -y docker.io",
+            "Fedora": "sudo dnf upgrade -y moby-engine",
+            "macOS": "Docker Desktop > Check for updates.",
+            "Windows": "Docker Desktop > Check for updates.",
+        },
+    ),
+    EngineState.UNREACHABLE: Advice(
+        "The Docker engine cannot be reached",
+        "Portside found where the engine should be but could not talk to it. Check the address in DOCKER_HOST or "
+        "the current docker context.",
+        {
+            "Debian / Ubuntu": "docker context ls\necho $DOCKER_HOST\nsudo systemctl status docker",
+            "Fedora": "docker context ls\necho $DOCKER_HOST\nsudo systemctl status docker",
+            "macOS": "docker context ls\necho $DOCKER_HOST",
+            "Windows": "docker context ls\necho %DOCKER_HOST%",
+        },
+    ),
+    EngineState.CONNECTED: Advice("Connected to the Docker engine", "Everything is ready.", {}),
+}
+
+
+def advice_for(state: EngineState) -> Advice:
+    return _ADVICE[state]
+
+
+GPU_TOOLKIT_STEPS = (
+    "Install the NVIDIA Container Toolkit, then let Docker use it:\n"
+    "sudo apt-get install -y nvidia-container-toolkit   # from NVIDIA's apt repository\n"
+    "sudo nvidia-ctk runtime configure --runtime=docker\n"
+    "sudo systemctl restart docker"
+)
+
+
+def status_line(diagnosis: Diagnosis) -> str:
+    """A few words for the status bar."""
+    if diagnosis.usable and diagnosis.info:
+        return f"Docker {diagnosis.info.engine_version} (API {diagnosis.info.api_version}) at {diagnosis.endpoint.host}"
+    return f"{advice_for(diagnosis.state).title} ({diagnosis.endpoint.host})"

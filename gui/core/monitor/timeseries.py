@@ -1,0 +1,291 @@
+"""Bounded metric history for the charts and sparklines: a ring of 1 s points for the last 15 minutes and a
+ring of 10 s averages for the last hour, per metric.
+
+Memory is fixed per series whatever the sampling rate or uptime: FINE_POINTS + COARSE_POINTS pairs of float64
+(time, value), about 20 KB. Appending costs a few Python operations and two array writes (no allocation), so
+recording ~800 values a second (100 containers, 8 metrics) is a millisecond or so. `window` and `recent` return
+fresh copies, never views of the rings, so a chart may keep them while recording goes on.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy
+# numpy is imported where the rings are made and read, not here: it takes about 0.15 s, and the Monitor
+# service that imports this module is built with the first window.
+
+WINDOWS = {"1 min": 60, "5 min": 300, "15 min": 900, "60 min": 3600}  # seconds
+
+FINE_STEP = 1.0  # seconds per fine point: samples within one second are averaged into one point
+FINE_POINTS = 900  # 15 minutes at 1 s
+COARSE_STEP = 10.0  # seconds per coarse point (the mean of the samples in that span)
+COARSE_POINTS = 360  # 60 minutes at 10 s
+# Clocks step: a time a little earlier than the last point joins the last point; a big step back (the wall clock
+# was set back) starts the history afresh, since old and new points could no longer be told apart.
+CLOCK_STEP_TOLERANCE = 2.0
+# Coarse points further apart than this had no samples between them (paused, container stopped): the chart
+# gets a break there instead of a straight line across the gap.
+COARSE_GAP = 2.5 * COARSE_STEP
+KEY_RETENTION = 3600.0  # a key with no new values for this long is dropped from a SeriesBook
+PRUNE_EVERY = 60.0
+
+_NAN = math.nan
+
+
+class _Ring:
+    """Fixed-capacity (time, value) ring in two preallocated arrays, oldest overwritten first."""
+
+    __slots__ = ("capacity", "head", "size", "times", "values")
+
+    def __init__(self, capacity: int):
+        import numpy
+
+        self.times = numpy.empty(capacity, dtype=numpy.float64)
+        self.values = numpy.empty(capacity, dtype=numpy.float64)
+        self.capacity = capacity
+        self.size = 0
+        self.head = 0  # where the next point goes
+
+    def push(self, t: float, value: float) -> None:
+        self.times[self.head] = t
+        self.values[self.head] = value
+        self.head = (self.head + 1) % self.capacity
+        if self.size < self.capacity:
+            self.size += 1
+
+    def set_last_value(self, value: float) -> None:
+        self.values[self.head - 1] = value  # index -1 wraps to the end of the arrays, as a ring should
+
+    def clear(self) -> None:
+        self.size = self.head = 0
+
+    def ordered(self) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Copies of the points, oldest first."""
+        import numpy
+
+        if self.size < self.capacity:
+            return self.times[: self.size].copy(), self.values[: self.size].copy()
+        order = numpy.r_[self.head : self.capacity, 0 : self.head]
+        return self.times[order], self.values[order]  # fancy indexing copies
+
+    def last_values(self, count: int) -> numpy.ndarray:
+        import numpy
+
+        count = min(count, self.size)
+        return self.values[(numpy.arange(self.head - count, self.head)) % self.capacity]
+
+
+class Series:
+    """One metric's bounded history: 1 s points for the last 15 minutes, 10 s averages up to 60 minutes.
+
+    Times are epoch seconds and should not go backwards (see CLOCK_STEP_TOLERANCE). A value of None is a gap (no
+    sample): it is kept as NaN so a chart breaks its line there (pyqtgraph: connect="finite").
+    """
+
+    __slots__ = (
+        "_bucket",
+        "_bucket_count",
+        "_bucket_samples",
+        "_bucket_sum",
+        "_bucket_time_sum",
+        "_coarse",
+        "_fine",
+        "_fine_count",
+        "_fine_sum",
+        "_last_time",
+        "_second",
+    )
+
+    def __init__(self):
+        self._fine = _Ring(FINE_POINTS)
+        self._coarse = _Ring(COARSE_POINTS)
+        self._reset_buckets()
+
+    def _reset_buckets(self) -> None:
+        self._last_time = -math.inf
+        self._second = None  # the fine point still being filled: its whole second
+        self._fine_sum, self._fine_count = 0.0, 0  # of its finite samples
+        self._bucket = None  # the 10 s span still being filled, and its running sums
+        self._bucket_time_sum, self._bucket_samples = 0.0, 0
+        self._bucket_sum, self._bucket_count = 0.0, 0
+
+    def append(self, t: float, value: float | None) -> None:
+        if t < self._last_time:
+            if t < self._last_time - CLOCK_STEP_TOLERANCE:
+                self.clear()
+            else:
+                t = self._last_time
+        self._last_time = t
+        finite = value is not None and math.isfinite(value)
+        v = float(value) if finite else _NAN
+
+        second = t // FINE_STEP
+        if second == self._second and (finite or not self._fine_count):
+            # same second: the point becomes the mean of its finite samples
+            if finite:
+                self._fine_sum += v
+                self._fine_count += 1
+                self._fine.set_last_value(self._fine_sum / self._fine_count)
+        else:  # a new second, or a gap after a value in the same second: a gap always gets a point of its own
+            self._second = second
+            self._fine_sum, self._fine_count = (v, 1) if finite else (0.0, 0)
+            self._fine.push(t, v)
+
+        bucket = t // COARSE_STEP
+        if bucket != self._bucket:
+            self._flush_bucket()
+            self._bucket = bucket
+        self._bucket_time_sum += t
+        self._bucket_samples += 1
+        if finite:
+            self._bucket_sum += v
+            self._bucket_count += 1
+
+    def _flush_bucket(self) -> None:
+        if self._bucket_samples:
+            mean = self._bucket_sum / self._bucket_count if self._bucket_count else _NAN
+            self._coarse.push(self._bucket_time_sum / self._bucket_samples, mean)
+        self._bucket_time_sum, self._bucket_samples = 0.0, 0
+        self._bucket_sum, self._bucket_count = 0.0, 0
+
+    def clear(self) -> None:
+        self._fine.clear()
+        self._coarse.clear()
+        self._reset_buckets()
+
+    def __len__(self) -> int:
+        """Points held (fine and coarse), not samples appended."""
+        return self._fine.size + self._coarse.size
+
+    @property
+    def last_time(self) -> float | None:
+        return None if self._fine.size == 0 else self._last_time
+
+    def window(self, seconds: float, now: float | None = None) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """(times, values) of the last `seconds` up to `now` (default: the wall clock), oldest first, as new arrays.
+
+        The last 15 minutes come at 1 s resolution; older parts of a longer window as 10 s averages, with NaN
+        breaks where no samples were taken."""
+        import numpy
+
+        now = time.time() if now is None else now
+        start = now - seconds
+        times, values = self._fine.ordered()
+        first = int(numpy.searchsorted(times, start, side="left"))
+        end = int(numpy.searchsorted(times, now, side="right"))
+        times, values = times[first:end], values[first:end]
+        if first == 0 and self._coarse.size:  # the window reaches back past the fine ring: older 10 s means
+            fine_start = times[0] if len(times) else now
+            coarse_times, coarse_values = self._coarse.ordered()
+            keep = (coarse_times >= start) & (coarse_times < fine_start)
+            coarse_times, coarse_values = coarse_times[keep], coarse_values[keep]
+            if len(coarse_times):
+                coarse_times, coarse_values = _break_gaps(coarse_times, coarse_values, COARSE_GAP)
+                times = numpy.concatenate((coarse_times, times))
+                values = numpy.concatenate((coarse_values, values))
+        # Slices of the copies made above are views of them; hand out arrays that own their memory.
+        return (times if times.base is None else times.copy()), (values if values.base is None else values.copy())
+
+    def last(self) -> float | None:
+        """The newest value; None when there is none or the newest is a gap."""
+        if self._fine.size == 0:
+            return None
+        value = float(self._fine.values[self._fine.head - 1])
+        return None if math.isnan(value) else value
+
+    def recent(self, count: int) -> list[float]:
+        """The newest `count` fine values (fewer while the history is short), oldest first, gaps as NaN."""
+        if count <= 0:
+            return []
+        return self._fine.last_values(count).tolist()
+
+
+def _break_gaps(times: numpy.ndarray, values: numpy.ndarray, gap: float) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Inserts a NaN point after every pair of points further apart than `gap`."""
+    import numpy
+
+    after = numpy.flatnonzero(numpy.diff(times) > gap) + 1
+    if not len(after):
+        return times, values
+    return numpy.insert(times, after, times[after - 1] + COARSE_STEP), numpy.insert(values, after, _NAN)
+
+
+class SeriesBook:
+    """Series by (key, metric), e.g. ("container:<id>", "cpu"), ("host", "cpu"), ("gpu:0", "util").
+
+    Bounded: a key with no new values for KEY_RETENTION (an hour, by the times recorded) is dropped, and
+    `forget(key)` drops one at once (a destroyed container)."""
+
+    def __init__(self, retention: float = KEY_RETENTION):
+        self._series: dict[str, dict[str, Series]] = {}
+        self._touched: dict[str, float] = {}  # key -> the last time recorded (or first asked for)
+        self._retention = retention
+        self._last_time: float | None = None
+        self._last_prune = -math.inf
+
+    def series(self, key: str, metric: str) -> Series:
+        """The series, created empty if there is none yet (it is then dropped after KEY_RETENTION unless fed)."""
+        metrics = self._series.get(key)
+        if metrics is None:
+            metrics = self._series[key] = {}
+            self._touched[key] = self._last_time if self._last_time is not None else time.time()
+        found = metrics.get(metric)
+        if found is None:
+            found = metrics[metric] = Series()
+        return found
+
+    def get(self, key: str, metric: str) -> Series | None:
+        """The series if it exists; never creates one (for readers such as views)."""
+        return self._series.get(key, {}).get(metric)
+
+    def record(self, key: str, t: float, values: Mapping[str, float | None]) -> None:
+        metrics = self._series.get(key)
+        if metrics is None:
+            metrics = self._series[key] = {}
+        for metric, value in values.items():
+            found = metrics.get(metric)
+            if found is None:
+                found = metrics[metric] = Series()
+            found.append(t, value)
+        self._touched[key] = t
+        if self._last_time is None or t > self._last_time:
+            self._last_time = t
+        if t - self._last_prune >= PRUNE_EVERY:
+            self.prune(t)
+
+    def prune(self, now: float) -> None:
+        """Drops the keys not recorded since `now - retention`."""
+        self._last_prune = now
+        for key in [key for key, touched in self._touched.items() if touched < now - self._retention]:
+            self.forget(key)
+
+    def forget(self, key: str) -> None:
+        self._series.pop(key, None)
+        self._touched.pop(key, None)
+
+    def keys(self) -> list[str]:
+        return list(self._series)
+
+    def metrics(self, key: str) -> list[str]:
+        return list(self._series.get(key, ()))
+
+    @property
+    def last_time(self) -> float | None:
+        """The newest time recorded in any series (what a chart of a paused history may use as "now")."""
+        return self._last_time
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._series
+
+    def __iter__(self):
+        """The keys, as they are now: forgetting keys while iterating is fine."""
+        return iter(list(self._series))
+
+    def __len__(self) -> int:
+        """Number of series held."""
+        return sum(len(metrics) for metrics in self._series.values())

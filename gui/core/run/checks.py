@@ -1,0 +1,426 @@
+"""What is wrong with a RunSpec, in the words the user sees next to the field. Pure: no Qt, no engine, no disk.
+
+Errors are the rules Docker itself applies (so the user hears them before the engine refuses, and in plain
+words); warnings are legal choices with a risk worth a sentence. Checks that need the engine or the host
+(image present, name or port taken, GPUs there) live in gui.core.run.context.preflight.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+
+from gui.core.reference import reference_problem
+from gui.core.run.spec import (
+    GPU_CAPABILITIES,
+    NAME_RE,
+    RESTART_POLICIES,
+    GpuMode,
+    MountSpec,
+    PortSpec,
+    Problem,
+    RunSpec,
+    parse_cpus,
+    parse_size,
+    port_range,
+)
+
+MIN_MEMORY = 6 * 1024**2  # the engine refuses less: "Minimum memory limit allowed is 6MB"
+DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
+SYSTEM_FOLDERS = ("/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/boot", "/proc", "/sys", "/dev", "/var", "/root")
+VOLUME_NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
+PORTABLE_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CPUS_SYNTAX_RE = re.compile(r"-?(\d+)(?:\.(\d*))?|-?\.(\d+)")
+
+UNCLOSED_QUOTE = "has a quote (' or \") that is never closed. Close it, or put a \\ in front of it."
+ALL_INTERFACES_RISK = "Docker publishes it past the host firewall: anyone on your network can reach it."
+
+
+def spec_problems(spec: RunSpec, host_cpus: int | None) -> list[Problem]:
+    """Errors and warnings; host_cpus None skips the CPU-count limit (the engine may be another machine)."""
+    return [
+        *_general(spec),
+        *_ports(spec.ports, spec.publish_all),
+        *_env(spec),
+        *_mounts(spec.mounts),
+        *_gpus(spec),
+        *_resources(spec, host_cpus),
+        *(
+            [
+                Problem(
+                    "privileged",
+                    "--privileged gives the container every device and capability of the host. "
+                    "Use it only for a container you trust completely.",
+                    warning=True,
+                )
+            ]
+            if spec.privileged
+            else []
+        ),
+    ]
+
+
+# --- general --------------------------------------------------------------------------------------------
+
+
+def _general(spec: RunSpec) -> list[Problem]:
+    problems = []
+    image_problem = reference_problem(spec.image)
+    if image_problem:
+        problems.append(Problem("image", image_problem))
+    if spec.name and not NAME_RE.match(spec.name):
+        problems.append(Problem("name", _name_problem(spec.name)))
+    for field, text in (("command", spec.command), ("entrypoint", spec.entrypoint)):
+        try:
+            words = shlex.split(text)
+        except ValueError:
+            problems.append(Problem(field, f"The {field} {UNCLOSED_QUOTE}"))
+            continue
+        if field == "entrypoint" and len(words) > 1:
+            problems.append(
+                Problem(
+                    "entrypoint",
+                    f"The entrypoint is one program ({words[0]}). Move the rest "
+                    f"({shlex.join(words[1:])}) to the start of Command.",
+                )
+            )
+    if spec.workdir and not spec.workdir.startswith("/"):
+        problems.append(
+            Problem(
+                "workdir",
+                "The working directory must be an absolute path in the container, starting with / (for example /app).",
+            )
+        )
+    if spec.user and (spec.user != spec.user.strip() or any(ch.isspace() for ch in spec.user)):
+        problems.append(
+            Problem(
+                "user",
+                "The user is a name or number, optionally with a group, without spaces: "
+                "for example app, 1000 or 1000:1000.",
+            )
+        )
+    problems += _restart(spec)
+    return problems
+
+
+def _name_problem(name: str) -> str:
+    if any(ch.isspace() for ch in name):
+        return "A container name cannot contain spaces. Use - or _ instead, like web-app."
+    if not name[0].isascii() or not name[0].isalnum():
+        return "A container name must start with a letter or a digit."
+    if len(name) < 2:
+        return "A container name needs at least two characters."
+    return "A container name may use only letters, digits, _ . and -."
+
+
+def _restart(spec: RunSpec) -> list[Problem]:
+    if spec.restart not in RESTART_POLICIES:
+        return [Problem("restart", "Choose a restart policy: no, on-failure, always or unless-stopped.")]
+    problems = []
+    if spec.auto_remove and spec.restart != "no":
+        problems.append(
+            Problem(
+                "restart",
+                "Docker cannot combine --rm with a restart policy: a container that is "
+                "removed when it stops cannot be restarted. Turn one of them off.",
+            )
+        )
+    if spec.restart_max_retries < 0:
+        problems.append(Problem("restart", "The number of retries cannot be negative; 0 means retry for ever."))
+    elif spec.restart_max_retries and spec.restart != "on-failure":
+        problems.append(
+            Problem(
+                "restart",
+                "A maximum number of retries works only with the on-failure policy. Set it to 0, or choose on-failure.",
+            )
+        )
+    return problems
+
+
+# --- ports ----------------------------------------------------------------------------------------------
+
+
+def _ports(rows: tuple[PortSpec, ...], publish_all: bool) -> list[Problem]:
+    problems = []
+    seen: dict[tuple[int, str], int] = {}  # (host port, protocol) -> the row that takes it
+    for row_index, row in enumerate(rows):
+        problem = _port_row_problem(row)
+        if problem:
+            problems.append(Problem("ports", problem, row_index))
+            continue
+        if row.all_interfaces:
+            port = row.host or "(random)"
+            problems.append(
+                Problem(
+                    "ports",
+                    f"Host port {port} is published on all interfaces: {ALL_INTERFACES_RISK}",
+                    row_index,
+                    warning=True,
+                )
+            )
+        for host_port in _host_ports(row):
+            key = (host_port, row.protocol)
+            # The address is left out of the key: all interfaces include 127.0.0.1, so those clash too.
+            if key in seen:
+                problems.append(
+                    Problem(
+                        "ports",
+                        f"Host port {host_port}/{row.protocol} is also used by row "
+                        f"{seen[key] + 1}. Give each row its own host port.",
+                        row_index,
+                    )
+                )
+                break
+            seen[key] = row_index
+    if publish_all:
+        problems.append(
+            Problem(
+                "ports",
+                f"-P publishes on all interfaces: every exposed port gets a random host "
+                f"port, and {ALL_INTERFACES_RISK}",
+                warning=True,
+            )
+        )
+    return problems
+
+
+def _port_row_problem(row: PortSpec) -> str | None:
+    if row.protocol not in ("tcp", "udp"):
+        return "The protocol must be tcp or udp."
+    if not row.container.strip():
+        return "Enter the container port, like 80."
+    for text in (row.container, row.host):
+        if text.strip():
+            problem = _port_text_problem(text.strip())
+            if problem:
+                return problem
+    container = port_range(row.container)
+    host = port_range(row.host) if row.host.strip() else None
+    if host is None or container[0] == container[1]:
+        return None  # a random host port, or one container port on a host port or range: the engine picks one
+    if host[0] == host[1]:
+        return (
+            f"A range of container ports ({row.container.strip()}) needs a host range of the same length, "
+            "or leave the host port empty to let Docker pick free ones."
+        )
+    if host[1] - host[0] != container[1] - container[0]:
+        return (
+            f"The host range {row.host.strip()} has {host[1] - host[0] + 1} ports but the container range "
+            f"{row.container.strip()} has {container[1] - container[0] + 1}. Make them the same length."
+        )
+    return None
+
+
+def _port_text_problem(text: str) -> str | None:
+    parsed = port_range(text)
+    if parsed is None:
+        return f'"{text}" is not a port. Enter a number like 80, or a range like 8000-8010.'
+    for port in parsed:
+        if port == 0:
+            return "Port 0 is not a port you can publish. Ports go from 1 to 65535."
+        if port > 65535:
+            return f"Port {port} is too high. Ports go from 1 to 65535."
+    if parsed[0] > parsed[1]:
+        return f"The range {text} goes backwards. Write the lower port first: {parsed[1]}-{parsed[0]}."
+    return None
+
+
+def _host_ports(row: PortSpec) -> range:
+    """The host ports a valid row takes; none for a random port (the engine picks a free one)."""
+    if not row.host.strip():
+        return range(0)
+    low, high = port_range(row.host)
+    container_low, container_high = port_range(row.container)
+    if container_low == container_high:
+        return range(low, high + 1) if low == high else range(0)  # from a host range, the engine picks one
+    return range(low, high + 1)
+
+
+# --- environment ----------------------------------------------------------------------------------------
+
+
+def _env(spec: RunSpec) -> list[Problem]:
+    problems = []
+    first_row: dict[str, int] = {}
+    for row_index, var in enumerate(spec.env):
+        name = var.name
+        if not name:
+            message = "Enter a name for this variable, or remove the row."
+        elif "=" in name:
+            message = f"A variable name cannot contain =. Put what follows = ({name.partition('=')[2]}) in Value."
+        elif any(ch.isspace() for ch in name):
+            message = "A variable name cannot contain spaces. Use _ instead, like MY_SETTING."
+        elif name in first_row:
+            message = f"{name} is set twice (also in row {first_row[name] + 1}). Remove one of them."
+        else:
+            message = None
+            first_row[name] = row_index
+            if not PORTABLE_ENV_NAME_RE.fullmatch(name):
+                problems.append(
+                    Problem(
+                        "env",
+                        f"{name} is a legal name, but shell scripts in the container "
+                        "cannot read it: a name they can use starts with a letter or _ "
+                        "and has only letters, digits and _.",
+                        row_index,
+                        warning=True,
+                    )
+                )
+        if message:
+            problems.append(Problem("env", message, row_index))
+    return problems
+
+
+# --- mounts ---------------------------------------------------------------------------------------------
+
+
+def _mounts(mounts: tuple[MountSpec, ...]) -> list[Problem]:
+    problems = []
+    first_row: dict[str, int] = {}
+    for row_index, mount in enumerate(mounts):
+        message = _mount_source_problem(mount) or _mount_target_problem(mount)
+        target = posixpath.normpath(mount.target) if mount.target.startswith("/") else mount.target
+        if message is None and target in first_row:
+            message = (
+                f"{mount.target} is mounted twice (also in row {first_row[target] + 1}). Give each mount "
+                "its own container path."
+            )
+        if message:
+            problems.append(Problem("mounts", message, row_index))
+            continue
+        first_row[target] = row_index
+        if mount.kind == "bind":
+            problems += [Problem("mounts", warning, row_index, warning=True) for warning in _bind_warnings(mount)]
+    return problems
+
+
+def _mount_source_problem(mount: MountSpec) -> str | None:
+    source = mount.source
+    if mount.kind == "bind":
+        if not source:
+            return "Choose the host folder or file to mount."
+        if not source.startswith("/"):
+            return f"The host path {source} is relative. Use an absolute path, starting with / (like /home/you/data)."
+        return None
+    if mount.kind == "volume":
+        if not source:
+            return "Enter the volume's name, like model-cache."
+        if source.startswith("/"):
+            return f"{source} looks like a host folder. Choose bind to mount a folder; volume is for Docker volumes."
+        if not VOLUME_NAME_RE.fullmatch(source):
+            return (
+                f'"{source}" is not a valid volume name. Use letters, digits, _ . and -, starting with a '
+                "letter or digit, at least two characters."
+            )
+        return None
+    return "Choose bind (a host folder or file) or volume (a Docker volume)."
+
+
+def _mount_target_problem(mount: MountSpec) -> str | None:
+    target = mount.target
+    if not target:
+        return "Enter where it appears in the container, like /data."
+    if not target.startswith("/"):
+        return f"The container path {target} must be absolute, starting with / (like /data)."
+    if posixpath.normpath(target) in ("/", "//"):
+        return "A mount cannot replace / (the container's whole file system). Choose a folder, like /data."
+    return None
+
+
+def _bind_warnings(mount: MountSpec) -> list[str]:
+    source = posixpath.normpath(mount.source)
+    if source in DOCKER_SOCKETS:
+        return [
+            (
+                "Mounting the Docker socket gives the container full control of the engine, like root on this "
+                "machine. Do it only for a tool you trust."
+            )
+        ]
+    if source in SYSTEM_FOLDERS and not mount.read_only:
+        return [
+            (
+                f"{source} is a system folder, mounted read-write: the container can change or break this "
+                "computer. Tick read-only unless it must write there."
+            )
+        ]
+    return []
+
+
+# --- GPUs and resources ---------------------------------------------------------------------------------
+
+
+def _gpus(spec: RunSpec) -> list[Problem]:
+    gpus = spec.gpus
+    if not gpus.requested:
+        return []
+    problems = []
+    if gpus.mode == GpuMode.COUNT and gpus.count < 1:
+        problems.append(Problem("gpus", "Ask for at least 1 GPU, or choose all GPUs."))
+    if gpus.mode == GpuMode.CHOSEN and not [gpu for gpu in gpus.device_ids if gpu.strip()]:
+        problems.append(Problem("gpus", "Choose at least one GPU from the list."))
+    unknown = [cap for cap in gpus.capabilities if cap not in GPU_CAPABILITIES]
+    if unknown:
+        problems.append(
+            Problem("gpus", f'"{unknown[0]}" is not a GPU capability. Use compute, utility, graphics or video.')
+        )
+    elif not gpus.capabilities:
+        problems.append(
+            Problem("gpus", "Choose at least one GPU capability: compute and utility are what CUDA programs need.")
+        )
+    if not spec.shm_size:
+        problems.append(
+            Problem(
+                "shm_size",
+                "PyTorch DataLoader workers share memory through /dev/shm; Docker's "
+                "64 MB default is often too small: try 1g or more.",
+                warning=True,
+            )
+        )
+    return problems
+
+
+def _resources(spec: RunSpec, host_cpus: int | None) -> list[Problem]:
+    problems = []
+    if spec.memory:
+        problem = _size_problem(spec.memory, "memory limit", "512m or 2g")
+        if problem is None and parse_size(spec.memory) < MIN_MEMORY:
+            problem = (
+                "Docker needs at least 6 MB of memory for a container. Enter 6m or more, or leave it empty "
+                "for no limit."
+            )
+        if problem:
+            problems.append(Problem("memory", problem))
+    if spec.cpus:
+        problem = _cpus_problem(spec.cpus.strip(), host_cpus)
+        if problem:
+            problems.append(Problem("cpus", problem))
+    if spec.shm_size:
+        problem = _size_problem(spec.shm_size, "shared memory size", "1g or 512m")
+        if problem is None and parse_size(spec.shm_size) <= 0:
+            problem = "The shared memory size must be more than 0. Leave it empty for Docker's default (64 MB)."
+        if problem:
+            problems.append(Problem("shm_size", problem))
+    return problems
+
+
+def _size_problem(text: str, what: str, example: str) -> str | None:
+    if text.strip().startswith("-"):
+        return f"A {what} cannot be negative. Enter a size like {example}."
+    if parse_size(text) is None:
+        return f'"{text}" is not a size Docker understands. Write a number and a unit, like {example}.'
+    return None
+
+
+def _cpus_problem(text: str, host_cpus: int | None) -> str | None:
+    match = _CPUS_SYNTAX_RE.fullmatch(text)
+    if match is None:
+        return f'"{text}" is not a number of CPUs. Enter a number like 1.5, or leave it empty for no limit.'
+    decimals = match.group(2) or match.group(3) or ""
+    if text.startswith("-") or parse_cpus(text) == 0:
+        return "The CPU limit must be more than 0. Leave it empty for no limit."
+    if len(decimals.rstrip("0")) > 2:
+        return "Docker's precision is 0.01 CPU: use at most two decimals, like 0.25."
+    if host_cpus is not None and parse_cpus(text) > host_cpus * 10**9:
+        return f"This computer has {host_cpus} CPUs, so the limit can be at most {host_cpus}."
+    return None

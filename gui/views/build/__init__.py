@@ -1,0 +1,1 @@
+"""Building images: the Builds page with its history, and the build dialog with the live log."""

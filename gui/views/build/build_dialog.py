@@ -1,0 +1,336 @@
+"""Build an image: the form (checked before any engine call), then the live log, steps and time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core.build.build import BuildSpec, failing_line, stage_names
+from gui.core.format import human_bytes, human_duration
+from gui.views.widgets.log_view import LogView
+from gui.views.widgets.style import ERROR_COLOUR, OK_COLOUR, WARNING_COLOUR, error_label_style
+from gui.workers.build_runner import BuildOutcome, BuildRunner
+
+
+def _stage_names(dockerfile: Path) -> list[str]:
+    """Named stages (FROM ... AS name), for the target list. Reads the disk: run it in a worker."""
+    try:
+        return stage_names(dockerfile.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return []
+
+
+class BuildDialog(QDialog):
+    """Non-modal: the user can watch a build and keep working."""
+
+    openDockerfileAt = Signal(Path, int, str)  # the Dockerfile, the failing line, the plain error
+    built = Signal(object)  # BuildOutcome of a successful build
+    runRequested = Signal(str)  # the image just built (its first tag)
+
+    def __init__(
+        self,
+        session,
+        runner: BuildRunner,
+        context: Path | None = None,
+        dockerfile: str = "Dockerfile",
+        tags: str = "",
+        parent=None,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle("Build an image")
+        self.session = session
+        self.runner = runner
+        self._field_errors: dict[str, QLabel] = {}
+        self._clock = QElapsedTimer()
+        self._ticker = QTimer(self, interval=500, timeout=self._show_status)
+        self._generation = 0
+        self.problems_shown: dict[str, str] | None = None  # the last check's result, None before the first
+        self._validation_timer = QTimer(self, singleShot=True, interval=150, timeout=self._check_now)
+
+        self.context_edit = QLineEdit(str(context) if context else "", self)
+        self.context_edit.setObjectName("build-context")
+        self.context_edit.setPlaceholderText("The folder with your app and its Dockerfile")
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self._browse_context)
+        self.dockerfile_edit = QLineEdit(dockerfile, self)
+        self.tags_edit = QLineEdit(tags, self)
+        self.tags_edit.setObjectName("build-tags")
+        self.tags_edit.setPlaceholderText("e.g. my-ai-app:1.0 (several: separate with spaces)")
+        self.args_edit = QPlainTextEdit(self)
+        self.args_edit.setPlaceholderText("One NAME=value per line (for ARG in the Dockerfile; never secrets)")
+        self.args_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.target_combo = QComboBox(self)
+        self.target_combo.setEditable(True)
+        self.target_combo.setToolTip("Build up to a named stage (FROM … AS name); empty builds the last stage")
+        self.no_cache_box = QCheckBox("Do not use the cache (--no-cache)", self)
+        self.pull_box = QCheckBox("Pull a newer base image (--pull)", self)
+        self.hint_label = QLabel(self)
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.command_label = QLabel(self)
+        self.command_label.setObjectName("build-command")
+        self.command_label.setWordWrap(True)
+        self.command_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.command_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+
+        form = QFormLayout()
+        context_row = QHBoxLayout()
+        context_row.addWidget(self.context_edit, 1)
+        context_row.addWidget(browse)
+        self._add_row(form, "Context folder", context_row, "context")
+        self._add_row(form, "Dockerfile", self.dockerfile_edit, "dockerfile")
+        self._add_row(form, "Tags", self.tags_edit, "tags")
+        self._add_row(form, "Build arguments", self.args_edit, "build_args")
+        form.addRow("Target stage", self.target_combo)
+        form.addRow("", self.no_cache_box)
+        form.addRow("", self.pull_box)
+        form.addRow("", self.hint_label)
+        form.addRow("Command", self.command_label)
+        form_box = QWidget(self)
+        form_box.setLayout(form)
+
+        self.log_view = LogView(self, max_lines=20_000)
+        self.step_label = QLabel(self)
+        self.step_label.setObjectName("build-step")
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setTextVisible(False)
+        self.result_label = QLabel(self)
+        self.result_label.setObjectName("build-result")
+        self.result_label.setWordWrap(True)
+        log_box = QWidget(self)
+        log_layout = QVBoxLayout(log_box)
+        log_layout.setContentsMargins(0, 0, 0, 0)
+        log_layout.addWidget(self.step_label)
+        log_layout.addWidget(self.progress_bar)
+        log_layout.addWidget(self.log_view, 1)
+        log_layout.addWidget(self.result_label)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(form_box)
+        splitter.addWidget(log_box)
+        splitter.setStretchFactor(1, 1)
+
+        self.build_button = QPushButton("Build", self)
+        self.build_button.setDefault(True)
+        self.build_button.clicked.connect(self.start_build)
+        self.cancel_button = QPushButton("Cancel build", self)
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_build)
+        self.run_button = QPushButton("Run…", self)
+        self.run_button.setToolTip("Start a container from the new image: ports, GPUs, environment (docker run)")
+        self.run_button.hide()
+        self.run_button.clicked.connect(lambda: self._last_image and self.runRequested.emit(self._last_image))
+        self._last_image: str | None = None
+        self.close_button = QPushButton("Close", self)
+        self.close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        for button in (self.run_button, self.build_button, self.cancel_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+        for edit in (self.context_edit, self.dockerfile_edit, self.tags_edit):
+            edit.textChanged.connect(self._validate)
+        self.args_edit.textChanged.connect(self._validate)
+        self.target_combo.currentTextChanged.connect(self._validate)
+        self.no_cache_box.toggled.connect(self._validate)
+        self.pull_box.toggled.connect(self._validate)
+        self.context_edit.editingFinished.connect(self._load_stages)
+        runner.lines.connect(self.log_view.append_lines)
+        runner.progressed.connect(lambda *_: self._show_status())
+        runner.finished.connect(self._on_finished)
+        self.resize(self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 42)
+        self._validate()
+        self._load_stages()
+
+    def _add_row(self, form: QFormLayout, label: str, field, name: str) -> None:
+        error = QLabel(self)
+        error.setStyleSheet(error_label_style())
+        error.setWordWrap(True)
+        error.hide()
+        self._field_errors[name] = error
+        box = QVBoxLayout()
+        box.setSpacing(2)
+        if isinstance(field, QHBoxLayout):
+            box.addLayout(field)
+        else:
+            box.addWidget(field)
+        box.addWidget(error)
+        form.addRow(label, box)
+
+    # The form ------------------------------------------------------------------------------------
+
+    def spec(self) -> BuildSpec:
+        args = []
+        for line in self.args_edit.toPlainText().splitlines():
+            if line.strip():
+                name, _, value = line.strip().partition("=")
+                args.append((name.strip(), value))
+        return BuildSpec(
+            context=Path(self.context_edit.text().strip() or "."),
+            dockerfile=self.dockerfile_edit.text().strip() or "Dockerfile",
+            tags=tuple(self.tags_edit.text().replace(",", " ").split()),
+            build_args=tuple(args),
+            target=self.target_combo.currentText().strip() or None,
+            no_cache=self.no_cache_box.isChecked(),
+            pull=self.pull_box.isChecked(),
+        )
+
+    def problems(self) -> dict[str, str]:
+        """Blocking (it reads the disk): the dialog calls it in a worker."""
+        if not self.context_edit.text().strip():
+            return {"context": "Choose the folder to build: the one with your Dockerfile."}
+        return self.spec().problems()
+
+    def _validate(self) -> None:
+        """Checks the form off the GUI thread (it reads the disk), a moment after the last keystroke."""
+        self.build_button.setEnabled(False)
+        self._generation += 1
+        self._validation_timer.start()
+
+    def _check_now(self) -> None:
+        generation = self._generation
+        self.session.tasks.submit(self.problems, lambda problems: self._show_problems(generation, problems))
+
+    def _show_problems(self, generation: int, problems: dict[str, str]) -> None:
+        if generation != self._generation:
+            return  # the form changed since: a newer check is on its way
+        self.problems_shown = problems
+        for name, label in self._field_errors.items():
+            label.setText(problems.get(name, ""))
+            label.setVisible(name in problems)
+        valid = not problems
+        self.build_button.setEnabled(valid and not self.runner.running)
+        spec = self.spec()
+        self.command_label.setText(spec.command if valid else "")
+        self.hint_label.setText(" ".join(spec.tag_hints()) if valid else "")
+        self.hint_label.setVisible(bool(self.hint_label.text()))
+
+    def _browse_context(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Build context", self.context_edit.text())
+        if folder:
+            self.context_edit.setText(folder)
+            self._load_stages()
+
+    def _load_stages(self) -> None:
+        dockerfile = Path(self.context_edit.text().strip()) / (self.dockerfile_edit.text().strip() or "Dockerfile")
+        self.session.tasks.submit(lambda: _stage_names(dockerfile), self._set_stages)
+
+    def _set_stages(self, names: list[str]) -> None:
+        current = self.target_combo.currentText()
+        self.target_combo.clear()
+        self.target_combo.addItems([""] + names)
+        self.target_combo.setCurrentText(current)
+
+    # The build -----------------------------------------------------------------------------------
+
+    def start_build(self) -> None:
+        if self.problems_shown is None or self.problems_shown or self.runner.running:
+            return
+        self.log_view.clear_log()
+        self.result_label.clear()
+        self.run_button.hide()
+        self.progress_bar.setRange(0, 0)
+        if not self.runner.start(self.spec()):
+            self._show_result("Portside is not connected to the engine. See the Engine page.", ERROR_COLOUR)
+            return
+        self._clock.start()
+        self._ticker.start()
+        self.build_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self._show_status()
+
+    def cancel_build(self) -> None:
+        self.runner.cancel()
+        self.cancel_button.setEnabled(False)
+        self.step_label.setText("Cancelling…")
+
+    def _show_status(self) -> None:
+        progress = self.runner.progress
+        elapsed = human_duration(self._clock.elapsed() / 1000) if self._clock.isValid() else ""
+        if progress is None or not self.runner.running:
+            return
+        if progress.total_steps:
+            self.progress_bar.setRange(0, progress.total_steps)
+            self.progress_bar.setValue(progress.step)
+            self.step_label.setText(
+                f"Step {progress.step}/{progress.total_steps}: {progress.current_instruction} — {elapsed}"
+            )
+        else:
+            self.step_label.setText(f"Sending the build context… — {elapsed}")
+
+    def _on_finished(self, outcome: BuildOutcome) -> None:
+        self._ticker.stop()
+        self.cancel_button.setEnabled(False)
+        self.progress_bar.setRange(0, 1)
+        record = outcome.record
+        took = human_duration(record.duration_s)
+        if outcome.succeeded:
+            self.progress_bar.setValue(1)
+            size = f" ({human_bytes(record.image_size)})" if record.image_size else ""
+            self.step_label.setText(f"Built in {took}")
+            self._show_result(f"Built {', '.join(record.tags)}{size} in {took}. It is in Images now.", OK_COLOUR)
+            self._last_image = record.tags[0] if record.tags else record.image_id
+            self.run_button.show()
+            self.built.emit(outcome)
+        elif record.result == "cancelled":
+            self.progress_bar.setValue(0)
+            self.step_label.setText("Cancelled")
+            self._show_result(
+                f"Build cancelled after {took}. The engine removed its temporary container; "
+                "nothing is left to clean up.",
+                WARNING_COLOUR,
+            )
+        else:
+            self.progress_bar.setValue(0)
+            self._show_failure(outcome)
+        self._validate()
+
+    def _show_failure(self, outcome: BuildOutcome) -> None:
+        message = outcome.error.message if outcome.error else "The build failed."
+        step = outcome.failed_step
+        self.step_label.setText(f"Failed at step {step}" if step else "Failed")
+        self._show_result(message, ERROR_COLOUR)
+        if step:
+            self.log_view.find_all(f"Step {step}/")  # the failing step, highlighted in the log
+            self.log_view.find_next()
+        dockerfile = self.spec().context / self.spec().dockerfile
+        if outcome.failed_line:
+            self.openDockerfileAt.emit(dockerfile, outcome.failed_line, message)
+        elif step:
+            self._open_failing_line(dockerfile, step, message)
+
+    def _open_failing_line(self, dockerfile: Path, step: int, message: str) -> None:
+        def locate():
+            return failing_line(dockerfile.read_text(encoding="utf-8", errors="replace"), step)
+
+        self.session.tasks.submit(locate, lambda line: line and self.openDockerfileAt.emit(dockerfile, line, message))
+
+    def _show_result(self, text: str, colour: str) -> None:
+        self.result_label.setStyleSheet(f"color: {colour};")
+        self.result_label.setText(text)
+
+    def closeEvent(self, event) -> None:
+        if self.runner.running:
+            self.runner.cancel()
+        super().closeEvent(event)

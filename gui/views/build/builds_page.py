@@ -1,0 +1,150 @@
+"""Builds: write a Dockerfile (wizard), edit one, build it, and the history of every build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from gui.core.build.history import BuildHistory, BuildRecord
+from gui.models.lists import builds_model
+from gui.views.widgets import feedback
+from gui.views.widgets.list_page import ListPage
+from gui.views.widgets.log_view import LogView
+from gui.workers.session import EngineSession
+
+
+class BuildsPage(ListPage):
+    newDockerfileRequested = Signal()
+    editDockerfileRequested = Signal(Path)
+    buildRequested = Signal(object)  # a BuildRecord to build again, or None for an empty form
+    showImageRequested = Signal(str)  # image id
+    runRequested = Signal(str)  # the image of a successful build: its first tag, else its id
+
+    def __init__(self, session: EngineSession, history: BuildHistory, parent=None):
+        super().__init__(
+            "builds",
+            builds_model(),
+            "No builds yet.\nStart with New Dockerfile: the wizard writes a "
+            "good one for your Python AI app. Then Build turns it into an image.",
+            parent,
+        )
+        self.session = session
+        self.history = history
+        self.model.setParent(self)
+        self.add_action(
+            "New Dockerfile…",
+            self.newDockerfileRequested.emit,
+            "Ctrl+N",
+            needs_selection=False,
+            tip="A wizard writes a Dockerfile for your project, explained line by line",
+        )
+        self.add_action(
+            "Open Dockerfile…",
+            self._open_dockerfile,
+            QKeySequence.StandardKey.Open,
+            needs_selection=False,
+            tip="Edit a Dockerfile with explanations and live checks",
+        )
+        self.add_action(
+            "Build…",
+            lambda: self.buildRequested.emit(None),
+            "Ctrl+B",
+            needs_selection=False,
+            tip="Build an image from a folder with a Dockerfile (docker build)",
+        )
+        self.add_separator()
+        self.log_action = self.add_action("View log", self.view_log, "Ctrl+L")
+        self.again_action = self.add_action("Build again", self._build_again, "Ctrl+Shift+B")
+        self.run_action = self.add_action(
+            "Run…", self._run, "Ctrl+R", tip="Start a container from the built image (docker run)"
+        )
+        self.image_action = self.add_action("Show image", self._show_image)
+        self.edit_action = self.add_action("Edit Dockerfile", self._edit_dockerfile, "Ctrl+E")
+        self.add_separator()
+        self.remove_action = self.add_action("Remove from history", self._remove, QKeySequence.StandardKey.Delete)
+        self.set_column_widths([34, 13, 12, 14, 44, 16], sort_column=5, order=Qt.SortOrder.DescendingOrder)
+        self.table.doubleClicked.connect(lambda _index: self.view_log())
+        self.selectionChanged.connect(self._update_actions)
+        self._log_windows: list[QWidget] = []
+        self._update_actions()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the history from disk, off the GUI thread."""
+        self.session.tasks.submit(self.history.records, self.model.set_rows)
+
+    def add_record(self, record: BuildRecord) -> None:
+        self.model.set_rows([record, *self.model.rows])
+
+    def _selected(self) -> BuildRecord | None:
+        rows = self.selected_rows()
+        return rows[0] if len(rows) == 1 else None
+
+    def _update_actions(self) -> None:
+        record = self._selected()
+        for action in (self.log_action, self.again_action, self.edit_action):
+            action.setEnabled(record is not None)
+        built = record is not None and record.result == "succeeded" and bool(record.image_id)
+        self.image_action.setEnabled(built)
+        self.run_action.setEnabled(built and self.session.connected)
+        self.remove_action.setEnabled(bool(self.selected_rows()))
+        self.again_action.setToolTip(f"Build again\n{record.command}" if record else "Build again")
+
+    def _open_dockerfile(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open a Dockerfile",
+            str(Path.home()),
+            "Dockerfiles (Dockerfile* *.Dockerfile *.dockerfile);;All files (*)",
+        )
+        if path:
+            self.editDockerfileRequested.emit(Path(path))
+
+    def _edit_dockerfile(self) -> None:
+        record = self._selected()
+        if record:
+            self.editDockerfileRequested.emit(Path(record.context) / record.dockerfile)
+
+    def _build_again(self) -> None:
+        record = self._selected()
+        if record:
+            self.buildRequested.emit(record)
+
+    def _run(self) -> None:
+        record = self._selected()
+        if record and record.image_id:
+            # By name, as a learner would type it (and as `docker ps` then shows it).
+            self.runRequested.emit(record.tags[0] if record.tags else record.image_id)
+
+    def _show_image(self) -> None:
+        record = self._selected()
+        if record and record.image_id:
+            self.showImageRequested.emit(record.image_id)
+
+    def view_log(self) -> None:
+        record = self._selected()
+        if record is None:
+            return
+        window = LogView()
+        window.setWindowFlag(Qt.WindowType.Window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.setWindowTitle(f"Build log — {', '.join(record.tags) or record.id}")
+        window.resize(window.fontMetrics().averageCharWidth() * 120, window.fontMetrics().height() * 36)
+        self._log_windows.append(window)
+        window.destroyed.connect(lambda *_: self._log_windows.remove(window) if window in self._log_windows else None)
+        self.session.tasks.submit(
+            lambda: self.history.log(record.id),
+            lambda text: window.append_lines(text.splitlines()),
+            lambda error: feedback.show_error(self, "Could not read the build log", error),
+        )
+        window.show()
+
+    def _remove(self) -> None:
+        records = self.selected_rows()
+        for record in records:
+            self.session.tasks.submit(lambda r=record: self.history.remove(r.id))
+        gone = {record.id for record in records}
+        self.model.set_rows([row for row in self.model.rows if row.id not in gone])

@@ -1,0 +1,1 @@
+"""The Containers page and each container's logs window."""

@@ -1,0 +1,230 @@
+"""Containers: what runs on the engine, with start/stop/restart/remove, logs and inspect."""
+
+from __future__ import annotations
+
+import shlex
+
+from PySide6.QtCore import QSettings, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QCheckBox
+
+from gui.core.engine import actions
+from gui.core.engine.rows import ContainerRow
+from gui.core.errors import EngineError
+from gui.models.lists import USAGE_COLUMNS, ContainerUsage, containers_model
+from gui.views.widgets import feedback
+from gui.views.widgets.link_delegate import LinkDelegate
+from gui.views.widgets.list_page import ListPage
+from gui.workers.session import EngineSession
+
+PORTS_COLUMN = 4
+
+
+class ContainersPage(ListPage):
+    logsRequested = Signal(object)  # ContainerRow
+    inspectRequested = Signal(object)  # ContainerRow
+    runAgainRequested = Signal(object)  # ContainerRow: reopen the Run dialog filled from it
+    monitorRequested = Signal(object)  # ContainerRow: its live charts
+
+    def __init__(self, session: EngineSession, parent=None):
+        super().__init__(
+            "containers",
+            containers_model(),
+            "No containers yet.\nRun an image from the Images "
+            "page, or type `docker run` in a terminal: it shows up here at once.",
+            parent,
+        )
+        self.session = session
+        self.model.setParent(self)
+        self.link_delegate = LinkDelegate(self.table)
+        self.table.setItemDelegateForColumn(PORTS_COLUMN, self.link_delegate)
+
+        self.start_action = self.add_action("Start", self.start_selected, "Ctrl+Shift+S")
+        self.stop_action = self.add_action("Stop", self.stop_selected, "Ctrl+Shift+X")
+        self.restart_action = self.add_action("Restart", self.restart_selected, "Ctrl+Shift+R")
+        self.add_separator()
+        self.logs_action = self.add_action("Logs", self.open_logs, "Ctrl+L")
+        self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
+        self.monitor_action = self.add_action(
+            "Usage", self.open_monitor, "Ctrl+M", tip="Live CPU, memory, network, disk and GPU charts of the container"
+        )
+        self.browser_action = self.add_action(
+            "Open in browser",
+            self.open_in_browser,
+            "Ctrl+Shift+O",
+            tip="Open the container's first published port in your browser",
+        )
+        self.run_again_action = self.add_action(
+            "Run again with changes…",
+            self.run_again,
+            "Ctrl+Shift+N",
+            tip="Open the Run dialog filled with this container's settings",
+        )
+        self.add_separator()
+        self.remove_action = self.add_action("Remove", self.remove_selected, QKeySequence.StandardKey.Delete)
+
+        self.show_all = QCheckBox("Show stopped containers", self)
+        self.show_all.setObjectName("show-all")
+        self.show_all.setChecked(True)
+        self.show_all.setToolTip("Like `docker ps --all`. Unchecked: only running containers, like `docker ps`.")
+        self.show_all.toggled.connect(lambda checked: self.proxy.set_running_only(not checked))
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.show_all)
+
+        self.set_column_widths([22, 26, 9, 17, 24, 14, 13, 13, 12])
+        self.table.doubleClicked.connect(lambda _index: self.open_logs())
+        self.selectionChanged.connect(self._update_actions)
+        session.snapshotChanged.connect(lambda snapshot: self.model.set_rows(snapshot.containers))
+        self.model.dataChanged.connect(lambda *_: self._update_actions())
+        self._update_actions()
+
+    # Selection-dependent state -------------------------------------------------------------------
+
+    def _names(self, rows: list[ContainerRow]) -> list[str]:
+        return [row.name for row in rows]
+
+    def _update_actions(self) -> None:
+        rows = self.selected_rows()
+        stopped = [r for r in rows if not r.running]
+        running = [r for r in rows if r.running]
+        self._enable(self.start_action, stopped, "docker start")
+        self._enable(self.stop_action, running, "docker stop")
+        self._enable(self.restart_action, running, "docker restart")
+        self._enable(self.remove_action, rows, "docker rm")
+        single = rows[:1] if len(rows) == 1 else []
+        self._enable(self.logs_action, single, "docker logs --follow")
+        self._enable(self.inspect_action, single, "docker container inspect")
+        self._enable(self.run_again_action, single, "docker container inspect")
+        self._enable(self.monitor_action, single, "docker stats")
+        url = single[0].browser_url if single else None
+        self.browser_action.setEnabled(url is not None)
+        self.browser_action.setToolTip(
+            f"Open in browser\n{url}" if url else "Open in browser\n(the selected container publishes no TCP port)"
+        )
+
+    def _enable(self, action, rows: list[ContainerRow], command: str) -> None:
+        action.setEnabled(bool(rows) and self.session.connected)
+        base = action.text()
+        # The tooltip teaches the command the click stands for.
+        action.setToolTip(f"{base}\n{command} {shlex.join(self._names(rows))}" if rows else base)
+
+    # Actions -------------------------------------------------------------------------------------
+
+    def _perform_each(self, rows: list[ContainerRow], make) -> None:
+        for row in rows:
+            action = make(row)
+            self.session.perform(action, on_error=lambda error, a=action: self._failed(a, error))
+
+    def _failed(self, action: actions.Action, error: EngineError) -> None:
+        feedback.show_error(self, f"Could not {action.description}", error)
+
+    def start_selected(self) -> None:
+        self._perform_each(
+            [r for r in self.selected_rows() if not r.running], lambda row: actions.StartContainer(row.name)
+        )
+
+    def stop_selected(self) -> None:
+        self._perform_each([r for r in self.selected_rows() if r.running], lambda row: actions.StopContainer(row.name))
+
+    def restart_selected(self) -> None:
+        self._perform_each(
+            [r for r in self.selected_rows() if r.running], lambda row: actions.RestartContainer(row.name)
+        )
+
+    def remove_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        running = [r for r in rows if r.running]
+        names = ", ".join(self._names(rows))
+        text = f"Remove {len(rows)} container(s): {names}?"
+        if running:
+            text += f"\n{len(running)} of them are running and will be stopped first (killed)."
+        preview = actions.RemoveContainer(rows[0].name, force=bool(running)).command
+        confirmed, volumes = feedback.confirm(
+            self,
+            "Remove containers",
+            text,
+            preview + (" …" if len(rows) > 1 else ""),
+            "Remove",
+            option="Also remove their anonymous volumes (docker rm --volumes)",
+        )
+        if confirmed:
+            self._perform_each(rows, lambda row: actions.RemoveContainer(row.name, volumes=volumes, force=row.running))
+
+    def open_logs(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.logsRequested.emit(rows[0])
+
+    def inspect(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.inspectRequested.emit(rows[0])
+
+    def open_monitor(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.monitorRequested.emit(rows[0])
+
+    def run_again(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.runAgainRequested.emit(rows[0])
+
+    def open_in_browser(self) -> None:
+        rows = self.selected_rows()
+        url = rows[0].browser_url if len(rows) == 1 else None
+        if url:
+            QDesktopServices.openUrl(QUrl(url))
+
+    # Live figures --------------------------------------------------------------------------------
+
+    SPARK_POINTS = 30  # the last half minute at 1 Hz
+
+    def set_monitor(self, monitor) -> None:
+        """Show CPU, memory and GPU memory from the Monitor service, with sparklines of the last seconds."""
+        from gui.views.widgets.sparkline_delegate import SparklineDelegate
+
+        self.monitor = monitor
+        for column in range(USAGE_COLUMNS[0], USAGE_COLUMNS[0] + 2):
+            self.table.setItemDelegateForColumn(column, SparklineDelegate(self.table))
+        self.table.setColumnHidden(USAGE_COLUMNS[1], True)  # until the first GPU sample says there are GPUs
+        monitor.updated.connect(self._show_usage)
+
+    def _show_usage(self) -> None:
+        if not self.isVisible():
+            return  # nobody looks: skip the repaint work; the service keeps the history
+        book = self.monitor.book
+        usage = {}
+        for container_id, stats in self.monitor.containers.items():
+            gpu = self.monitor.gpu_use.get(container_id)
+            key = f"container:{container_id}"
+            usage[container_id] = ContainerUsage(
+                stats.cpu_percent,
+                stats.online_cpus,
+                stats.memory_used,
+                stats.memory_limit,
+                gpu.gpu_memory if gpu else None,
+                book.series(key, "cpu").recent(self.SPARK_POINTS),
+                book.series(key, "memory").recent(self.SPARK_POINTS),
+            )
+        self.model.set_usage(usage)
+        # GPU memory only means something where there is an NVIDIA GPU.
+        gpus = self.monitor.gpus
+        self.table.setColumnHidden(USAGE_COLUMNS[1], not (gpus is not None and gpus.available and gpus.gpus))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "monitor", None) is not None:
+            self._show_usage()
+
+    # Settings ------------------------------------------------------------------------------------
+
+    def save_state(self, settings: QSettings) -> None:
+        super().save_state(settings)
+        settings.setValue("containers/show_all", self.show_all.isChecked())
+
+    def restore_state(self, settings: QSettings) -> None:
+        super().restore_state(settings)
+        self.show_all.setChecked(settings.value("containers/show_all", True, type=bool))

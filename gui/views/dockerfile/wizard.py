@@ -1,0 +1,234 @@
+"""The Dockerfile wizard: seven checked pages from a project folder to a Dockerfile and .dockerignore written
+safely into it. The pages are in wizard_pages; this holds them together, builds the spec and writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from gui.core import fileio, log
+from gui.core.dockerfile.project_scan import ProjectScan
+from gui.core.dockerfile.recipe import AppKind, DockerfileSpec, default_spec
+from gui.core.errors import EngineError
+from gui.views.dockerfile.wizard_pages import (
+    BasePage,
+    DepsPage,
+    FilesPage,
+    FolderPage,
+    KindPage,
+    PracticePage,
+    ReviewPage,
+    alive,
+    pin_requirements,
+    preferred_size,
+)
+from gui.workers.session import EngineSession
+
+logger = log.get("ui")
+
+
+@dataclass(frozen=True)
+class WriteJob:
+    """Everything the worker needs to write, decided on the GUI thread."""
+
+    folder: Path
+    dockerfile: str
+    dockerignore: str
+    replace: bool  # the user agreed to replace the files that were there
+    pins: tuple[tuple[str, str], ...] = ()  # requirements.txt rewrites the user ticked
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    dockerfile: Path
+    backups: tuple[Path, ...]
+    pinned: int
+
+
+def write_files(job: WriteJob) -> WriteResult:
+    """In a worker: requirements.txt (when pinning), the Dockerfile and the .dockerignore, each atomically.
+
+    A file that exists is replaced only when the user agreed, and then only after a backup is made."""
+    backups: list[Path] = []
+    targets = (("Dockerfile", job.dockerfile), (".dockerignore", job.dockerignore))
+    for name, _text in targets:
+        if (job.folder / name).exists() and not job.replace:
+            raise EngineError(
+                f"A {name} appeared in {job.folder} after Portside looked. Nothing was written: "
+                "go back to the first page and choose what to do with it."
+            )
+    pinned = 0
+    if job.pins:
+        requirements = job.folder / "requirements.txt"
+        text = _read(requirements)
+        new_text = pin_requirements(text, dict(job.pins))
+        if new_text != text:
+            pinned = len(job.pins)
+            backup = _write(requirements, new_text, backup=True)
+            if backup:
+                backups.append(backup)
+    for name, text in targets:
+        path = job.folder / name
+        backup = _write(path, text, backup=path.exists())
+        if backup:
+            backups.append(backup)
+    return WriteResult(job.folder / "Dockerfile", tuple(backups), pinned)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise EngineError(_os_problem(exc, path, "read"), str(exc)) from exc
+
+
+def _write(path: Path, text: str, backup: bool) -> Path | None:
+    try:
+        return fileio.atomic_write(path, text, backup=backup)
+    except OSError as exc:
+        raise EngineError(_os_problem(exc, path, "write"), str(exc)) from exc
+
+
+def _os_problem(exc: OSError, path: Path, doing: str) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"Could not {doing} {path}: you may not {doing} there. Check the folder's permissions."
+    if exc.errno == errno.ENOSPC:
+        return f"Could not {doing} {path}: the disk is full."
+    if exc.errno == errno.EROFS:
+        return f"Could not {doing} {path}: the disk is read-only."
+    if exc.errno == errno.ENOENT:
+        return f"Could not {doing} {path}: the folder is gone. Choose it again on the first page."
+    return f"Could not {doing} {path}: {exc.strerror or exc}."
+
+
+class DockerfileWizard(QWizard):
+    written = Signal(Path)  # the Dockerfile, once it and the .dockerignore are on disk
+    openExistingRequested = Signal(Path)  # the user chose to edit the Dockerfile already in the folder
+
+    def __init__(self, session: EngineSession, folder: Path | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.scan: ProjectScan | None = None
+        self.setObjectName("dockerfile-wizard")
+        self.setWindowTitle("New Dockerfile")
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Write")
+
+        self.folder_page = FolderPage(self)
+        self.kind_page = KindPage(self)
+        self.base_page = BasePage(self)
+        self.deps_page = DepsPage(self)
+        self.files_page = FilesPage(self)
+        self.practice_page = PracticePage(self)
+        self.review_page = ReviewPage(self)
+        for page in self.pages():
+            self.addPage(page)
+        self.folder_page.scanned.connect(self._on_scanned)
+        self.resize(self.sizeHint())
+        if folder is not None:
+            self.folder_page.set_folder(folder)
+
+    def pages(self) -> tuple:
+        return (
+            self.folder_page,
+            self.kind_page,
+            self.base_page,
+            self.deps_page,
+            self.files_page,
+            self.practice_page,
+            self.review_page,
+        )
+
+    def sizeHint(self) -> QSize:
+        return super().sizeHint().expandedTo(preferred_size(self))
+
+    # What the user chose ----------------------------------------------------------------------------
+
+    def _on_scanned(self, scan: ProjectScan) -> None:
+        self.scan = scan
+
+    def kind(self) -> AppKind:
+        chosen = self.kind_page.kind()
+        if chosen is not None:
+            return chosen
+        return self.scan.suggested_kind if self.scan is not None else AppKind.SCRIPT
+
+    def default_spec(self, kind: AppKind | None = None) -> DockerfileSpec:
+        return default_spec(kind or self.kind(), self.scan)
+
+    def spec(self) -> DockerfileSpec:
+        """The Dockerfile as the pages describe it now; pages not visited yet give the kind's defaults."""
+        kind = self.kind()
+        changes: dict = {}
+        for page in (self.base_page, self.deps_page, self.files_page, self.practice_page):
+            changes.update(page.spec_changes(kind))
+        spec = dataclasses.replace(self.default_spec(kind), **changes)
+        if spec.port is None and spec.healthcheck:
+            spec = dataclasses.replace(spec, healthcheck=False)  # nothing to ask without a port
+        return spec
+
+    def write_plan_text(self) -> str:
+        scan = self.scan
+        if scan is None:
+            return ""
+        lines = [f"Write puts Dockerfile and .dockerignore into {scan.folder}."]
+        kept = [
+            name
+            for name, present in (
+                ("Dockerfile", bool(scan.existing_dockerfile)),
+                (".dockerignore", scan.has_dockerignore),
+            )
+            if present
+        ]
+        if kept:
+            lines.append("The ones there now are kept as " + " and ".join(f"{name}.bak" for name in kept) + ".")
+        pins = self.deps_page.pins_to_write()
+        if pins:
+            lines.append(
+                f"requirements.txt gets {len(pins)} pinned version{'s' if len(pins) != 1 else ''} "
+                "(the old one is kept as requirements.txt.bak)."
+            )
+        return " ".join(lines)
+
+    # Actions ----------------------------------------------------------------------------------------
+
+    def open_existing(self, path: Path) -> None:
+        self.openExistingRequested.emit(path)
+        self.reject()
+
+    def write(self) -> None:
+        review = self.review_page
+        if review.writing or self.scan is None:
+            return
+        job = WriteJob(
+            self.scan.folder,
+            review.dockerfile_text,
+            review.dockerignore_text,
+            replace=self.folder_page.replace_agreed(),
+            pins=tuple(sorted(self.deps_page.pins_to_write().items())),
+        )
+        review.writing = True
+        review.show_write_error(None)
+        review.refresh()
+        self.session.tasks.submit(
+            lambda: write_files(job), alive(self, self._on_written), alive(self, self._on_write_failed)
+        )
+
+    def _on_written(self, result: WriteResult) -> None:
+        review = self.review_page
+        review.writing = False
+        review.done = True
+        logger.info("wrote %s (backups: %s)", result.dockerfile, [str(path) for path in result.backups])
+        self.written.emit(result.dockerfile)
+        self.accept()
+
+    def _on_write_failed(self, error: EngineError) -> None:
+        review = self.review_page
+        review.writing = False
+        review.show_write_error(error.message)
+        review.refresh()

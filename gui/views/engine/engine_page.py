@@ -1,0 +1,155 @@
+"""The engine page: what is wrong and exactly what to do, or what the connected engine offers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core.engine import help as engine_help
+from gui.core.engine.connection import Diagnosis
+from gui.core.engine.doctor import current_platform
+from gui.core.format import exact_bytes, human_bytes
+from gui.views.widgets.style import WARNING_COLOUR
+
+
+def _command_box(text: str) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    commands = QPlainTextEdit(text, box)
+    commands.setReadOnly(True)
+    commands.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    commands.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    # As tall as the commands, not the window: the page reads top to bottom without a void.
+    commands.setMaximumHeight(commands.fontMetrics().lineSpacing() * (text.count("\n") + 3))
+    copy = QPushButton("Copy", box)
+    copy.setToolTip("Copy these commands to paste them in a terminal")
+    copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(text))
+    layout.addWidget(commands)
+    row = QHBoxLayout()
+    row.addStretch()
+    row.addWidget(copy)
+    layout.addLayout(row)
+    return box
+
+
+class EnginePage(QWidget):
+    checkRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("engine-page")
+        self.title = QLabel(self)
+        self.title.setObjectName("engine-title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("engine-summary")
+        self.summary.setWordWrap(True)
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        self.detail.setEnabled(False)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warning = QLabel(self)
+        self.warning.setObjectName("engine-warning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.steps = QTabWidget(self)
+        self.steps.setObjectName("engine-steps")
+        self.info_form = QFormLayout()
+        self.info_box = QWidget(self)
+        self.info_box.setLayout(self.info_form)
+        self.retry_note = QLabel(
+            "Portside checks again every few seconds and opens your lists the moment the engine answers.", self
+        )
+        self.retry_note.setWordWrap(True)
+        self.check_button = QPushButton("Check now", self)
+        self.check_button.clicked.connect(self.checkRequested)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.steps)
+        layout.addWidget(self.info_box)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.retry_note, 1)
+        bottom.addStretch()
+        bottom.addWidget(self.check_button)
+        layout.addLayout(bottom)
+        layout.addStretch()
+        self.show_checking()
+
+    def show_checking(self) -> None:
+        self.title.setText("Looking for the Docker engine…")
+        self.summary.setText("Portside is checking DOCKER_HOST, your docker context and the default socket.")
+        for widget in (self.detail, self.warning, self.steps, self.info_box, self.retry_note):
+            widget.hide()
+
+    def show_diagnosis(self, diagnosis: Diagnosis) -> None:
+        advice = engine_help.advice_for(diagnosis.state)
+        self.title.setText(advice.title)
+        self.summary.setText(advice.summary)
+        self.detail.setText(
+            f"Engine address: {diagnosis.endpoint.host} (from {diagnosis.endpoint.source})"
+            + (f"\nDetails: {diagnosis.detail}" if diagnosis.detail else "")
+        )
+        self.detail.show()
+        self.warning.setText(f"⚠ {advice.warning}" if advice.warning else "")
+        self.warning.setVisible(bool(advice.warning))
+        self.steps.clear()
+        if diagnosis.usable:
+            self._show_info(diagnosis)
+        else:
+            self.info_box.hide()
+            for platform in engine_help.PLATFORMS:
+                self.steps.addTab(_command_box(advice.steps.get(platform, "")), platform)
+            self.steps.setCurrentIndex(engine_help.PLATFORMS.index(current_platform()))
+            self.steps.show()
+        self.steps.setVisible(not diagnosis.usable)
+        self.retry_note.setVisible(not diagnosis.usable)
+
+    def _show_info(self, diagnosis: Diagnosis) -> None:
+        info = diagnosis.info
+        assert info is not None
+        while self.info_form.rowCount():
+            self.info_form.removeRow(0)
+        free = human_bytes(info.data_root_free_bytes) + " free" if info.data_root_free_bytes is not None else "n/a"
+        gpu = (
+            f"Yes, through the {info.gpu_support}"
+            if info.gpu_support
+            else "No: install the NVIDIA Container Toolkit to give GPUs to containers"
+        )
+        rows = [
+            ("Engine version", f"Docker {info.engine_version}"),
+            ("API version", info.api_version),
+            ("Operating system", f"{info.os} ({info.architecture}, kernel {info.kernel})"),
+            ("CPUs", str(info.cpus)),
+            ("Memory", human_bytes(info.memory_bytes)),
+            ("Storage driver", info.storage_driver),
+            ("Data root", f"{info.data_root} ({free})"),
+            ("GPUs for containers", gpu),
+            ("Containers / images", f"{info.containers} / {info.images}"),
+        ]
+        for label, value in rows:
+            value_label = QLabel(value)
+            value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value_label.setWordWrap(True)
+            if label == "Memory":
+                value_label.setToolTip(exact_bytes(info.memory_bytes))
+            if label == "GPUs for containers" and not info.gpu_support:
+                value_label.setToolTip(engine_help.GPU_TOOLKIT_STEPS)
+            self.info_form.addRow(label, value_label)
+        self.info_box.show()

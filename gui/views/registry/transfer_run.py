@@ -1,0 +1,132 @@
+"""One pull or push in flight: the engine's stream read in a thread of its own, each batch of messages folded
+into the progress and shown in a TransferView, and the ending said in the dialog's own words.
+
+The run decides how the transfer ended (succeeded, failed or cancelled); the dialog says what follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QCloseEvent
+
+from gui.core import log
+from gui.core.errors import EngineError, StreamError
+from gui.views.registry.transfer_view import TransferProgress, TransferView
+from gui.workers.streams import StreamWorker
+
+if TYPE_CHECKING:
+    from gui.core.engine.client import Stream
+
+logger = log.get("ui")
+
+
+class StreamProgress(TransferProgress, Protocol):
+    """A PullProgress or a PushProgress, as the run feeds it."""
+
+    finished: bool  # the engine confirmed the end: a stream that just stops is not a success
+
+    def feed(self, message: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class TransferWords:
+    """What the status line says, in the dialog's words."""
+
+    going: str  # "Pushing": the reference and an ellipsis follow
+    failed: str  # "The push failed."
+    cancelled: str  # "Push cancelled."
+    ended_early: str  # the error shown when the stream closed without the engine's confirmation
+
+
+class TransferRun(QObject):
+    ended = Signal(bool, str)  # succeeded; if not, the error to show ("" after a cancel)
+
+    def __init__(self, view: TransferView, name: str, words: TransferWords, parent: QObject | None = None):
+        super().__init__(parent)
+        self.name = name  # "pull" or "push": names the reader thread and the log line
+        self._view = view
+        self._words = words
+        self._worker: StreamWorker | None = None
+        self._progress: StreamProgress | None = None  # set by start(), before any message can arrive
+        self._failure: EngineError | None = None  # reported inside the stream, which may still be open
+        self._reference = ""
+
+    @property
+    def running(self) -> bool:
+        return self._worker is not None
+
+    def start(self, reference: str, progress: StreamProgress, open_stream: Callable[[], Stream]) -> None:
+        """Shows `progress` from empty, then reads what `open_stream` opens (called in the stream's thread)."""
+        self._reference, self._progress, self._failure = reference, progress, None
+        self._view.clear()
+        self._view.show_status(f"{self._words.going} {reference}…")
+        self._view.show_progress(progress)
+        self._worker = StreamWorker(open_stream, name=self.name, parent=self)
+        self._worker.batch.connect(self._on_messages)
+        self._worker.ended.connect(self._on_ended)
+        self._worker.start()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()  # closes the stream: the engine abandons the transfer, as Ctrl+C does
+            self._view.show_status("Cancelling…")
+
+    def abandon(self) -> None:
+        """Cancels and waits for the thread, a bounded time: the dialog is closing."""
+        worker = self._worker
+        if worker is None:
+            return
+        worker.cancel()
+        if not worker.wait():
+            logger.warning("the %s of %s did not stop in time", self.name, self._reference)
+
+    def _on_messages(self, messages: list) -> None:
+        if self._failure is not None:
+            return
+        try:
+            for message in messages:
+                self._progress.feed(message)
+        except StreamError as error:
+            self._failure = error
+            if self._worker is not None:
+                self._worker.cancel()  # the engine has given up on this transfer: stop reading
+        self._view.show_progress(self._progress)
+
+    def _on_ended(self, error: EngineError | None) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.deleteLater()
+        failure = self._failure or error
+        if failure is not None:  # before the cancel: a failure in the stream cancels the worker too
+            self._end_unsuccessfully(self._words.failed, failure.message)
+        elif worker is not None and worker.cancelled:
+            self._end_unsuccessfully(self._words.cancelled, "")
+        elif not self._progress.finished:
+            self._end_unsuccessfully(self._words.failed, self._words.ended_early)
+        else:
+            self._view.show_progress(self._progress)
+            self.ended.emit(True, "")
+
+    def _end_unsuccessfully(self, status: str, error: str) -> None:
+        self._view.stop_busy_bar()
+        self._view.show_status(status)
+        self.ended.emit(False, error)
+
+
+class StopsTransferOnClose:
+    """Mixed into a QDialog, before it, that keeps its run in `transfer_run`: closing the dialog stops the
+    transfer, as Ctrl+C stops `docker pull` or `docker push`, and waits for its thread."""
+
+    transfer_run: TransferRun
+
+    def done(self, result: int) -> None:
+        self.transfer_run.abandon()
+        super().done(result)  # QDialog's: next in the dialog's MRO
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # also a hidden dialog's close, which skips done()
+        self.transfer_run.abandon()
+        super().closeEvent(event)

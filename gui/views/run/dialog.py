@@ -1,0 +1,606 @@
+"""Run a container from an image: `docker run` as a form, checked as you type, with the exact command shown.
+
+The dialog never talks to the engine or the disk itself: reading the image and the host (RunContext), the
+remembered settings (RunMemory) and .env files all happen in the session's workers, and so does the run.
+An engine error is shown inside the dialog, and the form keeps everything the user typed."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core import log
+from gui.core.errors import EngineError
+from gui.core.run.context import RunContext, default_spec, load_context, preflight
+from gui.core.run.envfile import read_env_file
+from gui.core.run.memory import RunMemory
+from gui.core.run.spec import Problem, RunContainer, RunSpec, suggest_name
+from gui.core.secrets import is_secret_name
+from gui.views.run.sections import (
+    AdvancedSection,
+    EnvSection,
+    GeneralSection,
+    GpuSection,
+    PortsSection,
+    ResourcesSection,
+    Section,
+    VolumesSection,
+    message_label,
+)
+from gui.views.widgets.style import ERROR_COLOUR, WARNING_COLOUR, error_label_style
+
+logger = log.get("ui")
+
+NOT_CONNECTED = "Portside is not connected to the Docker engine. See the Engine page for what to do."
+COMMAND_TITLE = "Command:"
+COMMAND_TITLE_INVALID = "Command, as typed (fix the problems below before it can run):"
+CHECK_DELAY_MS = 150  # the checks that need the host wait for a pause in typing
+
+
+def _read_env(path: str) -> tuple[list, list[str]]:
+    """Reads a .env file (disk: call it in a worker). A file it cannot read is a message, not an exception."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        message = (
+            f"Portside could not read {path}: {exc.strerror or exc}. Check that the file exists and "
+            "that you may read it."
+        )
+        return [], [message]
+    return read_env_file(text)
+
+
+class RunDialog(QDialog):
+    """Non-modal. `started` carries the new container's id and the spec it ran with."""
+
+    started = Signal(str, object)
+
+    def __init__(
+        self,
+        session,
+        image: str,
+        initial: RunSpec | None = None,
+        memory: RunMemory | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("run-dialog")
+        self.setWindowTitle(f"Run {image}")
+        self.session = session
+        self.image = image
+        self.memory = memory if memory is not None else RunMemory()
+        self.context: RunContext | None = None
+        self.presets: dict[str, RunSpec] = {}
+        self._initial = initial
+        self._remembered: RunSpec | None = None
+        self._default = RunSpec(image=image)  # the image's ports on 127.0.0.1, from default_spec
+        self._memory_read = False
+        self._preflight: list[Problem] = []  # the host's and engine's view of the form, from a worker
+        self._problems: list[Problem] = []  # all shown now
+        self._generation = 0  # counts edits, so a stale check is dropped
+        self._running = False
+        self._open = True  # False once closed: late worker results are then ignored
+        self._filling = False
+        self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS, timeout=self._check_host)
+
+        self._build_widgets()
+        self._lay_out()
+        for section in self.sections:
+            section.changed.connect(self._on_edited)
+        self.env.importRequested.connect(self.import_env_file)
+        self._set_form_enabled(False)
+        self.load()
+
+    # Building ------------------------------------------------------------------------------------------
+
+    def _alive(self) -> bool:
+        """Open and not deleted: closing the main window deletes the dialog without closing it, and a worker's
+        late answer must not touch its widgets then."""
+        return self._open and shiboken6.isValid(self)
+
+    def _build_widgets(self) -> None:
+        self.general = GeneralSection(self.image)
+        self.ports = PortsSection()
+        self.env = EnvSection()
+        self.volumes = VolumesSection()
+        self.gpus = GpuSection()
+        self.resources = ResourcesSection()
+        self.advanced = AdvancedSection()
+        self.sections: list[Section] = [
+            self.general,
+            self.ports,
+            self.env,
+            self.volumes,
+            self.gpus,
+            self.resources,
+            self.advanced,
+        ]
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("run-tabs")
+        self.tabs.setDocumentMode(True)
+        for section in self.sections:
+            self.tabs.addTab(section, section.TITLE)
+
+        self.status_label = message_label(self, "run-status")
+        self.command_title = QLabel(COMMAND_TITLE, self)
+        self.preview = QPlainTextEdit(self)
+        self.preview.setObjectName("run-preview")
+        self.preview.setReadOnly(True)
+        self.preview.setTabChangesFocus(True)
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setToolTip(
+            "The docker command that does the same as Run. Secret values are shown as "
+            "••••••: put the real value in when you paste it."
+        )
+        lines = 4
+        self.preview.setFixedHeight(
+            self.preview.fontMetrics().lineSpacing() * lines
+            + 2 * (self.preview.frameWidth() + int(self.preview.document().documentMargin()))
+        )
+        self.copy_button = QPushButton("&Copy", self)
+        self.copy_button.setAutoDefault(False)
+        self.copy_button.setToolTip("Copy the command")
+        self.copy_button.clicked.connect(self.copy_command)
+
+        self.problems_label = QLabel(self)
+        self.problems_label.setObjectName("run-problems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
+        self.problems_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.problems_label.linkActivated.connect(lambda link: self.tabs.setCurrentIndex(int(link)))
+        self.problems_area = QScrollArea(self)
+        self.problems_area.setWidget(self.problems_label)
+        self.problems_area.setWidgetResizable(True)
+        self.problems_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.problems_area.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.problems_area.hide()
+        self.error_label = message_label(self, "run-error", error_label_style())
+        self.retry_button = QPushButton("Try Again", self)
+        self.retry_button.setAutoDefault(False)
+        self.retry_button.clicked.connect(self.load)
+        self.retry_button.hide()
+
+        self.presets_button = QToolButton(self)
+        self.presets_button.setObjectName("run-presets")
+        self.presets_button.setText("Presets")
+        self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.presets_menu = QMenu(self.presets_button)
+        self.presets_menu.aboutToShow.connect(self._fill_presets_menu)
+        self.presets_button.setMenu(self.presets_menu)
+        self.open_logs_box = QCheckBox("Open the &log after it starts", self)
+        self.open_logs_box.setObjectName("run-open-logs")
+        self.keep_failed_box = QCheckBox("&Keep the container if it fails to start", self)
+        self.keep_failed_box.setObjectName("run-keep-failed")
+        self.keep_failed_box.setToolTip(
+            "Otherwise Portside removes it. A kept container lets you read its log and inspect it."
+        )
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.run_button = self.buttons.addButton("&Run", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.run_button.setObjectName("run-button")
+        self.run_button.setDefault(True)  # Enter runs, when the form is valid
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.run)
+        self.buttons.rejected.connect(self.reject)
+
+    def _lay_out(self) -> None:
+        preview_row = QHBoxLayout()
+        preview_row.addWidget(self.preview, 1)
+        preview_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+        error_row = QHBoxLayout()
+        error_row.addWidget(self.error_label, 1)
+        error_row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignTop)
+        options = QHBoxLayout()
+        options.addWidget(self.presets_button)
+        options.addSpacing(self.fontMetrics().averageCharWidth() * 2)
+        options.addWidget(self.open_logs_box)
+        options.addWidget(self.keep_failed_box)
+        options.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.command_title)
+        layout.addLayout(preview_row)
+        layout.addWidget(self.problems_area)
+        layout.addLayout(error_row)
+        layout.addLayout(options)
+        layout.addWidget(self.buttons)
+        QWidget.setTabOrder(self.tabs, self.preview)
+
+    def sizeHint(self) -> QSize:
+        # Room for every tab title and a long command, in the user's own font.
+        metrics = self.fontMetrics()
+        tabs = self.tabs.tabBar().sizeHint().width() + metrics.averageCharWidth() * 6
+        return (
+            super()
+            .sizeHint()
+            .expandedTo(QSize(max(metrics.averageCharWidth() * 110, tabs), metrics.lineSpacing() * 40))
+        )
+
+    # Public -------------------------------------------------------------------------------------------
+
+    @property
+    def open_logs_after(self) -> bool:
+        return self.open_logs_box.isChecked()
+
+    @property
+    def ready(self) -> bool:
+        """True once the form is filled and checked: the image and the host have been read."""
+        return self.context is not None and self.tabs.isEnabled()
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What the dialog shows now: the spec's own problems, then the host's and engine's."""
+        return list(self._problems)
+
+    def spec(self) -> RunSpec:
+        """The form as a RunSpec (it may have errors: see problems)."""
+        values: dict = {}
+        for section in self.sections:
+            values.update(section.values())
+        return RunSpec(image=self.image, **values)
+
+    # Opening: read the image, the host and the remembered settings, then fill the form ---------------------
+
+    def load(self) -> None:
+        self.retry_button.hide()
+        self._show_error(None)
+        self._show_status("Reading the image and this computer…")
+        image, gpu_support = self.image, self._gpu_support()
+
+        def read(engine) -> tuple[RunContext, RunSpec]:
+            context = load_context(engine, image, gpu_support)
+            return context, default_spec(image, context)  # it probes host ports: not on the GUI thread
+
+        if not self.session.run(read, lambda result: self._on_context(*result), self._on_context_failed):
+            self._on_context_failed(EngineError(NOT_CONNECTED))
+        if not self._memory_read:
+            memory, wanted = self.memory, self._initial is None
+
+            def read_memory():
+                return (memory.last_for(image) if wanted else None), memory.presets()
+
+            self.session.tasks.submit(read_memory, self._on_memory, self._on_memory_failed)
+
+    def _gpu_support(self) -> str | None:
+        diagnosis = self.session.diagnosis
+        info = diagnosis.info if diagnosis is not None else None
+        return info.gpu_support if info is not None else None
+
+    def _on_context(self, context: RunContext, default: RunSpec) -> None:
+        if not self._alive():
+            return
+        first = self.context is None
+        self.context = context
+        self._default = default
+        for section in self.sections:
+            section.set_context(context)
+        if first and self._memory_read:
+            self._fill()
+
+    def _on_context_failed(self, error: EngineError) -> None:
+        if not self._alive():
+            return
+        self._show_status("")
+        self._show_error(error, "Could not read the image and the engine. ")
+        self.retry_button.show()
+
+    def _on_memory(self, result: tuple[RunSpec | None, dict[str, RunSpec]]) -> None:
+        self._remembered, self.presets = result
+        self._memory_read = True
+        if self._alive() and self.context is not None:
+            self._fill()
+
+    def _on_memory_failed(self, error: EngineError) -> None:
+        logger.info("could not read the remembered run settings: %s", error.message)
+        self._on_memory((None, {}))
+
+    def _fill(self) -> None:
+        if self._initial is not None:
+            self.load_spec(self._initial)
+            self._show_status("Filled in from the container's settings: change what you like.")
+        elif self._remembered is not None:
+            self.load_spec(self._remembered)
+            secrets = [var.name for var in self._remembered.env if not var.value and is_secret_name(var.name)]
+            note = f" Fill in {', '.join(secrets)}: secret values are never remembered." if secrets else ""
+            self._show_status(f"Filled in from your last run of this image.{note}")
+        else:
+            self.load_spec(self._default)
+            self._show_status("")
+        self._set_form_enabled(True)
+        self.general.name_edit.setFocus()
+
+    def load_spec(self, spec: RunSpec) -> None:
+        """Fills the form from a spec, for this dialog's image. A name another container has is replaced
+        by a free one ("web" -> "web-2")."""
+        names = self.context.container_names if self.context is not None else frozenset()
+        spec = replace(spec, image=self.image)
+        if spec.name and spec.name in names:
+            spec = replace(spec, name=suggest_name(spec.name, names))
+        self._filling = True
+        try:
+            for section in self.sections:
+                section.load(spec)
+        finally:
+            self._filling = False
+        self._on_edited()
+
+    # Checking as the user types ----------------------------------------------------------------------------
+
+    def _on_edited(self) -> None:
+        if self._filling or self.context is None:
+            return
+        self._generation += 1
+        self._show_problems(self.spec())
+        self._check_timer.start()
+
+    def _check_host(self) -> None:
+        """The checks that need the host or the engine's lists (ports in use, names taken), in a worker."""
+        context, spec, generation = self.context, self.spec(), self._generation
+        if context is None or not self._alive():
+            return
+        self.session.tasks.submit(
+            lambda: preflight(spec, context),
+            lambda problems: self._on_host_checked(generation, problems),
+            self._on_host_check_failed,
+        )
+
+    def _on_host_checked(self, generation: int, problems: list[Problem]) -> None:
+        if not self._alive() or generation != self._generation:
+            return  # the form changed since: a newer check follows
+        self._preflight = problems
+        self._show_problems(self.spec())
+
+    def _on_host_check_failed(self, error: EngineError) -> None:
+        if self._alive():
+            self._show_error(error, "Could not check the ports and names: ")
+
+    def _show_problems(self, spec: RunSpec) -> None:
+        host_cpus = self.context.host_cpus if self.context is not None else None
+        own = spec.problems(host_cpus)
+        problems = own + [problem for problem in self._preflight if problem not in own]
+        self._problems = problems
+        for index, section in enumerate(self.sections):
+            mine = [problem for problem in problems if problem.field in section.FIELDS]
+            section.show_problems(mine)
+            self._mark_tab(index, mine)
+        self._list_problems(problems)
+        # Written as typed even while invalid: the learner sees where each field goes.
+        self.preview.setPlainText(spec.command_line)
+        errors = any(not problem.warning for problem in problems)
+        self.command_title.setText(COMMAND_TITLE_INVALID if errors else COMMAND_TITLE)
+        self._update_run_button()
+
+    def _mark_tab(self, index: int, problems: list[Problem]) -> None:
+        if any(not problem.warning for problem in problems):
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
+        elif problems:
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        else:
+            icon = QIcon()
+        self.tabs.setTabIcon(index, icon)
+
+    def _list_problems(self, problems: list[Problem]) -> None:
+        """Every problem in one list under the tabs, errors first; the section's name opens its tab."""
+        lines = []
+        for problem in sorted(problems, key=lambda problem: problem.warning):
+            index = next((i for i, section in enumerate(self.sections) if problem.field in section.FIELDS), 0)
+            colour = WARNING_COLOUR if problem.warning else ERROR_COLOUR
+            section = self.sections[index]
+            lines.append(
+                f'<a href="{index}">{section.TITLE}</a> '
+                f'<span style="color: {colour};">{html.escape(section.describe(problem))}</span>'
+            )
+        self.problems_label.setText("<br>".join(lines))
+        self.problems_area.setVisible(bool(lines))
+
+    def _update_run_button(self) -> None:
+        errors = any(not problem.warning for problem in self._problems)
+        self.run_button.setEnabled(self.ready and not self._running and not errors)
+
+    # Running -------------------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Checks the form against a fresh look at the host (ports may have been taken since), then runs."""
+        if not self.run_button.isEnabled():
+            return
+        spec, image, gpu_support = self.spec(), self.image, self._gpu_support()
+        self._set_running(True)
+        self._show_error(None)
+        self._show_status("Checking ports and names…")
+
+        def check(engine):
+            context = load_context(engine, image, gpu_support)
+            return context, preflight(spec, context)
+
+        if not self.session.run(check, lambda result: self._on_checked(spec, *result), self._on_run_failed):
+            self._on_run_failed(EngineError(NOT_CONNECTED))
+
+    def _on_checked(self, spec: RunSpec, context: RunContext, host_problems: list[Problem]) -> None:
+        if not self._alive():
+            return
+        self.context = context
+        self._preflight = host_problems
+        errors = [problem for problem in spec.problems(context.host_cpus) + host_problems if not problem.warning]
+        if errors:
+            self._set_running(False)
+            self._show_problems(spec)
+            self._show_status("")
+            self._show_error(EngineError("Fix the problems above first: things changed since you opened the form."))
+            return
+        self._show_status(f"Starting {spec.name or 'the container'}…")
+        action = RunContainer(spec, keep_failed=self.keep_failed_box.isChecked())
+        if not self.session.perform(
+            action, lambda container_id: self._on_started(spec, container_id), self._on_run_failed
+        ):
+            self._on_run_failed(EngineError(NOT_CONNECTED))
+
+    def _on_started(self, spec: RunSpec, container_id: str) -> None:
+        memory = self.memory
+        self.session.tasks.submit(
+            lambda: memory.remember(spec),
+            None,
+            lambda error: logger.info("could not remember the run settings: %s", error.message),
+        )
+        if not self._alive():
+            return
+        self._running = False
+        self.started.emit(container_id, spec)
+        self.accept()
+
+    def _on_run_failed(self, error: EngineError) -> None:
+        if not self._alive():
+            return
+        self._set_running(False)
+        self._show_status("")
+        self._show_error(error)
+
+    def _set_running(self, running: bool) -> None:
+        self._running = running
+        self._set_form_enabled(not running)
+        self._update_run_button()
+
+    def _set_form_enabled(self, enabled: bool) -> None:
+        # Read-only while a run is on its way, so what runs is what the form shows; nothing is cleared.
+        self.tabs.setEnabled(enabled)
+        self.presets_button.setEnabled(enabled)
+        self._update_run_button()
+
+    # Messages ------------------------------------------------------------------------------------------------
+
+    def _show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
+
+    def _show_error(self, error: EngineError | None, prefix: str = "") -> None:
+        message = f"{prefix}{error.message}" if error is not None else ""
+        self.error_label.setText(message)
+        self.error_label.setToolTip(
+            f"The engine said:\n{error.detail}"
+            if error is not None and error.detail and error.detail != error.message
+            else ""
+        )
+        self.error_label.setVisible(bool(message))
+
+    def copy_command(self) -> None:
+        QGuiApplication.clipboard().setText(self.preview.toPlainText())
+        self._show_status("Copied the command.")
+
+    # .env files ----------------------------------------------------------------------------------------------
+
+    def import_env_file(self, path: str | None = None) -> None:
+        """Adds a .env file's variables to the table; read in a worker. Keys with no value are reported."""
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, "Import environment variables", "", "Environment files (*.env .env*);;All files (*)"
+            )
+        if not path:
+            return
+        self.session.tasks.submit(lambda: _read_env(path), lambda result: self._on_env_read(path, *result))
+
+    def _on_env_read(self, path: str, variables: list, notes: list[str]) -> None:
+        if not self._alive():
+            return
+        self.env.table.merge(variables)
+        count = len(variables)
+        done = f"Added {count} variable{'s' if count != 1 else ''} from {Path(path).name}." if variables else ""
+        self.env.show_import_report(" ".join([done, *notes]).strip(), warning=bool(notes))
+
+    # Presets -----------------------------------------------------------------------------------------------------
+
+    def _fill_presets_menu(self) -> None:
+        menu = self.presets_menu
+        menu.clear()
+        menu.addAction("Save as Preset…", self.ask_preset_name)
+        if self.presets:
+            menu.addSeparator()
+            for name in sorted(self.presets):
+                menu.addAction(f"Apply {name}", lambda name=name: self.apply_preset(name))
+            delete = menu.addMenu("Delete")
+            for name in sorted(self.presets):
+                delete.addAction(name, lambda name=name: self.delete_preset(name))
+
+    def ask_preset_name(self) -> QInputDialog:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("preset-name")
+        dialog.setWindowTitle("Save as Preset")
+        dialog.setLabelText("A name for these settings (secret values are not saved):")
+        dialog.setTextValue(self.general.name_edit.text().strip() or self.image.rsplit("/", 1)[-1].split(":")[0])
+        dialog.textValueSelected.connect(self.save_preset)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def save_preset(self, name: str) -> None:
+        name, spec, memory = name.strip(), self.spec(), self.memory
+        if not name:
+            return
+
+        def save():
+            memory.save_preset(name, spec)
+            return memory.presets()
+
+        self.session.tasks.submit(
+            save, lambda presets: self._on_presets(presets, f"Saved the preset {name}."), self._on_preset_failed
+        )
+
+    def apply_preset(self, name: str) -> None:
+        spec = self.presets.get(name)
+        if spec is not None:
+            self.load_spec(spec)
+            self._show_status(f"Applied the preset {name}.")
+
+    def delete_preset(self, name: str) -> None:
+        memory = self.memory
+
+        def delete():
+            memory.delete_preset(name)
+            return memory.presets()
+
+        self.session.tasks.submit(
+            delete, lambda presets: self._on_presets(presets, f"Deleted the preset {name}."), self._on_preset_failed
+        )
+
+    def _on_presets(self, presets: dict[str, RunSpec], status: str) -> None:
+        self.presets = presets
+        if self._alive():
+            self._show_status(status)
+
+    def _on_preset_failed(self, error: EngineError) -> None:
+        if self._alive():
+            self._show_error(error, "Could not save the presets: ")
+
+    # Closing -------------------------------------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        self._open = False
+        self._check_timer.stop()
+        super().done(result)
+
+    def closeEvent(self, event) -> None:
+        self._open = False
+        self._check_timer.stop()
+        super().closeEvent(event)

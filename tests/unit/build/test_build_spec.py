@@ -1,0 +1,308 @@
+"""BuildSpec: its checks, its tag hints, and that the command shown and the call made say the same thing."""
+
+import io
+import json
+import tarfile
+from datetime import date
+from pathlib import Path
+
+import docker
+import pytest
+
+from gui.core.build.build import (
+    BuildSpec,
+    apply_extra_tags,
+    build_request,
+    dockerignore_patterns,
+    stage_names,
+)
+
+MULTI_STAGE = """\
+FROM python:3.12-slim AS builder
+RUN pip wheel -r requirements.txt
+FROM python:3.12-slim AS runtime
+COPY --from=builder /wheels /wheels
+"""
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    (tmp_path / "Dockerfile").write_text(MULTI_STAGE)
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    return tmp_path
+
+
+def spec(project: Path, **changes) -> BuildSpec:
+    return BuildSpec(context=project, **{"tags": ("my-ai-app:1.0",), **changes})
+
+
+# problems() ---------------------------------------------------------------------------------------------
+
+
+def test_a_complete_spec_has_no_problems(project):
+    assert spec(project).problems() == {}
+    assert (
+        spec(
+            project,
+            target="runtime",
+            build_args=(("PYTHON_VERSION", "3.12"),),
+            labels=(("org.opencontainers.image.version", "1.0"),),
+        ).problems()
+        == {}
+    )
+
+
+def test_the_context_must_be_an_existing_folder(tmp_path):
+    assert "does not exist" in spec(tmp_path / "nope").problems()["context"]
+    (tmp_path / "file.txt").write_text("x")
+    assert "is a file" in spec(tmp_path / "file.txt").problems()["context"]
+    assert "Choose the build folder" in BuildSpec(context=Path(""), tags=("a:1",)).problems()["context"]
+    assert "full path" in BuildSpec(context=Path("relative/folder"), tags=("a:1",)).problems()["context"]
+
+
+def test_the_dockerfile_must_exist_inside_the_context(project):
+    assert spec(project, dockerfile="Dockerfile.dev").problems() == {
+        "dockerfile": f"There is no Dockerfile.dev in {project}. Create one (the Dockerfile wizard can write it) "
+        "or choose the folder that holds it."
+    }
+    assert "inside the build folder" in spec(project, dockerfile="../Dockerfile").problems()["dockerfile"]
+    assert "inside the build folder" in spec(project, dockerfile="/etc/passwd").problems()["dockerfile"]
+    assert "Enter the Dockerfile's name" in spec(project, dockerfile=" ").problems()["dockerfile"]
+    (project / "docker").mkdir()
+    assert "is a folder" in spec(project, dockerfile="docker").problems()["dockerfile"]
+    (project / "docker" / "Dockerfile.gpu").write_text("FROM scratch\n")
+    assert spec(project, dockerfile="docker/Dockerfile.gpu").problems() == {}
+
+
+def test_at_least_one_valid_tag(project):
+    assert spec(project, tags=()).problems() == {
+        "tags": "Give the image a name, for example my-ai-app:1.0, so you can run it and find it later."
+    }
+    problem = spec(project, tags=("My-App:1.0",)).problems()["tags"]
+    assert problem.startswith("My-App:1.0: ") and "lowercase" in problem
+    assert "spaces" in spec(project, tags=("my app",)).problems()["tags"]
+    assert "not a digest" in spec(project, tags=("app@sha256:" + "a" * 64,)).problems()["tags"]
+    assert spec(project, tags=("app", "app:latest")).problems() == {"tags": "app:latest is listed twice."}
+
+
+def test_several_problems_of_one_field_are_joined(project):
+    problem = spec(project, tags=("Bad", "also bad")).problems()["tags"]
+    assert "Bad:" in problem and "also bad" not in problem.split(". ")[0]
+    assert problem.count(".") >= 2
+
+
+def test_build_argument_names(project):
+    problem = spec(project, build_args=(("1X", "v"),)).problems()["build_args"]
+    assert problem == (
+        '"1X" is not a build-argument name: use letters, digits and _, not starting with a digit '
+        "(for example PYTHON_VERSION)."
+    )
+    assert "given twice" in spec(project, build_args=(("A", "1"), ("A", "2"))).problems()["build_args"]
+
+
+@pytest.mark.parametrize("name", ["HF_TOKEN", "OPENAI_API_KEY", "apiKey", "DB_PASSWORD", "AWS_SECRET"])
+def test_secret_looking_build_arguments_are_refused_with_the_reason(project, name):
+    problem = spec(project, build_args=((name, "x"),)).problems()["build_args"]
+    assert problem.startswith(f"{name} looks like a secret.")
+    assert "`docker history`" in problem and "when it runs" in problem
+
+
+@pytest.mark.parametrize("name", ["MONKEY", "KEYBOARD_LAYOUT", "PYTHON_VERSION"])
+def test_ordinary_names_are_not_secrets(project, name):
+    assert spec(project, build_args=((name, "x"),)).problems() == {}
+
+
+def test_the_target_must_be_a_stage_of_the_file(project):
+    assert spec(project, target="RUNTIME").problems() == {}  # stage names are case-insensitive
+    assert spec(project, target="tests").problems() == {
+        "target": "The Dockerfile has no stage named tests; its stages are named builder, runtime."
+    }
+    assert "the name of a stage" in spec(project, target="two words").problems()["target"]
+    (project / "Dockerfile").write_text("FROM scratch\n")
+    assert "names none of its stages" in spec(project, target="runtime").problems()["target"]
+
+
+def test_a_label_needs_a_key(project):
+    assert "needs a name" in spec(project, labels=((" ", "x"),)).problems()["labels"]
+
+
+def test_stage_names():
+    assert stage_names(MULTI_STAGE) == ["builder", "runtime"]
+    assert stage_names("from --platform=linux/amd64 python:3.12 as Build\nFROM scratch\n") == ["Build"]
+
+
+# tag_hints() --------------------------------------------------------------------------------------------
+
+TODAY = date(2024, 6, 1)
+
+
+@pytest.mark.parametrize("tags", [("my-ai-app",), ("my-ai-app:latest",), ("my-ai-app", "my-ai-app:latest")])
+def test_latest_or_no_tag_gets_version_suggestions(project, tags):
+    build = spec(project, tags=tags)
+    assert build.suggested_tags(TODAY) == ["my-ai-app:1.0", "my-ai-app:2024-06-01"]
+    assert build.tag_hints(TODAY) == [
+        "Add a version tag as well, for example my-ai-app:1.0 or my-ai-app:2024-06-01: `latest` only means "
+        '"the last one built", and with versions you can run, compare or go back to an earlier build.'
+    ]
+
+
+@pytest.mark.parametrize("tags", [(), ("my-ai-app:1.0",), ("my-ai-app:latest", "my-ai-app:1.0"), ("Bad",)])
+def test_no_suggestion_when_a_version_is_there_or_nothing_valid(project, tags):
+    assert spec(project, tags=tags).tag_hints(TODAY) == []
+    assert spec(project, tags=tags).suggested_tags(TODAY) == []
+
+
+def test_suggestions_keep_the_registry_and_use_today_by_default(project):
+    build = spec(project, tags=("localhost:5000/team/app", "other"))
+    today = date.today().isoformat()
+    assert build.suggested_tags() == [
+        "localhost:5000/team/app:1.0",
+        f"localhost:5000/team/app:{today}",
+        "other:1.0",
+        f"other:{today}",
+    ]
+    assert len(build.tag_hints()) == 2 and "other:1.0" in build.tag_hints()[1]
+
+
+# argv() and api_kwargs() say the same thing ------------------------------------------------------------
+
+
+def _kwargs_from_argv(argv: list[str], context: Path) -> dict:
+    """Reads a `docker build` command line back into APIClient.build keyword arguments."""
+    assert argv[:2] == ["docker", "build"]
+    result = {
+        "tags": [],
+        "buildargs": {},
+        "labels": {},
+        "nocache": False,
+        "pull": False,
+        "target": None,
+        "dockerfile": "Dockerfile",
+        "forcerm": False,
+    }
+    args = iter(argv[2:-1])
+    for arg in args:
+        if arg == "-t":
+            result["tags"].append(next(args))
+        elif arg == "-f":
+            result["dockerfile"] = str(Path(next(args)).relative_to(context))
+        elif arg == "--build-arg":
+            name, _, value = next(args).partition("=")
+            result["buildargs"][name] = value
+        elif arg == "--label":
+            key, _, value = next(args).partition("=")
+            result["labels"][key] = value
+        elif arg == "--target":
+            result["target"] = next(args)
+        elif arg in ("--no-cache", "--pull", "--force-rm"):
+            result[arg.lstrip("-").replace("-", "")] = True
+        else:
+            raise AssertionError(f"unexpected argument {arg}")
+    result["path"] = argv[-1]
+    return result
+
+
+SPECS = [
+    {},
+    {"tags": ("my-ai-app:1.0", "my-ai-app:latest", "registry.example.com/team/app:1.0")},
+    {"dockerfile": "docker/Dockerfile.gpu", "target": "runtime", "no_cache": True, "pull": True},
+    {"build_args": (("PYTHON_VERSION", "3.12"), ("EXTRA", "a b=c")), "labels": (("io.portside.test", "1"),)},
+]
+
+
+@pytest.mark.parametrize("changes", SPECS)
+def test_argv_and_api_kwargs_match(project, changes):
+    build = spec(project, **changes)
+    from_argv = _kwargs_from_argv(build.argv(), project)
+    kwargs = build.api_kwargs()
+    assert from_argv["path"] == kwargs["path"] == str(project)
+    assert from_argv["tags"][0] == kwargs["tag"]
+    assert tuple(from_argv["tags"][1:]) == build.extra_tags
+    assert from_argv["dockerfile"] == kwargs["dockerfile"]
+    assert from_argv["buildargs"] == kwargs["buildargs"]
+    assert from_argv["target"] == kwargs["target"]
+    assert from_argv["nocache"] == kwargs["nocache"] and from_argv["pull"] == kwargs["pull"]
+    assert from_argv["labels"] == (kwargs["labels"] or {})
+    assert from_argv["forcerm"]  # Engine.build always sends forcerm=True
+    assert set(kwargs) == {"path", "tag", "dockerfile", "buildargs", "target", "nocache", "pull", "labels"}
+
+
+def test_the_command_is_quoted_for_a_shell(tmp_path):
+    folder = tmp_path / "my project"
+    folder.mkdir()
+    build = BuildSpec(folder, tags=("app:1",), build_args=(("GREETING", "hello world"),))
+    assert build.command == f"docker build -t app:1 --build-arg 'GREETING=hello world' --force-rm '{folder}'"
+
+
+def test_the_default_dockerfile_is_not_named_on_the_command_line(project):
+    assert "-f" not in spec(project).argv()
+    assert spec(project, dockerfile="Dockerfile.dev").argv()[4:6] == ["-f", str(project / "Dockerfile.dev")]
+
+
+def test_extra_tags_are_applied_with_api_tag():
+    calls = []
+
+    class FakeApi:
+        def tag(self, image, repository, tag):
+            calls.append((image, repository, tag))
+
+    build = BuildSpec(Path("/x"), tags=("app:1.0", "app", "localhost:5000/team/app:2"))
+    assert build.first_tag == "app:1.0"
+    apply_extra_tags(FakeApi(), "sha256:abc", build.extra_tags)
+    assert calls == [("sha256:abc", "app", "latest"), ("sha256:abc", "localhost:5000/team/app", "2")]
+
+
+# The request Engine.build sends is docker-py's ------------------------------------------------------------
+
+
+class _Recorder(docker.APIClient):
+    """An APIClient that records POST /build instead of sending it."""
+
+    def __init__(self):
+        super().__init__(base_url="unix:///nonexistent.sock", version="1.41")
+        self.sent = None
+
+    def _post(self, url, data=None, params=None, headers=None, **kwargs):
+        self.sent = {"url": url, "params": params, "headers": headers, "tar": _names(data)}
+        return None
+
+    def _stream_helper(self, response, decode=False):
+        return iter(())
+
+
+def _names(data) -> list[str]:
+    data.seek(0)
+    with tarfile.open(fileobj=io.BytesIO(data.read())) as archive:
+        return sorted(archive.getnames())
+
+
+@pytest.mark.parametrize("changes", SPECS)
+def test_build_request_is_what_docker_py_sends(project, changes, monkeypatch):
+    monkeypatch.setenv("HOME", str(project.parent / "home"))  # no proxy or login of the developer
+    (project / "docker").mkdir()
+    (project / "docker" / "Dockerfile.gpu").write_text(MULTI_STAGE)
+    (project / "model.bin").write_bytes(b"0" * 10)
+    (project / ".dockerignore").write_text("# big files\n*.bin\n\n")
+    build = spec(project, **changes)
+
+    reference = _Recorder()
+    list(reference.build(**build.api_kwargs(), decode=True, rm=True, forcerm=True))
+    expected = reference.sent
+    expected["params"]["dockerfile"] = expected["params"]["dockerfile"][0]  # docker-py sends (name, None)
+    expected["params"] = {key: value for key, value in expected["params"].items() if value is not None}
+
+    client = _Recorder()
+    context, params, headers = build_request(client, build)
+    assert {key: value for key, value in params.items() if value is not None} == expected["params"]
+    assert headers == expected["headers"]
+    assert _names(context) == expected["tar"]
+    assert "model.bin" not in expected["tar"] and "app.py" in expected["tar"]
+    context.close()
+    if build.labels:
+        assert json.loads(params["labels"]) == dict(build.labels)
+
+
+def test_dockerignore_patterns(tmp_path):
+    assert dockerignore_patterns(tmp_path) is None
+    (tmp_path / ".dockerignore").write_text("# comment\n  data/  \n\n*.pt\n")
+    assert dockerignore_patterns(tmp_path) == ["data/", "*.pt"]

@@ -1,0 +1,153 @@
+"""Recovery copies of unsaved editor buffers: what the editor relies on to never lose an edit."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from gui.core.dockerfile.recovery import RecoveryStore, default_folder, open_document, read_document, save_document
+from gui.core.errors import EngineError
+
+
+def test_saved_text_comes_back_for_the_same_document(tmp_path):
+    store = RecoveryStore(tmp_path / "recovery")
+    document = tmp_path / "app" / "Dockerfile"
+    store.save(document, "FROM python:3.12-slim\nRUN echo 'héllo ✓'\n")
+    assert store.load(document) == "FROM python:3.12-slim\nRUN echo 'héllo ✓'\n"
+    # A new store on the same folder (the app after a crash) finds it too.
+    assert RecoveryStore(tmp_path / "recovery").load(document) == "FROM python:3.12-slim\nRUN echo 'héllo ✓'\n"
+
+
+def test_no_copy_means_none(tmp_path):
+    store = RecoveryStore(tmp_path / "recovery")
+    assert store.load(tmp_path / "Dockerfile") is None
+    assert store.saved_at(tmp_path / "Dockerfile") is None
+    assert store.pending() == []
+
+
+def test_documents_are_kept_apart_and_a_relative_path_is_the_same_file(tmp_path, monkeypatch):
+    store = RecoveryStore(tmp_path / "recovery")
+    first, second = tmp_path / "a" / "Dockerfile", tmp_path / "b" / "Dockerfile"
+    store.save(first, "FROM a")
+    store.save(second, "FROM b")
+    monkeypatch.chdir(tmp_path / "recovery")
+    assert store.load(first) == "FROM a"
+    assert store.load(second) == "FROM b"
+    monkeypatch.chdir(tmp_path)
+    assert store.load(first.relative_to(tmp_path)) == "FROM a"
+
+
+def test_a_new_save_replaces_the_copy_and_leaves_one_file(tmp_path):
+    folder = tmp_path / "recovery"
+    store = RecoveryStore(folder)
+    document = tmp_path / "Dockerfile"
+    before = time.time()
+    store.save(document, "one")
+    store.save(document, "two")
+    assert store.load(document) == "two"
+    assert len(list(folder.iterdir())) == 1  # no temp files left behind
+    saved = store.saved_at(document)
+    assert saved is not None and before - 1 <= saved <= time.time() + 1
+
+
+def test_discard_forgets_and_is_idempotent(tmp_path):
+    store = RecoveryStore(tmp_path / "recovery")
+    document = tmp_path / "Dockerfile"
+    store.save(document, "FROM scratch")
+    store.discard(document)
+    store.discard(document)
+    assert store.load(document) is None
+    assert store.pending() == []
+    store.discard(tmp_path / "never-saved")  # no folder, no copy: still fine
+
+
+def test_pending_lists_documents_with_a_copy(tmp_path):
+    store = RecoveryStore(tmp_path / "recovery")
+    documents = [tmp_path / "b" / "Dockerfile", tmp_path / "a" / "Dockerfile"]
+    for document in documents:
+        store.save(document, "FROM scratch")
+    assert store.pending() == sorted(documents)
+    store.discard(documents[0])
+    assert store.pending() == [documents[1]]
+
+
+def test_damaged_copies_are_ignored_not_fatal(tmp_path):
+    folder = tmp_path / "recovery"
+    store = RecoveryStore(folder)
+    document = tmp_path / "Dockerfile"
+    store.save(document, "FROM scratch")
+    (copy,) = folder.iterdir()
+    copy.write_text("{not json", encoding="utf-8")
+    assert store.load(document) is None
+    assert store.pending() == []
+    copy.write_text(json.dumps({"path": str(document), "text": 3}), encoding="utf-8")
+    assert store.load(document) is None
+    store.save(document, "FROM again")  # a damaged copy is simply replaced
+    assert store.load(document) == "FROM again"
+
+
+def test_default_folder_is_in_the_user_state_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert default_folder() == tmp_path / "state" / "portside" / "recovery"
+    assert RecoveryStore().folder == default_folder()
+
+
+# Reading and saving documents ---------------------------------------------------------------------------
+
+
+def test_read_document_normalises_crlf_and_save_writes_it_back(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"FROM busybox:1.36\r\nRUN true\r\n")
+    disk = read_document(path)
+    assert disk.text == "FROM busybox:1.36\nRUN true\n" and disk.newline == "\r\n"
+    save_document(path, disk.text + "USER app\n", disk.newline, RecoveryStore(tmp_path / "recovery"))
+    assert path.read_bytes() == b"FROM busybox:1.36\r\nRUN true\r\nUSER app\r\n"
+
+
+def test_a_missing_file_reads_as_none(tmp_path):
+    disk = read_document(tmp_path / "Dockerfile")
+    assert disk.text is None and disk.newline == "\n"
+
+
+def test_non_utf8_is_refused_with_a_sentence(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"# caf\xe9\n")
+    with pytest.raises(EngineError, match="not UTF-8"):
+        read_document(path)
+
+
+def test_an_unreadable_path_says_why(tmp_path):
+    folder = tmp_path / "Dockerfile"
+    folder.mkdir()
+    with pytest.raises(EngineError, match="Could not read Dockerfile: that is a folder"):
+        read_document(folder)
+
+
+def test_open_document_reads_the_file_and_its_recovery_copy(tmp_path):
+    store = RecoveryStore(tmp_path / "recovery")
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM a\n", encoding="utf-8")
+    assert open_document(path, store).recovered is None
+    store.save(path, "FROM b\n")
+    opened = open_document(path, store)
+    assert opened.disk.text == "FROM a\n" and opened.recovered == "FROM b\n" and opened.recovered_at
+
+
+def test_save_document_discards_the_copies_of_this_and_older_names(tmp_path):
+    store = RecoveryStore(tmp_path / "recovery")
+    old, new = tmp_path / "Dockerfile.old", tmp_path / "Dockerfile"
+    store.save(old, "FROM a")
+    store.save(new, "FROM a")
+    assert save_document(new, "FROM a", "\n", store, forget=(old,)) == "FROM a"
+    assert new.read_text(encoding="utf-8") == "FROM a"
+    assert store.pending() == []
+
+
+def test_a_failed_save_keeps_the_text_in_the_recovery_copy(tmp_path):
+    store = RecoveryStore(tmp_path / "recovery")
+    path = tmp_path / "missing-folder" / "Dockerfile"
+    with pytest.raises(EngineError, match="Could not save Dockerfile: its folder does not exist"):
+        save_document(path, "FROM precious", "\n", store)
+    assert store.load(path) == "FROM precious"

@@ -1,0 +1,242 @@
+"""Metric history: bounded rings, 1 s points for 15 minutes, 10 s means up to an hour, gaps, copies."""
+
+from __future__ import annotations
+
+import math
+
+import numpy
+import pytest
+
+from gui.core.monitor import timeseries
+from gui.core.monitor.timeseries import COARSE_POINTS, FINE_POINTS, WINDOWS, Series, SeriesBook
+
+T0 = 1_700_000_000.0  # a round epoch time: 10 s spans start on multiples of 10
+
+
+def filled(seconds: int, start: float = T0, value=lambda i: float(i)) -> Series:
+    series = Series()
+    for i in range(seconds):
+        series.append(start + i, value(i))
+    return series
+
+
+def test_windows_are_the_issue_s_four():
+    assert WINDOWS == {"1 min": 60, "5 min": 300, "15 min": 900, "60 min": 3600}
+
+
+def test_empty_series():
+    series = Series()
+    times, values = series.window(60, now=T0)
+    assert len(times) == 0 and len(values) == 0
+    assert series.last() is None
+    assert series.recent(60) == []
+    assert series.last_time is None
+
+
+def test_one_minute_window_holds_the_last_sixty_one_second_points():
+    series = filled(120)
+    now = T0 + 119
+    times, values = series.window(60, now=now)
+    # Points at now-60 ... now, both ends included
+    assert times[0] == now - 60 and times[-1] == now
+    assert values.tolist() == [float(i) for i in range(59, 120)]
+    assert series.last() == 119.0
+
+
+def test_window_ignores_points_after_now():
+    series = filled(100)
+    times, values = series.window(10, now=T0 + 50)
+    assert times[-1] == T0 + 50
+    assert values.tolist() == [float(i) for i in range(40, 51)]
+
+
+def test_samples_within_one_second_become_their_mean():
+    series = Series()
+    series.append(T0 + 0.1, 10.0)
+    series.append(T0 + 0.6, 20.0)
+    series.append(T0 + 1.1, 5.0)
+    times, values = series.window(10, now=T0 + 2)
+    assert times.tolist() == [T0 + 0.1, T0 + 1.1]
+    assert values.tolist() == [15.0, 5.0]
+
+
+def test_none_is_a_gap_kept_as_nan():
+    series = Series()
+    series.append(T0, 1.0)
+    series.append(T0 + 1, None)
+    series.append(T0 + 2, 3.0)
+    _, values = series.window(60, now=T0 + 2)
+    assert values[0] == 1.0 and math.isnan(values[1]) and values[2] == 3.0
+    assert series.last() == 3.0
+    series.append(T0 + 3, None)
+    assert series.last() is None  # the newest point is a gap
+
+
+def test_a_gap_and_a_value_in_the_same_second_keep_the_value():
+    series = Series()
+    series.append(T0 + 0.2, None)
+    series.append(T0 + 0.7, 4.0)
+    assert series.window(5, now=T0 + 1)[1].tolist() == [4.0]
+
+
+def test_a_gap_after_a_value_in_the_same_second_still_breaks_the_line():
+    series = Series()
+    series.append(T0 + 0.2, 4.0)
+    series.append(T0 + 0.7, None)  # the container stopped just after its last sample
+    times, values = series.window(5, now=T0 + 1)
+    assert times.tolist() == [T0 + 0.2, T0 + 0.7]
+    assert values[0] == 4.0 and math.isnan(values[1])
+    assert series.last() is None
+
+
+def test_fine_ring_is_bounded_to_fifteen_minutes_of_points():
+    series = filled(FINE_POINTS + 500)
+    now = T0 + FINE_POINTS + 499
+    times, values = series.window(900, now=now)
+    assert len(times) == FINE_POINTS  # the window starts one second before the oldest point held
+    assert values[-1] == FINE_POINTS + 499
+    assert series._fine.size == FINE_POINTS
+    assert series._fine.times.shape == (FINE_POINTS,)
+
+
+def test_sixty_minutes_splices_ten_second_means_before_the_fine_points():
+    series = filled(3600)
+    now = T0 + 3599
+    times, values = series.window(3600, now=now)
+    fine_start = now - FINE_POINTS + 1  # the oldest 1 s point still held
+    coarse = times < fine_start
+    # 10 s means from the start of the hour up to the fine points: 2700 s -> 270 means
+    assert coarse.sum() == 270
+    assert numpy.all(numpy.diff(times) > 0)
+    # First span: samples 0..9 at T0..T0+9: mean time T0+4.5, mean value 4.5
+    assert times[0] == pytest.approx(T0 + 4.5) and values[0] == pytest.approx(4.5)
+    assert values[coarse][-1] == pytest.approx(sum(range(2690, 2700)) / 10)
+    # Then the 1 s points unchanged
+    assert values[~coarse].tolist() == [float(i) for i in range(2700, 3600)]
+
+
+def test_coarse_ring_is_bounded_to_an_hour():
+    series = filled(3 * 3600, value=lambda i: 1.0)
+    assert series._coarse.size == COARSE_POINTS
+    times, _ = series.window(3 * 3600, now=T0 + 3 * 3600)
+    assert times[0] >= T0 + 3 * 3600 - 3600 - timeseries.COARSE_STEP
+    assert len(series) == FINE_POINTS + COARSE_POINTS
+
+
+def test_coarse_mean_skips_gaps_and_a_span_of_only_gaps_is_nan():
+    series = Series()
+    for i in range(10):
+        series.append(T0 + i, None if i % 2 else 2.0)
+    for i in range(10, 20):
+        series.append(T0 + i, None)
+    series.append(T0 + 20, 1.0)  # closes the second span
+    for i in range(21, 1000):
+        series.append(T0 + i, 1.0)
+    _, coarse_values = series._coarse.ordered()
+    assert coarse_values[0] == 2.0
+    assert math.isnan(coarse_values[1])
+
+
+def test_long_pause_breaks_the_coarse_line():
+    series = Series()
+    for i in range(600):
+        series.append(T0 + i, 1.0)
+    for i in range(600):  # 20 minutes later
+        series.append(T0 + 1800 + i, 2.0)
+    for i in range(900):
+        series.append(T0 + 2400 + i, 3.0)
+    times, values = series.window(3600, now=T0 + 3299)
+    coarse = values[times < T0 + 2400]
+    assert numpy.isnan(coarse).sum() == 1
+    nan_at = int(numpy.flatnonzero(numpy.isnan(values))[0])
+    assert times[nan_at - 1] < T0 + 600 and times[nan_at + 1] >= T0 + 1800
+
+
+def test_window_returns_copies_that_recording_does_not_change():
+    series = filled(100)
+    times, values = series.window(60, now=T0 + 99)
+    saved = values.copy()
+    assert times.base is None and values.base is None
+    for i in range(100, 2000):
+        series.append(T0 + i, -1.0)
+    assert numpy.array_equal(values, saved)
+    values[:] = 0  # a chart may do what it likes with its arrays
+    assert series.window(1, now=T0 + 1999)[1].tolist() == [-1.0, -1.0]
+
+
+def test_short_history_window_returns_copies_too():
+    series = filled(5)
+    _, values = series.window(60, now=T0 + 4)
+    values[:] = 99
+    assert series.window(60, now=T0 + 4)[1].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def test_recent_values_for_sparklines():
+    series = filled(2000)
+    assert series.recent(3) == [1997.0, 1998.0, 1999.0]
+    assert len(series.recent(60)) == 60
+    assert filled(2).recent(60) == [0.0, 1.0]
+    assert series.recent(0) == []
+
+
+def test_clock_a_little_back_joins_the_last_point():
+    series = filled(10)
+    series.append(T0 + 8.5, 100.0)
+    times, values = series.window(60, now=T0 + 20)
+    assert len(times) == 10
+    assert values[-1] == pytest.approx((9.0 + 100.0) / 2)
+
+
+def test_clock_far_back_starts_afresh():
+    series = filled(10)
+    series.append(T0 - 3600, 5.0)
+    assert series.window(60, now=T0 - 3600)[1].tolist() == [5.0]
+    assert series.window(60, now=T0 + 10)[1].tolist() == []
+
+
+def test_book_records_several_metrics_per_key():
+    book = SeriesBook()
+    book.record("host", T0, {"cpu": 10.0, "memory_percent": 50.0})
+    book.record("host", T0 + 1, {"cpu": 20.0, "memory_percent": None})
+    assert book.series("host", "cpu").last() == 20.0
+    assert book.series("host", "memory_percent").last() is None
+    assert book.keys() == ["host"]
+    assert sorted(book.metrics("host")) == ["cpu", "memory_percent"]
+    assert book.last_time == T0 + 1
+    assert book.get("host", "swap") is None and book.get("gpu:0", "util") is None
+    assert "gpu:0" not in book
+
+
+def test_book_forgets_a_key():
+    book = SeriesBook()
+    book.record("container:a", T0, {"cpu": 1.0})
+    book.record("container:b", T0, {"cpu": 1.0})
+    book.forget("container:a")
+    book.forget("container:missing")
+    assert book.keys() == ["container:b"]
+    for key in book:  # iterating a copy of the keys: forgetting on the way is fine
+        book.forget(key)
+    assert book.keys() == []
+
+
+def test_book_drops_keys_not_updated_for_an_hour():
+    book = SeriesBook()
+    book.record("container:gone", T0, {"cpu": 1.0})
+    for i in range(0, 3700, 5):
+        book.record("host", T0 + i, {"cpu": 1.0})
+    assert book.keys() == ["host"]
+
+
+def test_book_series_asked_for_but_never_fed_are_dropped_too():
+    book = SeriesBook()
+    book.record("host", T0, {"cpu": 1.0})
+    assert len(book.series("container:x", "cpu")) == 0
+    for i in range(0, 3700, 5):
+        book.record("host", T0 + i, {"cpu": 1.0})
+    assert "container:x" not in book
+
+
+def test_memory_per_series_is_fixed():
+    series = filled(3 * 3600)
+    arrays = (series._fine.times, series._fine.values, series._coarse.times, series._coarse.values)
+    assert sum(array.nbytes for array in arrays) == (FINE_POINTS + COARSE_POINTS) * 16
