@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
 
 from gui.core.errors import EngineError
+
+
+def message_label(parent: QWidget, name: str = "", text: str = "", style: str = "", hidden: bool = False) -> QLabel:
+    """A label for a sentence to the user: wraps, can be selected (to copy a name or a command), found by name in tests.
+
+    `style` is a style sheet such as style.error_label_style(); `hidden` for a message shown only when there is one
+    (show_message)."""
+    label = QLabel(text, parent)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if style:
+        label.setStyleSheet(style)
+    label.setVisible(not hidden)
+    return label
+
+
+def show_message(label: QLabel, text: str | None) -> None:
+    """Shows the sentence, or hides the label when there is none."""
+    label.setText(text or "")
+    label.setVisible(bool(text))
 
 
 def show_error(parent: QWidget, title: str, error: EngineError) -> None:
