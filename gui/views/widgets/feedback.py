@@ -20,7 +20,8 @@ def message_label(parent: QWidget, name: str = "", text: str = "", style: str = 
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if style:
         label.setStyleSheet(style)
-    label.setVisible(not hidden)
+    if hidden:
+        label.hide()
     return label
 
 
