@@ -6,13 +6,11 @@ An engine error is shown inside the dialog, and the form keeps everything the us
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,12 +18,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
-    QScrollArea,
-    QStyle,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -39,24 +33,18 @@ from gui.core.run.envfile import read_env_file
 from gui.core.run.memory import RunMemory
 from gui.core.run.spec import Problem, RunContainer, RunSpec, suggest_name
 from gui.core.secrets import is_secret_name
-from gui.views.run.sections import (
-    AdvancedSection,
-    EnvSection,
-    GeneralSection,
-    GpuSection,
-    PortsSection,
-    ResourcesSection,
-    Section,
-    VolumesSection,
-    message_label,
-)
-from gui.views.widgets.style import ERROR_COLOUR, WARNING_COLOUR, error_label_style
+from gui.views.run.command_preview import CommandPreview
+from gui.views.run.form_sections import AdvancedSection, GeneralSection, ResourcesSection
+from gui.views.run.gpu_section import GpuSection
+from gui.views.run.problem_list import ProblemList, problem_icon
+from gui.views.run.sections import Section
+from gui.views.run.table_sections import EnvSection, PortsSection, VolumesSection
+from gui.views.widgets.feedback import message_label, show_message
+from gui.views.widgets.style import error_label_style
 
 logger = log.get("ui")
 
 NOT_CONNECTED = "Portside is not connected to the Docker engine. See the Engine page for what to do."
-COMMAND_TITLE = "Command:"
-COMMAND_TITLE_INVALID = "Command, as typed (fix the problems below before it can run):"
 CHECK_DELAY_MS = 150  # the checks that need the host wait for a pause in typing
 
 
@@ -144,40 +132,17 @@ class RunDialog(QDialog):
         for section in self.sections:
             self.tabs.addTab(section, section.TITLE)
 
-        self.status_label = message_label(self, "run-status")
-        self.command_title = QLabel(COMMAND_TITLE, self)
-        self.preview = QPlainTextEdit(self)
-        self.preview.setObjectName("run-preview")
-        self.preview.setReadOnly(True)
-        self.preview.setTabChangesFocus(True)
-        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.preview.setToolTip(
-            "The docker command that does the same as Run. Secret values are shown as "
-            "••••••: put the real value in when you paste it."
-        )
-        lines = 4
-        self.preview.setFixedHeight(
-            self.preview.fontMetrics().lineSpacing() * lines
-            + 2 * (self.preview.frameWidth() + int(self.preview.document().documentMargin()))
-        )
-        self.copy_button = QPushButton("&Copy", self)
-        self.copy_button.setAutoDefault(False)
-        self.copy_button.setToolTip("Copy the command")
-        self.copy_button.clicked.connect(self.copy_command)
-
-        self.problems_label = QLabel(self)
-        self.problems_label.setObjectName("run-problems")
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
-        self.problems_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.problems_label.linkActivated.connect(lambda link: self.tabs.setCurrentIndex(int(link)))
-        self.problems_area = QScrollArea(self)
-        self.problems_area.setWidget(self.problems_label)
-        self.problems_area.setWidgetResizable(True)
-        self.problems_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.problems_area.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
-        self.problems_area.hide()
-        self.error_label = message_label(self, "run-error", error_label_style())
+        self.status_label = message_label(self, "run-status", hidden=True)
+        self.command_preview = CommandPreview(self)
+        self.command_preview.copied.connect(lambda: self._show_status("Copied the command."))
+        # The panels' widgets, under the names the tests and the main window's tests use.
+        self.command_title = self.command_preview.title
+        self.preview = self.command_preview.preview
+        self.copy_button = self.command_preview.copy_button
+        self.problems_area = ProblemList(self.sections, self)
+        self.problems_area.sectionClicked.connect(self.tabs.setCurrentIndex)
+        self.problems_label = self.problems_area.label
+        self.error_label = message_label(self, "run-error", style=error_label_style(), hidden=True)
         self.retry_button = QPushButton("Try Again", self)
         self.retry_button.setAutoDefault(False)
         self.retry_button.clicked.connect(self.load)
@@ -207,9 +172,6 @@ class RunDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def _lay_out(self) -> None:
-        preview_row = QHBoxLayout()
-        preview_row.addWidget(self.preview, 1)
-        preview_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         error_row = QHBoxLayout()
         error_row.addWidget(self.error_label, 1)
         error_row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -222,8 +184,7 @@ class RunDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.command_title)
-        layout.addLayout(preview_row)
+        layout.addWidget(self.command_preview)
         layout.addWidget(self.problems_area)
         layout.addLayout(error_row)
         layout.addLayout(options)
@@ -386,36 +347,10 @@ class RunDialog(QDialog):
         for index, section in enumerate(self.sections):
             mine = [problem for problem in problems if problem.field in section.FIELDS]
             section.show_problems(mine)
-            self._mark_tab(index, mine)
-        self._list_problems(problems)
-        # Written as typed even while invalid: the learner sees where each field goes.
-        self.preview.setPlainText(spec.command_line)
-        errors = any(not problem.warning for problem in problems)
-        self.command_title.setText(COMMAND_TITLE_INVALID if errors else COMMAND_TITLE)
+            self.tabs.setTabIcon(index, problem_icon(self.style(), mine))
+        self.problems_area.show_problems(problems)
+        self.command_preview.show_command(spec.command_line, valid=all(problem.warning for problem in problems))
         self._update_run_button()
-
-    def _mark_tab(self, index: int, problems: list[Problem]) -> None:
-        if any(not problem.warning for problem in problems):
-            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
-        elif problems:
-            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        else:
-            icon = QIcon()
-        self.tabs.setTabIcon(index, icon)
-
-    def _list_problems(self, problems: list[Problem]) -> None:
-        """Every problem in one list under the tabs, errors first; the section's name opens its tab."""
-        lines = []
-        for problem in sorted(problems, key=lambda problem: problem.warning):
-            index = next((i for i, section in enumerate(self.sections) if problem.field in section.FIELDS), 0)
-            colour = WARNING_COLOUR if problem.warning else ERROR_COLOUR
-            section = self.sections[index]
-            lines.append(
-                f'<a href="{index}">{section.TITLE}</a> '
-                f'<span style="color: {colour};">{html.escape(section.describe(problem))}</span>'
-            )
-        self.problems_label.setText("<br>".join(lines))
-        self.problems_area.setVisible(bool(lines))
 
     def _update_run_button(self) -> None:
         errors = any(not problem.warning for problem in self._problems)
@@ -492,22 +427,15 @@ class RunDialog(QDialog):
     # Messages ------------------------------------------------------------------------------------------------
 
     def _show_status(self, text: str) -> None:
-        self.status_label.setText(text)
-        self.status_label.setVisible(bool(text))
+        show_message(self.status_label, text)
 
     def _show_error(self, error: EngineError | None, prefix: str = "") -> None:
-        message = f"{prefix}{error.message}" if error is not None else ""
-        self.error_label.setText(message)
+        show_message(self.error_label, f"{prefix}{error.message}" if error is not None else "")
         self.error_label.setToolTip(
             f"The engine said:\n{error.detail}"
             if error is not None and error.detail and error.detail != error.message
             else ""
         )
-        self.error_label.setVisible(bool(message))
-
-    def copy_command(self) -> None:
-        QGuiApplication.clipboard().setText(self.preview.toPlainText())
-        self._show_status("Copied the command.")
 
     # .env files ----------------------------------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from gui.core.run.memory import RunMemory
 from gui.core.run.spec import EnvVar, GpuMode, GpuSpec, MountSpec, PortSpec, RunSpec
 from gui.core.secrets import MASK
 from gui.views.run import dialog as run_dialog
-from gui.views.run.dialog import COMMAND_TITLE, COMMAND_TITLE_INVALID, NOT_CONNECTED, RunDialog
+from gui.views.run.command_preview import COMMAND_TITLE, COMMAND_TITLE_INVALID
+from gui.views.run.dialog import NOT_CONNECTED, RunDialog
 from tests.fakes import fake_engine
 
 LEFT = Qt.MouseButton.LeftButton
