@@ -1,5 +1,6 @@
 """The Dockerfile wizard: seven checked pages from a project folder to a Dockerfile and .dockerignore written
-safely into it. The pages are in wizard_pages; this holds them together, builds the spec and writes."""
+safely into it. The pages live in wizard_page (their base), wizard_project_pages, wizard_install_pages,
+wizard_runtime_pages and wizard_review_page; this holds them together, builds the spec and writes."""
 
 from __future__ import annotations
 
@@ -14,19 +15,13 @@ from PySide6.QtWidgets import QWidget, QWizard
 from gui.core import fileio, log
 from gui.core.dockerfile.project_scan import ProjectScan
 from gui.core.dockerfile.recipe import AppKind, DockerfileSpec, default_spec
+from gui.core.dockerfile.requirements import pin_requirements
 from gui.core.errors import EngineError
-from gui.views.dockerfile.wizard_pages import (
-    BasePage,
-    DepsPage,
-    FilesPage,
-    FolderPage,
-    KindPage,
-    PracticePage,
-    ReviewPage,
-    alive,
-    pin_requirements,
-    preferred_size,
-)
+from gui.views.dockerfile.wizard_install_pages import BasePage, DepsPage
+from gui.views.dockerfile.wizard_page import alive
+from gui.views.dockerfile.wizard_project_pages import FolderPage, KindPage
+from gui.views.dockerfile.wizard_review_page import ReviewPage
+from gui.views.dockerfile.wizard_runtime_pages import FilesPage, PracticePage
 from gui.workers.session import EngineSession
 
 logger = log.get("ui")
@@ -104,6 +99,12 @@ def _os_problem(exc: OSError, path: Path, doing: str) -> str:
     if exc.errno == errno.ENOENT:
         return f"Could not {doing} {path}: the folder is gone. Choose it again on the first page."
     return f"Could not {doing} {path}: {exc.strerror or exc}."
+
+
+def preferred_size(widget: QWidget) -> QSize:
+    """Room for the review page's Dockerfile without scrolling sideways."""
+    metrics = widget.fontMetrics()
+    return QSize(metrics.averageCharWidth() * 120, metrics.lineSpacing() * 46)
 
 
 class DockerfileWizard(QWizard):

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QWizard
 from gui.core.dockerfile.recipe import AppKind, default_spec
 from gui.core.secrets import secret_problem
 from gui.views.dockerfile.wizard import DockerfileWizard
-from gui.views.dockerfile.wizard_pages import pin_requirements
 from tests.fakes.wizard_driver import press_next, retype
 
 NEXT = QWizard.WizardButton.NextButton
@@ -289,21 +288,6 @@ def test_pins_found_but_not_ticked_leave_requirements_alone(qtbot, make_wizard, 
     write(qtbot, wizard)
     assert (project / "requirements.txt").read_text() == "pytest\n"
     assert not (project / "requirements.txt.bak").exists()
-
-
-def test_pin_requirements_keeps_comments_options_and_markers():
-    text = (
-        "-r base.txt\n# a comment\nFlask\ntorch[cuda] ; sys_platform == 'linux'\nnumpy==1.26.4\n"
-        "requests>=2  # http\ngit+https://example.com/x.git\npkg @ https://example.com/pkg.whl\n"
-    )
-    pinned = pin_requirements(
-        text, {"flask": "3.0.3", "torch": "2.5.1", "numpy": "2.0", "requests": "2.32.3", "pkg": "1"}
-    )
-    assert pinned == (
-        "-r base.txt\n# a comment\nFlask==3.0.3\ntorch[cuda]==2.5.1 ; sys_platform == 'linux'\n"
-        "numpy==1.26.4\nrequests==2.32.3  # http\ngit+https://example.com/x.git\n"
-        "pkg @ https://example.com/pkg.whl\n"
-    )
 
 
 # 5. Files and start --------------------------------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""What every page of the Dockerfile wizard shares: the base page, a field with its error under it, and a guard
+for task callbacks that arrive after the wizard was closed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
+
+if TYPE_CHECKING:
+    from gui.views.dockerfile.wizard import DockerfileWizard
+
+
+def fixed_font():
+    """The system monospace font, for code and commands."""
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+def alive(obj, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A task callback that does nothing once the widget it updates is gone (the wizard was closed)."""
+
+    def call(*args):
+        if shiboken6.isValid(obj):
+            fn(*args)
+
+    return call
+
+
+# The base page ---------------------------------------------------------------------------------------
+
+
+class WizardPage(QWizardPage):
+    """Shared bits: a back-reference to the wizard and the spec's problems."""
+
+    def __init__(self, owner: DockerfileWizard, title: str, subtitle: str):
+        super().__init__()
+        self.owner = owner
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+
+    def problems(self) -> dict[str, str]:
+        return self.owner.spec().problems()
+
+    def refresh(self) -> None:
+        """Show the current messages and tell the wizard whether Next may be pressed."""
+        self.completeChanged.emit()
+
+
+def with_error(widget: QWidget, error: QLabel, *more: QWidget) -> QVBoxLayout:
+    """A field with its error message right under it."""
+    box = QVBoxLayout()
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(widget)
+    box.addWidget(error)
+    for extra in more:
+        box.addWidget(extra)
+    return box
