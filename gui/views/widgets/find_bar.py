@@ -1,0 +1,327 @@
+"""FindBar: find (and optionally replace) in a CodeEditor, counting and highlighting every match."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QTextEdit,
+    QToolButton,
+    QWidget,
+)
+
+from gui.views.widgets.code_editor import CodeEditor
+
+__all__ = ["MAX_MATCHES", "FindBar"]
+
+MAX_MATCHES = 10_000  # counted and highlighted; past this the count says "10000+"
+
+
+class _SearchField(QLineEdit):
+    """A line edit where Enter goes to the next match and Shift+Enter to the previous one."""
+
+    nextRequested = Signal()
+    previousRequested = Signal()
+    closeRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.previousRequested.emit()
+            else:
+                self.nextRequested.emit()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.closeRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+
+
+class FindBar(QWidget):
+    """Find (and optionally replace) in a CodeEditor: counts and highlights every match."""
+
+    def __init__(self, editor: CodeEditor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("find-bar")
+        self._editor = editor
+        self._matches: list[_Match] = []
+        self._truncated = False
+        self._note = ""  # a one-off message ("Replaced 3"), cleared by the next search
+
+        self.find_edit = _SearchField(self)
+        self.find_edit.setObjectName("find-text")
+        self.find_edit.setPlaceholderText("Find")
+        self.find_edit.setClearButtonEnabled(True)
+        self.replace_edit = _SearchField(self)
+        self.replace_edit.setObjectName("replace-text")
+        self.replace_edit.setPlaceholderText("Replace with")
+        self.match_case = QCheckBox("Match &case", self)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("find-count")
+        self.previous_button = self._tool_button(QStyle.StandardPixmap.SP_ArrowUp, "Previous match (Shift+Enter)")
+        self.next_button = self._tool_button(QStyle.StandardPixmap.SP_ArrowDown, "Next match (Enter)")
+        self.close_button = self._tool_button(QStyle.StandardPixmap.SP_TitleBarCloseButton, "Close (Esc)")
+        self.close_button.setAutoRaise(True)
+        self.replace_button = QPushButton("&Replace", self)
+        self.replace_all_button = QPushButton("Replace &All", self)
+
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        find_row = QHBoxLayout()
+        find_row.addWidget(self.find_edit, 1)
+        find_row.addWidget(self.previous_button)
+        find_row.addWidget(self.next_button)
+        find_row.addWidget(self.match_case)
+        find_row.addWidget(self.count_label)
+        replace_row = QHBoxLayout()
+        replace_row.addWidget(self.replace_edit, 1)
+        replace_row.addWidget(self.replace_button)
+        replace_row.addWidget(self.replace_all_button)
+        layout.addLayout(find_row, 0, 0)
+        layout.addWidget(self.close_button, 0, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(replace_row, 1, 0)
+        layout.setColumnStretch(0, 1)
+        self.count_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("10000+ matches"))
+
+        self._recount = QTimer(self, singleShot=True, interval=100, timeout=self.refresh)
+        self.find_edit.textChanged.connect(self._on_term_edited)
+        self.find_edit.nextRequested.connect(self.find_next)
+        self.find_edit.previousRequested.connect(self.find_previous)
+        self.find_edit.closeRequested.connect(self.close_bar)
+        self.replace_edit.nextRequested.connect(self.replace_current)
+        self.replace_edit.previousRequested.connect(self.find_previous)
+        self.replace_edit.closeRequested.connect(self.close_bar)
+        self.match_case.toggled.connect(lambda _checked: self._on_term_edited(self.find_edit.text()))
+        self.previous_button.clicked.connect(self.find_previous)
+        self.next_button.clicked.connect(self.find_next)
+        self.close_button.clicked.connect(self.close_bar)
+        self.replace_button.clicked.connect(self.replace_current)
+        self.replace_all_button.clicked.connect(self.replace_all)
+        editor.document().contentsChanged.connect(self._on_document_changed)
+        editor.cursorPositionChanged.connect(self._show_count)
+        self._set_replace_visible(False)
+        self.hide()
+
+    def _tool_button(self, icon: QStyle.StandardPixmap, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setIcon(self.style().standardIcon(icon))
+        button.setToolTip(tip)
+        button.setAccessibleName(tip.split(" (")[0])
+        return button
+
+    # Showing ------------------------------------------------------------------------------------------
+
+    @property
+    def replacing(self) -> bool:
+        return not self.replace_edit.isHidden()
+
+    def show_find(self) -> None:
+        self._open(replace=False)
+
+    def show_replace(self) -> None:
+        self._open(replace=True)
+
+    def _open(self, replace: bool) -> None:
+        selected = self._editor.textCursor().selectedText()
+        if selected and "\u2029" not in selected:  # a selection within one line becomes the search
+            self.find_edit.setText(selected)
+        self._set_replace_visible(replace)
+        self.show()
+        self.refresh()
+        if replace and self.find_edit.text():
+            self.replace_edit.setFocus()
+            self.replace_edit.selectAll()
+        else:
+            self.find_edit.setFocus()
+            self.find_edit.selectAll()
+
+    def _set_replace_visible(self, visible: bool) -> None:
+        for widget in (self.replace_edit, self.replace_button, self.replace_all_button):
+            widget.setVisible(visible)
+
+    def close_bar(self) -> None:
+        self.hide()
+        self._editor.set_layer("find", [])
+        self._editor.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close_bar()
+            return
+        super().keyPressEvent(event)
+
+    # Searching ----------------------------------------------------------------------------------------
+
+    @property
+    def match_count(self) -> int:
+        return len(self._matches)
+
+    def _flags(self) -> QTextDocument.FindFlag:
+        flags = QTextDocument.FindFlag(0)
+        if self.match_case.isChecked():
+            flags |= QTextDocument.FindFlag.FindCaseSensitively
+        return flags
+
+    def _on_term_edited(self, _text: str) -> None:
+        self._note = ""
+        self.refresh()
+        # Typing in the box jumps to the first match at or after the cursor, as browsers do.
+        if self._matches and self._current_index() is None:
+            cursor = self._editor.textCursor()
+            self._select_from(cursor.selectionStart(), forward=True)
+
+    def _on_document_changed(self) -> None:
+        if self.isVisible():
+            self._recount.start()
+
+    def refresh(self) -> None:
+        """Counts and highlights the matches of the search text."""
+        term = self.find_edit.text()
+        self._matches = []
+        self._truncated = False
+        document = self._editor.document()
+        if term:
+            cursor = QTextCursor(document)
+            flags = self._flags()
+            while True:
+                cursor = document.find(term, cursor, flags)
+                if cursor.isNull():
+                    break
+                if len(self._matches) >= MAX_MATCHES:
+                    self._truncated = True
+                    break
+                self._matches.append(_Match(cursor.selectionStart(), cursor.selectionEnd()))
+        self._highlight()
+        self._show_count()
+
+    def _highlight(self) -> None:
+        if not self.isVisible():
+            self._editor.set_layer("find", [])
+            return
+        text_format = QTextCharFormat()
+        text_format.setBackground(QColor("#ffcc4d"))  # dark text on amber reads on light and dark themes
+        text_format.setForeground(QColor("#1a1a1a"))
+        selections = []
+        for match in self._matches:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self._editor.document())
+            cursor.setPosition(match.start)
+            cursor.setPosition(match.end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = text_format
+            selections.append(selection)
+        self._editor.set_layer("find", selections)
+
+    def _current_index(self) -> int | None:
+        cursor = self._editor.textCursor()
+        for index, match in enumerate(self._matches):
+            if match.start == cursor.selectionStart() and match.end == cursor.selectionEnd():
+                return index
+        return None
+
+    def _show_count(self) -> None:
+        palette = self.palette()
+        colour = palette.color(QPalette.ColorRole.WindowText)
+        if self._note:
+            text = self._note
+        elif not self.find_edit.text():
+            text = ""
+        elif not self._matches:
+            text = "No matches"
+            colour = QColor("#d0453b")
+        else:
+            total = f"{len(self._matches)}{'+' if self._truncated else ''}"
+            index = self._current_index()
+            text = f"{index + 1} of {total}" if index is not None else f"{total} match{'es' if total != '1' else ''}"
+        self.count_label.setText(text)
+        label_palette = self.count_label.palette()
+        label_palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self.count_label.setPalette(label_palette)
+
+    def find_next(self) -> bool:
+        return self._step(forward=True)
+
+    def find_previous(self) -> bool:
+        return self._step(forward=False)
+
+    def _step(self, forward: bool) -> bool:
+        self._note = ""
+        if self._recount.isActive() or not self._matches:
+            self._recount.stop()
+            self.refresh()
+        if not self._matches:
+            return False
+        cursor = self._editor.textCursor()
+        anchor = cursor.selectionEnd() if forward else cursor.selectionStart()
+        return self._select_from(anchor, forward)
+
+    def _select_from(self, position: int, forward: bool) -> bool:
+        if forward:
+            candidates = [m for m in self._matches if m.start >= position]
+            match = candidates[0] if candidates else self._matches[0]
+        else:
+            candidates = [m for m in self._matches if m.start < position]
+            match = candidates[-1] if candidates else self._matches[-1]
+        cursor = self._editor.textCursor()
+        cursor.setPosition(match.start)
+        cursor.setPosition(match.end, QTextCursor.MoveMode.KeepAnchor)
+        self._editor.setTextCursor(cursor)
+        self._editor.ensureCursorVisible()
+        self._show_count()
+        return True
+
+    # Replacing ----------------------------------------------------------------------------------------
+
+    def replace_current(self) -> bool:
+        """Replaces the selected match and moves on to the next; selects the first match when none is."""
+        if self._recount.isActive():
+            self._recount.stop()
+            self.refresh()
+        index = self._current_index()
+        if index is None:
+            return self.find_next()
+        cursor = self._editor.textCursor()
+        cursor.insertText(self.replace_edit.text())
+        self._editor.setTextCursor(cursor)
+        self.refresh()
+        if self._matches:
+            self._select_from(cursor.position(), forward=True)
+        return True
+
+    def replace_all(self) -> int:
+        """Replaces every match in one undoable edit; returns how many were replaced."""
+        self._recount.stop()
+        self.refresh()
+        matches = list(self._matches)
+        if not matches:
+            return 0
+        replacement = self.replace_edit.text()
+        cursor = QTextCursor(self._editor.document())
+        cursor.beginEditBlock()
+        for match in reversed(matches):  # from the end, so earlier positions stay valid
+            cursor.setPosition(match.start)
+            cursor.setPosition(match.end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(replacement)
+        cursor.endEditBlock()
+        self.refresh()
+        count = len(matches)
+        self._note = f"Replaced {count} match{'es' if count != 1 else ''}"
+        self._show_count()
+        return count
