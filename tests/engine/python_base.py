@@ -1,6 +1,7 @@
 """A local Python base image for engine tests, made without any registry.
 
-DESIGN.md: a Debian rootfs made by debootstrap and `docker import`ed. The
+No registry is reachable, so the base is a Debian rootfs made by debootstrap and
+`docker import`ed. The
 rootfs tarball is cached outside the repository (PORTSIDE_TEST_CACHE, default
 /var/cache/portside-tests) and reused by later sessions; the images made from
 it are rebuilt from the tarball when missing (the session sweep removes test
@@ -61,7 +62,7 @@ def _apt_mirror() -> str | None:
 
 
 MIRROR = os.environ.get("PORTSIDE_TEST_DEBIAN_MIRROR") or _apt_mirror() or ""
-# python3-minimal + python3-pip as DESIGN.md says; passwd for useradd/groupadd, which
+# python3-minimal + python3-pip: what a Python app's image needs; passwd for useradd/groupadd, which
 # the generated Dockerfiles' non-root step uses (python:slim has them too).
 INCLUDE = ("python3-minimal", "python3-pip", "passwd")
 CACHE_DIR = Path(os.environ.get("PORTSIDE_TEST_CACHE", "/var/cache/portside-tests"))

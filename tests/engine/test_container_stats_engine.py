@@ -137,11 +137,12 @@ def test_first_sample_of_a_local_container_comes_from_the_kernel_then_the_engine
         )
         first = next(sample for sample in samples if sample.cpu_percent is not None)
         assert first.net_rx is None and first.net_rx_rate is None  # read from the kernel
-        assert first.cpu_percent > 50  # a busy loop on a CPU of its own
+        # A busy loop: clearly busy, not idle (on a loaded shared machine it may get well under a whole core).
+        assert first.cpu_percent > 10
         assert first.memory_used > 0 and first.memory_limit == engine_limit
         assert first.pids == 1
         from_engine = next(sample for sample in samples[samples.index(first) :] if sample.net_rx is not None)
-        assert from_engine.cpu_percent > 50
+        assert from_engine.cpu_percent > 10
         qtbot.waitUntil(lambda: samples[-1].net_rx_rate is not None, timeout=30_000)  # rates from then on
     finally:
         collector.stop()

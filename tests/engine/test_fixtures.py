@@ -168,7 +168,7 @@ def test_registry_login_push_pull_round_trip(local_registry, docker_client, busy
     docker_cli("login", reg, "--username", local_registry.username, "--password-stdin", input=local_registry.password)
     docker_cli("push", ref)
 
-    # The shared busybox pushes too (the brief's "verify with docker push").
+    # The shared busybox pushes too (the tutorial's "verify with docker push").
     busybox_ref = f"{reg}/{busybox_image}"
     docker_client.images.get(busybox_image).tag(busybox_ref)
     try:

@@ -118,7 +118,7 @@ class FakeEngine:
         self.run_error: EngineError | None = None  # raised by the next runs, like a refusing engine
         # Image inspect payloads by reference; the images in `images` get DEFAULT_IMAGE_CONFIG.
         self.image_inspects: dict[str, dict] = {}
-        # Registries (issue 6). A push replays `push_messages` (None: the recorded first push, told about the
+        # Registries. A push replays `push_messages` (None: the recorded first push, told about the
         # repository and tag asked for); `push_blocks` keeps the stream open after them until cancelled;
         # `push_error` is raised by push() itself, as the engine refuses a request before any progress.
         self.pulls: list[tuple[str, str, str | None]] = []  # (repository, tag, auth_header)

@@ -285,7 +285,7 @@ def test_concurrent_readers_all_see_the_gpus(fake_nvml):
     assert results == [(H100.name, RTX.name)] * 80
 
 
-# ---- live values (issue 5 builds on these) ----
+# ---- live values (the Monitor page builds on these) ----
 
 
 def test_live_values_change_between_samples_without_reinitialising(fake_nvml):
