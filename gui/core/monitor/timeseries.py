@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy
+
+    from gui.core.monitor.keys import SeriesKey
 # numpy is imported where the rings are made and read, not here: it takes about 0.15 s, and the Monitor
 # service that imports this module is built with the first window.
 
@@ -216,19 +218,20 @@ def _break_gaps(times: numpy.ndarray, values: numpy.ndarray, gap: float) -> tupl
 
 
 class SeriesBook:
-    """Series by (key, metric), e.g. ("container:<id>", "cpu"), ("host", "cpu"), ("gpu:0", "util").
+    """Series by (key, metric), the keys being gui.core.monitor.keys values: (ContainerKey(id), "cpu"),
+    (HOST, "cpu"), (GpuKey(0), "util").
 
     Bounded: a key with no new values for KEY_RETENTION (an hour, by the times recorded) is dropped, and
     `forget(key)` drops one at once (a destroyed container)."""
 
     def __init__(self, retention: float = KEY_RETENTION):
-        self._series: dict[str, dict[str, Series]] = {}
-        self._touched: dict[str, float] = {}  # key -> the last time recorded (or first asked for)
+        self._series: dict[SeriesKey, dict[str, Series]] = {}
+        self._touched: dict[SeriesKey, float] = {}  # key -> the last time recorded (or first asked for)
         self._retention = retention
         self._last_time: float | None = None
         self._last_prune = -math.inf
 
-    def series(self, key: str, metric: str) -> Series:
+    def series(self, key: SeriesKey, metric: str) -> Series:
         """The series, created empty if there is none yet (it is then dropped after KEY_RETENTION unless fed)."""
         metrics = self._series.get(key)
         if metrics is None:
@@ -239,11 +242,11 @@ class SeriesBook:
             found = metrics[metric] = Series()
         return found
 
-    def get(self, key: str, metric: str) -> Series | None:
+    def get(self, key: SeriesKey, metric: str) -> Series | None:
         """The series if it exists; never creates one (for readers such as views)."""
         return self._series.get(key, {}).get(metric)
 
-    def record(self, key: str, t: float, values: Mapping[str, float | None]) -> None:
+    def record(self, key: SeriesKey, t: float, values: Mapping[str, float | None]) -> None:
         metrics = self._series.get(key)
         if metrics is None:
             metrics = self._series[key] = {}
@@ -264,14 +267,14 @@ class SeriesBook:
         for key in [key for key, touched in self._touched.items() if touched < now - self._retention]:
             self.forget(key)
 
-    def forget(self, key: str) -> None:
+    def forget(self, key: SeriesKey) -> None:
         self._series.pop(key, None)
         self._touched.pop(key, None)
 
-    def keys(self) -> list[str]:
+    def keys(self) -> list[SeriesKey]:
         return list(self._series)
 
-    def metrics(self, key: str) -> list[str]:
+    def metrics(self, key: SeriesKey) -> list[str]:
         return list(self._series.get(key, ()))
 
     @property
@@ -279,10 +282,10 @@ class SeriesBook:
         """The newest time recorded in any series (what a chart of a paused history may use as "now")."""
         return self._last_time
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._series
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[SeriesKey]:
         """The keys, as they are now: forgetting keys while iterating is fine."""
         return iter(list(self._series))
 

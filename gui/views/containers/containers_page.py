@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
@@ -11,11 +12,15 @@ from PySide6.QtWidgets import QCheckBox
 from gui.core.engine import actions
 from gui.core.engine.rows import ContainerRow
 from gui.core.errors import EngineError
+from gui.core.monitor.keys import ContainerKey
 from gui.models.lists import USAGE_COLUMNS, ContainerUsage, containers_model
 from gui.views.widgets import feedback
 from gui.views.widgets.link_delegate import LinkDelegate
 from gui.views.widgets.list_page import ListPage
 from gui.workers.session import EngineSession
+
+if TYPE_CHECKING:
+    from gui.workers.monitor.service import MonitorService
 
 PORTS_COLUMN = 4
 
@@ -35,6 +40,7 @@ class ContainersPage(ListPage):
             parent,
         )
         self.session = session
+        self.monitor: MonitorService | None = None  # set_monitor() wires it; the usage columns stay empty till then
         self.model.setParent(self)
         self.link_delegate = LinkDelegate(self.table)
         self.table.setItemDelegateForColumn(PORTS_COLUMN, self.link_delegate)
@@ -182,7 +188,7 @@ class ContainersPage(ListPage):
 
     SPARK_POINTS = 30  # the last half minute at 1 Hz
 
-    def set_monitor(self, monitor) -> None:
+    def set_monitor(self, monitor: MonitorService) -> None:
         """Show CPU, memory and GPU memory from the Monitor service, with sparklines of the last seconds."""
         from gui.views.widgets.sparkline_delegate import SparklineDelegate
 
@@ -199,7 +205,7 @@ class ContainersPage(ListPage):
         usage = {}
         for container_id, stats in self.monitor.containers.items():
             gpu = self.monitor.gpu_use.get(container_id)
-            key = f"container:{container_id}"
+            key = ContainerKey(container_id)
             usage[container_id] = ContainerUsage(
                 stats.cpu_percent,
                 stats.online_cpus,
@@ -216,7 +222,7 @@ class ContainersPage(ListPage):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if getattr(self, "monitor", None) is not None:
+        if self.monitor is not None:
             self._show_usage()
 
     # Settings ------------------------------------------------------------------------------------

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from gui.core.engine.rows import ContainerRow
 from gui.core.format import human_bytes, short_id
+from gui.core.monitor.keys import ContainerKey
 from gui.core.monitor.stats import cpu_percent_tooltip
-from gui.core.monitor.timeseries import WINDOWS
+from gui.core.monitor.timeseries import WINDOWS, SeriesBook
 from gui.views.monitor.monitor_page import NA, bold_title, note_visible
 
 DEFAULT_WINDOW = "5 min"
@@ -45,10 +46,9 @@ CHARTS = (
 )
 
 
-def _window(book, key: str, metric: str, seconds: float, now: float):
+def _window(book: SeriesBook, key: ContainerKey, metric: str, seconds: float, now: float):
     """A series' window, without creating an empty series for a metric never recorded (no GPU, say)."""
-    getter = getattr(book, "get", None)
-    series = getter(key, metric) if getter is not None else book.series(key, metric)
+    series = book.get(key, metric)
     if series is None:
         return (), ()
     return series.window(seconds, now)
@@ -227,12 +227,12 @@ class ContainerPage(QWidget):
         self._stale = False
         monitor, container_id = self.monitor, self.row.id
         book, seconds = monitor.book, self.window_seconds
-        last = getattr(book, "last_time", None)
+        last = book.last_time
         now = last if monitor.paused and last else time.time()  # paused: the lines stay put, not slide away
         stats = monitor.containers.get(container_id)
         self._show_memory_limit(stats)  # before the data: the notes go out with the values
         self._show_cpus(stats)
-        key = f"container:{container_id}"
+        key = ContainerKey(container_id)
         for name, _title, _kind, lines in CHARTS:
             self.charts[name].set_lines([_window(book, key, metric, seconds, now) for metric, _legend in lines], now)
 

@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.format import exact_bytes, human_bytes, short_id
+from gui.core.monitor.keys import HOST, ContainerKey
 from gui.core.monitor.stats import cpu_percent_tooltip
+from gui.core.monitor.timeseries import SeriesBook
 from gui.models.table import SPARK_ROLE
 from gui.views.widgets.sparkline_delegate import SparklineDelegate
 from gui.views.widgets.style import WARNING_COLOUR
@@ -81,10 +83,9 @@ def _of(used: int | None, total: int | None) -> str:
     return f"{human_bytes(used)} of {human_bytes(total)} ({100 * used / total:.0f} %)"
 
 
-def _recent(book, key: str, metric: str) -> list[float]:
+def _recent(book: SeriesBook, key: ContainerKey, metric: str) -> list[float]:
     """The last values for a sparkline, without creating an empty series for a metric never recorded."""
-    getter = getattr(book, "get", None)
-    series = getter(key, metric) if getter is not None else book.series(key, metric)
+    series = book.get(key, metric)
     return series.recent(SPARK_POINTS) if series is not None else []
 
 
@@ -222,12 +223,12 @@ class HostPanel(QGroupBox):
             self.disk_bar.setValue(round(1000 * (1 - host.data_root_free / host.data_root_total)))
             self.disk_bar.show()
 
-    def show_history(self, book, now: float) -> None:
+    def show_history(self, book: SeriesBook, now: float) -> None:
         if self.chart is not None:
             self.chart.set_lines(
                 [
-                    book.series("host", "cpu").window(HOST_WINDOW, now),
-                    book.series("host", "memory_percent").window(HOST_WINDOW, now),
+                    book.series(HOST, "cpu").window(HOST_WINDOW, now),
+                    book.series(HOST, "memory_percent").window(HOST_WINDOW, now),
                 ],
                 now,
             )
@@ -395,14 +396,14 @@ class BusiestTable(QTableWidget):
             + self.verticalHeader().defaultSectionSize() * TOP_CONTAINERS
         )
 
-    def show_containers(self, containers: dict, gpu_use: dict, book) -> None:
+    def show_containers(self, containers: dict, gpu_use: dict, book: SeriesBook) -> None:
         busiest = sorted(
             containers.values(), key=lambda s: (-(s.cpu_percent if s.cpu_percent is not None else -1), s.name)
         )[:TOP_CONTAINERS]
         self.setRowCount(len(busiest))
         for row, stats in enumerate(busiest):
             gpu = gpu_use.get(stats.container_id)
-            key = f"container:{stats.container_id}"
+            key = ContainerKey(stats.container_id)
             cpu = NA if stats.cpu_percent is None else f"{stats.cpu_percent:.1f} %"
             memory = human_bytes(stats.memory_used)
             gpu_memory = human_bytes(gpu.gpu_memory) if gpu is not None and gpu.gpu_memory else ""
@@ -443,7 +444,7 @@ class MonitorPage(QWidget):
         self.refresh.setToolTip("How often Portside samples the containers, this computer and the GPUs")
         for text, ms in REFRESH_CHOICES:
             self.refresh.addItem(f"Every {text}", ms)
-        current = self.refresh.findData(getattr(monitor, "interval_ms", 1000))
+        current = self.refresh.findData(monitor.interval_ms)
         self.refresh.setCurrentIndex(current if current >= 0 else 1)
         self.refresh.currentIndexChanged.connect(lambda _i: self.monitor.set_interval(self.refresh.currentData()))
         self.pause = QPushButton("Pause", self)
@@ -495,7 +496,7 @@ class MonitorPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
 
-        self._set_paused(bool(getattr(monitor, "paused", False)))
+        self._set_paused(monitor.paused)
         monitor.updated.connect(self._on_updated)
         note_visible(monitor, self, False)
 
@@ -505,7 +506,7 @@ class MonitorPage(QWidget):
         if self.pause.isChecked() != paused:
             self.pause.setChecked(paused)  # re-enters through toggled
             return
-        if bool(getattr(self.monitor, "paused", False)) != paused:
+        if self.monitor.paused != paused:
             self.monitor.set_paused(paused)
         self.pause.setText("Resume" if paused else "Pause")
         self.pause.setToolTip("Sample again" if paused else "Stop sampling for now; the history keeps what it has")

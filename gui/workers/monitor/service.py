@@ -32,6 +32,7 @@ from gui.core import log
 from gui.core.monitor.attribution import GpuUse, attribute
 from gui.core.monitor.gpu import GpuSnapshot, sample_gpus
 from gui.core.monitor.host import HostSample, sample_host
+from gui.core.monitor.keys import HOST, ContainerKey, GpuKey
 from gui.core.monitor.timeseries import SeriesBook
 from gui.workers.monitor.container_stats import ContainerStatsCollector
 from gui.workers.tasks import TaskRunner
@@ -54,17 +55,6 @@ DESTROYED_MEMORY = 1000  # destroyed container ids remembered, to drop their lat
 CONTAINER_METRICS = ("cpu", "memory", "memory_percent", "net_rx", "net_tx", "block_read", "block_write")
 HOST_METRICS = ("cpu", "memory_percent", "swap_percent", "load1")
 GPU_METRICS = ("util", "memory_used", "memory_percent", "temperature", "power")
-
-
-def container_key(container_id: str) -> str:
-    return f"container:{container_id}"
-
-
-def gpu_key(index: int) -> str:
-    return f"gpu:{index}"
-
-
-HOST_KEY = "host"
 
 
 def _container_values(stats: ContainerStats) -> dict[str, float | None]:
@@ -112,7 +102,8 @@ def _sample_system(data_root: str | None, want_host: bool, want_gpus: bool):
 
 
 class MonitorService(QObject):
-    """ONE per app. Read `book` (history), `containers`, `gpu_use`, `host`, `gpus` after `updated`."""
+    """ONE per app. Read `book` (history, by gui.core.monitor.keys), `containers`, `gpu_use`, `host`, `gpus` after
+    `updated`."""
 
     updated = Signal()  # once per tick, after all of the tick's samples are recorded
     gpuSnapshot = Signal(object)  # GpuSnapshot, each time the GPUs were sampled
@@ -138,8 +129,8 @@ class MonitorService(QObject):
         self._recorded: dict[str, ContainerStats] = {}  # the sample last recorded per container
         # Destroyed containers (ids are never reused): a sample of one still on its way is not recorded again.
         self._destroyed: dict[str, None] = {}
-        self._gpu_memory_keys: set[str] = set()  # containers that have a GPU memory history
-        self._gpu_keys: set[str] = set()  # GPUs recorded at the last GPU sample
+        self._gpu_memory_keys: set[ContainerKey] = set()  # containers that have a GPU memory history
+        self._gpu_keys: set[GpuKey] = set()  # GPUs recorded at the last GPU sample
         self._system = TaskRunner(self, max_threads=1)
         self._system_busy = False
         self._system_started = 0.0
@@ -288,7 +279,7 @@ class MonitorService(QObject):
         t = time.time()
         if host is not None:
             self.host = host
-            self.book.record(HOST_KEY, t, _host_values(host))
+            self.book.record(HOST, t, _host_values(host))
         if gpus is not None:
             self._record_gpus(t, gpus, use or {})
         self._check_vanished(t, set(self._collector.latest))
@@ -299,9 +290,9 @@ class MonitorService(QObject):
     def _record_gpus(self, t: float, gpus: GpuSnapshot, use: dict[str | None, GpuUse]) -> None:
         self.gpus = gpus
         self.gpu_use = use
-        keys = set()
+        keys: set[GpuKey] = set()
         for gpu in gpus.gpus:
-            key = gpu_key(gpu.index)
+            key = GpuKey(gpu.index)
             keys.add(key)
             self.book.record(key, t, _gpu_values(gpu))
         for key in self._gpu_keys - keys:  # GPUs gone (driver unloaded): end their lines
@@ -311,12 +302,12 @@ class MonitorService(QObject):
         # many containers that never touch one.
         for container_id in use:
             if container_id is not None:
-                self._gpu_memory_keys.add(container_key(container_id))
+                self._gpu_memory_keys.add(ContainerKey(container_id))
         for key in list(self._gpu_memory_keys):
-            if key not in self.book and key[len("container:") :] not in use:
+            if key not in self.book and key.container_id not in use:
                 self._gpu_memory_keys.discard(key)  # forgotten (destroyed) meanwhile
                 continue
-            container_use = use.get(key[len("container:") :])
+            container_use = use.get(key.container_id)
             self.book.record(key, t, {"gpu_memory": container_use.gpu_memory if container_use else 0})
 
     def _on_containers_sampled(self, samples: dict[str, ContainerStats]) -> None:
@@ -328,7 +319,7 @@ class MonitorService(QObject):
         for container_id, stats in samples.items():
             if self._recorded.get(container_id) is not stats:  # a batch may repeat a sample not yet renewed
                 self._recorded[container_id] = stats
-                self.book.record(container_key(container_id), t, _container_values(stats))
+                self.book.record(ContainerKey(container_id), t, _container_values(stats))
         self._check_vanished(t, set(samples))
         self.containers = dict(samples)
 
@@ -337,17 +328,17 @@ class MonitorService(QObject):
         for container_id in [cid for cid in self._recorded if cid not in current]:
             del self._recorded[container_id]
             self.containers.pop(container_id, None)
-            key = container_key(container_id)
+            key = ContainerKey(container_id)
             if key in self.book:
                 self.book.record(key, t, dict.fromkeys(CONTAINER_METRICS))
 
     def _mark_gaps(self, t: float) -> None:
         """A break in every live line (pausing): points after the pause are not joined to those before it."""
         for container_id in self._recorded:
-            self.book.record(container_key(container_id), t, dict.fromkeys(CONTAINER_METRICS))
+            self.book.record(ContainerKey(container_id), t, dict.fromkeys(CONTAINER_METRICS))
         self._recorded.clear()
         if self.host is not None:
-            self.book.record(HOST_KEY, t, dict.fromkeys(HOST_METRICS))
+            self.book.record(HOST, t, dict.fromkeys(HOST_METRICS))
         for key in self._gpu_keys:
             self.book.record(key, t, dict.fromkeys(GPU_METRICS))
 
@@ -366,13 +357,13 @@ class MonitorService(QObject):
         # Destroy events missed while the engine was away: anything not in the list any more goes.
         existing = {row.id for row in snapshot.containers}
         for key in self.book:
-            if key.startswith("container:"):
-                container_id = key[len("container:") :]
+            if isinstance(key, ContainerKey):
+                container_id = key.container_id
                 if container_id not in existing and container_id not in self.containers:
                     self._forget(container_id)
 
     def _forget(self, container_id: str) -> None:
-        key = container_key(container_id)
+        key = ContainerKey(container_id)
         self.book.forget(key)
         self._gpu_memory_keys.discard(key)
         self._recorded.pop(container_id, None)

@@ -11,6 +11,7 @@ import os
 import pytest
 
 from gui.core.monitor import attribution as gpu_attribution
+from gui.core.monitor.keys import HOST, ContainerKey, GpuKey, SeriesKey
 from gui.workers.monitor import service as monitor_module
 from gui.workers.monitor.service import MonitorService
 from tests.fakes import fake_engine
@@ -83,7 +84,7 @@ def wait_ticks(qtbot, monitor, count: int) -> None:
             pass
 
 
-def points(monitor, key: str, metric: str) -> int:
+def points(monitor, key: SeriesKey, metric: str) -> int:
     series = monitor.book.get(key, metric)
     return 0 if series is None else len(series.window(3600)[0])
 
@@ -96,32 +97,32 @@ def test_a_tick_records_host_gpus_and_containers(qtbot, session, engine, monitor
     ids = running_ids(engine)
     qtbot.waitUntil(
         lambda: (
-            all(monitor.book.get(f"container:{cid}", "memory") for cid in ids)
-            and monitor.book.get("gpu:1", "util") is not None
+            all(monitor.book.get(ContainerKey(cid), "memory") for cid in ids)
+            and monitor.book.get(GpuKey(1), "util") is not None
         ),
         timeout=10_000,
     )
 
-    host = monitor.book.series("host", "cpu").last()
+    host = monitor.book.series(HOST, "cpu").last()
     assert host is not None and 0.0 <= host <= 100.0
     # The fake engine's socket counts as local: its data-root is measured (once the diagnosis has come)
     qtbot.waitUntil(lambda: monitor.host.data_root == fake_engine.INFO.data_root, timeout=5000)
     # Samples within one second are averaged into one point: the point is near the latest sample, not equal.
-    assert monitor.book.series("host", "memory_percent").last() == pytest.approx(monitor.host.memory_percent, abs=2)
+    assert monitor.book.series(HOST, "memory_percent").last() == pytest.approx(monitor.host.memory_percent, abs=2)
 
-    assert monitor.book.series("gpu:0", "util").last() == 75.0
-    assert monitor.book.series("gpu:0", "memory_used").last() == 20 * GiB
-    assert monitor.book.series("gpu:0", "memory_percent").last() == 25.0
-    assert monitor.book.series("gpu:0", "temperature").last() == 61.0
-    assert monitor.book.series("gpu:0", "power").last() == 250.0
-    assert monitor.book.series("gpu:1", "temperature").last() is None  # not supported: a gap, shown as n/a
+    assert monitor.book.series(GpuKey(0), "util").last() == 75.0
+    assert monitor.book.series(GpuKey(0), "memory_used").last() == 20 * GiB
+    assert monitor.book.series(GpuKey(0), "memory_percent").last() == 25.0
+    assert monitor.book.series(GpuKey(0), "temperature").last() == 61.0
+    assert monitor.book.series(GpuKey(0), "power").last() == 250.0
+    assert monitor.book.series(GpuKey(1), "temperature").last() is None  # not supported: a gap, shown as n/a
     assert monitor.gpus is not None and [gpu.index for gpu in monitor.gpus.gpus] == [0, 1]
     assert snapshots and snapshots[-1].gpus[1].name == "NVIDIA A100-SXM4-40GB"
 
     assert set(monitor.containers) == set(ids)
     for cid in ids:
-        assert monitor.book.series(f"container:{cid}", "memory").last() is not None
-        assert set(monitor.book.metrics(f"container:{cid}")) == set(monitor_module.CONTAINER_METRICS)
+        assert monitor.book.series(ContainerKey(cid), "memory").last() is not None
+        assert set(monitor.book.metrics(ContainerKey(cid))) == set(monitor_module.CONTAINER_METRICS)
 
 
 def test_updated_comes_once_per_tick_after_everything_is_recorded(qtbot, session, monitor, fake_nvml, fake_proc):
@@ -138,9 +139,9 @@ def test_no_driver_one_calm_sentence_and_the_rest_works(qtbot, session, monitor,
     qtbot.waitUntil(lambda: monitor.gpus is not None and monitor.host is not None, timeout=5000)
     assert monitor.gpus.unavailable_reason
     assert monitor.gpus.gpus == ()
-    assert not [key for key in monitor.book if key.startswith("gpu:")]
+    assert not [key for key in monitor.book if isinstance(key, GpuKey)]
     assert monitor.gpu_use == {}
-    qtbot.waitUntil(lambda: points(monitor, "host", "cpu") >= 2, timeout=5000)
+    qtbot.waitUntil(lambda: points(monitor, HOST, "cpu") >= 2, timeout=5000)
 
 
 def test_attribution_reaches_gpu_use_and_the_container_history(qtbot, session, engine, monitor, fake_nvml, fake_proc):
@@ -157,16 +158,16 @@ def test_attribution_reaches_gpu_use_and_the_container_history(qtbot, session, e
     assert [process.pid for process in use.processes] == [424242]
     host_use = monitor.gpu_use[None]
     assert [process.pid for process in host_use.processes] == [os.getpid()]
-    assert monitor.book.series(f"container:{trainer.id}", "gpu_memory").last() == 4 * GiB
+    assert monitor.book.series(ContainerKey(trainer.id), "gpu_memory").last() == 4 * GiB
     web = next(row for row in engine.containers() if row.name == "web")
-    assert monitor.book.get(f"container:{web.id}", "gpu_memory") is None  # never used a GPU: no history kept
+    assert monitor.book.get(ContainerKey(web.id), "gpu_memory") is None  # never used a GPU: no history kept
 
     # The training process ended. Only the file changes: FakeNvml.set() also sets the environment variable, and
     # setenv while the sampling thread is inside the fake library (getenv) is a glibc race that corrupts memory.
     write_config(fake_nvml.config_path, two_gpus())
     qtbot.waitUntil(lambda: trainer.id not in monitor.gpu_use, timeout=5000)
     # 0 from then on (a second that had both is their mean)
-    qtbot.waitUntil(lambda: monitor.book.series(f"container:{trainer.id}", "gpu_memory").last() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: monitor.book.series(ContainerKey(trainer.id), "gpu_memory").last() == 0, timeout=5000)
 
 
 def test_pause_stops_new_points_and_resume_breaks_the_line(qtbot, session, monitor, fake_nvml):
@@ -175,18 +176,18 @@ def test_pause_stops_new_points_and_resume_breaks_the_line(qtbot, session, monit
     wait_ticks(qtbot, monitor, 2)
     monitor.set_paused(True)
     assert monitor.paused
-    before = {key: points(monitor, key, "util" if key.startswith("gpu") else "cpu") for key in monitor.book}
+    before = {key: points(monitor, key, "util" if isinstance(key, GpuKey) else "cpu") for key in monitor.book}
     updates = []
     monitor.updated.connect(lambda: updates.append(1))
     qtbot.wait(4 * FAST_MS)
     assert updates == []
-    assert {key: points(monitor, key, "util" if key.startswith("gpu") else "cpu") for key in before} == before
-    assert monitor.book.series("host", "cpu").last() is None  # the pause is a break in the line
-    assert monitor.book.series("gpu:0", "util").last() is None
+    assert {key: points(monitor, key, "util" if isinstance(key, GpuKey) else "cpu") for key in before} == before
+    assert monitor.book.series(HOST, "cpu").last() is None  # the pause is a break in the line
+    assert monitor.book.series(GpuKey(0), "util").last() is None
 
     monitor.set_paused(False)
-    qtbot.waitUntil(lambda: monitor.book.series("host", "cpu").last() is not None, timeout=5000)
-    qtbot.waitUntil(lambda: monitor.book.series("gpu:0", "util").last() == 75.0, timeout=5000)
+    qtbot.waitUntil(lambda: monitor.book.series(HOST, "cpu").last() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: monitor.book.series(GpuKey(0), "util").last() == 75.0, timeout=5000)
 
 
 def test_a_hanging_gpu_driver_does_not_stop_container_updates(qtbot, session, engine, monitor, fake_nvml, monkeypatch):
@@ -207,7 +208,7 @@ def test_a_hanging_gpu_driver_does_not_stop_container_updates(qtbot, session, en
     started(qtbot, session, monitor)
     web = next(row for row in engine.containers() if row.name == "web")
     try:
-        qtbot.waitUntil(lambda: points(monitor, f"container:{web.id}", "memory") >= 3, timeout=10_000)
+        qtbot.waitUntil(lambda: points(monitor, ContainerKey(web.id), "memory") >= 3, timeout=10_000)
         assert calls == [1]  # no second job queued behind the hanging one
         assert monitor.host is None  # the tick's host sample waits with it
     finally:
@@ -223,8 +224,8 @@ def test_interval_change(qtbot, session, monitor, fake_nvml):
     assert monitor._timer.interval() == 2000
     monitor.set_interval(10)  # nonsense is raised to the minimum
     assert monitor.interval_ms == monitor_module.MIN_INTERVAL_MS
-    count = points(monitor, "host", "cpu")
-    qtbot.waitUntil(lambda: points(monitor, "host", "cpu") >= count + 2, timeout=5000)
+    count = points(monitor, HOST, "cpu")
+    qtbot.waitUntil(lambda: points(monitor, HOST, "cpu") >= count + 2, timeout=5000)
 
 
 def test_hidden_keeps_containers_and_slows_host_and_gpus(qtbot, session, engine, monitor, fake_nvml, monkeypatch):
@@ -232,20 +233,20 @@ def test_hidden_keeps_containers_and_slows_host_and_gpus(qtbot, session, engine,
     fake_nvml.set(two_gpus())
     started(qtbot, session, monitor)
     ids = running_ids(engine)
-    qtbot.waitUntil(lambda: all(points(monitor, f"container:{cid}", "memory") for cid in ids), timeout=10_000)
+    qtbot.waitUntil(lambda: all(points(monitor, ContainerKey(cid), "memory") for cid in ids), timeout=10_000)
     monitor.set_hidden(True)
     assert monitor.hidden
     wait_ticks(qtbot, monitor, 1)  # a tick already on its way may still sample
-    host_points = points(monitor, "host", "cpu")
-    gpu_points = points(monitor, "gpu:0", "util")
-    container_points = points(monitor, f"container:{ids[0]}", "memory")
-    qtbot.waitUntil(lambda: points(monitor, f"container:{ids[0]}", "memory") >= container_points + 2, timeout=10_000)
-    assert points(monitor, "host", "cpu") == host_points
-    assert points(monitor, "gpu:0", "util") == gpu_points
+    host_points = points(monitor, HOST, "cpu")
+    gpu_points = points(monitor, GpuKey(0), "util")
+    container_points = points(monitor, ContainerKey(ids[0]), "memory")
+    qtbot.waitUntil(lambda: points(monitor, ContainerKey(ids[0]), "memory") >= container_points + 2, timeout=10_000)
+    assert points(monitor, HOST, "cpu") == host_points
+    assert points(monitor, GpuKey(0), "util") == gpu_points
 
     monitor.set_hidden(False)  # back on screen: host and GPUs at once
-    qtbot.waitUntil(lambda: points(monitor, "host", "cpu") > host_points, timeout=5000)
-    qtbot.waitUntil(lambda: points(monitor, "gpu:0", "util") > gpu_points, timeout=5000)
+    qtbot.waitUntil(lambda: points(monitor, HOST, "cpu") > host_points, timeout=5000)
+    qtbot.waitUntil(lambda: points(monitor, GpuKey(0), "util") > gpu_points, timeout=5000)
 
 
 def test_destroyed_container_is_forgotten(qtbot, session, engine, monitor, fake_nvml):
@@ -253,7 +254,7 @@ def test_destroyed_container_is_forgotten(qtbot, session, engine, monitor, fake_
 
     started(qtbot, session, monitor)
     web = next(row for row in engine.containers() if row.name == "web")
-    key = f"container:{web.id}"
+    key = ContainerKey(web.id)
     qtbot.waitUntil(lambda: key in monitor.book, timeout=10_000)
     with engine._lock:
         engine._apply(actions.RemoveContainer(web.id))
@@ -264,9 +265,9 @@ def test_destroyed_container_is_forgotten(qtbot, session, engine, monitor, fake_
 def test_container_missing_from_the_list_is_forgotten_too(qtbot, session, engine, monitor, fake_nvml):
     """A destroy event missed while the engine was away: the next list drops it."""
     started(qtbot, session, monitor)
-    monitor.book.record("container:" + "f" * 64, 1.0, {"cpu": 1.0})
+    monitor.book.record(ContainerKey("f" * 64), 1.0, {"cpu": 1.0})
     session.refresh()
-    qtbot.waitUntil(lambda: "container:" + "f" * 64 not in monitor.book, timeout=5000)
+    qtbot.waitUntil(lambda: ContainerKey("f" * 64) not in monitor.book, timeout=5000)
 
 
 def test_stopped_container_ends_its_line(qtbot, session, engine, monitor, fake_nvml):
@@ -274,11 +275,11 @@ def test_stopped_container_ends_its_line(qtbot, session, engine, monitor, fake_n
 
     started(qtbot, session, monitor)
     web = next(row for row in engine.containers() if row.name == "web")
-    qtbot.waitUntil(lambda: points(monitor, f"container:{web.id}", "memory") >= 2, timeout=10_000)
+    qtbot.waitUntil(lambda: points(monitor, ContainerKey(web.id), "memory") >= 2, timeout=10_000)
     session.perform(actions.StopContainer(web.id))
     qtbot.waitUntil(lambda: web.id not in monitor.containers, timeout=10_000)
     wait_ticks(qtbot, monitor, 1)
-    _, values = monitor.book.series(f"container:{web.id}", "memory").window(3600)
+    _, values = monitor.book.series(ContainerKey(web.id), "memory").window(3600)
     assert math.isnan(values[-1]) and not math.isnan(values[0])
 
 

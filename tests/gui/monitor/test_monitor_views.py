@@ -1,6 +1,6 @@
 """The Monitor page, a container's page, the charts and the sparkline delegate, fed by a stub Monitor service.
 
-The stub has the MonitorService's attributes and signals (gui/workers/monitor.py) and holds the core's own data
+The stub has the MonitorService's attributes and signals (gui/workers/monitor/service.py) and holds the core's own data
 classes, so these tests see what a user sees without threads, an engine or NVML.
 """
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QTableView
 from gui.core.monitor.attribution import GpuUse
 from gui.core.monitor.gpu import GpuProcessUse, GpuSample, GpuSnapshot
 from gui.core.monitor.host import HostSample
+from gui.core.monitor.keys import HOST, ContainerKey
 from gui.core.monitor.stats import ContainerStats
 from gui.core.monitor.timeseries import SeriesBook
 from gui.models.table import SPARK_ROLE
@@ -161,7 +162,7 @@ def no_driver() -> GpuSnapshot:
 def fill_history(monitor: StubMonitor, name: str, seconds: int = 120, now: float | None = None) -> None:
     """`seconds` of 1 Hz history for a container, up to now: CPU climbing to 50 %, memory at 100 MiB."""
     now = time.time() if now is None else now
-    key = f"container:{container_id(name)}"
+    key = ContainerKey(container_id(name))
     for i in range(seconds):
         t = now - seconds + i + 1
         monitor.book.record(
@@ -176,7 +177,7 @@ def fill_history(monitor: StubMonitor, name: str, seconds: int = 120, now: float
                 "block_write": 512.0,
             },
         )
-        monitor.book.record("host", t, {"cpu": 25.0, "memory_percent": 25.0})
+        monitor.book.record(HOST, t, {"cpu": 25.0, "memory_percent": 25.0})
 
 
 @pytest.fixture
@@ -472,7 +473,7 @@ def test_container_page_updates_only_while_shown(monitor, container_page):
     row = show_web(monitor, container_page)
     container_page.hide()
     monitor.containers = {row.id: stats("web", 75.0)}
-    monitor.book.record(f"container:{row.id}", time.time() - 1, {"cpu": 75.0})
+    monitor.book.record(ContainerKey(row.id), time.time() - 1, {"cpu": 75.0})
     tick(monitor)
     assert "75.0 %" not in container_page.charts["cpu"].values.text()
     container_page.show()

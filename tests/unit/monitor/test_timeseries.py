@@ -8,6 +8,7 @@ import numpy
 import pytest
 
 from gui.core.monitor import timeseries
+from gui.core.monitor.keys import HOST, ContainerKey, GpuKey
 from gui.core.monitor.timeseries import COARSE_POINTS, FINE_POINTS, WINDOWS, Series, SeriesBook
 
 T0 = 1_700_000_000.0  # a round epoch time: 10 s spans start on multiples of 10
@@ -196,24 +197,24 @@ def test_clock_far_back_starts_afresh():
 
 def test_book_records_several_metrics_per_key():
     book = SeriesBook()
-    book.record("host", T0, {"cpu": 10.0, "memory_percent": 50.0})
-    book.record("host", T0 + 1, {"cpu": 20.0, "memory_percent": None})
-    assert book.series("host", "cpu").last() == 20.0
-    assert book.series("host", "memory_percent").last() is None
-    assert book.keys() == ["host"]
-    assert sorted(book.metrics("host")) == ["cpu", "memory_percent"]
+    book.record(HOST, T0, {"cpu": 10.0, "memory_percent": 50.0})
+    book.record(HOST, T0 + 1, {"cpu": 20.0, "memory_percent": None})
+    assert book.series(HOST, "cpu").last() == 20.0
+    assert book.series(HOST, "memory_percent").last() is None
+    assert book.keys() == [HOST]
+    assert sorted(book.metrics(HOST)) == ["cpu", "memory_percent"]
     assert book.last_time == T0 + 1
-    assert book.get("host", "swap") is None and book.get("gpu:0", "util") is None
-    assert "gpu:0" not in book
+    assert book.get(HOST, "swap") is None and book.get(GpuKey(0), "util") is None
+    assert GpuKey(0) not in book
 
 
 def test_book_forgets_a_key():
     book = SeriesBook()
-    book.record("container:a", T0, {"cpu": 1.0})
-    book.record("container:b", T0, {"cpu": 1.0})
-    book.forget("container:a")
-    book.forget("container:missing")
-    assert book.keys() == ["container:b"]
+    book.record(ContainerKey("a"), T0, {"cpu": 1.0})
+    book.record(ContainerKey("b"), T0, {"cpu": 1.0})
+    book.forget(ContainerKey("a"))
+    book.forget(ContainerKey("missing"))
+    assert book.keys() == [ContainerKey("b")]
     for key in book:  # iterating a copy of the keys: forgetting on the way is fine
         book.forget(key)
     assert book.keys() == []
@@ -221,19 +222,19 @@ def test_book_forgets_a_key():
 
 def test_book_drops_keys_not_updated_for_an_hour():
     book = SeriesBook()
-    book.record("container:gone", T0, {"cpu": 1.0})
+    book.record(ContainerKey("gone"), T0, {"cpu": 1.0})
     for i in range(0, 3700, 5):
-        book.record("host", T0 + i, {"cpu": 1.0})
-    assert book.keys() == ["host"]
+        book.record(HOST, T0 + i, {"cpu": 1.0})
+    assert book.keys() == [HOST]
 
 
 def test_book_series_asked_for_but_never_fed_are_dropped_too():
     book = SeriesBook()
-    book.record("host", T0, {"cpu": 1.0})
-    assert len(book.series("container:x", "cpu")) == 0
+    book.record(HOST, T0, {"cpu": 1.0})
+    assert len(book.series(ContainerKey("x"), "cpu")) == 0
     for i in range(0, 3700, 5):
-        book.record("host", T0 + i, {"cpu": 1.0})
-    assert "container:x" not in book
+        book.record(HOST, T0 + i, {"cpu": 1.0})
+    assert ContainerKey("x") not in book
 
 
 def test_memory_per_series_is_fixed():
