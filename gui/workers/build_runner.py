@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from gui.core import log
-from gui.core.build.build import BuildProgress, BuildSpec, open_build
 from gui.core.build.history import BuildHistory, BuildRecord
+from gui.core.build.progress import BuildProgress
+from gui.core.build.spec import BuildSpec
+from gui.core.engine.build_request import open_build
 from gui.core.errors import EngineError
 from gui.core.reference import parse
 from gui.workers.session import EngineSession

@@ -8,8 +8,9 @@ from __future__ import annotations
 import statistics
 import time
 
-from gui.core.dockerfile.lint import portside_rules, run_hadolint
+from gui.core.dockerfile.hadolint import run_hadolint
 from gui.core.dockerfile.recipe import AppKind, default_spec, render_dockerfile
+from gui.core.dockerfile.rules import portside_rules
 
 
 def big_dockerfile(lines=300):

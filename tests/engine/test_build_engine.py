@@ -10,7 +10,10 @@ from pathlib import Path
 import docker.errors
 import pytest
 
-from gui.core.build.build import BuildError, BuildProgress, BuildSpec, apply_extra_tags, failing_line, open_build
+from gui.core.build.failures import BuildError
+from gui.core.build.progress import BuildProgress, failing_line
+from gui.core.build.spec import BuildSpec
+from gui.core.engine.build_request import apply_extra_tags, open_build
 from gui.core.engine.client import Engine
 from gui.core.engine.connection import Endpoint
 from tests.engine import engine_helpers as eh

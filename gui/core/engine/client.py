@@ -159,13 +159,13 @@ class Engine:
         return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
 
     def build(self, spec) -> Stream:
-        """Decoded build messages (gui.core.build.build.BuildProgress reads them). The same request as
+        """Decoded build messages (gui.core.build.progress.BuildProgress reads them). The same request as
         docker-py's APIClient.build(**spec.api_kwargs(), rm=True, forcerm=True), made here so the stream
         has a handle on its response: closing the stream drops the connection, the engine stops the
         build and removes the step's container (forcerm). Blocks while it tars and sends the folder.
         Only the first tag is applied by the engine; the caller applies spec.extra_tags afterwards
-        (gui.core.build.build.apply_extra_tags)."""
-        from gui.core.build.build import build_request
+        (gui.core.engine.build_request.apply_extra_tags)."""
+        from gui.core.engine.build_request import build_request
 
         client = self.new_client(timeout=None)
         try:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core.build.build import BuildSpec, failing_line, stage_names
+from gui.core.build.progress import failing_line
+from gui.core.build.spec import BuildSpec, stage_names
 from gui.core.format import human_bytes, human_duration
 from gui.views.widgets.log_view import LogView
 from gui.views.widgets.style import ERROR_COLOUR, OK_COLOUR, WARNING_COLOUR, error_label_style

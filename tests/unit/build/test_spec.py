@@ -1,21 +1,11 @@
 """BuildSpec: its checks, its tag hints, and that the command shown and the call made say the same thing."""
 
-import io
-import json
-import tarfile
 from datetime import date
 from pathlib import Path
 
-import docker
 import pytest
 
-from gui.core.build.build import (
-    BuildSpec,
-    apply_extra_tags,
-    build_request,
-    dockerignore_patterns,
-    stage_names,
-)
+from gui.core.build.spec import BuildSpec, stage_names
 
 MULTI_STAGE = """\
 FROM python:3.12-slim AS builder
@@ -237,72 +227,3 @@ def test_the_command_is_quoted_for_a_shell(tmp_path):
 def test_the_default_dockerfile_is_not_named_on_the_command_line(project):
     assert "-f" not in spec(project).argv()
     assert spec(project, dockerfile="Dockerfile.dev").argv()[4:6] == ["-f", str(project / "Dockerfile.dev")]
-
-
-def test_extra_tags_are_applied_with_api_tag():
-    calls = []
-
-    class FakeApi:
-        def tag(self, image, repository, tag):
-            calls.append((image, repository, tag))
-
-    build = BuildSpec(Path("/x"), tags=("app:1.0", "app", "localhost:5000/team/app:2"))
-    assert build.first_tag == "app:1.0"
-    apply_extra_tags(FakeApi(), "sha256:abc", build.extra_tags)
-    assert calls == [("sha256:abc", "app", "latest"), ("sha256:abc", "localhost:5000/team/app", "2")]
-
-
-# The request Engine.build sends is docker-py's ------------------------------------------------------------
-
-
-class _Recorder(docker.APIClient):
-    """An APIClient that records POST /build instead of sending it."""
-
-    def __init__(self):
-        super().__init__(base_url="unix:///nonexistent.sock", version="1.41")
-        self.sent = None
-
-    def _post(self, url, data=None, params=None, headers=None, **kwargs):
-        self.sent = {"url": url, "params": params, "headers": headers, "tar": _names(data)}
-        return None
-
-    def _stream_helper(self, response, decode=False):
-        return iter(())
-
-
-def _names(data) -> list[str]:
-    data.seek(0)
-    with tarfile.open(fileobj=io.BytesIO(data.read())) as archive:
-        return sorted(archive.getnames())
-
-
-@pytest.mark.parametrize("changes", SPECS)
-def test_build_request_is_what_docker_py_sends(project, changes, monkeypatch):
-    monkeypatch.setenv("HOME", str(project.parent / "home"))  # no proxy or login of the developer
-    (project / "docker").mkdir()
-    (project / "docker" / "Dockerfile.gpu").write_text(MULTI_STAGE)
-    (project / "model.bin").write_bytes(b"0" * 10)
-    (project / ".dockerignore").write_text("# big files\n*.bin\n\n")
-    build = spec(project, **changes)
-
-    reference = _Recorder()
-    list(reference.build(**build.api_kwargs(), decode=True, rm=True, forcerm=True))
-    expected = reference.sent
-    expected["params"]["dockerfile"] = expected["params"]["dockerfile"][0]  # docker-py sends (name, None)
-    expected["params"] = {key: value for key, value in expected["params"].items() if value is not None}
-
-    client = _Recorder()
-    context, params, headers = build_request(client, build)
-    assert {key: value for key, value in params.items() if value is not None} == expected["params"]
-    assert headers == expected["headers"]
-    assert _names(context) == expected["tar"]
-    assert "model.bin" not in expected["tar"] and "app.py" in expected["tar"]
-    context.close()
-    if build.labels:
-        assert json.loads(params["labels"]) == dict(build.labels)
-
-
-def test_dockerignore_patterns(tmp_path):
-    assert dockerignore_patterns(tmp_path) is None
-    (tmp_path / ".dockerignore").write_text("# comment\n  data/  \n\n*.pt\n")
-    assert dockerignore_patterns(tmp_path) == ["data/", "*.pt"]
