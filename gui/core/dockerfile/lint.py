@@ -1,31 +1,18 @@
 """Dockerfile lint: Portside's own rules (rules) and hadolint's (hadolint), combined into one sorted list of
 findings without repeats. No Qt.
 
-The Finding type and apply_fix live in findings; they are re-exported here, so the editor and the wizard
-need only this module.
+The Finding type and quick fixes live in findings, the rules in rules (with rule_table, shell_commands and
+copy_order), the hadolint runner in hadolint.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from gui.core.dockerfile.findings import SEVERITIES, Finding, QuickFix, TextEdit, apply_fix, finding_order
-from gui.core.dockerfile.hadolint import hadolint_path, run_hadolint
+from gui.core.dockerfile.findings import Finding, finding_order
+from gui.core.dockerfile.hadolint import run_hadolint
 from gui.core.dockerfile.parser import instruction_at, parse_dockerfile
-from gui.core.dockerfile.rules import RULES, portside_rules
-
-__all__ = [
-    "RULES",
-    "SEVERITIES",
-    "Finding",
-    "QuickFix",
-    "TextEdit",
-    "apply_fix",
-    "hadolint_path",
-    "lint_dockerfile",
-    "portside_rules",
-    "run_hadolint",
-]
+from gui.core.dockerfile.rules import portside_rules
 
 # hadolint rules that say what a Portside rule already says (with a fix): shown once, as Portside's.
 _SAME_AS = {"DL3006": "PS004", "DL3007": "PS004", "DL3042": "PS007", "DL3064": "PS003"}

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from gui.core import log
 from gui.core.dockerfile.explain import explain_instruction
-from gui.core.dockerfile.lint import Finding, lint_dockerfile
+from gui.core.dockerfile.findings import Finding
+from gui.core.dockerfile.lint import lint_dockerfile
 from gui.core.dockerfile.parser import Instruction, instruction_at, parse_dockerfile
 from gui.core.dockerfile.recovery import RecoveryStore
 from gui.core.errors import EngineError

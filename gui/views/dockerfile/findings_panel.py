@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import log
-from gui.core.dockerfile.lint import Finding, apply_fix
+from gui.core.dockerfile.findings import Finding, apply_fix
 from gui.views.widgets.code_editor import CodeEditor
 from gui.views.widgets.style import ERROR_COLOUR, SECONDARY_COLOUR, WARNING_COLOUR
 

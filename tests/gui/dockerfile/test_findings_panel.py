@@ -8,7 +8,7 @@ import threading
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat
 
-from gui.core.dockerfile.lint import Finding
+from gui.core.dockerfile.findings import Finding
 from gui.views.dockerfile import editor as dockerfile_editor
 from gui.views.dockerfile import findings_panel
 from tests.gui.dockerfile.editor_driver import Keys, finding_items, shortcut, type_lines
