@@ -1,19 +1,21 @@
-"""Writing files so that a crash never leaves half of one behind. No Qt.
+"""Writing files so that a crash never leaves half of one behind, and setting aside those that cannot be read. No Qt.
 
 atomic_write() writes to a temporary file in the same folder, flushes it to
 disk, then renames it over the target: a reader (or a crash) sees the old file
-or the new one, never a mix.
+or the new one, never a mix. set_aside() moves a settings file that cannot be
+read to <name>.corrupt, so the app starts afresh without losing what was there.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write", "backup_path"]
+__all__ = ["atomic_write", "backup_path", "set_aside"]
 
 _DEFAULT_MODE = 0o666  # before the umask, as open() would create it
 
@@ -63,6 +65,22 @@ def atomic_write(path: Path, text: str, backup: bool = False) -> Path | None:
         raise
     _fsync_folder(path.parent)
     return saved
+
+
+def set_aside(
+    path: Path, reason: Exception, logger: logging.Logger, starting: str, level: int = logging.INFO
+) -> Path | None:
+    """Moves `path`, which cannot be read because of `reason`, to <name>.corrupt (replacing an older one), and logs
+    why in `logger` at `level`, ending with `starting` ("starting without remembered run settings"). Returns the
+    new path, or None when the file could not be moved: it is then left in place, and the log says so too."""
+    aside = path.with_name(path.name + ".corrupt")
+    try:
+        os.replace(path, aside)
+    except OSError as move_error:
+        logger.log(level, "%s cannot be read (%s) nor set aside (%s); %s", path, reason, move_error, starting)
+        return None
+    logger.log(level, "%s cannot be read (%s); kept it as %s, %s", path, reason, aside.name, starting)
+    return aside
 
 
 def _mode_of(path: Path) -> int | None:

@@ -1,11 +1,12 @@
-"""gui.core.fileio.atomic_write: all or nothing, optional backup, permissions kept."""
+"""gui.core.fileio: atomic_write (all or nothing, optional backup, permissions kept) and set_aside."""
 
+import logging
 import os
 import stat
 
 import pytest
 
-from gui.core.fileio import atomic_write, backup_path
+from gui.core.fileio import atomic_write, backup_path, set_aside
 
 
 def _mode(path) -> int:
@@ -73,3 +74,29 @@ def test_failure_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
 def test_missing_folder_raises(tmp_path):
     with pytest.raises(OSError):
         atomic_write(tmp_path / "no" / "Dockerfile", "x")
+
+
+def test_set_aside_moves_the_file_and_says_why(tmp_path, caplog):
+    path = tmp_path / "settings.json"
+    path.write_text("{broken")
+    (tmp_path / "settings.json.corrupt").write_text("an older one")
+    logger = logging.getLogger("portside.test-fileio")
+    with caplog.at_level(logging.INFO, logger="portside.test-fileio"):
+        aside = set_aside(path, ValueError("bad JSON"), logger, "starting without settings")
+    assert aside == tmp_path / "settings.json.corrupt" and aside.read_text() == "{broken"  # the older one replaced
+    assert not path.exists()
+    [record] = caplog.records
+    assert record.levelno == logging.INFO
+    message = record.getMessage()
+    assert str(path) in message and "bad JSON" in message and "settings.json.corrupt" in message
+    assert message.endswith("starting without settings")
+
+
+def test_set_aside_leaves_a_file_it_cannot_move_and_logs_at_the_level_asked(tmp_path, caplog, expect_log_warnings):
+    path = tmp_path / "missing.json"  # gone already: os.replace fails
+    logger = logging.getLogger("portside.test-fileio")
+    with caplog.at_level(logging.INFO, logger="portside.test-fileio"):
+        aside = set_aside(path, ValueError("bad JSON"), logger, "starting afresh", level=logging.WARNING)
+    assert aside is None and not (tmp_path / "missing.json.corrupt").exists()
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and "nor set aside" in record.getMessage()

@@ -9,7 +9,7 @@ An index that cannot be read is set aside as index.json.corrupt and the history 
 from __future__ import annotations
 
 import json
-import os
+import logging
 import re
 import secrets
 import threading
@@ -21,7 +21,7 @@ from typing import Any
 import platformdirs
 
 from gui.core import log
-from gui.core.fileio import atomic_write
+from gui.core.fileio import atomic_write, set_aside
 
 logger = log.get("builds")
 
@@ -124,7 +124,7 @@ class BuildHistory:
             if not isinstance(data, dict) or not isinstance(data.get("records"), list):
                 raise ValueError("no list of records")
         except ValueError as exc:
-            self._set_aside(exc)
+            set_aside(self.index_path, exc, logger, "starting a new build history", level=logging.WARNING)
             return []
         records = []
         for item in data["records"]:
@@ -134,22 +134,6 @@ class BuildHistory:
                 logger.info("skipping a build record that cannot be read: %s", exc)
         records.sort(key=lambda record: record.started, reverse=True)
         return records
-
-    def _set_aside(self, exc: Exception) -> None:
-        corrupt = self.index_path.with_name(INDEX_NAME + ".corrupt")
-        try:
-            os.replace(self.index_path, corrupt)
-        except OSError as move_error:
-            logger.warning(
-                "the build history %s cannot be read (%s) nor set aside (%s); starting afresh",
-                self.index_path,
-                exc,
-                move_error,
-            )
-            return
-        logger.warning(
-            "the build history %s cannot be read (%s); kept it as %s and started afresh", self.index_path, exc, corrupt
-        )
 
     # Writing ---------------------------------------------------------------------------------------------
 

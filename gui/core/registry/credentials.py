@@ -15,9 +15,8 @@ Every method of CredentialVault is blocking (helper programs, D-Bus, disk): call
 from __future__ import annotations
 
 import json
-import os
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -25,10 +24,17 @@ import platformdirs
 
 from gui.core import log
 from gui.core.errors import EngineError
-from gui.core.fileio import atomic_write
+from gui.core.fileio import atomic_write, set_aside
 from gui.core.registry.addresses import DOCKER_HUB, display_name, normalise_registry
 from gui.core.registry.docker_config import DockerConfig, read_docker_config
-from gui.core.registry.stores import HelperStore, KeyringStore, StoreFailed, default_keyring, usable_keyring
+from gui.core.registry.stores import (
+    Credentials,
+    HelperStore,
+    KeyringStore,
+    StoreFailed,
+    default_keyring,
+    usable_keyring,
+)
 
 logger = log.get("credentials")
 
@@ -41,13 +47,6 @@ class StoreKind(Enum):
     KEYRING = "keyring"
     SESSION = "session"
     DOCKER_CLI = "docker-cli"  # a plain-text login in docker's config.json, made with `docker login`
-
-
-@dataclass(frozen=True)
-class Credentials:
-    registry: str
-    username: str
-    secret: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,7 @@ class _SignInIndex:
         except FileNotFoundError:
             return {}
         except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
-            self._set_aside(exc)
+            set_aside(self.path, exc, logger, "starting without Portside's list of sign-ins")
             return {}
 
     def put(self, entry: _IndexEntry) -> None:
@@ -152,19 +151,6 @@ class _SignInIndex:
         ]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, json.dumps({"version": INDEX_VERSION, "sign_ins": items}, indent=2) + "\n")
-
-    def _set_aside(self, reason: Exception) -> None:
-        aside = self.path.with_name(self.path.name + ".corrupt")
-        try:
-            os.replace(self.path, aside)
-        except OSError:
-            aside = None
-        logger.info(
-            "%s is not valid (%s); %s, starting without Portside's list of sign-ins",
-            self.path,
-            reason,
-            f"kept it as {aside.name}" if aside else "left it in place",
-        )
 
 
 # The vault ---------------------------------------------------------------------------------------------------------
@@ -327,8 +313,7 @@ class CredentialVault:
                 logger.info("cannot read the docker CLI's sign-in to %s: %s", registry, exc)
                 return None
             return Credentials(registry, *found) if found else None
-        login = config.plaintext.get(registry)
-        return Credentials(registry, login.username, login.secret) if login else None
+        return config.plaintext.get(registry)
 
     def auth_config(self, registry: str) -> dict | None:
         """{"username", "password", "serveraddress"} for docker-py, or None when not signed in."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from gui.core import log
 from gui.core.registry.addresses import normalise_registry
+from gui.core.registry.stores import Credentials
 
 logger = log.get("credentials")
 
@@ -28,20 +29,12 @@ def default_config_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class PlaintextLogin:
-    """A login the docker CLI keeps base64-encoded (not encrypted) in config.json's "auths"."""
-
-    registry: str
-    username: str
-    secret: str = field(repr=False)
-
-
-@dataclass(frozen=True)
 class DockerConfig:
     path: Path
     creds_store: str | None = None  # the helper for every registry ("pass", "secretservice", "desktop")
     cred_helpers: dict[str, str] = field(default_factory=dict)  # registry key -> helper, beats creds_store
-    plaintext: dict[str, PlaintextLogin] = field(default_factory=dict, repr=False)  # registry key -> login
+    # Registry key -> a login the docker CLI keeps base64-encoded (not encrypted) in "auths".
+    plaintext: dict[str, Credentials] = field(default_factory=dict, repr=False)
 
     def helper_for(self, registry: str) -> str | None:
         """The helper name (without the docker-credential- prefix) that keeps `registry`'s sign-in, or None."""
@@ -84,9 +77,9 @@ def read_docker_config(config_dir: Path | None = None) -> DockerConfig:
     )
 
 
-def _plaintext_logins(auths, path: Path) -> dict[str, PlaintextLogin]:
+def _plaintext_logins(auths, path: Path) -> dict[str, Credentials]:
     # Entries are {"auth": base64("user:secret")}; with a credential helper the CLI leaves empty {} entries here.
-    logins: dict[str, PlaintextLogin] = {}
+    logins: dict[str, Credentials] = {}
     if not isinstance(auths, dict):
         return logins
     for key, entry in auths.items():
@@ -101,5 +94,5 @@ def _plaintext_logins(auths, path: Path) -> dict[str, PlaintextLogin]:
             # Never log the entry itself: it is a password in base64.
             logger.warning("ignoring an unreadable login for %s in %s", registry, path)
             continue
-        logins.setdefault(registry, PlaintextLogin(registry, username, secret))
+        logins.setdefault(registry, Credentials(registry, username, secret))
     return logins

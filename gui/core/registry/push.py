@@ -1,4 +1,4 @@
-"""Following a `docker push`: its progress messages folded into layer states, its errors as sentences.
+"""Following a `docker push`: its status words, how its layers count bytes, its summary and digest; names to check.
 
 No Qt. The engine sends, as recorded from a real push (tests/fakes/push_messages.json):
     {"status": "The push refers to repository [127.0.0.1:5000/team/app]"}
@@ -8,7 +8,7 @@ No Qt. The engine sends, as recorded from a real push (tests/fakes/push_messages
     {"status": "1.0: digest: sha256:52f9... size: 1154"}
 Layers the registry already has say "Layer already exists" or "Mounted from OTHER/REPO" instead.
 Failures arrive inside the same 200 response as {"error": "...", "errorDetail": {"message": "..."}}.
-The reading side (layers, fraction, summary) matches PullProgress, so one view shows either.
+The folding and the byte totals are shared with pull (transfer.py), so one view shows either.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 from gui.core.format import human_bytes
 from gui.core.reference import parse, reference_problem
 from gui.core.registry.addresses import DOCKER_HUB, registry_of
-from gui.core.registry.pull import byte_counts
-from gui.core.registry.refusals import registry_error, stream_error_text
+from gui.core.registry.transfer import TransferLayer, TransferProgress, open_transfer
 
 if TYPE_CHECKING:
     from gui.core.engine.client import Engine, Stream
@@ -46,74 +45,54 @@ _PHASES = {
 }
 
 
-def _phase_of(status: str) -> PushPhase | None:
-    if status.startswith("Mounted from"):  # copied within the registry from another repository
-        return PushPhase.SKIPPED
-    return _PHASES.get(status)
-
-
 @dataclass
-class PushLayer:
-    id: str
-    status: str = ""  # the engine's own words, as `docker push` prints them
+class PushLayer(TransferLayer):
+    # total: the layer's size as the engine announces it, once it starts sending
     phase: PushPhase = PushPhase.WAITING
-    total: int | None = None  # the layer's size as the engine announces it, once it starts sending
     sent: int = 0  # bytes
 
-    @property
-    def done(self) -> bool:
-        return self.phase in (PushPhase.DONE, PushPhase.SKIPPED)
+    DONE_PHASES = frozenset({PushPhase.DONE, PushPhase.SKIPPED})
+    SKIPPED_PHASE = PushPhase.SKIPPED
+    PENDING_PHASES = frozenset({PushPhase.WAITING, PushPhase.PUSHING})  # still has bytes to send
+
+    @staticmethod
+    def phase_of(status: str) -> PushPhase | None:
+        if status.startswith("Mounted from"):  # copied within the registry from another repository
+            return PushPhase.SKIPPED
+        return _PHASES.get(status)
 
     @property
-    def skipped(self) -> bool:
-        return self.phase is PushPhase.SKIPPED
+    def transferred(self) -> int:
+        return self.sent
 
-    @property
-    def pending(self) -> bool:
-        """Still has bytes to send."""
-        return self.phase in (PushPhase.WAITING, PushPhase.PUSHING)
-
-    def progress_text(self) -> str:
-        """'1.6 MiB / 3.0 MiB' while it moves, the size once pushed, nothing when there is nothing to say."""
-        if self.skipped:
-            return ""
-        if self.done:
-            return human_bytes(self.total) if self.total else ""
-        if self.total:
-            return f"{human_bytes(self.sent)} / {human_bytes(self.total)}"
-        return human_bytes(self.sent) if self.sent else ""
+    def _advance(self, phase: PushPhase, current: int | None) -> None:
+        if phase is PushPhase.PUSHING and current is not None:
+            # The announced size is the layer's uncompressed one; the bytes sent can pass it slightly.
+            self.sent = min(current, self.total) if self.total else current
+        if phase is PushPhase.DONE:
+            if self.total:
+                self.sent = self.total
+            elif self.sent:
+                self.total = self.sent  # no size was announced: what went out is the size
 
 
-class PushProgress:
+class PushProgress(TransferProgress[PushLayer]):
     """Folds the messages of one push into per-layer state and totals for a progress display."""
 
+    LAYER = PushLayer
+    ACTION = "push"
+    NOTHING_TO_DO = "Nothing to push."
+    ALL_THERE = "all already on the registry"
+
     def __init__(self, repository: str = "", tag: str = "latest"):
-        self.repository = repository
-        self.tag = tag
-        self._layers: dict[str, PushLayer] = {}  # in the order the engine first named them
-        self.status_lines: list[str] = []
+        super().__init__(repository, tag)
         self.digest: str | None = None  # what the registry stored, once the push is complete
-        self.finished = False
 
-    # Feeding ---------------------------------------------------------------------------------------
-
-    def feed(self, message: Any) -> None:
-        """Takes one decoded message. Raises StreamError when the engine reports a failure."""
-        if not isinstance(message, dict):
-            return
-        if message.get("error") or message.get("errorDetail"):
-            raise registry_error(stream_error_text(message, "push"), self.repository, self.tag, action="push")
-        aux = message.get("aux")
+    def _read_aux(self, aux: Any) -> None:
         if isinstance(aux, dict) and isinstance(aux.get("Digest"), str):
             self._complete(aux["Digest"])
-        status = message.get("status")
-        if not isinstance(status, str):
-            return
-        layer_id = message.get("id")
-        if isinstance(layer_id, str) and layer_id:
-            self._update_layer(self._layer(layer_id), status, message.get("progressDetail"))
-            return
-        self.status_lines.append(status)
+
+    def _read_status_line(self, status: str) -> None:
         match = _DIGEST_LINE.match(status)
         if match:
             self._complete(match.group("digest"))
@@ -122,79 +101,12 @@ class PushProgress:
         self.digest = digest
         self.finished = True
 
-    def _layer(self, layer_id: str) -> PushLayer:
-        if layer_id not in self._layers:
-            self._layers[layer_id] = PushLayer(layer_id)
-        return self._layers[layer_id]
+    sent_bytes = TransferProgress.transferred_bytes  # the word pushes use
 
-    @staticmethod
-    def _update_layer(layer: PushLayer, status: str, detail: Any) -> None:
-        layer.status = status
-        phase = _phase_of(status)
-        if phase is None:  # "Retrying in 5 seconds" and other words: show them, keep the numbers
-            return
-        layer.phase = phase
-        current, total = byte_counts(detail)
-        if total:
-            layer.total = total
-        if phase is PushPhase.PUSHING and current is not None:
-            # The announced size is the layer's uncompressed one; the bytes sent can pass it slightly.
-            layer.sent = min(current, layer.total) if layer.total else current
-        if phase is PushPhase.DONE:
-            if layer.total:
-                layer.sent = layer.total
-            elif layer.sent:
-                layer.total = layer.sent  # no size was announced: what went out is the size
-
-    # Reading ---------------------------------------------------------------------------------------
-
-    @property
-    def layers(self) -> list[PushLayer]:
-        return list(self._layers.values())
-
-    def _sent_layers(self) -> list[PushLayer]:
-        return [layer for layer in self._layers.values() if not layer.skipped]
-
-    @property
-    def sent_bytes(self) -> int:
-        return sum(layer.sent for layer in self._sent_layers())
-
-    @property
-    def total_bytes(self) -> int:
-        """The sum of the sizes known so far; waiting layers add theirs when their upload starts."""
-        return sum(layer.total or 0 for layer in self._sent_layers())
-
-    @property
-    def determinate(self) -> bool:
-        """True when the sizes of everything still to send are known, so a fraction means something."""
-        if self.finished:
-            return True
-        pending = [layer for layer in self._sent_layers() if layer.pending]
-        return self.total_bytes > 0 and all(layer.total for layer in pending)
-
-    @property
-    def fraction(self) -> float | None:
-        """0..1, or None while the size is unknown."""
-        if self.finished:
-            return 1.0
-        if not self.determinate:
-            return None
-        sent = sum(layer.sent for layer in self._sent_layers() if layer.total)
-        return min(1.0, sent / self.total_bytes)
-
-    def summary(self) -> str:
-        """One line, for example '2 of 4 layers, 3.1 MiB of 4.9 MiB'."""
-        layers = self.layers
-        if not layers:
-            return "Nothing to push." if self.finished else "Waiting for the registry…"
-        count = f"{sum(layer.done for layer in layers)} of {len(layers)} layers"
-        if all(layer.skipped for layer in layers):
-            return f"{count}, all already on the registry"
-        if self.determinate:
-            return f"{count}, {human_bytes(self.sent_bytes)} of {human_bytes(self.total_bytes)}"
-        if not self.sent_bytes and all(layer.done or layer.phase is PushPhase.WAITING for layer in layers):
-            return f"{count}, checking what the registry already has…"  # what "Preparing" is about
-        return f"{count}, {human_bytes(self.sent_bytes)} sent so far"
+    def _so_far(self) -> str:
+        if not self.sent_bytes and all(layer.done or layer.phase is PushPhase.WAITING for layer in self.layers):
+            return "checking what the registry already has…"  # what "Preparing" is about
+        return f"{human_bytes(self.sent_bytes)} sent so far"
 
 
 # Before pushing ------------------------------------------------------------------------------------
@@ -224,11 +136,6 @@ def _hub_path(repository: str) -> str:
 
 
 def open_push(engine: Engine, repository: str, tag: str, auth_header: str | None) -> Stream:
-    """engine.push, with refusals the engine sends before any progress (an HTTP error, not a stream
-    message) worded the same way as those inside the stream. Runs in the stream's thread."""
-    import docker.errors  # here, not at the top: keeps docker-py off the start-up path
-
-    try:
-        return engine.push(repository, tag, auth_header)
-    except docker.errors.APIError as exc:
-        raise registry_error(str(exc.explanation or exc), repository, tag, action="push") from exc
+    """engine.push, with its refusals worded as those inside the stream (open_transfer). Runs in the stream's
+    thread."""
+    return open_transfer(lambda: engine.push(repository, tag, auth_header), repository, tag, "push")

@@ -1,5 +1,5 @@
-"""The places a secret can be kept safely: a docker credential helper (docker-credential-<name>, the docker CLI's own
-protocol) or the system keyring. No Qt.
+"""A sign-in's secret (Credentials) and the places it can be kept safely: a docker credential helper
+(docker-credential-<name>, the docker CLI's own protocol) or the system keyring. No Qt.
 
 Every call is blocking (a subprocess, or D-Bus for the keyring, which may show an unlock prompt): call from a worker.
 Errors are StoreFailed with a plain sentence; no message ever carries a secret.
@@ -8,6 +8,7 @@ Errors are StoreFailed with a plain sentence; no message ever carries a secret.
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 
 from gui.core import log
 
@@ -16,6 +17,15 @@ logger = log.get("credentials")
 HELPER_PREFIX = "docker-credential-"
 KEYRING_SERVICE_PREFIX = "portside:"
 _KEYRING_LABELS = {"macOS": "macOS Keychain", "Windows": "Windows Credential Manager", "kwallet": "KWallet"}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A registry sign-in: Portside's own, or one the docker CLI keeps (config.json's plain-text "auths" too)."""
+
+    registry: str
+    username: str
+    secret: str = field(repr=False)
 
 
 class StoreFailed(Exception):

@@ -9,7 +9,6 @@ Blocking file I/O (small and quick, but disk): the view calls these methods thro
 from __future__ import annotations
 
 import json
-import os
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 import platformdirs
 
 from gui.core import log
-from gui.core.fileio import atomic_write
+from gui.core.fileio import atomic_write, set_aside
 from gui.core.reference import split_reference
 from gui.core.run.spec import RunSpec
 
@@ -114,26 +113,13 @@ class RunMemory:
             ):
                 raise TypeError("not a run-settings object")
         except (ValueError, TypeError) as exc:
-            self._set_aside(exc)
+            set_aside(self.path, exc, logger, "starting without remembered run settings")
             return empty
         return {"version": VERSION, "last": dict(data.get("last", {})), "presets": dict(data.get("presets", {}))}
 
     def _save(self, data: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, json.dumps(data, indent=2, sort_keys=False) + "\n")
-
-    def _set_aside(self, reason: Exception) -> None:
-        aside = self.path.with_name(self.path.name + ".corrupt")
-        try:
-            os.replace(self.path, aside)
-        except OSError:
-            aside = None
-        logger.info(
-            "%s is not valid (%s); %s, starting without remembered run settings",
-            self.path,
-            reason,
-            f"kept it as {aside.name}" if aside else "left it in place",
-        )
 
 
 def _spec_or_none(raw: Any, what: str) -> RunSpec | None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,8 +23,10 @@ from gui.core.errors import EngineError
 from gui.core.reference import parse, reference_problem
 from gui.core.registry.addresses import registry_of
 from gui.core.registry.pull import PullProgress, open_pull
-from gui.views.registry.transfer_run import StopsTransferOnClose, TransferRun, TransferWords
-from gui.views.registry.transfer_view import TransferView, colour_as_error
+from gui.views.registry.transfer_dialog import NOT_CONNECTED, TransferDialog
+from gui.views.registry.transfer_run import TransferWords
+from gui.views.registry.transfer_view import colour_as_error
+from gui.views.widgets.feedback import message_label, show_message
 from gui.workers.session import EngineSession
 
 if TYPE_CHECKING:
@@ -42,14 +43,13 @@ SEARCH_FAILED = "Search is not available right now. You can still pull by typing
 NO_MATCHES = "No images on Docker Hub match that. Check the spelling, or type the full name below."
 NAME_ROLE = Qt.ItemDataRole.UserRole
 _CHOOSE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-NOT_CONNECTED = "Portside is not connected to the Docker engine. See the Engine page for what to do."
 ENDED_EARLY = (
     "The engine ended the pull without confirming it. Check the Images list, and pull again if the image is missing."
 )
 WORDS = TransferWords(going="Pulling", failed="The pull failed.", cancelled="Pull cancelled.", ended_early=ENDED_EARLY)
 
 
-class PullDialog(StopsTransferOnClose, QDialog):
+class PullDialog(TransferDialog, QDialog):
     # Not `finished`: that would hide QDialog.finished(int), which reports how the dialog closed.
     pullFinished = Signal(bool)  # True when the image arrived
 
@@ -71,8 +71,7 @@ class PullDialog(StopsTransferOnClose, QDialog):
         self.setWindowTitle("Pull an Image")
         self._build_widgets()
         self._lay_out()
-        self._colour_error_label()
-        self.transfer_run = TransferRun(self.transfer, "pull", WORDS, parent=self)
+        colour_as_error(self.error_label, self)
         self.transfer_run.ended.connect(self._on_ended)
         self.reference_edit.textChanged.connect(self._on_reference_edited)
         self.search_edit.textChanged.connect(self._on_search_edited)
@@ -81,12 +80,10 @@ class PullDialog(StopsTransferOnClose, QDialog):
         self.search_edit.installEventFilter(self)
         self.search_results.installEventFilter(self)
         self.pull_button.clicked.connect(self.start_pull)
-        self.cancel_button.clicked.connect(self.transfer_run.cancel)
-        self._buttons.rejected.connect(self.reject)
 
         self.reference_edit.setText(initial)
         self._on_reference_edited(initial)  # setText("") emits nothing
-        self._set_pulling(False)
+        self._set_transferring(False)
 
     # Building --------------------------------------------------------------------------------------
 
@@ -96,8 +93,8 @@ class PullDialog(StopsTransferOnClose, QDialog):
         self.reference_edit.setPlaceholderText(PLACEHOLDER)
         self.reference_edit.setClearButtonEnabled(True)
 
-        self.error_label = self._message_label("pull-error")
-        self.command_label = self._message_label("pull-command")
+        self.error_label = message_label(self, "pull-error")
+        self.command_label = message_label(self, "pull-command")  # selectable: to copy the command
         self.command_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.command_label.setToolTip("What you would type in a terminal to do the same.")
 
@@ -111,27 +108,9 @@ class PullDialog(StopsTransferOnClose, QDialog):
         self.search_results.setToolTip("Click a name, or press Enter on it, to put it in the Image field.")
         self.search_results.setMaximumHeight(self.fontMetrics().lineSpacing() * 10)  # about five results
         self.search_results.hide()
-        self.search_status = self._message_label("pull-search-status")
-        self.search_status.hide()
+        self.search_status = message_label(self, "pull-search-status", hidden=True)
 
-        self.transfer = TransferView(self, name="pull")
-        # The parts tests and callers look at, under the names they had before the view was shared.
-        self.layers_view = self.transfer.layers_view
-        self.progress_bar = self.transfer.progress_bar
-        self.summary_label = self.transfer.summary_label
-        self.status_label = self.transfer.status_label
-
-        self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.close_button = self._buttons.button(QDialogButtonBox.StandardButton.Close)
-        self.pull_button = self._buttons.addButton("&Pull", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self._buttons.addButton("&Cancel Pull", QDialogButtonBox.ButtonRole.ActionRole)
-
-    def _message_label(self, name: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy a command
-        return label
+        self.pull_button = self._build_transfer("pull", "Pull", WORDS)
 
     def _lay_out(self) -> None:
         field = QVBoxLayout()
@@ -155,19 +134,6 @@ class PullDialog(StopsTransferOnClose, QDialog):
         layout.addWidget(self.transfer, stretch=1)
         layout.addWidget(self._buttons)
 
-    def sizeHint(self) -> QSize:
-        # Room for a long registry reference and a handful of layers, in the user's own font.
-        metrics = self.fontMetrics()
-        return super().sizeHint().expandedTo(QSize(metrics.averageCharWidth() * 80, metrics.lineSpacing() * 22))
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:  # the user switched between light and dark
-            self._colour_error_label()
-
-    def _colour_error_label(self) -> None:
-        colour_as_error(self.error_label, self)
-
     # The form --------------------------------------------------------------------------------------
 
     def _on_reference_edited(self, text: str) -> None:
@@ -185,14 +151,10 @@ class PullDialog(StopsTransferOnClose, QDialog):
         ready = bool(text.strip()) and not reference_problem(text)
         self.pull_button.setEnabled(ready and not self.transfer_run.running)
 
-    def _set_pulling(self, pulling: bool) -> None:
+    def _set_transferring(self, pulling: bool) -> None:
         self.reference_edit.setReadOnly(pulling)
         self.cancel_button.setEnabled(pulling)
         self._update_pull_button()
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(bool(message))
 
     # Searching -------------------------------------------------------------------------------------
 
@@ -239,9 +201,8 @@ class PullDialog(StopsTransferOnClose, QDialog):
         self.search_results.setVisible(self.search_results.count() > 0)
 
     def _show_search_status(self, text: str, tooltip: str = "") -> None:
-        self.search_status.setText(text)
+        show_message(self.search_status, text)
         self.search_status.setToolTip(tooltip)
-        self.search_status.setVisible(bool(text))
 
     def _choose(self, item: QListWidgetItem) -> None:
         """A chosen result goes into the Image field, ready for a tag to be added or Enter to pull it."""
@@ -274,32 +235,24 @@ class PullDialog(StopsTransferOnClose, QDialog):
         text = self.reference_edit.text().strip()
         if self.transfer_run.running or not text or reference_problem(text):
             return
-        engine = self.session.engine
+        engine = self._engine_or_say_so()
         if engine is None:
-            self._show_error(NOT_CONNECTED)
             return
         reference = parse(text)
         # A digest travels in the tag parameter, as in docker-py's pull().
         repository, tag = reference.repository, reference.digest or reference.tag_or_latest
         self._pulling_text = text
-        self._progress = PullProgress(repository, tag)
-        self._show_error("")
         vault = self._vault
-        self.transfer_run.start(
-            text, self._progress, lambda: open_pull(engine, repository, tag, _auth_header(vault, repository))
+        self._start_transfer(
+            text,
+            PullProgress(repository, tag),
+            lambda: open_pull(engine, repository, tag, _auth_header(vault, repository)),
+            "pull",
         )
-        self.session.commandIssued.emit(f"docker pull {text}", "pull the image")
-        self._set_pulling(True)
 
     def _on_ended(self, succeeded: bool, error: str) -> None:
-        self._set_pulling(False)
-        self._show_error(error)
+        self._show_ending(succeeded, error, f"Pulled {self._pulling_text}.")
         if succeeded:
-            self.transfer.show_status(
-                f"Pulled {self._pulling_text}.", details="\n".join(self._progress.status_lines)
-            )  # the digest, for the curious
-            self.close_button.setDefault(True)
-            self.close_button.setFocus()
             self.session.refresh()
         self.pullFinished.emit(succeeded)
 

@@ -8,33 +8,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from gui.core.errors import EngineError
 from gui.core.reference import parse
 from gui.core.registry.addresses import display_name, registry_of
 from gui.core.registry.push import PushProgress, open_push, push_problem
 from gui.core.registry.tag_suggest import only_latest_warning
-from gui.views.registry.transfer_run import StopsTransferOnClose, TransferRun, TransferWords
-from gui.views.registry.transfer_view import TransferView, colour_as_error
+from gui.views.registry.transfer_dialog import TransferDialog
+from gui.views.registry.transfer_run import TransferWords
+from gui.views.registry.transfer_view import colour_as_error
+from gui.views.widgets.feedback import message_label
 from gui.workers.session import EngineSession
 from gui.workers.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from gui.core.registry.credentials import Credentials, CredentialVault
 
-NOT_CONNECTED = "Portside is not connected to the Docker engine. See the Engine page for what to do."
 ENDED_EARLY = (
     "The engine ended the push without confirming it. Check the registry, and push again if the image is not there."
 )
@@ -42,7 +34,7 @@ WORDS = TransferWords(going="Pushing", failed="The push failed.", cancelled="Pus
 CHECKING = "Checking…"
 
 
-class PushDialog(StopsTransferOnClose, QDialog):
+class PushDialog(TransferDialog, QDialog):
     # Not `finished`: that would hide QDialog.finished(int), which reports how the dialog closed.
     pushFinished = Signal(bool)  # True when the registry has the image
     signInRequested = Signal(str)  # the registry key: the user asked to sign in there
@@ -73,50 +65,32 @@ class PushDialog(StopsTransferOnClose, QDialog):
         self._build_widgets()
         self._lay_out()
         colour_as_error(self.error_label, self)
-        self.transfer_run = TransferRun(self.transfer, "push", WORDS, parent=self)
         self.transfer_run.ended.connect(self._on_ended)
         self.push_button.clicked.connect(self.start_push)
-        self.cancel_button.clicked.connect(self.transfer_run.cancel)
         self.sign_in_button.clicked.connect(lambda: self.signInRequested.emit(self.registry))
-        self._buttons.rejected.connect(self.reject)
 
         self._show_error(self._problem or "")
-        self._set_pushing(False)
+        self._set_transferring(False)
         self.check_sign_in()
 
     # Building --------------------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.reference_label = self._label("push-reference", self.reference)
-        self.registry_label = self._label("push-registry", display_name(self.registry))
-        self.account_label = self._label("push-account", CHECKING)
+        # Selectable labels: to copy a name or the command.
+        self.reference_label = message_label(self, "push-reference", self.reference)
+        self.registry_label = message_label(self, "push-registry", display_name(self.registry))
+        self.account_label = message_label(self, "push-account", CHECKING)
         self.sign_in_button = QPushButton("&Sign in…", self)
         self.sign_in_button.setObjectName("push-sign-in")
         self.sign_in_button.hide()
-        self.warning_label = self._label("push-warning", only_latest_warning(self._tag) or "")
+        self.warning_label = message_label(self, "push-warning", only_latest_warning(self._tag) or "")
         self.warning_label.setVisible(bool(self.warning_label.text()) and self._problem is None)
-        self.error_label = self._label("push-error")
-        self.command_label = self._label("push-command", f"docker push {self.reference}")
+        self.error_label = message_label(self, "push-error")
+        self.command_label = message_label(self, "push-command", f"docker push {self.reference}")
         self.command_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.command_label.setToolTip("What you would type in a terminal to do the same.")
 
-        self.transfer = TransferView(self, name="push")
-        self.layers_view = self.transfer.layers_view
-        self.progress_bar = self.transfer.progress_bar
-        self.summary_label = self.transfer.summary_label
-        self.status_label = self.transfer.status_label
-
-        self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.close_button = self._buttons.button(QDialogButtonBox.StandardButton.Close)
-        self.push_button = self._buttons.addButton("&Push", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self._buttons.addButton("&Cancel Push", QDialogButtonBox.ButtonRole.ActionRole)
-
-    def _label(self, name: str, text: str = "") -> QLabel:
-        label = QLabel(text, self)
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy a name or command
-        return label
+        self.push_button = self._build_transfer("push", "Push", WORDS)
 
     def _lay_out(self) -> None:
         account = QHBoxLayout()
@@ -135,20 +109,7 @@ class PushDialog(StopsTransferOnClose, QDialog):
         layout.addWidget(self.transfer, stretch=1)
         layout.addWidget(self._buttons)
 
-    def sizeHint(self) -> QSize:
-        metrics = self.fontMetrics()
-        return super().sizeHint().expandedTo(QSize(metrics.averageCharWidth() * 80, metrics.lineSpacing() * 22))
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:  # the user switched between light and dark
-            colour_as_error(self.error_label, self)
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(bool(message))
-
-    def _set_pushing(self, pushing: bool) -> None:
+    def _set_transferring(self, pushing: bool) -> None:
         self.cancel_button.setEnabled(pushing)
         self.push_button.setEnabled(not pushing and self._problem is None)
         self.push_button.setDefault(not pushing and self._problem is None)
@@ -181,28 +142,18 @@ class PushDialog(StopsTransferOnClose, QDialog):
     def start_push(self) -> None:
         if self.transfer_run.running or self._problem is not None:
             return
-        engine = self.session.engine
+        engine = self._engine_or_say_so()
         if engine is None:
-            self._show_error(NOT_CONNECTED)
             return
         repository, tag, registry, vault = self._repository, self._tag, self.registry, self.vault
-        self._progress = PushProgress(repository, tag)
-        self._show_error("")
         # The sign-in is read in the stream's thread too: the vault may be slow.
-        self.transfer_run.start(
-            self.reference, self._progress, lambda: open_push(engine, repository, tag, vault.auth_header(registry))
+        self._start_transfer(
+            self.reference,
+            PushProgress(repository, tag),
+            lambda: open_push(engine, repository, tag, vault.auth_header(registry)),
+            "push",
         )
-        self.session.commandIssued.emit(f"docker push {self.reference}", "push the image")
-        self._set_pushing(True)
 
     def _on_ended(self, succeeded: bool, error: str) -> None:
-        self._set_pushing(False)
-        self._show_error(error)
-        if succeeded:
-            self.transfer.show_status(
-                f"Pushed {self.reference}. Digest: {self._progress.digest}",
-                details="\n".join(self._progress.status_lines),
-            )
-            self.close_button.setDefault(True)
-            self.close_button.setFocus()
+        self._show_ending(succeeded, error, f"Pushed {self.reference}. Digest: {self._progress.digest}")
         self.pushFinished.emit(succeeded)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel
 
 from gui.core.errors import EngineError
 from gui.core.registry.addresses import DOCKER_HUB, display_name
@@ -101,9 +100,7 @@ class RegistriesPage(ListPage):
             tip="Read the sign-ins again (also the docker CLI's)",
         )
         # Where a new sign-in would be kept: people should know before they type a password.
-        self.storage_label = QLabel(self)
-        self.storage_label.setObjectName("registries-storage")
-        self.storage_label.setWordWrap(True)
+        self.storage_label = feedback.message_label(self, "registries-storage")
         self.layout().insertWidget(1, self.storage_label)
         self.set_column_widths([24, 20, 80])
         self.table.doubleClicked.connect(lambda _index: self.open_sign_in(self._selected_registry()))

@@ -8,13 +8,14 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from gui.core.errors import EngineError, EngineGone
 from gui.core.registry.addresses import DOCKER_HUB, display_name, normalise_registry, registry_problem
 from gui.core.registry.credentials import CredentialVault
 from gui.core.registry.sign_in import sign_in
+from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.style import error_label_style
 from gui.workers.session import EngineSession
 
@@ -65,22 +66,13 @@ class SignInDialog(QDialog):
         self.secret_edit.setObjectName("secret")
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret_edit.setPlaceholderText("access token (preferred) or password")
-        self.help_label = QLabel(self)
-        self.help_label.setObjectName("sign-in-help")
-        self.help_label.setWordWrap(True)
+        self.help_label = message_label(self, "sign-in-help")
         self.help_label.setEnabled(False)  # secondary text
-        self.preview = QLabel(self)
-        self.preview.setObjectName("sign-in-command")
-        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.preview.setWordWrap(True)  # a long registry address must not cut the command off
+        # Wraps: a long registry address must not cut the command off.
+        self.preview = message_label(self, "sign-in-command")
         self.status_label = QLabel(self)
         self.status_label.setObjectName("sign-in-status")
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("sign-in-error")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet(error_label_style())
-        self.error_label.hide()
+        self.error_label = message_label(self, "sign-in-error", style=error_label_style(), hidden=True)
 
         form = QFormLayout()
         form.addRow("&Registry", self.registry_combo)
@@ -165,9 +157,8 @@ class SignInDialog(QDialog):
         self.secret_edit.setFocus()
 
     def _show_error(self, message: str, detail: str = "") -> None:
-        self.error_label.setText(message)
+        show_message(self.error_label, message)
         self.error_label.setToolTip(f"The engine said:\n{detail}" if detail and detail != message else "")
-        self.error_label.setVisible(bool(message))
         self._fit_height()
 
     def _fit_height(self) -> None:

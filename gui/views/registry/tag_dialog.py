@@ -25,6 +25,7 @@ from gui.core.reference import name_problem, tag_problem
 from gui.core.registry.addresses import DOCKER_HUB, registry_of
 from gui.core.registry.credentials import Account
 from gui.core.registry.tag_suggest import only_latest_warning, reference_length_problem, suggest_reference
+from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.style import WARNING_COLOUR, error_label_style
 
 LOCAL_ONLY = "This machine only"
@@ -50,14 +51,8 @@ class TagDialog(QDialog):
         self.tag_edit = QLineEdit(self)
         self.tag_edit.setObjectName("tag")
         self.tag_edit.setPlaceholderText("e.g. 1.0")
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("error")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(error_label_style())
-        self.hint_label = QLabel(self)
-        self.hint_label.setObjectName("hint")
-        self.hint_label.setWordWrap(True)
-        self.hint_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.error_label = message_label(self, "error", style=error_label_style())
+        self.hint_label = message_label(self, "hint", style=f"color: {WARNING_COLOUR};")
         self.command_label = QLabel(self)
         self.command_label.setObjectName("command")
         self.command_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -140,11 +135,9 @@ class TagDialog(QDialog):
 
     def _validate(self) -> None:
         problem = self.problem()
-        self.error_label.setText(problem or "")
-        self.error_label.setVisible(bool(problem))
+        show_message(self.error_label, problem)
         self.ok_button.setEnabled(problem is None)
         self.ok_button.setText("Tag and Push…" if self.push_after() else "Tag")
         self.command_label.setText(f"Equivalent command:  {self.action().command}" if not problem else "")
         warning = only_latest_warning(self.tag_edit.text()) if self.tag_edit.text().strip() else None
-        self.hint_label.setText(warning or "")
-        self.hint_label.setVisible(bool(warning))
+        show_message(self.hint_label, warning)

@@ -8,28 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QCloseEvent
 
 from gui.core import log
 from gui.core.errors import EngineError, StreamError
-from gui.views.registry.transfer_view import TransferProgress, TransferView
+from gui.views.registry.transfer_view import TransferView
 from gui.workers.streams import StreamWorker
 
 if TYPE_CHECKING:
     from gui.core.engine.client import Stream
+    from gui.core.registry.transfer import TransferProgress
 
 logger = log.get("ui")
-
-
-class StreamProgress(TransferProgress, Protocol):
-    """A PullProgress or a PushProgress, as the run feeds it."""
-
-    finished: bool  # the engine confirmed the end: a stream that just stops is not a success
-
-    def feed(self, message: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,7 @@ class TransferRun(QObject):
         self._view = view
         self._words = words
         self._worker: StreamWorker | None = None
-        self._progress: StreamProgress | None = None  # set by start(), before any message can arrive
+        self._progress: TransferProgress | None = None  # set by start(), before any message can arrive
         self._failure: EngineError | None = None  # reported inside the stream, which may still be open
         self._reference = ""
 
@@ -59,7 +51,7 @@ class TransferRun(QObject):
     def running(self) -> bool:
         return self._worker is not None
 
-    def start(self, reference: str, progress: StreamProgress, open_stream: Callable[[], Stream]) -> None:
+    def start(self, reference: str, progress: TransferProgress, open_stream: Callable[[], Stream]) -> None:
         """Shows `progress` from empty, then reads what `open_stream` opens (called in the stream's thread)."""
         self._reference, self._progress, self._failure = reference, progress, None
         self._view.clear()
@@ -115,18 +107,3 @@ class TransferRun(QObject):
         self._view.stop_busy_bar()
         self._view.show_status(status)
         self.ended.emit(False, error)
-
-
-class StopsTransferOnClose:
-    """Mixed into a QDialog, before it, that keeps its run in `transfer_run`: closing the dialog stops the
-    transfer, as Ctrl+C stops `docker pull` or `docker push`, and waits for its thread."""
-
-    transfer_run: TransferRun
-
-    def done(self, result: int) -> None:
-        self.transfer_run.abandon()
-        super().done(result)  # QDialog's: next in the dialog's MRO
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # also a hidden dialog's close, which skips done()
-        self.transfer_run.abandon()
-        super().closeEvent(event)

@@ -1,15 +1,15 @@
 """The layers of a pull or a push, a bar for the whole, a summary and a status line, as `docker pull`/`push` show them.
 
-Display only: it reads a PullProgress or a PushProgress (the same reading API) and shows it.
+Display only: it reads a PullProgress or a PushProgress (both a core TransferProgress) and shows it.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHeaderView, QLabel, QProgressBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from gui.core.registry.transfer import TransferLayer, TransferProgress
+from gui.views.widgets.feedback import message_label
 
 PROGRESS_STEPS = 1000  # finer than percent, so big transfers visibly move
 ID_COLUMN, STATUS_COLUMN, PROGRESS_COLUMN = range(3)
@@ -24,23 +24,6 @@ def colour_as_error(label: QLabel, window: QWidget) -> None:
     dark = window.palette().color(QPalette.ColorRole.Window).lightness() < 128
     palette.setColor(QPalette.ColorRole.WindowText, ERROR_ON_DARK if dark else ERROR_ON_LIGHT)
     label.setPalette(palette)
-
-
-class _Layer(Protocol):
-    id: str
-    status: str
-
-    def progress_text(self) -> str: ...
-
-
-class TransferProgress(Protocol):
-    """What PullProgress and PushProgress both offer."""
-
-    @property
-    def layers(self) -> list[_Layer]: ...
-    @property
-    def fraction(self) -> float | None: ...
-    def summary(self) -> str: ...
 
 
 class TransferView(QWidget):
@@ -60,8 +43,8 @@ class TransferView(QWidget):
 
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setObjectName(f"{name}-progress")
-        self.summary_label = self._label(f"{name}-summary")
-        self.status_label = self._label(f"{name}-status")  # "Pulling busybox…", "Pull cancelled.", …
+        self.summary_label = message_label(self, f"{name}-summary")
+        self.status_label = message_label(self, f"{name}-status")  # "Pulling busybox…", "Pull cancelled.", …
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -106,17 +89,10 @@ class TransferView(QWidget):
             for row in range(self.layers_view.topLevelItemCount())
         ]
 
-    def _show_layer(self, layer: _Layer) -> None:
+    def _show_layer(self, layer: TransferLayer) -> None:
         item = self._items.get(layer.id)
         if item is None:
             item = QTreeWidgetItem(self.layers_view, [layer.id, "", ""])
             self._items[layer.id] = item
         item.setText(STATUS_COLUMN, layer.status)
         item.setText(PROGRESS_COLUMN, layer.progress_text())
-
-    def _label(self, name: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy a name or digest
-        return label

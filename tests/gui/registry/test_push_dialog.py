@@ -5,7 +5,8 @@ from PySide6.QtCore import Qt
 
 from gui.core.registry.addresses import DOCKER_HUB
 from gui.core.registry.credentials import Credentials, CredentialVault
-from gui.views.registry.push_dialog import NOT_CONNECTED, PushDialog
+from gui.views.registry.push_dialog import PushDialog
+from gui.views.registry.transfer_dialog import NOT_CONNECTED
 from gui.workers.streams import live_workers
 from tests.fakes.fake_engine import api_error, recorded_push
 
