@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -33,6 +32,7 @@ from gui.core.dockerfile.recovery import (
 from gui.core.errors import EngineError
 from gui.views.dockerfile.notice_bar import NoticeBar
 from gui.views.widgets.code_editor import CodeEditor
+from gui.views.widgets.lifetime import while_alive
 
 __all__ = ["AUTOSAVE_MS", "DISK_CHECK_MS", "DiskKeeper"]
 
@@ -134,15 +134,6 @@ class DiskKeeper(QObject):
         self._watcher.fileChanged.connect(lambda _path: self._disk_timer.start())
         self._watcher.directoryChanged.connect(lambda _path: self._disk_timer.start())
 
-    def _alive(self, fn: Callable[..., None]) -> Callable[..., None]:
-        """Wraps a worker callback so it does nothing once this keeper (and so its editor) has been deleted."""
-
-        def call(*args):
-            if shiboken6.isValid(self):
-                fn(*args)
-
-        return call
-
     # State -------------------------------------------------------------------------------------------------
 
     @property
@@ -190,8 +181,8 @@ class DiskKeeper(QObject):
         store = self.recovery
         self._io.submit(
             lambda: open_document(path, store),
-            self._alive(lambda opened: self._on_opened(generation, path, opened)),
-            self._alive(lambda error: self._on_open_failed(generation, path, error)),
+            while_alive(self, lambda opened: self._on_opened(generation, path, opened)),
+            while_alive(self, lambda error: self._on_open_failed(generation, path, error)),
         )
 
     def _on_opened(self, generation: int, path: Path, opened: OpenedDocument) -> None:
@@ -245,8 +236,8 @@ class DiskKeeper(QObject):
         self._writes.append(text)
         self._io.submit(
             lambda: save_document(path, text, newline, store, forget),
-            self._alive(lambda _result: self._on_saved(path, text)),
-            self._alive(lambda error: self._on_save_failed(path, text, error)),
+            while_alive(self, lambda _result: self._on_saved(path, text)),
+            while_alive(self, lambda error: self._on_save_failed(path, text, error)),
         )
         return True
 
@@ -310,7 +301,9 @@ class DiskKeeper(QObject):
         self._recovery_text = text
         self._autosaving = True
         self._io.submit(
-            lambda: store.save(path, text), self._alive(self._on_autosaved), self._alive(self._on_autosave_failed)
+            lambda: store.save(path, text),
+            while_alive(self, self._on_autosaved),
+            while_alive(self, self._on_autosave_failed),
         )
 
     def _on_autosaved(self, _result=None) -> None:
@@ -383,8 +376,8 @@ class DiskKeeper(QObject):
         path = self._path
         self._io.submit(
             lambda: read_document(path),
-            self._alive(lambda disk: self._on_disk_read(path, disk)),
-            self._alive(lambda error: self._on_disk_unreadable(path, error)),
+            while_alive(self, lambda disk: self._on_disk_read(path, disk)),
+            while_alive(self, lambda error: self._on_disk_unreadable(path, error)),
         )
 
     def _disk_check_done(self) -> None:

@@ -14,7 +14,6 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeyEvent, QKeySequence, QTextCharFormat
 from PySide6.QtWidgets import (
@@ -44,6 +43,7 @@ from gui.views.dockerfile.highlighter import DockerfileHighlighter
 from gui.views.dockerfile.notice_bar import NoticeBar
 from gui.views.widgets.code_editor import CodeEditor
 from gui.views.widgets.find_bar import FindBar
+from gui.views.widgets.lifetime import while_alive
 from gui.views.widgets.style import ERROR_COLOUR
 
 __all__ = ["DockerfileEditor"]
@@ -237,15 +237,6 @@ class DockerfileEditor(QWidget):
         self.keeper.saveFailed.connect(self._on_save_failed)
         self.keeper.recoveryCopyFailed.connect(self._on_recovery_copy_failed)
         self.message_bar.closed.connect(lambda: self.editor.set_layer("goto", []))
-
-    def _alive(self, fn: Callable[..., None]) -> Callable[..., None]:
-        """Wraps a worker callback so it does nothing once this widget has been deleted."""
-
-        def call(*args):
-            if shiboken6.isValid(self):
-                fn(*args)
-
-        return call
 
     # Public API ----------------------------------------------------------------------------------------
 
@@ -446,8 +437,8 @@ class DockerfileEditor(QWidget):
         context = path.parent if path is not None else None
         self.session.tasks.submit(
             lambda: lint_dockerfile(text, context),
-            self._alive(lambda findings: self._on_lint_done(generation, findings)),
-            self._alive(lambda error: self._on_lint_failed(generation, error)),
+            while_alive(self, lambda findings: self._on_lint_done(generation, findings)),
+            while_alive(self, lambda error: self._on_lint_failed(generation, error)),
         )
 
     def _lint_finished(self) -> None:

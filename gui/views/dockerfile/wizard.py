@@ -18,10 +18,10 @@ from gui.core.dockerfile.recipe import AppKind, DockerfileSpec, default_spec
 from gui.core.dockerfile.requirements import pin_requirements
 from gui.core.errors import EngineError
 from gui.views.dockerfile.wizard_install_pages import BasePage, DepsPage
-from gui.views.dockerfile.wizard_page import alive
 from gui.views.dockerfile.wizard_project_pages import FolderPage, KindPage
 from gui.views.dockerfile.wizard_review_page import ReviewPage
 from gui.views.dockerfile.wizard_runtime_pages import FilesPage, PracticePage
+from gui.views.widgets.lifetime import while_alive
 from gui.workers.session import EngineSession
 
 logger = log.get("ui")
@@ -217,7 +217,7 @@ class DockerfileWizard(QWizard):
         review.show_write_error(None)
         review.refresh()
         self.session.tasks.submit(
-            lambda: write_files(job), alive(self, self._on_written), alive(self, self._on_write_failed)
+            lambda: write_files(job), while_alive(self, self._on_written), while_alive(self, self._on_write_failed)
         )
 
     def _on_written(self, result: WriteResult) -> None:

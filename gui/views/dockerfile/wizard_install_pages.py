@@ -24,8 +24,9 @@ from gui.core.dockerfile.base_image_size import size_note
 from gui.core.dockerfile.recipe import AppKind, default_base_image
 from gui.core.dockerfile.requirements import install_explanation
 from gui.core.errors import EngineError
-from gui.views.dockerfile.wizard_page import WizardPage, alive, with_error
+from gui.views.dockerfile.wizard_page import WizardPage, with_error
 from gui.views.widgets.feedback import message_label, show_message
+from gui.views.widgets.lifetime import while_alive
 from gui.views.widgets.style import WARNING_COLOUR, error_label_style
 
 if TYPE_CHECKING:
@@ -263,8 +264,8 @@ class DepsPage(WizardPage):
         show_message(self.pin_status, "Looking up the installed versions…")
         self.owner.session.tasks.submit(
             lambda: project_scan.pin_suggestions(names),
-            alive(self, lambda pins: self._on_versions(generation, pins)),
-            alive(self, lambda error: self._on_versions_failed(generation, error)),
+            while_alive(self, lambda pins: self._on_versions(generation, pins)),
+            while_alive(self, lambda error: self._on_versions_failed(generation, error)),
         )
 
     def _on_versions(self, generation: int, pins: dict[str, str]) -> None:

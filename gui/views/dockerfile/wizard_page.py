@@ -1,12 +1,9 @@
-"""What every page of the Dockerfile wizard shares: the base page, a field with its error under it, and a guard
-for task callbacks that arrive after the wizard was closed."""
+"""What every page of the Dockerfile wizard shares: the base page and a field with its error under it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import shiboken6
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
 
@@ -17,16 +14,6 @@ if TYPE_CHECKING:
 def fixed_font():
     """The system monospace font, for code and commands."""
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-
-
-def alive(obj, fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A task callback that does nothing once the widget it updates is gone (the wizard was closed)."""
-
-    def call(*args):
-        if shiboken6.isValid(obj):
-            fn(*args)
-
-    return call
 
 
 # The base page ---------------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ from gui.core.dockerfile.folder_checks import scan_folder
 from gui.core.dockerfile.recipe import AppKind
 from gui.core.errors import EngineError
 from gui.core.format import human_bytes
-from gui.views.dockerfile.wizard_page import WizardPage, alive
+from gui.views.dockerfile.wizard_page import WizardPage
 from gui.views.widgets.feedback import message_label, show_message
+from gui.views.widgets.lifetime import while_alive
 from gui.views.widgets.style import error_label_style
 
 if TYPE_CHECKING:
@@ -170,8 +171,8 @@ class FolderPage(WizardPage):
         self.refresh()
         self.owner.session.tasks.submit(
             lambda: scan_folder(text),
-            alive(self, lambda result: self._on_scanned(generation, result)),
-            alive(self, lambda error: self._on_scan_failed(generation, error)),
+            while_alive(self, lambda result: self._on_scanned(generation, result)),
+            while_alive(self, lambda error: self._on_scan_failed(generation, error)),
         )
 
     def _on_scanned(self, generation: int, result: ProjectScan | str) -> None:

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.errors import EngineError
-from gui.views.dockerfile.wizard_page import WizardPage, alive, fixed_font
+from gui.views.dockerfile.wizard_page import WizardPage, fixed_font
 from gui.views.widgets.feedback import message_label, show_message
+from gui.views.widgets.lifetime import while_alive
 from gui.views.widgets.style import OK_COLOUR, WARNING_COLOUR, error_label_style
 
 if TYPE_CHECKING:
@@ -91,8 +92,8 @@ class ReviewPage(WizardPage):
         spec, scan = self.owner.spec(), self.owner.scan
         self.owner.session.tasks.submit(
             lambda: render_and_lint(spec, scan),
-            alive(self, lambda result: self._on_rendered(generation, result)),
-            alive(self, lambda error: self._on_render_failed(generation, error)),
+            while_alive(self, lambda result: self._on_rendered(generation, result)),
+            while_alive(self, lambda error: self._on_render_failed(generation, error)),
         )
         self.refresh()
 
