@@ -8,6 +8,7 @@ import sys
 import time
 
 from gui.core import log
+from gui.core.version import version
 
 logger = log.get("app")
 STARTED = time.perf_counter()
@@ -18,6 +19,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="portside", description="Manage AI containers, and learn Docker while you click."
     )
+    parser.add_argument("--version", action="version", version=f"Portside {version()}")
     sub = parser.add_subparsers(dest="command")
     doctor = sub.add_parser("doctor", help="check the Docker engine and print what to fix")
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
@@ -59,15 +61,14 @@ def _route_qt_messages() -> None:
 
 
 def _icon():
-    from pathlib import Path
-
     from PySide6.QtGui import QIcon
 
+    from gui.core import resources
+
     icon = QIcon()
-    base = Path(__file__).resolve().parent.parent / "resources" / "icons"
-    for png in sorted((base / "hicolor").glob("*/apps/*.png")):
+    for png in resources.app_icons():
         icon.addFile(str(png))
-    return icon if not icon.isNull() else QIcon.fromTheme("io.github.portside.Portside")
+    return icon if not icon.isNull() else QIcon.fromTheme(resources.APP_ID)
 
 
 def run_gui(args: argparse.Namespace) -> int:

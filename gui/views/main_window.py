@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -200,12 +199,9 @@ class MainWindow(QMainWindow):
         help_menu.addAction(QAction("&About Portside", self, triggered=self._about))
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Portside",
-            "Portside manages AI containers on your workstation and shows the docker command "
-            "behind every click, so you learn the CLI as you go.",
-        )
+        from gui.views.about_dialog import AboutDialog
+
+        self._show_dialog(AboutDialog(self.session.diagnosis, self))
 
     # Pages ---------------------------------------------------------------------------------------
 

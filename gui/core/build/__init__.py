@@ -1,2 +1,2 @@
-"""Image builds: what the user asks for (BuildSpec), what the engine says while it builds (progress), and the
-history of builds kept between sessions."""
+"""Image builds: what the user asks for (spec), what the engine says while it builds (progress), build errors in
+plain words (failures), and the history of builds kept between sessions (history)."""

@@ -1,2 +1,3 @@
-"""Dockerfiles: the forgiving parser, lint (Portside's rules and hadolint), plain-words explanations, the
-wizard's recipes and project scan, and recovery copies of unsaved edits."""
+"""Dockerfiles: the forgiving parser; lint (findings, Portside's rules with the rule table, shell-command reading
+and the COPY-order rule, the hadolint runner, combined in lint); plain-words explanations; the wizard's recipes,
+project scan, folder checks, requirement pinning and base-image notes; recovery copies of unsaved edits."""

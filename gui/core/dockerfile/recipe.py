@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from gui.core import resources
 from gui.core.format import human_bytes
 from gui.core.reference import parse, reference_problem
 from gui.core.secrets import RUN_ENV_LABEL, secret_problem
@@ -376,8 +377,8 @@ def _default_command(kind: AppKind, entry: str, frameworks: frozenset[str], port
 
 
 def templates_dir() -> Path:
-    """<repo>/resources/templates (the app runs from its source tree, installed editable)."""
-    return Path(__file__).resolve().parents[3] / "resources" / "templates"
+    """The templates folder of the installed gui.resources package (resources/templates/ in the repository)."""
+    return resources.template_dir()
 
 
 @functools.lru_cache(maxsize=1)
