@@ -162,9 +162,15 @@ fi
 
 
 def test_setup_sh_fails_at_once_on_other_apt_errors(tmp_path):
-    env = _fake_apt_get(tmp_path, f'echo "$@" >> {tmp_path}/calls; echo "E: Unable to locate package nope" >&2; exit 100\n')
+    env = _fake_apt_get(
+        tmp_path, f'echo "$@" >> {tmp_path}/calls; echo "E: Unable to locate package nope" >&2; exit 100\n'
+    )
     result = subprocess.run(
-        ["bash", "-c", f"source {SETUP_SH} && apt_get install nope"], env=env, capture_output=True, text=True, timeout=60
+        ["bash", "-c", f"source {SETUP_SH} && apt_get install nope"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 100
     assert len((tmp_path / "calls").read_text().splitlines()) == 1
