@@ -66,6 +66,8 @@ class AboutDialog(QDialog):
         layout.addWidget(summary)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        # Wide enough for the summary in three lines and a long engine version, in the user's own font.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
 
     def versions_text(self) -> str:
         return "\n".join(f"{name}: {value}" for name, value in self.rows)
