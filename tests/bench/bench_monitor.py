@@ -89,11 +89,12 @@ def main() -> None:
     from gui.workers.session import EngineSession
     from tests.bench.benchkit import Heartbeat, StallProbe, wait
     from tests.engine import engine_helpers as eh
+    from tests.engine import images
 
     if args.switch_ms:
         sys.setswitchinterval(args.switch_ms / 1000)
     client = eh.connect()
-    image = eh.ensure_busybox_image(client)
+    image = images.ensure_busybox_image(client)
     remove_containers(client)
     app = QApplication.instance() or QApplication([])
     MainThreadGarbageCollector(app).start()  # as the app does (gui/app.py)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.engine import cli_env, images, private_engine, registry_server
 from tests.engine import engine_helpers as eh
 from tests.engine import python_base as pb
 
@@ -94,14 +95,14 @@ def _remove_test_objects(request, docker_client):
 def busybox_image(docker_client) -> str:
     """Tag of the shared busybox image (FROM scratch + Debian's busybox-static),
     built once and reused across sessions while its recipe is unchanged."""
-    return eh.ensure_busybox_image(docker_client)
+    return images.ensure_busybox_image(docker_client)
 
 
 @pytest.fixture
 def docker_cli():
     """The docker CLI helper: docker_cli(*args, check=True, host=None, input=None,
     env=None, timeout=120) -> subprocess.CompletedProcess (text mode)."""
-    return eh.docker_cli
+    return cli_env.docker_cli
 
 
 # --- private engine ---------------------------------------------------------
@@ -110,9 +111,9 @@ def docker_cli():
 @pytest.fixture
 def private_dockerd():
     """A second dockerd of this test's own, already started (see
-    engine_helpers.PrivateDockerd): .host, .start(), .stop(), .kill(),
+    private_engine.PrivateDockerd): .host, .start(), .stop(), .kill(),
     .client(), .load_image(src_client, tag). Destroyed after the test."""
-    daemon = eh.PrivateDockerd()
+    daemon = private_engine.PrivateDockerd()
     try:
         daemon.start()
         yield daemon
@@ -129,8 +130,8 @@ def local_registry(docker_client):
     .address ('127.0.0.1:PORT'), .username, .password.
     (Depends on docker_client only so that no engine means no registry either.)"""
     try:
-        registry = eh.LocalRegistry()
-    except eh.MissingTool as exc:
+        registry = registry_server.LocalRegistry()
+    except registry_server.MissingTool as exc:
         problem = f"local registry unavailable: {exc}"
     else:
         problem = None

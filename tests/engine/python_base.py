@@ -37,6 +37,7 @@ import docker
 import docker.errors
 
 from tests.engine import engine_helpers as eh
+from tests.engine import images
 
 SUITE = "bookworm"
 
@@ -196,7 +197,7 @@ def ensure_python_base(client: docker.DockerClient, report: Callable[[str], None
             client.api.import_image_from_file(str(tarball), repository=repository, tag=tag, changes=changes)
             timings["import_s"] = time.monotonic() - started
         started = time.monotonic()
-        eh.build_image(client, PYTHON_TAG, PYTHON_DOCKERFILE, labels)
+        images.build_image(client, PYTHON_TAG, PYTHON_DOCKERFILE, labels)
         client.images.get(PYTHON_TAG).tag(BUILDER_TAG)
         timings["build_s"] = time.monotonic() - started
     return PYTHON_TAG

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gui.core.engine.connection import Endpoint, diagnose
+from tests.engine import cli_env
 from tests.engine import engine_helpers as eh
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,7 +141,7 @@ def test_pull_tag_remove_round_trip(
     docker_cli("push", remote, env=config)
     docker_cli("rmi", remote)
     monkeypatch.setenv("DOCKER_CONFIG", config["DOCKER_CONFIG"])  # the app honours the CLI's login
-    for name, value in eh.cli_credential_environment().items():  # kept by the CLI's credential helper
+    for name, value in cli_env.cli_credential_environment().items():  # kept by the CLI's credential helper
         monkeypatch.setenv(name, value)
     window = app_window()
     window.show_page("images")

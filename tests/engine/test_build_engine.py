@@ -37,7 +37,7 @@ def make_project(folder: Path, dockerfile: str, files: dict[str, str] | None = N
 
 
 def build_labels(test_labels) -> tuple[tuple[str, str], ...]:
-    # Images FROM the shared busybox inherit its "shared" marker; reset it, as engine_helpers.build_image does.
+    # Images FROM the shared busybox inherit its "shared" marker; reset it, as images.build_image does.
     return tuple({eh.SHARED_LABEL: "0", **test_labels}.items())
 
 

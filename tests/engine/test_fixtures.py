@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests.engine import engine_helpers as eh
+from tests.engine import images
 
 
 def test_busybox_runs_echo(docker_client, busybox_image, test_labels, docker_cli):
@@ -22,7 +23,7 @@ def test_busybox_runs_echo(docker_client, busybox_image, test_labels, docker_cli
 
 def test_build_image_with_files_and_http_server(docker_client, busybox_image, test_labels):
     case = test_labels[eh.CASE_LABEL]
-    image = eh.build_image(
+    image = images.build_image(
         docker_client,
         f"portside-test/httpd:{case}",
         f'FROM {busybox_image}\nCOPY index.html /var/www/\nEXPOSE 80\nCMD ["httpd", "-f", "-p", "80", "-h", "/var/www"]\n',
@@ -60,7 +61,9 @@ def _leave_objects(client, busybox_image, labels) -> dict:
     case = labels[eh.CASE_LABEL]
     # VOLUME gives each container an anonymous, unlabelled volume: removing
     # the container "with volumes" must take it along.
-    image = eh.build_image(client, f"portside-test/leftover:{case}", f"FROM {busybox_image}\nVOLUME /data\n", labels)
+    image = images.build_image(
+        client, f"portside-test/leftover:{case}", f"FROM {busybox_image}\nVOLUME /data\n", labels
+    )
     container = client.containers.run(image.id, ["sleep", "300"], detach=True, labels=labels)
     container.reload()
     (anon,) = [m["Name"] for m in container.attrs["Mounts"] if m["Type"] == "volume"]
@@ -158,7 +161,7 @@ def test_registry_login_push_pull_round_trip(local_registry, docker_client, busy
     token = secrets.token_hex(8)
     # A layer that exists nowhere but in this test: the pull below must fetch it.
     ref = f"{reg}/portside-test/roundtrip:{case}"
-    image = eh.build_image(docker_client, ref, f"FROM {busybox_image}\nRUN echo {token} > /token\n", test_labels)
+    image = images.build_image(docker_client, ref, f"FROM {busybox_image}\nRUN echo {token} > /token\n", test_labels)
 
     # Signed out, the registry refuses the push. (The CLI's credential store is shared by the tests' CLI calls.)
     docker_cli("logout", reg)

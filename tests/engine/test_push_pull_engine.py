@@ -18,6 +18,7 @@ from gui.core.registry.push import PushProgress, open_push
 from gui.core.registry.sign_in import sign_in
 from gui.core.registry.tag_suggest import suggest_reference
 from tests.engine import engine_helpers as eh
+from tests.engine import images
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def app_image(docker_client, busybox_image, local_registry, test_labels):
     """A small image with a layer of its own (so the pull below must fetch it), tagged for the local registry."""
     repository = f"{local_registry.address}/portside-test/app"
     token = secrets.token_hex(8)
-    image = eh.build_image(
+    image = images.build_image(
         docker_client, f"{repository}:1.0", f"FROM {busybox_image}\nRUN echo {token} > /token\n", test_labels
     )
     yield repository, image
@@ -52,7 +53,7 @@ def app_image(docker_client, busybox_image, local_registry, test_labels):
 def local_app(docker_client, busybox_image, test_labels):
     """A freshly built image known only by a local name, as after a build in Portside."""
     token = secrets.token_hex(8)
-    image = eh.build_image(
+    image = images.build_image(
         docker_client, "portside-test-app:latest", f"FROM {busybox_image}\nRUN echo {token} > /token\n", test_labels
     )
     yield image
