@@ -13,6 +13,9 @@ from gui.core.version import version
 logger = log.get("app")
 STARTED = time.perf_counter()
 GIL_SWITCH_INTERVAL_S = 0.001  # see run_gui
+# The pages --page accepts: gui.views.main_window.PAGES, written out here so that reading the command line
+# needs no Qt (tests/unit/test_app_cli.py checks that both lists match).
+PAGES = ("containers", "images", "builds", "registries", "monitor", "engine", "learn")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -27,7 +30,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--page",
         default="containers",
-        help="page for --screenshot: containers, images, builds, registries, monitor, engine",
+        choices=PAGES,  # a wrong name stops here (exit code 2) with the list of valid ones
+        help="page for --screenshot: learn, containers, images, builds, registries, monitor, engine",
     )
     parser.add_argument("--screenshot-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
     # For tests/bench: print start-up milestones (ms) and exit once the lists are filled.
@@ -109,16 +113,22 @@ def run_gui(args: argparse.Namespace) -> int:
 
         from gui.core.registry.credentials import CredentialVault
 
-        scratch = Path(tempfile.mkdtemp(prefix="portside-shot-"))
-        settings = QSettings(str(scratch / "s.ini"), QSettings.Format.IniFormat)
-        vault = CredentialVault(docker_config_dir=scratch / "docker", index_path=scratch / "registries.json")
+        scratch = tempfile.TemporaryDirectory(prefix="portside-shot-", ignore_cleanup_errors=True)
+        folder = Path(scratch.name)
+        settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
+        vault = CredentialVault(docker_config_dir=folder / "docker", index_path=folder / "registries.json")
     else:
         settings = QSettings()
     session.start()  # the engine check (and docker-py's import) overlaps with building the window
     window = MainWindow(session, settings, vault=vault)
 
     if args.screenshot:
-        return _screenshot(app, window, session, args)
+        try:
+            return _screenshot(app, window, session, args)
+        finally:
+            # Written now, so that no later save creates the folder again once it is gone.
+            settings.sync()
+            scratch.cleanup()
 
     window.show()
     QTimer.singleShot(0, lambda: logger.info("first window after %.0f ms", (time.perf_counter() - STARTED) * 1000))

@@ -54,6 +54,17 @@ class Endpoint:
             return self.host[len("unix://") :]
         return None
 
+    @property
+    def context(self) -> str | None:
+        """The docker context this address comes from, or None."""
+        return self.source[len("context ") :] if self.source.startswith("context ") else None
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether DOCKER_HOST or a docker context names an engine other than this computer's usual one: when
+        nothing answers there, starting the local engine does not help."""
+        return self.source != "default" and self.host not in (DEFAULT_UNIX_HOST, DEFAULT_WINDOWS_HOST)
+
 
 @dataclass(frozen=True)
 class EngineInfo:

@@ -37,7 +37,7 @@ def current_platform() -> str:
 def checks(diagnosis: Diagnosis, platform: str | None = None, gpus: GpuInventory | None = None) -> list[Check]:
     """The checks to print; `gpus` (from gpus.read_inventory) adds what the NVIDIA driver reports."""
     platform = platform or current_platform()
-    advice = engine_help.advice_for(diagnosis.state)
+    advice = engine_help.advice(diagnosis)
     cli = shutil.which("docker")
     items = [
         Check(

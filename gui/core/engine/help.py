@@ -82,7 +82,76 @@ _ADVICE = {
 
 
 def advice_for(state: EngineState) -> Advice:
+    """The advice for a state of this computer's own engine."""
     return _ADVICE[state]
+
+
+# States in which nothing answers at the address: when DOCKER_HOST or a context names another engine, the
+# address is what to look at, not this computer's dockerd (issue 14).
+_NO_ANSWER = (EngineState.NOT_INSTALLED, EngineState.NOT_RUNNING, EngineState.UNREACHABLE)
+
+
+def advice(diagnosis: Diagnosis) -> Advice:
+    """What to tell the user, knowing where the address came from."""
+    endpoint = diagnosis.endpoint
+    if diagnosis.state not in _NO_ANSWER or not endpoint.elsewhere:
+        return advice_for(diagnosis.state)
+    if endpoint.context:
+        return _context_advice(endpoint.context, endpoint.host)
+    return _docker_host_advice(endpoint.host)
+
+
+def _docker_host_advice(host: str) -> Advice:
+    unix_steps = (
+        "# where DOCKER_HOST points:\n"
+        "echo $DOCKER_HOST\n"
+        "# to use the engine on this computer instead, unset it,\n"
+        "# then start Portside again from this terminal:\n"
+        "unset DOCKER_HOST\n"
+        "# if your ~/.bashrc or ~/.profile sets it, remove that line too"
+    )
+    return Advice(
+        "Nothing answers at DOCKER_HOST",
+        f"DOCKER_HOST is set to {host}, and nothing answers there. Check that this address is right and that "
+        "the engine there is running, or unset DOCKER_HOST to use the engine on this computer.",
+        {
+            "Debian / Ubuntu": unix_steps,
+            "Fedora": unix_steps,
+            "macOS": unix_steps,
+            "Windows": "rem where DOCKER_HOST points:\n"
+            "echo %DOCKER_HOST%\n"
+            "rem to use the engine on this computer instead, clear it,\n"
+            "rem then start Portside again from this window:\n"
+            "set DOCKER_HOST=",
+        },
+    )
+
+
+def _context_advice(context: str, host: str) -> Advice:
+    def steps(comment: str, unset_context: str) -> str:
+        return (
+            f"{comment} where the contexts point (* marks the current one):\n"
+            "docker context ls\n"
+            f"docker context inspect {context}\n"
+            f"{comment} to use the engine on this computer instead:\n"
+            "docker context use default\n"
+            f"{comment} if DOCKER_CONTEXT is set, it wins over that: {unset_context}"
+        )
+
+    unix_steps = steps("#", "unset DOCKER_CONTEXT")
+
+    return Advice(
+        f"Nothing answers at the docker context {context}",
+        f"Your docker context {context} points to {host}, and nothing answers there. Check that this address is "
+        "right and that the engine there is running, or switch to the engine on this computer: "
+        "docker context use default.",
+        {
+            "Debian / Ubuntu": unix_steps,
+            "Fedora": unix_steps,
+            "macOS": unix_steps,
+            "Windows": steps("rem", "set DOCKER_CONTEXT="),
+        },
+    )
 
 
 GPU_TOOLKIT_STEPS = (
@@ -97,4 +166,4 @@ def status_line(diagnosis: Diagnosis) -> str:
     """A few words for the status bar."""
     if diagnosis.usable and diagnosis.info:
         return f"Docker {diagnosis.info.engine_version} (API {diagnosis.info.api_version}) at {diagnosis.endpoint.host}"
-    return f"{advice_for(diagnosis.state).title} ({diagnosis.endpoint.host})"
+    return f"{advice(diagnosis).title} ({diagnosis.endpoint.host})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from gui.core.format import exact_bytes, human_bytes, local_time, relative_time, short_id
 
@@ -22,6 +22,7 @@ from gui.core.secrets import masked_value as _masked_value
 __all__ = [
     "MASK",
     "NOT_SET",
+    "HistoryRow",
     "Row",
     "Section",
     "container_summary",
@@ -314,30 +315,46 @@ def _image_config(config: dict) -> list[Row]:
 # -- history ------------------------------------------------------------------
 
 
-def history_rows(history: list[dict], now: float | None = None) -> list[tuple[str, str, str, str]]:
-    """(created, created by, size, comment) per layer, newest first as docker gives them.
+class HistoryRow(NamedTuple):
+    """One layer of `docker history`, as the Layers tab shows it."""
 
-    The exact byte counts, for tooltips, come from history_sizes().
+    created: str
+    created_by: str
+    size: str
+    comment: str
+    size_bytes: int | None  # exact, for the size's tooltip
+
+    @property
+    def cells(self) -> tuple[str, str, str, str]:
+        return (self.created, self.created_by, self.size, self.comment)
+
+
+def history_rows(history: list, now: float | None = None) -> list[HistoryRow]:
+    """One row per layer, newest first as docker gives them.
+
+    Rows that are already HistoryRows pass through unchanged: a caller that
+    converts the payload and a widget that converts what it is given must not
+    turn every row into an empty dict's "—" (the blank Layers tab of issue 14).
     """
-    return [_history_row(_as_dict(layer), now) for layer in _as_list(history)]
+    return [
+        layer if isinstance(layer, HistoryRow) else _history_row(_as_dict(layer), now) for layer in _as_list(history)
+    ]
 
 
-def history_sizes(history: list[dict]) -> list[int | None]:
+def history_sizes(history: list) -> list[int | None]:
     """Exact size in bytes of each layer, in the same order as history_rows()."""
-    sizes = []
-    for layer in _as_list(history):
-        size = _as_dict(layer).get("Size")
-        sizes.append(size if isinstance(size, int) else None)
-    return sizes
+    return [row.size_bytes for row in history_rows(history)]
 
 
-def _history_row(layer: dict, now: float | None) -> tuple[str, str, str, str]:
+def _history_row(layer: dict, now: float | None) -> HistoryRow:
     created = parse_timestamp(layer.get("Created"))
-    return (
+    size = layer.get("Size")
+    return HistoryRow(
         NOT_SET if created is None else relative_time(created, now),
         _clean_created_by(str(layer.get("CreatedBy") or "")),
-        _bytes_text(layer.get("Size")),
+        _bytes_text(size),
         str(layer.get("Comment") or ""),
+        size if isinstance(size, int) and not isinstance(size, bool) else None,
     )
 
 

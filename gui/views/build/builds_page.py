@@ -15,6 +15,10 @@ from gui.views.widgets.list_page import ListPage
 from gui.views.widgets.log_view import LogView
 from gui.workers.session import EngineSession
 
+_BUILD_TIP = "Build an image from a folder with a Dockerfile (docker build)"
+_RUN_TIP = "Start a container from the built image (docker run)"
+_NEEDS_ENGINE = "Needs the Docker engine, which is not connected: see the Engine page."
+
 
 class BuildsPage(ListPage):
     newDockerfileRequested = Signal()
@@ -48,19 +52,17 @@ class BuildsPage(ListPage):
             needs_selection=False,
             tip="Edit a Dockerfile with explanations and live checks",
         )
-        self.add_action(
+        self.build_action = self.add_action(
             "Build…",
             lambda: self.buildRequested.emit(None),
             "Ctrl+B",
             needs_selection=False,
-            tip="Build an image from a folder with a Dockerfile (docker build)",
+            tip=_BUILD_TIP,
         )
         self.add_separator()
         self.log_action = self.add_action("View log", self.view_log, "Ctrl+L")
         self.again_action = self.add_action("Build again", self._build_again, "Ctrl+Shift+B")
-        self.run_action = self.add_action(
-            "Run…", self._run, "Ctrl+R", tip="Start a container from the built image (docker run)"
-        )
+        self.run_action = self.add_action("Run…", self._run, "Ctrl+R", tip=_RUN_TIP)
         self.image_action = self.add_action("Show image", self._show_image)
         self.edit_action = self.add_action("Edit Dockerfile", self._edit_dockerfile, "Ctrl+E")
         self.add_separator()
@@ -68,6 +70,8 @@ class BuildsPage(ListPage):
         self.set_column_widths([34, 13, 12, 14, 44, 16], sort_column=5, order=Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(lambda _index: self.view_log())
         self.selectionChanged.connect(self._update_actions)
+        # Writing and checking a Dockerfile needs no engine; building, running and showing an image do.
+        session.diagnosisChanged.connect(lambda _diagnosis: self._update_actions())
         self._log_windows: list[QWidget] = []
         self._update_actions()
         self.reload()
@@ -85,13 +89,19 @@ class BuildsPage(ListPage):
 
     def _update_actions(self) -> None:
         record = self._selected()
-        for action in (self.log_action, self.again_action, self.edit_action):
+        connected = self.session.connected
+        for action in (self.log_action, self.edit_action):
             action.setEnabled(record is not None)
         built = record is not None and record.result == "succeeded" and bool(record.image_id)
-        self.image_action.setEnabled(built)
-        self.run_action.setEnabled(built and self.session.connected)
+        self.again_action.setEnabled(record is not None and connected)
+        self.build_action.setEnabled(connected)
+        self.image_action.setEnabled(built and connected)
+        self.run_action.setEnabled(built and connected)
         self.remove_action.setEnabled(bool(self.selected_rows()))
-        self.again_action.setToolTip(f"Build again\n{record.command}" if record else "Build again")
+        again_tip = f"Build again\n{record.command}" if record else "Build again"
+        self.again_action.setToolTip(again_tip if connected else f"{again_tip}\n{_NEEDS_ENGINE}")
+        self.build_action.setToolTip(_BUILD_TIP if connected else f"{_BUILD_TIP}\n{_NEEDS_ENGINE}")
+        self.run_action.setToolTip(_RUN_TIP if connected else f"{_RUN_TIP}\n{_NEEDS_ENGINE}")
 
     def _open_dockerfile(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

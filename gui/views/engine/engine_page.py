@@ -67,6 +67,7 @@ class EnginePage(QWidget):
         self.warning.setStyleSheet(f"color: {WARNING_COLOUR};")
         self.steps = QTabWidget(self)
         self.steps.setObjectName("engine-steps")
+        self._shown_steps: dict[str, str] | None = None  # what the tabs show now
         self.info_form = QFormLayout()
         self.info_box = QWidget(self)
         self.info_box.setLayout(self.info_form)
@@ -99,7 +100,7 @@ class EnginePage(QWidget):
             widget.hide()
 
     def show_diagnosis(self, diagnosis: Diagnosis) -> None:
-        advice = engine_help.advice_for(diagnosis.state)
+        advice = engine_help.advice(diagnosis)
         self.title.setText(advice.title)
         self.summary.setText(advice.summary)
         self.detail.setText(
@@ -109,17 +110,31 @@ class EnginePage(QWidget):
         self.detail.show()
         self.warning.setText(f"⚠ {advice.warning}" if advice.warning else "")
         self.warning.setVisible(bool(advice.warning))
-        self.steps.clear()
         if diagnosis.usable:
+            self._show_steps(None)
             self._show_info(diagnosis)
         else:
             self.info_box.hide()
-            for platform in engine_help.PLATFORMS:
-                self.steps.addTab(_command_box(advice.steps.get(platform, "")), platform)
-            self.steps.setCurrentIndex(engine_help.PLATFORMS.index(current_platform()))
-            self.steps.show()
+            self._show_steps(advice.steps)
         self.steps.setVisible(not diagnosis.usable)
         self.retry_note.setVisible(not diagnosis.usable)
+
+    def _show_steps(self, steps: dict[str, str] | None) -> None:
+        """One tab per platform. The same steps again (a retry every few seconds) leave the tabs as they are,
+        so the user's tab and scroll position stay; new steps keep the platform the user picked."""
+        if steps == self._shown_steps:
+            return
+        index = self.steps.currentIndex() if self.steps.count() else engine_help.PLATFORMS.index(current_platform())
+        old_pages = [self.steps.widget(tab) for tab in range(self.steps.count())]
+        self.steps.clear()  # removes the tabs, not their pages
+        for page in old_pages:
+            page.deleteLater()
+        self._shown_steps = steps
+        if steps is None:
+            return
+        for platform in engine_help.PLATFORMS:
+            self.steps.addTab(_command_box(steps.get(platform, "")), platform)
+        self.steps.setCurrentIndex(index)
 
     def _show_info(self, diagnosis: Diagnosis) -> None:
         info = diagnosis.info

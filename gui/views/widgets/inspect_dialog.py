@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core.engine.inspect_summary import Section, history_rows, history_sizes, masked_payload
+from gui.core.engine.inspect_summary import HistoryRow, Section, history_rows, masked_payload
 from gui.core.format import exact_bytes
 
 __all__ = ["InspectDialog"]
@@ -61,7 +61,7 @@ class InspectDialog(QDialog):
         sections: Sequence[Section],
         raw: dict,
         command: str,
-        history: list[dict] | None = None,
+        history: Sequence[HistoryRow | dict] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -123,8 +123,8 @@ class InspectDialog(QDialog):
 
     # -------------------------------------------------------------- layers
 
-    def _build_layers(self, history: list[dict]) -> QTableWidget:
-        rows = history_rows(history)
+    def _build_layers(self, history: Sequence[HistoryRow | dict]) -> QTableWidget:
+        rows = history_rows(list(history))  # rows pass through; a raw `docker history` payload is converted
         table = QTableWidget(len(rows), len(_HISTORY_HEADERS), self)
         table.setObjectName("layers")
         table.setHorizontalHeaderLabels(list(_HISTORY_HEADERS))
@@ -133,9 +133,9 @@ class InspectDialog(QDialog):
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
-        for row_index, (row, size) in enumerate(zip(rows, history_sizes(history))):
-            for column, text in enumerate(row):
-                table.setItem(row_index, column, self._layer_cell(column, text, size))
+        for row_index, row in enumerate(rows):
+            for column, text in enumerate(row.cells):
+                table.setItem(row_index, column, self._layer_cell(column, text, row.size_bytes))
         self._size_layer_columns(table.horizontalHeader())
         return table
 

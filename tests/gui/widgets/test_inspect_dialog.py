@@ -126,3 +126,43 @@ def test_shows_non_modal(container_dialog, qtbot):
     qtbot.waitExposed(container_dialog)
     assert not container_dialog.isModal()
     assert container_dialog.width() > container_dialog.fontMetrics().averageCharWidth() * 40
+
+
+def test_inspect_from_the_images_page_lists_every_layer(window, engine, qtbot, monkeypatch):
+    """Issue 14: the Layers tab of an image opened from the Images page was blank (rows converted twice)."""
+    from gui.core.engine import actions
+    from tests.gui.user_actions import select, toolbar_button
+
+    history = _load("image_history.json")
+    plain_apply = engine._apply
+
+    def apply(action):
+        if isinstance(action, actions.InspectImage):
+            return {"inspect": _load("inspect_image.json"), "history": history}
+        return plain_apply(action)
+
+    monkeypatch.setattr(engine, "_apply", apply)
+    window.show_page("images")
+    page = window.images_page
+    select(page, "web")
+    qtbot.mouseClick(toolbar_button(page, page.inspect_action), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(dialog, InspectDialog) for dialog in window._dialogs), timeout=5000)
+    dialog = next(dialog for dialog in window._dialogs if isinstance(dialog, InspectDialog))
+    qtbot.waitExposed(dialog)
+    bar = dialog.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(_tab_titles(dialog).index("Layers")).center())
+    table = dialog.layers_table
+    assert dialog.tabs.currentWidget() is table
+    assert table.isVisible()
+    assert table.rowCount() == len(history)
+    assert [table.item(row, 1).text() for row in range(table.rowCount())] == [
+        'CMD ["sh"]',
+        "LABEL x=y",
+        "ENV A=1",
+        "EXPOSE 80",
+        "/bin/busybox --install -s /bin",
+        "COPY file:73e2b2d48642b21b357384b0cb81c1869cc5e0c48a00f61553756196058304b9 in /bin/busybox",
+    ]
+    assert [table.item(row, 2).text() for row in range(table.rowCount())] == ["0 B"] * 4 + ["3.1 KiB", "1.9 MiB"]
+    assert table.item(len(history) - 1, 2).toolTip() == "1,982,256 bytes"
+    dialog.close()

@@ -7,6 +7,7 @@ import pytest
 
 from gui.core.engine.inspect_summary import (
     MASK,
+    HistoryRow,
     container_summary,
     history_rows,
     history_sizes,
@@ -206,10 +207,18 @@ def test_history_commands_are_cleaned(history):
 def test_history_sizes(history):
     rows = history_rows(history)
     assert len(rows) == len(history)
-    assert all(len(row) == 4 for row in rows)
-    assert rows[0][2] == "0 B"
-    assert rows[-1][2] == "1.9 MiB"
+    assert all(len(row.cells) == 4 for row in rows)
+    assert rows[0].size == "0 B"
+    assert rows[-1].size == "1.9 MiB"
     assert history_sizes(history) == [layer["Size"] for layer in history]
+    assert [row.size_bytes for row in rows] == [layer["Size"] for layer in history]
+
+
+def test_history_rows_are_not_converted_twice(history):
+    """The image window converts what it is given; rows a caller already made must survive that."""
+    rows = history_rows(history)
+    assert history_rows(rows) == rows
+    assert history_sizes(rows) == [layer["Size"] for layer in history]
 
 
 def test_history_created_is_relative(history):
@@ -225,7 +234,7 @@ def test_empty_payloads_do_not_raise():
     assert container_titles == ["General", "Command", "Network", "Mounts", "Environment", "Resources", "Labels"]
     assert [title for title, _ in image_summary({})] == ["General", "Config", "Environment", "Labels"]
     assert history_rows([]) == []
-    assert history_rows([{}]) == [("—", "", "—", "")]
+    assert history_rows([{}]) == [HistoryRow("—", "", "—", "", None)]
 
 
 def test_null_values_do_not_raise():
