@@ -50,7 +50,7 @@ def explain(exc: BaseException, doing: str = "") -> EngineError:
     if isinstance(exc, requests.exceptions.Timeout):
         return EngineError(
             f"{prefix}the engine took too long to answer. Try again; if it keeps happening, "
-            "check that Docker is healthy (`docker info`).",
+            "check that Docker is healthy (run docker info in a terminal).",
             str(exc),
         )
     if isinstance(exc, docker.errors.APIError):
@@ -140,15 +140,15 @@ _RUN_RULE_TABLE: list[_RunRule] = [
         lambda m: (
             "The engine does not know the GPU devices asked for"
             + (f" ({m.group(1)})" if m.group(1) else "")
-            + ". Generate NVIDIA's device list with `sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml`, "
-            "or run without GPUs."
+            + ". Generate NVIDIA's device list (run sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml "
+            "in a terminal), or run without GPUs."
         ),
     ),
     (
         r"nvidia-container-cli: device error: ([^:]+): unknown device",
         lambda m: (
             f"There is no GPU {m.group(1).strip()} on this computer. Choose GPUs that exist "
-            "(`nvidia-smi -L` lists them)."
+            "(the command nvidia-smi -L lists them)."
         ),
     ),
     (
@@ -161,7 +161,7 @@ _RUN_RULE_TABLE: list[_RunRule] = [
     (
         r"nvidia-container-cli: initialization error: (?:nvml error: )?([^:\n]+)",
         lambda m: (
-            f"The NVIDIA driver could not be used ({m.group(1).strip()}). Check that `nvidia-smi` works on this "
+            f"The NVIDIA driver could not be used ({m.group(1).strip()}). Check that the command nvidia-smi works on this "
             "computer (a restart after a driver update often fixes it), or run without GPUs."
         ),
     ),

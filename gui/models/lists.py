@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
+from gui.core.engine.exit_codes import exit_code_of_status, meaning
 from gui.core.engine.rows import ContainerRow, ImageRow
 from gui.core.format import exact_bytes, human_bytes, human_duration, local_time, relative_time
 from gui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
@@ -82,17 +83,43 @@ def _gpu_text(usage: ContainerUsage | None) -> str:
     return "" if usage is None or not usage.gpu_memory else human_bytes(usage.gpu_memory)
 
 
-def container_columns(usage: dict[str, ContainerUsage]) -> list[Column]:
-    """The Containers table; the last three columns read live figures from `usage` (by container id)."""
+def stopping_text(timeout: int) -> str:
+    """What the Status column says while `docker stop` waits for the container to end."""
+    return f"Stopping (up to {timeout} s)…"
+
+
+def status_tooltip(row: ContainerRow) -> str:
+    """The engine's status words, and what an exit code in them means in plain words."""
+    code = exit_code_of_status(row.status)
+    return row.status if code is None else f"{row.status}\n{meaning(code)}"
+
+
+def _stopping_tooltip(timeout: int) -> str:
+    return (
+        f"Docker asked the container to stop (SIGTERM). It waits up to {timeout} seconds for it to end, "
+        "then stops it by force (SIGKILL)."
+    )
+
+
+def container_columns(usage: dict[str, ContainerUsage], stopping: dict[str, int] | None = None) -> list[Column]:
+    """The Containers table; the last three columns read live figures from `usage` (by container id), and the
+    Status column says "Stopping" for the containers in `stopping` (id: the stop's timeout in seconds)."""
+    stopping = {} if stopping is None else stopping
 
     def live(row: ContainerRow) -> ContainerUsage | None:
         return usage.get(row.id)
 
+    def status_text(row: ContainerRow) -> str:
+        return stopping_text(stopping[row.id]) if row.id in stopping else row.status
+
+    def status_tip(row: ContainerRow) -> str:
+        return _stopping_tooltip(stopping[row.id]) if row.id in stopping else status_tooltip(row)
+
     return [
         Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\nID {r.id}"),
         Column("Image", lambda r: r.image, tooltip=lambda r: f"{r.image}\n{r.image_id}"),
-        Column("State", lambda r: r.state, colour=_state_colour, tooltip=lambda r: r.status),
-        Column("Status", lambda r: r.status),
+        Column("State", lambda r: r.state, colour=_state_colour, tooltip=status_tip),
+        Column("Status", status_text, tooltip=status_tip),
         Column(
             "Ports",
             _ports_text,
@@ -133,6 +160,9 @@ def container_columns(usage: dict[str, ContainerUsage]) -> list[Column]:
 
 
 USAGE_COLUMNS = (6, 8)  # first and last column of the live figures
+CONTAINER_STATUS_COLUMN = 3
+CONTAINER_CREATED_COLUMN = 5
+IMAGE_CREATED_COLUMN = 5
 
 
 IMAGE_COLUMNS = [
@@ -167,7 +197,16 @@ class ContainersModel(RowTableModel[ContainerRow]):
 
     def __init__(self, parent=None):
         self.usage: dict[str, ContainerUsage] = {}
-        super().__init__(container_columns(self.usage), key=lambda row: row.id, parent=parent)
+        self.stopping: dict[str, int] = {}  # container id: the timeout of the stop in flight
+        super().__init__(container_columns(self.usage, self.stopping), key=lambda row: row.id, parent=parent)
+
+    def set_stopping(self, container_id: str, timeout: int | None) -> None:
+        """Marks a container as stopping (with the stop's timeout), or no longer stopping (None)."""
+        if timeout is None:
+            self.stopping.pop(container_id, None)
+        else:
+            self.stopping[container_id] = timeout
+        self.columns_changed(0, CONTAINER_STATUS_COLUMN)
 
     def set_usage(self, usage: dict[str, ContainerUsage]) -> None:
         if not usage and not self.usage:

@@ -12,6 +12,7 @@ import time
 from gui.core.engine import actions
 from gui.core.engine.client import Snapshot
 from gui.core.engine.connection import Diagnosis, Endpoint, EngineInfo, EngineState
+from gui.core.engine.exit_codes import StopOutcome
 from gui.core.engine.rows import ContainerRow, ImageRow, PublishedPort
 from gui.core.errors import EngineError, ImageInUse, NotFound
 
@@ -134,6 +135,11 @@ class FakeEngine:
         self.registry_users: dict[str, dict[str, str]] = {}
         self.login_error: Exception | None = None  # raised by every login (unreachable registry, ...)
         self.logins: list[tuple[str, str]] = []  # (registry, username) tried; never the secret
+        # Stops: `stop_gate`, when set to a threading.Event, holds every stop until the test sets it (a slow stop);
+        # `stop_exit_code` and `stop_seconds` say how a stop ends and how long it "took" (no real wait).
+        self.stop_gate: threading.Event | None = None
+        self.stop_exit_code = 0
+        self.stop_seconds = 0.0
         self.api = FakeApi(self)
         self._lock = threading.Lock()
         self.closed = False
@@ -172,6 +178,8 @@ class FakeEngine:
 
     def perform(self, action: actions.Action):
         self.performed.append(action)
+        if isinstance(action, actions.StopContainer) and self.stop_gate is not None:
+            self.stop_gate.wait(timeout=30)  # outside the lock: the lists stay readable while a stop is slow
         with self._lock:
             result = self._apply(action)
         self.emit_event({"Type": "container", "Action": type(action).__name__, "time": int(time.time())})
@@ -183,6 +191,10 @@ class FakeEngine:
         if isinstance(action, actions.StopContainer):
             row = self._find(action.container)
             self.containers_by_id[row.id] = replace(row, state="exited", status="Exited (0) just now")
+            if self.stop_exit_code:
+                status = f"Exited ({self.stop_exit_code}) just now"
+                self.containers_by_id[row.id] = replace(row, state="exited", status=status)
+            return StopOutcome(self.stop_exit_code, False, self.stop_seconds, action.timeout)
         elif isinstance(action, (actions.StartContainer, actions.RestartContainer)):
             row = self._find(action.container)
             self.containers_by_id[row.id] = replace(row, state="running", status="Up 1 second")

@@ -7,8 +7,11 @@ command shown is the one that ran.
 from __future__ import annotations
 
 import shlex
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from gui.core.engine.exit_codes import StopOutcome
 
 if TYPE_CHECKING:
     import docker
@@ -65,6 +68,17 @@ class _GracefulContainerAction(Action):
 class StopContainer(_GracefulContainerAction):
     verb: ClassVar[str] = "stop the container"
     subcommand: ClassVar[str] = "stop"
+
+    def run(self, api) -> StopOutcome:
+        """Stops, then reads how it ended, so the view can explain an "Exited (137)" after the whole wait."""
+        started = time.monotonic()
+        super().run(api)
+        seconds = time.monotonic() - started
+        try:
+            state = (api.inspect_container(self.container) or {}).get("State") or {}
+        except Exception:  # the stop worked; a --rm container is already gone, so there is nothing to explain
+            state = {}
+        return StopOutcome(state.get("ExitCode"), bool(state.get("OOMKilled")), seconds, self.timeout)
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import shlex
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QCheckBox, QMessageBox
 
 from gui.core.engine import actions
+from gui.core.engine.exit_codes import StopOutcome, ignored_sigterm_advice, meaning
 from gui.core.engine.rows import ContainerRow
 from gui.core.errors import EngineError
 from gui.core.monitor.keys import ContainerKey
-from gui.models.lists import USAGE_COLUMNS, ContainerUsage, containers_model
-from gui.views.widgets import feedback
+from gui.models.lists import (
+    CONTAINER_CREATED_COLUMN,
+    CONTAINER_STATUS_COLUMN,
+    USAGE_COLUMNS,
+    ContainerUsage,
+    containers_model,
+)
+from gui.views.widgets import browser, feedback
+from gui.views.widgets.fit_columns import ColumnFitter
+from gui.views.widgets.lifetime import while_alive
 from gui.views.widgets.link_delegate import LinkDelegate
 from gui.views.widgets.list_page import ListPage
 from gui.workers.session import EngineSession
@@ -23,6 +34,15 @@ if TYPE_CHECKING:
     from gui.workers.monitor.service import MonitorService
 
 PORTS_COLUMN = 4
+
+
+@dataclass(frozen=True)
+class _Stop:
+    """A `docker stop` in flight: whom, since when (monotonic seconds), and how long Docker waits at most."""
+
+    name: str
+    started: float
+    timeout: int
 
 
 class ContainersPage(ListPage):
@@ -36,7 +56,7 @@ class ContainersPage(ListPage):
             "containers",
             containers_model(),
             "No containers yet.\nRun an image from the Images "
-            "page, or type `docker run` in a terminal: it shows up here at once.",
+            "page, or start one with docker run in a terminal: it shows up here at once.",
             parent,
         )
         self.session = session
@@ -72,12 +92,17 @@ class ContainersPage(ListPage):
         self.show_all = QCheckBox("Show stopped containers", self)
         self.show_all.setObjectName("show-all")
         self.show_all.setChecked(True)
-        self.show_all.setToolTip("Like `docker ps --all`. Unchecked: only running containers, like `docker ps`.")
+        self.show_all.setToolTip("Like docker ps --all. Unchecked: only running containers, like docker ps.")
         self.show_all.toggled.connect(lambda checked: self.proxy.set_running_only(not checked))
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.show_all)
 
         self.set_column_widths([22, 26, 9, 17, 24, 14, 13, 13, 12])
+        # Status ("Exited (137) About a minute ago") and Created are never cut off: they size to their text.
+        self.fitter = ColumnFitter(self.table, (CONTAINER_STATUS_COLUMN, CONTAINER_CREATED_COLUMN))
+        # Stops in flight by container id; a second each, the status bar says how long they have waited.
+        self._stops: dict[str, _Stop] = {}
+        self._stop_ticker = QTimer(self, interval=1000, timeout=self._report_stops)
         self.table.doubleClicked.connect(lambda _index: self.open_logs())
         self.selectionChanged.connect(self._update_actions)
         session.snapshotChanged.connect(lambda snapshot: self.model.set_rows(snapshot.containers))
@@ -92,7 +117,8 @@ class ContainersPage(ListPage):
     def _update_actions(self) -> None:
         rows = self.selected_rows()
         stopped = [r for r in rows if not r.running]
-        running = [r for r in rows if r.running]
+        # A container already stopping cannot be stopped (or restarted) again until Docker answers.
+        running = [r for r in rows if r.running and r.id not in self._stops]
         self._enable(self.start_action, stopped, "docker start")
         self._enable(self.stop_action, running, "docker stop")
         self._enable(self.restart_action, running, "docker restart")
@@ -130,7 +156,68 @@ class ContainersPage(ListPage):
         )
 
     def stop_selected(self) -> None:
-        self._perform_each([r for r in self.selected_rows() if r.running], lambda row: actions.StopContainer(row.name))
+        for row in self.selected_rows():
+            if row.running and row.id not in self._stops:
+                self._stop(row)
+
+    def _stop(self, row: ContainerRow) -> None:
+        action = actions.StopContainer(row.name)
+        started = self.session.perform(
+            action,
+            on_done=while_alive(self, lambda outcome: self._stop_ended(row, outcome)),
+            on_error=while_alive(self, lambda error: self._stop_failed(row, action, error)),
+        )
+        if not started:
+            return
+        self._stops[row.id] = _Stop(row.name, time.monotonic(), action.timeout)
+        self.model.set_stopping(row.id, action.timeout)
+        self._report_stops()
+        self._stop_ticker.start()
+        self._update_actions()
+
+    def _forget_stop(self, row: ContainerRow) -> None:
+        self._stops.pop(row.id, None)
+        self.model.set_stopping(row.id, None)
+        if not self._stops:
+            self._stop_ticker.stop()
+        self._update_actions()
+
+    def _report_stops(self) -> None:
+        """Progress in the status bar: each stop in flight and how long of its timeout it has waited."""
+        now = time.monotonic()
+        parts = [
+            f"Stopping {stop.name}: {min(int(now - stop.started), stop.timeout)} of up to {stop.timeout} s…"
+            for stop in self._stops.values()
+        ]
+        if parts:
+            self.message.emit("  ".join(parts))
+
+    def _stop_ended(self, row: ContainerRow, outcome: object) -> None:
+        self._forget_stop(row)
+        if not isinstance(outcome, StopOutcome) or outcome.exit_code is None:
+            self.message.emit(f"Stopped {row.name}.")
+            return
+        self.message.emit(f"Stopped {row.name}. {meaning(outcome.exit_code)}")
+        if outcome.ignored_sigterm:
+            self._explain_forced_stop(row.name, outcome.timeout)
+
+    def _stop_failed(self, row: ContainerRow, action: actions.Action, error: EngineError) -> None:
+        self._forget_stop(row)
+        self._failed(action, error)
+
+    def _explain_forced_stop(self, name: str, timeout: int) -> None:
+        """Why the stop took the whole wait and ended in 137, and how to make the container stop at once."""
+        why, fix = ignored_sigterm_advice(name, timeout)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            f"Why stopping {name} took {timeout} seconds",
+            why,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("forced-stop-advice")
+        box.setInformativeText(fix)
+        box.open()
 
     def restart_selected(self) -> None:
         self._perform_each(
@@ -182,7 +269,7 @@ class ContainersPage(ListPage):
         rows = self.selected_rows()
         url = rows[0].browser_url if len(rows) == 1 else None
         if url:
-            QDesktopServices.openUrl(QUrl(url))
+            browser.open_in_browser(self, url)
 
     # Live figures --------------------------------------------------------------------------------
 
@@ -233,4 +320,5 @@ class ContainersPage(ListPage):
 
     def restore_state(self, settings: QSettings) -> None:
         super().restore_state(settings)
+        self.fitter.apply_modes()  # a header saved by an older version had them fixed
         self.show_all.setChecked(settings.value("containers/show_all", True, type=bool))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QKeySequence
 
 from gui.core.engine import actions
@@ -12,9 +12,10 @@ from gui.core.engine.rows import ImageRow
 from gui.core.errors import EngineError, ImageInUse
 from gui.core.format import human_bytes
 from gui.core.registry.credentials import Account
-from gui.models.lists import images_model
+from gui.models.lists import IMAGE_CREATED_COLUMN, images_model
 from gui.views.registry.tag_dialog import TagDialog
 from gui.views.widgets import feedback
+from gui.views.widgets.fit_columns import ColumnFitter
 from gui.views.widgets.list_page import ListPage
 from gui.workers.session import EngineSession
 
@@ -61,11 +62,17 @@ class ImagesPage(ListPage):
             tip="Remove untagged images nobody uses (docker image prune)",
         )
         self.set_column_widths([36, 16, 18, 12, 10, 18])
+        # Created ("About a minute ago") is never cut off: it sizes to its text.
+        self.fitter = ColumnFitter(self.table, (IMAGE_CREATED_COLUMN,))
         self.table.doubleClicked.connect(lambda _index: self.inspect())
         self.selectionChanged.connect(self._update_actions)
         session.snapshotChanged.connect(lambda snapshot: self.model.set_rows(snapshot.images))
         session.diagnosisChanged.connect(lambda _d: self._update_actions())
         self._update_actions()
+
+    def restore_state(self, settings: QSettings) -> None:
+        super().restore_state(settings)
+        self.fitter.apply_modes()  # a header saved by an older version had it fixed
 
     def _update_actions(self) -> None:
         rows = self.selected_rows()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QPalette
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from gui.models.table import LINK_ROLE
+from gui.views.widgets.browser import open_in_browser
 
 
 class LinkDelegate(QStyledItemDelegate):
@@ -58,6 +59,6 @@ class LinkDelegate(QStyledItemDelegate):
                 if rect.contains(event.position().toPoint()):
                     self.linkActivated.emit(url)
                     if self._open_links:
-                        QDesktopServices.openUrl(QUrl(url))
+                        open_in_browser(option.widget or self.parent(), url)
                     return True
         return super().editorEvent(event, model, option, index)

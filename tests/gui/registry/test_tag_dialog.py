@@ -149,3 +149,80 @@ def test_push_after_tagging_to_docker_hub_needs_a_user_part(window, vault, qtbot
 
     enabled, error = with_tag_dialog(qtbot, window, "web", drop_the_user)[0]
     assert not enabled and "USER/NAME" in error
+
+
+def test_the_full_resulting_name_and_where_it_can_go_show_as_you_type(window, vault, qtbot):
+    signed_in_window(
+        window, vault, qtbot, Credentials(DOCKER_HUB, "alice", "pw"), Credentials("127.0.0.1:5000", "bob", "pw")
+    )
+
+    def type_names(dialog: TagDialog):
+        def seen():
+            return dialog.result_label.text(), dialog.target_label.text()
+
+        steps = [seen()]  # Docker Hub as alice, suggested
+        retype(qtbot, dialog.repository_edit, "web")
+        steps.append(seen())
+        retype(qtbot, dialog.tag_edit, "2.0")
+        steps.append(seen())
+        choices = [dialog.destination_combo.itemText(i) for i in range(dialog.destination_combo.count())]
+        dialog.destination_combo.setCurrentIndex(choices.index("127.0.0.1:5000 as bob"))
+        steps.append(seen())
+        retype(qtbot, dialog.repository_edit, "registry.example.com/team/app")
+        steps.append(seen())
+        retype(qtbot, dialog.repository_edit, "carol/app")
+        steps.append(seen())
+        retype(qtbot, dialog.repository_edit, "docker.io/alice/app")
+        steps.append(seen())
+        retype(qtbot, dialog.repository_edit, "My App")
+        steps.append((dialog.result_label.isVisible(), dialog.target_label.isVisible()))
+        return steps
+
+    hub, local, new_tag, registry, signed_out, someone_else, spelled_out, invalid = with_tag_dialog(
+        qtbot, window, "web", type_names
+    )[0]
+    assert hub == (
+        "Result: docker.io/alice/web:1.0 (Docker Hub)",
+        "Can be pushed: you are signed in to Docker Hub as alice.",
+    )
+    assert local[0] == "Result: web:1.0 (a local name)" and local[1].startswith("A local name only")
+    assert new_tag[0] == "Result: web:2.0 (a local name)"
+    assert registry == (
+        "Result: 127.0.0.1:5000/bob/web:2.0",
+        "Can be pushed: you are signed in to 127.0.0.1:5000 as bob.",
+    )
+    assert signed_out[0] == "Result: registry.example.com/team/app:2.0"
+    assert "not signed in" in signed_out[1] and "local name" in signed_out[1]
+    assert someone_else[0] == "Result: docker.io/carol/app:2.0 (Docker Hub)"
+    assert "belongs to carol" in someone_else[1] and "alice/NAME" in someone_else[1]
+    assert spelled_out == (
+        "Result: docker.io/alice/app:2.0 (Docker Hub)",
+        "Can be pushed: you are signed in to Docker Hub as alice.",
+    )
+    assert invalid == (False, False)  # an invalid name has no result; the error says why
+
+
+def test_without_a_sign_in_every_name_is_local_for_now(window, qtbot):
+    window.show_page("images")
+
+    def look(dialog: TagDialog):
+        retype(qtbot, dialog.repository_edit, "alice/web")
+        return dialog.result_label.text(), dialog.target_label.text()
+
+    result, target = with_tag_dialog(qtbot, window, "web", look)[0]
+    assert result == "Result: docker.io/alice/web:1.0 (Docker Hub)"
+    assert "not signed in" in target and "Registries page" in target
+
+
+def test_long_names_and_the_command_wrap_instead_of_being_cut(window, qtbot):
+    window.show_page("images")
+    long_name = "registry.example.com:5000/" + "/".join(["a-rather-long-team-name"] * 3) + "/app"
+
+    def look(dialog: TagDialog):
+        retype(qtbot, dialog.repository_edit, long_name)
+        labels = (dialog.command_label, dialog.result_label, dialog.target_label, dialog.error_label)
+        return [label.wordWrap() for label in labels], dialog.command_label.text()
+
+    wraps, command = with_tag_dialog(qtbot, window, "web", look)[0]
+    assert all(wraps)
+    assert command.endswith(f"docker tag web:1.0 {long_name}:1.0")

@@ -53,4 +53,31 @@ class RecordingApi:
 def test_the_api_call_matches_the_command(action, call):
     api = RecordingApi()
     action.run(api)
-    assert api.calls == [call]
+    assert api.calls[0] == call  # the call the command stands for; a stop then reads how it ended
+    assert [name for name, _args, _kwargs in api.calls[1:]] in ([], ["inspect_container"])
+
+
+class StoppingApi:
+    """A stop that ends the way `state` says (docker's State after the stop), or a container gone with --rm."""
+
+    def __init__(self, state: dict | None):
+        self.state = state
+
+    def stop(self, container, timeout):
+        pass
+
+    def inspect_container(self, container):
+        if self.state is None:
+            raise RuntimeError("No such container")
+        return {"State": self.state}
+
+
+def test_a_stop_says_how_the_container_ended():
+    outcome = actions.StopContainer("web").run(StoppingApi({"ExitCode": 137, "OOMKilled": False}))
+    assert (outcome.exit_code, outcome.oom_killed, outcome.timeout) == (137, False, 10)
+    assert outcome.seconds >= 0
+
+
+def test_a_stop_of_a_container_removed_on_exit_still_succeeds():
+    outcome = actions.StopContainer("web").run(StoppingApi(None))
+    assert outcome.exit_code is None and not outcome.ignored_sigterm

@@ -81,8 +81,8 @@ CASES = [
             "vendor/gpu=all: unknown"
         ),
         (
-            "The engine does not know the GPU devices asked for (vendor/gpu=all). Generate NVIDIA's device list with "
-            "`sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml`, or run without GPUs."
+            "The engine does not know the GPU devices asked for (vendor/gpu=all). Generate NVIDIA's device list (run "
+            "sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml in a terminal), or run without GPUs."
         ),
     ),
     (
@@ -93,7 +93,7 @@ CASES = [
             "running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'\n"
             "nvidia-container-cli: device error: 7: unknown device: unknown"
         ),
-        "There is no GPU 7 on this computer. Choose GPUs that exist (`nvidia-smi -L` lists them).",
+        "There is no GPU 7 on this computer. Choose GPUs that exist (the command nvidia-smi -L lists them).",
     ),
     (
         500,
@@ -114,8 +114,8 @@ CASES = [
             "'legacy'\nnvidia-container-cli: initialization error: nvml error: driver not loaded: unknown"
         ),
         (
-            "The NVIDIA driver could not be used (driver not loaded). Check that `nvidia-smi` works on this computer (a "
-            "restart after a driver update often fixes it), or run without GPUs."
+            "The NVIDIA driver could not be used (driver not loaded). Check that the command nvidia-smi works on this "
+            "computer (a restart after a driver update often fixes it), or run without GPUs."
         ),
     ),
     (
