@@ -1,25 +1,44 @@
 """What the user asks `docker build` to do: BuildSpec, with its checks (the ones Docker applies, as sentences
 for the dialog), its tag hints, and both the docker-py call and the equivalent `docker build` command, so the
-command shown is the one that ran. No Qt."""
+command shown is the one that ran. Also the tag a build folder suggests (folder-name:1.0) and the warning when a
+tag already names another image on the engine. No Qt."""
 
 from __future__ import annotations
 
 import re
 import shlex
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gui.core.dockerfile.parser import parse_dockerfile, stages
+from gui.core.format import relative_time
 from gui.core.reference import parse, reference_problem
 from gui.core.secrets import is_secret_name
 
-__all__ = ["ARG_NAME_PATTERN", "DEFAULT_DOCKERFILE", "STAGE_NAME_PATTERN", "BuildSpec", "stage_names"]
+if TYPE_CHECKING:
+    from gui.core.engine.rows import ImageRow
+
+__all__ = [
+    "ARG_NAME_PATTERN",
+    "DEFAULT_DOCKERFILE",
+    "FIRST_VERSION",
+    "STAGE_NAME_PATTERN",
+    "BuildSpec",
+    "replaced_tag_warnings",
+    "stage_names",
+    "suggested_tag",
+]
 
 ARG_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 STAGE_NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 DEFAULT_DOCKERFILE = "Dockerfile"
+FIRST_VERSION = "1.0"
+FALLBACK_NAME = "my-ai-app"  # the tutorial's name, for a folder whose name has no usable letters
+SUGGESTED_NAME_LENGTH = 64  # room for a user/ or registry/ prefix later, within Docker's 255
 
 
 @dataclass(frozen=True)
@@ -262,3 +281,68 @@ def _canonical(tag: str) -> str:
 def stage_names(dockerfile_text: str) -> list[str]:
     """The names given to stages (FROM image AS name), in order."""
     return [stage.name for stage in stages(parse_dockerfile(dockerfile_text)) if stage.name]
+
+
+# Suggestions ---------------------------------------------------------------------------------------------
+
+
+def suggested_tag(context: Path | str) -> str | None:
+    """'folder-name:1.0' for a build folder, made valid for Docker: ASCII, lowercase, letters and digits with
+    single separators between them; my-ai-app:1.0 (the tutorial's name) when the folder's name has nothing
+    usable. None when no folder is given."""
+    text = str(context).strip()
+    if not text:
+        return None
+    name = unicodedata.normalize("NFKD", Path(text).name).encode("ascii", "ignore").decode().lower()
+    name = re.sub(r"[^a-z0-9._-]+", "-", name)
+    # Separators Docker allows between letters and digits: one . or _, two _, or any number of -.
+    name = re.sub(r"[._-]{2,}", lambda run: run.group() if re.fullmatch(r"__|-+", run.group()) else "-", name)
+    name = name[:SUGGESTED_NAME_LENGTH].strip("._-")
+    tag = f"{name}:{FIRST_VERSION}"
+    return tag if name and reference_problem(tag) is None else f"{FALLBACK_NAME}:{FIRST_VERSION}"
+
+
+def replaced_tag_warnings(tags: Iterable[str], images: Iterable[ImageRow], now: float | None = None) -> list[str]:
+    """A sentence for each tag that already names an image on the engine: the build moves the name to the
+    new image. Tags that are not valid are left to problems()."""
+    images = [row for row in images if not row.dangling]
+    taken = {(row.repository, row.tag) for row in images}
+    warnings = []
+    for tag in tags:
+        if reference_problem(tag) or "@" in tag:
+            continue
+        repository, version = _familiar(tag)
+        row = next((row for row in images if (row.repository, row.tag) == (repository, version)), None)
+        if row is None:
+            continue
+        sentence = (
+            f"{tag} is taken: this build replaces the tag on image {row.short_id}, built "
+            f"{relative_time(row.created, now)}. That image stays, without this name."
+        )
+        other = _next_version(repository, version, taken)
+        if other:
+            sentence += f" To keep both, tag this build {other}."
+        warnings.append(sentence)
+    return warnings
+
+
+def _familiar(tag: str) -> tuple[str, str]:
+    """(repository, tag) as the engine lists them: docker.io/library/app:1 -> (app, 1); no tag means latest."""
+    ref = parse(tag)
+    repository = ref.repository.removeprefix("docker.io/").removeprefix("index.docker.io/")
+    return repository.removeprefix("library/"), ref.tag_or_latest
+
+
+def _next_version(repository: str, version: str, taken: set[tuple[str, str]]) -> str | None:
+    """repository:1.1 after 1.0 (the next free one); None for a tag that is not a version number."""
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)*", version):
+        return None
+    parts = version.split(".")
+    if len(parts) == 1:
+        parts.append("0")
+    for _ in range(100):
+        parts[-1] = str(int(parts[-1]) + 1)
+        candidate = ".".join(parts)
+        if (repository, candidate) not in taken:
+            return f"{repository}:{candidate}"
+    return None

@@ -190,8 +190,9 @@ class DockerfileSpec:
             )
         return found
 
-    def base_image_warnings(self) -> list[str]:
-        """Advice on the base image: untagged or latest, a big non-slim CPU base, what to expect in size."""
+    def base_image_warnings(self, on_this_machine: bool = False) -> list[str]:
+        """Advice on the base image: untagged or latest, a big non-slim CPU base, what to expect in size.
+        An image already on this machine gets no word on its download: there is none."""
         if reference_problem(self.base_image):
             return []
         reference = parse(self.base_image)
@@ -246,7 +247,7 @@ class DockerfileSpec:
                 "container is started with --gpus all on a machine with the NVIDIA Container "
                 "Toolkit."
             )
-        elif "slim" in tag_text:
+        elif "slim" in tag_text and not on_this_machine:
             warnings.append(
                 f"{self.base_image} is about 50 MB to download (about 150 MB on disk); your "
                 "packages come on top of that."

@@ -105,14 +105,20 @@ def engine_is_local(engine) -> bool:
 
 def default_spec(image: str, context: RunContext) -> RunSpec:
     """The seed's way: every exposed port published on 127.0.0.1, on the same host port when it is 1024 or
-    more and free, privileged ones (< 1024) on 5000 and up like `-p 5000:80`, the next free port when taken."""
+    more and free, privileged ones (< 1024) on 5000 and up like `-p 5000:80`, the next free port when taken.
+    Ports that can keep their number choose first, so an image exposing 80 and 5000 gets 5000 on 5000."""
     chosen: dict[str, set[int]] = {"tcp": set(), "udp": set()}
-    rows = []
-    for port, protocol in context.exposed_ports:
+    hosts: dict[tuple[int, str], int] = {}
+    exposed = context.exposed_ports
+    for port, protocol in sorted(exposed, key=lambda pair: pair[0] < PRIVILEGED_PORT_LIMIT):
         preferred = port if port >= PRIVILEGED_PORT_LIMIT else FIRST_UNPRIVILEGED_CHOICE
         host = _free_port(preferred, _taken(context, protocol) | chosen[protocol], protocol, context.host_is_local)
         chosen[protocol].add(host)
-        rows.append(PortSpec(container=str(port), host=str(host), protocol=protocol))
+        hosts[(port, protocol)] = host
+    rows = [
+        PortSpec(container=str(port), host=str(hosts[(port, protocol)]), protocol=protocol)
+        for port, protocol in exposed
+    ]
     # Variables the image asks for at run time (secrets the wizard kept out of it): rows waiting for values.
     asked = tuple(EnvVar(name, "") for name in run_time_env_names(context.image_inspect))
     return RunSpec(image=image, ports=tuple(rows), env=asked)

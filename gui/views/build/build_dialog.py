@@ -1,4 +1,7 @@
-"""Build an image: the form (checked before any engine call), then the live log, steps and time."""
+"""Build an image: the form (checked before any engine call), then the live log, steps and time.
+
+The tags follow the build folder: each folder gets folder-name:1.0 suggested, or the tags typed for it, never
+the previous project's; a tag that already names an image on the engine is flagged before Build."""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.build.progress import failing_line
-from gui.core.build.spec import BuildSpec, stage_names
+from gui.core.build.spec import BuildSpec, replaced_tag_warnings, stage_names, suggested_tag
 from gui.core.format import human_bytes, human_duration
 from gui.views.widgets.log_view import LogView
 from gui.views.widgets.style import ERROR_COLOUR, OK_COLOUR, WARNING_COLOUR, error_label_style
@@ -75,6 +78,14 @@ class BuildDialog(QDialog):
         self.tags_edit = QLineEdit(tags, self)
         self.tags_edit.setObjectName("build-tags")
         self.tags_edit.setPlaceholderText("e.g. my-ai-app:1.0 (several: separate with spaces)")
+        self._typed_tags: dict[str, str] = {}  # build folder -> the tags typed (or given) for it
+        self._loose_tags = False  # typed before any folder: they go with the folder chosen next
+        self._setting_tags = False  # the dialog itself is filling the tags in
+        self.tag_warning_label = QLabel(self)
+        self.tag_warning_label.setObjectName("build-tag-warning")
+        self.tag_warning_label.setWordWrap(True)
+        self.tag_warning_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.tag_warning_label.hide()
         self.args_edit = QPlainTextEdit(self)
         self.args_edit.setPlaceholderText("One NAME=value per line (for ARG in the Dockerfile; never secrets)")
         self.args_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
@@ -99,6 +110,7 @@ class BuildDialog(QDialog):
         self._add_row(form, "Context folder", context_row, "context")
         self._add_row(form, "Dockerfile", self.dockerfile_edit, "dockerfile")
         self._add_row(form, "Tags", self.tags_edit, "tags")
+        form.addRow("", self.tag_warning_label)
         self._add_row(form, "Build arguments", self.args_edit, "build_args")
         form.addRow("Target stage", self.target_combo)
         form.addRow("", self.no_cache_box)
@@ -157,10 +169,17 @@ class BuildDialog(QDialog):
         self.no_cache_box.toggled.connect(self._validate)
         self.pull_box.toggled.connect(self._validate)
         self.context_edit.editingFinished.connect(self._load_stages)
+        self.context_edit.textChanged.connect(self._on_context_changed)
+        self.tags_edit.textChanged.connect(self._on_tags_changed)
+        session.snapshotChanged.connect(self._show_tag_warning)
         runner.lines.connect(self.log_view.append_lines)
         runner.progressed.connect(lambda *_: self._show_status())
         runner.finished.connect(self._on_finished)
         self.resize(self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 42)
+        if tags:
+            self._on_tags_changed(tags)  # given with the folder: they are this folder's
+        else:
+            self._on_context_changed()
         self._validate()
         self._load_stages()
 
@@ -226,6 +245,48 @@ class BuildDialog(QDialog):
         self.command_label.setText(spec.command if valid else "")
         self.hint_label.setText(" ".join(spec.tag_hints()) if valid else "")
         self.hint_label.setVisible(bool(self.hint_label.text()))
+        self._show_tag_warning()
+
+    # The tags follow the folder ---------------------------------------------------------------------------
+
+    def _folder_key(self) -> str:
+        text = self.context_edit.text().strip()
+        return str(Path(text)) if text else ""
+
+    def _on_tags_changed(self, text: str) -> None:
+        if self._setting_tags:
+            return
+        key = self._folder_key()
+        if not key:
+            self._loose_tags = bool(text.strip())
+            return
+        self._loose_tags = False
+        if text.strip():
+            self._typed_tags[key] = text
+        else:
+            self._typed_tags.pop(key, None)
+
+    def _on_context_changed(self, _text: str = "") -> None:
+        """Another folder: its own tags, or the suggestion from its name; never the last project's tags."""
+        if self._loose_tags:
+            return  # typed before the folder was: they are meant for it
+        key = self._folder_key()
+        text = self._typed_tags.get(key) or suggested_tag(key) or ""
+        if text != self.tags_edit.text():
+            self._setting_tags = True
+            try:
+                self.tags_edit.setText(text)
+            finally:
+                self._setting_tags = False
+
+    def _show_tag_warning(self, _snapshot=None) -> None:
+        """Says when a tag already names an image on the engine (from the session's list: no engine call)."""
+        spec = self.spec()
+        snapshot = self.session.snapshot
+        bad_tags = self.problems_shown is None or "tags" in self.problems_shown
+        warnings = [] if bad_tags or snapshot is None else replaced_tag_warnings(spec.tags, snapshot.images)
+        self.tag_warning_label.setText(" ".join(warnings))
+        self.tag_warning_label.setVisible(bool(warnings))
 
     def _browse_context(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Build context", self.context_edit.text())
@@ -248,6 +309,10 @@ class BuildDialog(QDialog):
     def start_build(self) -> None:
         if self.problems_shown is None or self.problems_shown or self.runner.running:
             return
+        key = self._folder_key()
+        if key:  # built with these tags: from now on they are this folder's
+            self._typed_tags[key] = self.tags_edit.text()
+            self._loose_tags = False
         self.log_view.clear_log()
         self.result_label.clear()
         self.run_button.hide()

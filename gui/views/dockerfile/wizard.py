@@ -1,6 +1,9 @@
 """The Dockerfile wizard: seven checked pages from a project folder to a Dockerfile and .dockerignore written
 safely into it. The pages live in wizard_page (their base), wizard_project_pages, wizard_install_pages,
-wizard_runtime_pages and wizard_review_page; this holds them together, builds the spec and writes."""
+wizard_runtime_pages and wizard_review_page; this holds them together, builds the spec and writes.
+
+It can also start from nothing: the first page writes Portside's sample AI app into a new folder, and the
+wizard then goes on with that folder, straight to the Review page with the sample's answers."""
 
 from __future__ import annotations
 
@@ -9,10 +12,12 @@ import errno
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from gui.core import fileio, log
+from gui.core.dockerfile import sample_project
+from gui.core.dockerfile.base_choices import with_local_base
 from gui.core.dockerfile.project_scan import ProjectScan
 from gui.core.dockerfile.recipe import AppKind, DockerfileSpec, default_spec
 from gui.core.dockerfile.requirements import pin_requirements
@@ -115,6 +120,8 @@ class DockerfileWizard(QWizard):
         super().__init__(parent)
         self.session = session
         self.scan: ProjectScan | None = None
+        self.sample_folder: Path | None = None  # the sample this wizard wrote, resolved
+        self._skip_to_review = False  # once the new sample's folder is scanned
         self.setObjectName("dockerfile-wizard")
         self.setWindowTitle("New Dockerfile")
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
@@ -151,7 +158,38 @@ class DockerfileWizard(QWizard):
     # What the user chose ----------------------------------------------------------------------------
 
     def _on_scanned(self, scan: ProjectScan) -> None:
+        if self.sample_folder is not None and scan.folder == self.sample_folder:
+            # The scan sees a plain script (no web framework in requirements.txt); the sample serves HTTP.
+            scan = dataclasses.replace(scan, suggested_kind=sample_project.SAMPLE_KIND)
         self.scan = scan
+        if self._skip_to_review and self.is_sample():
+            self._skip_to_review = False
+            QTimer.singleShot(0, self, self._go_to_review)  # once the first page has taken the scan in
+
+    def is_sample(self) -> bool:
+        """Whether the folder is the sample app this wizard just wrote."""
+        return self.scan is not None and self.sample_folder is not None and self.scan.folder == self.sample_folder
+
+    def sample_created(self, folder: Path) -> None:
+        """The first page wrote the sample into `folder`: go on with it as if the user had chosen it."""
+        self.sample_folder = folder
+        self._skip_to_review = True
+        self.folder_page.set_folder(folder)
+
+    def _go_to_review(self) -> None:
+        """Next, page by page (each fills in its defaults), until Review; a page that needs the user stops it."""
+        while self.currentPage() is not self.review_page:
+            page = self.currentPage()
+            if not page.isComplete():
+                return
+            self.next()
+            if self.currentPage() is page:
+                return
+
+    def local_images(self) -> tuple:
+        """The engine's images as the session last listed them (ImageRow); none before the first list."""
+        snapshot = self.session.snapshot
+        return tuple(snapshot.images) if snapshot is not None else ()
 
     def kind(self) -> AppKind:
         chosen = self.kind_page.kind()
@@ -160,7 +198,10 @@ class DockerfileWizard(QWizard):
         return self.scan.suggested_kind if self.scan is not None else AppKind.SCRIPT
 
     def default_spec(self, kind: AppKind | None = None) -> DockerfileSpec:
-        return default_spec(kind or self.kind(), self.scan)
+        """The kind's defaults for the folder: on a Python image already on the engine when there is one,
+        and for the sample app, its own start command and port."""
+        spec = with_local_base(default_spec(kind or self.kind(), self.scan), self.local_images())
+        return sample_project.with_sample_defaults(spec) if self.is_sample() else spec
 
     def spec(self) -> DockerfileSpec:
         """The Dockerfile as the pages describe it now; pages not visited yet give the kind's defaults."""
@@ -178,6 +219,11 @@ class DockerfileWizard(QWizard):
         if scan is None:
             return ""
         lines = [f"Write puts Dockerfile and .dockerignore into {scan.folder}."]
+        if self.is_sample():
+            lines = [
+                f"The sample app is in {scan.folder}: app.py, requirements.txt and README.md. Write adds this "
+                "Dockerfile and .dockerignore; Back shows the choice made on each page."
+            ]
         kept = [
             name
             for name, present in (

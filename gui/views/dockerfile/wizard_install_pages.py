@@ -1,4 +1,5 @@
-"""The wizard's pages on what the image is built from: the base image and the dependencies (with pinning)."""
+"""The wizard's pages on what the image is built from: the base image (the engine's own Python images first, so
+a build works offline) and the dependencies (with pinning)."""
 
 from __future__ import annotations
 
@@ -14,28 +15,41 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
 )
 
 from gui.core.dockerfile import project_scan
+from gui.core.dockerfile.base_choices import PYTHON_VERSIONS, base_choices, best_base, download_note
 from gui.core.dockerfile.base_image_size import size_note
-from gui.core.dockerfile.recipe import AppKind, default_base_image
+from gui.core.dockerfile.recipe import AppKind
 from gui.core.dockerfile.requirements import install_explanation
 from gui.core.errors import EngineError
 from gui.views.dockerfile.wizard_page import WizardPage, with_error
 from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.lifetime import while_alive
-from gui.views.widgets.style import WARNING_COLOUR, error_label_style
+from gui.views.widgets.style import OK_COLOUR, WARNING_COLOUR, error_label_style
 
 if TYPE_CHECKING:
     from gui.views.dockerfile.wizard import DockerfileWizard
 
-PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13")
+ON_MACHINE_ROLE = Qt.ItemDataRole.UserRole + 1
+ON_MACHINE_TEXT = "on this machine"
 
 
 # 3. Base image --------------------------------------------------------------------------------------
+
+
+class BaseChoiceDelegate(QStyledItemDelegate):
+    """The list shows "on this machine" after the images a build can start from offline; the text that goes
+    into the field stays the image's name."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        if index.data(ON_MACHINE_ROLE):
+            option.text = f"{option.text}    ({ON_MACHINE_TEXT})"
 
 
 class BasePage(WizardPage):
@@ -54,6 +68,7 @@ class BasePage(WizardPage):
         self.image_combo.setMinimumContentsLength(40)
         # No inline completion: typing python:3.12 must not silently become python:3.12-slim.
         self.image_combo.setCompleter(None)
+        self.image_combo.setItemDelegate(BaseChoiceDelegate(self.image_combo))
         self.python_combo = QComboBox(self)
         self.python_combo.setObjectName("wizard-python-version")
         self.python_combo.addItems(PYTHON_VERSIONS)
@@ -63,6 +78,8 @@ class BasePage(WizardPage):
             self, "wizard-base-warnings", style=f"color: {WARNING_COLOUR};", hidden=True
         )
         self.size_label = message_label(self, "wizard-base-size", hidden=True)
+        # Whether the build must download the base: a plain sentence, before any build fails offline.
+        self.download_label = message_label(self, "wizard-base-download", hidden=True)
 
         image_label = QLabel("&Base image:", self)
         image_label.setBuddy(self.image_combo)
@@ -76,7 +93,9 @@ class BasePage(WizardPage):
         python_field.addWidget(self.python_error)
         form = QFormLayout()
         form.addRow(python_label, python_field)
-        form.addRow(image_label, with_error(self.image_combo, self.image_error, self.warnings_label))
+        form.addRow(
+            image_label, with_error(self.image_combo, self.image_error, self.download_label, self.warnings_label)
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.size_label)
@@ -84,6 +103,7 @@ class BasePage(WizardPage):
 
         self.image_combo.editTextChanged.connect(lambda _text: self._update())
         self.python_combo.currentTextChanged.connect(self._on_python_changed)
+        owner.session.snapshotChanged.connect(self._on_snapshot)
 
     def base_image(self) -> str:
         return self.image_combo.currentText().strip()
@@ -111,25 +131,32 @@ class BasePage(WizardPage):
         self._update()
 
     def _fill_images(self, kind: AppKind, current: str) -> None:
-        choices = [default_base_image(kind, self.python_version())]
-        for version in PYTHON_VERSIONS:
-            image = default_base_image(kind, version)
-            if image not in choices:
-                choices.append(image)
+        """The list: Python images already on the engine first, marked, then Docker Hub's slim ones."""
         self.image_combo.blockSignals(True)
         self.image_combo.clear()
-        self.image_combo.addItems(choices)
+        for choice in base_choices(kind, self.python_version(), self.owner.local_images()):
+            self.image_combo.addItem(choice.image)
+            index = self.image_combo.count() - 1
+            self.image_combo.setItemData(index, choice.on_this_machine, ON_MACHINE_ROLE)
+            tip = "On this machine: a build starts from it offline." if choice.on_this_machine else "Needs a download."
+            self.image_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
         self.image_combo.setEditText(current)
         self.image_combo.blockSignals(False)
 
     def _on_python_changed(self, version: str) -> None:
         kind = self.owner.kind()
-        if self.filled_for is kind and any(
-            self.base_image() == default_base_image(kind, old) for old in PYTHON_VERSIONS
-        ):
-            # Portside's own Python base follows the version; any other base stays as the user set it.
-            self._fill_images(kind, default_base_image(kind, version))
+        images = self.owner.local_images()
+        offered = {choice.image for old in PYTHON_VERSIONS for choice in base_choices(kind, old, images)}
+        if self.filled_for is kind and self.base_image() in offered:
+            # A base the list offered follows the version; any other base stays as the user set it.
+            self._fill_images(kind, best_base(kind, version, images))
         self._update()
+
+    def _on_snapshot(self, _snapshot) -> None:
+        """The engine's images changed (a pull, a build, a removal): the marks and the note follow."""
+        if self.filled_for is not None:
+            self._fill_images(self.filled_for, self.base_image())
+            self._update()
 
     def _update(self) -> None:
         if self.filled_for is None:
@@ -138,10 +165,17 @@ class BasePage(WizardPage):
         problems = spec.problems()
         show_message(self.image_error, problems.get("base_image"))
         show_message(self.python_error, problems.get("python_version"))
-        warnings = [] if problems.get("base_image") else spec.base_image_warnings()
+        # Nothing asks a registry: a base the engine's list does not have needs a download.
+        here = (
+            None if self.owner.session.snapshot is None else download_note(spec.base_image, self.owner.local_images())
+        )
+        on_machine = here is not None and here[0]
+        show_message(self.download_label, here[1] if here else None)
+        self.download_label.setStyleSheet(f"color: {OK_COLOUR if on_machine else WARNING_COLOUR};")
+        warnings = [] if problems.get("base_image") else spec.base_image_warnings(on_this_machine=on_machine)
         show_message(self.warnings_label, "\n\n".join(warnings))
         # The warnings usually say what the base costs; for other images a rough note stands in.
-        says_size = any(" MB" in text or " GB" in text or "large" in text for text in warnings)
+        says_size = on_machine or any(" MB" in text or " GB" in text or "large" in text for text in warnings)
         note = None if problems.get("base_image") or says_size else size_note(spec.base_image)
         show_message(self.size_label, note)
         self.refresh()

@@ -1,4 +1,5 @@
-"""The wizard's first two pages: the project folder (the build context, read in a worker) and the kind of app."""
+"""The wizard's first two pages: the project folder (the build context, read in a worker; or a new one with
+Portside's sample AI app) and the kind of app."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ from PySide6.QtWidgets import (
 
 from gui.core.dockerfile.folder_checks import scan_folder
 from gui.core.dockerfile.recipe import AppKind
+from gui.core.dockerfile.sample_project import (
+    SAMPLE_FILES,
+    SAMPLE_FOLDER_NAME,
+    SAMPLE_KIND,
+    SAMPLE_PORT,
+    create_sample_project,
+    sample_target,
+)
 from gui.core.errors import EngineError
 from gui.core.format import human_bytes
 from gui.views.dockerfile.wizard_page import WizardPage
@@ -55,6 +64,7 @@ class FolderPage(WizardPage):
         self.scan: ProjectScan | None = None
         self._generation = 0
         self._scanning = False
+        self._creating_sample = False
 
         self.folder_edit = QLineEdit(self)
         self.folder_edit.setObjectName("wizard-folder")
@@ -96,6 +106,28 @@ class FolderPage(WizardPage):
         existing.addWidget(self.existing_error)
         self.existing_box.setVisible(False)
 
+        self.sample_box = QGroupBox("No project yet?", self)
+        sample_text = QLabel(
+            "Portside can write a small sample AI app to learn with: a sentiment model served over HTTP. "
+            "It uses Python's standard library only, so its image builds without internet access. It goes "
+            f"into a new folder: the one typed above if it does not exist yet, else {SAMPLE_FOLDER_NAME} "
+            "in your home folder.",
+            self.sample_box,
+        )
+        sample_text.setWordWrap(True)
+        self.sample_button = QPushButton("Create a &Sample AI App", self.sample_box)
+        self.sample_button.setObjectName("wizard-create-sample")
+        self.sample_status = message_label(self, "wizard-sample-status", hidden=True)
+        self.sample_error = message_label(self, "wizard-sample-error", style=error_label_style(), hidden=True)
+        sample = QVBoxLayout(self.sample_box)
+        sample.addWidget(sample_text)
+        sample_buttons = QHBoxLayout()
+        sample_buttons.addWidget(self.sample_button)
+        sample_buttons.addStretch(1)
+        sample.addLayout(sample_buttons)
+        sample.addWidget(self.sample_status)
+        sample.addWidget(self.sample_error)
+
         row = QHBoxLayout()
         row.addWidget(self.folder_edit, 1)
         row.addWidget(self.browse_button)
@@ -111,6 +143,7 @@ class FolderPage(WizardPage):
         layout.addLayout(form)
         layout.addWidget(self.found_box)
         layout.addWidget(self.existing_box)
+        layout.addWidget(self.sample_box)
         layout.addStretch(1)
 
         self._delay = QTimer(self, singleShot=True, interval=SCAN_DELAY_MS, timeout=self._start_scan)
@@ -118,6 +151,7 @@ class FolderPage(WizardPage):
         self.browse_button.clicked.connect(self._browse)
         self.open_existing_button.clicked.connect(self._open_existing)
         self.replace_check.toggled.connect(self._update_existing_message)
+        self.sample_button.clicked.connect(self._create_sample)
         self._show_empty()
 
     # The user's input
@@ -139,6 +173,33 @@ class FolderPage(WizardPage):
         chosen = QFileDialog.getExistingDirectory(self, "Choose the Project Folder", start)
         if chosen:
             self.set_folder(chosen)
+
+    def _create_sample(self) -> None:
+        if self._creating_sample:
+            return
+        self._creating_sample = True
+        self.sample_button.setEnabled(False)
+        show_message(self.sample_error, None)
+        show_message(self.sample_status, "Writing the sample app…")
+        typed = self.folder_edit.text()
+        self.owner.session.tasks.submit(
+            lambda: create_sample_project(sample_target(typed, Path.home())),
+            while_alive(self, self._on_sample_created),
+            while_alive(self, self._on_sample_failed),
+        )
+
+    def _on_sample_created(self, folder: Path) -> None:
+        self._creating_sample = False
+        self.sample_button.setEnabled(True)
+        files = ", ".join(list(SAMPLE_FILES)[:-1]) + f" and {list(SAMPLE_FILES)[-1]}"
+        show_message(self.sample_status, f"Created the sample AI app in {folder}: {files}.")
+        self.owner.sample_created(folder)
+
+    def _on_sample_failed(self, error: EngineError) -> None:
+        self._creating_sample = False
+        self.sample_button.setEnabled(True)
+        show_message(self.sample_status, None)
+        show_message(self.sample_error, error.message)
 
     def _open_existing(self) -> None:
         if self.scan is not None and self.scan.existing_dockerfile:
@@ -326,7 +387,13 @@ class KindPage(WizardPage):
             evidence = scan is not None and bool(
                 scan.entry_script or scan.dependency_file or scan.notebooks or scan.frameworks
             )
-            if evidence:
+            if self.owner.is_sample():
+                self.kind_buttons[SAMPLE_KIND].setChecked(True)
+                show_message(
+                    self.suggestion_label,
+                    f"The sample app is an {SAMPLE_KIND.title}: it serves its model on port {SAMPLE_PORT}.",
+                )
+            elif evidence:
                 self.kind_buttons[scan.suggested_kind].setChecked(True)
                 found = sorted(scan.frameworks)
                 because = f" (found {', '.join(found)})" if found else ""

@@ -134,6 +134,21 @@ def test_two_privileged_ports_get_two_host_ports(bound):
     assert [(row.container, row.host) for row in spec.ports] == [("80", "5000"), ("443", "5001")]
 
 
+@pytest.mark.parametrize("port", [8000, 5000])
+def test_a_fresh_build_keeps_its_port_number_on_loopback_when_free(bound, port):
+    """The sample app (8000) and Flask's usual 5000: published as -p 127.0.0.1:N:N."""
+    inspect = {"Config": {"ExposedPorts": {f"{port}/tcp": {}}}}
+    (row,) = default_spec("portside-sample-app:1.0", context(image_inspect=inspect)).ports
+    assert row == PortSpec(str(port), str(port), "tcp") and not row.all_interfaces
+
+
+def test_a_port_that_can_keep_its_number_chooses_before_a_privileged_one(bound):
+    """80 goes to 5000 and up, but not at the expense of an exposed 5000, which keeps its own number."""
+    inspect = {"Config": {"ExposedPorts": {"80/tcp": {}, "5000/tcp": {}}}}
+    spec = default_spec("web", context(image_inspect=inspect))
+    assert [(row.container, row.host) for row in spec.ports] == [("80", "5001"), ("5000", "5000")]
+
+
 def test_default_spec_sees_a_real_listener(tcp_listener):
     inspect = {"Config": {"ExposedPorts": {f"{tcp_listener}/tcp": {}}}}
     (row,) = default_spec("web", context(image_inspect=inspect)).ports
