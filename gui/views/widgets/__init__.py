@@ -1,2 +1,3 @@
-"""Widgets every page uses: the code editor, charts, the log view, table delegates, list pages, the inspect
-window, colours and the way views tell the user things."""
+"""Widgets every page uses: the code editor and its find bar, charts, the log view, table delegates and columns
+that fit their text, list pages, the inspect window, opening a link in the browser (or saying why not),
+colours, the way views tell the user things (feedback) and guards for late worker answers (lifetime)."""
