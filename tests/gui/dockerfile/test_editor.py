@@ -93,6 +93,7 @@ def test_side_panel_explains_the_instruction_under_the_cursor(make_editor, qtbot
     expected = explain_instruction(run).split("\n")[0][:40]
     qtbot.waitUntil(lambda: expected in editor.explanation_text.replace("\n", " "), timeout=2000)
     assert editor.explanation_text.startswith("RUN")
+    assert "`" not in editor.explanation_text  # the command is written plainly: no markdown shows in the panel
     qtbot.keyClick(editor.editor, Qt.Key.Key_Up)
     qtbot.keyClick(editor.editor, Qt.Key.Key_Up)
     qtbot.keyClick(editor.editor, Qt.Key.Key_Up)
@@ -174,12 +175,12 @@ def test_go_to_line_marks_the_line_and_shows_the_message(make_editor, qtbot, pro
     path = project / "Dockerfile"
     path.write_text(SAMPLE, encoding="utf-8")
     editor = make_editor(path, show=False)
-    editor.go_to_line(5, "The command `pip install` failed with exit code 1.")
+    editor.go_to_line(5, "The step RUN pip install -r requirements.txt failed with exit code 1.")
     editor.show()
     assert editor.editor.current_line() == 5
     assert editor.editor.textCursor().selectedText().startswith("RUN pip install")
     assert editor.message_bar.isVisible()
-    assert editor.message_bar.text == "Line 5: The command `pip install` failed with exit code 1."
+    assert editor.message_bar.text == "Line 5: The step RUN pip install -r requirements.txt failed with exit code 1."
     assert len(editor.editor.layer("goto")) == 1
     qtbot.mouseClick(editor.message_bar.close_button, Qt.MouseButton.LeftButton)
     assert editor.editor.layer("goto") == [] and not editor.message_bar.isVisible()

@@ -76,7 +76,7 @@ def test_a_failing_run_step():
     assert not progress.finished and progress.failed and progress.image_id is None
     assert isinstance(progress.error, StreamError) and isinstance(progress.error, BuildError)
     assert progress.error.message == (
-        "The step `RUN echo oops >&2 && exit 3` failed with exit code 3. "
+        "The step RUN echo oops >&2 && exit 3 failed with exit code 3. "
         "Scroll up in the log for the command's own error."
     )
     assert progress.error.detail == "The command '/bin/sh -c echo oops >&2 && exit 3' returned a non-zero code: 3"
@@ -111,7 +111,7 @@ def test_a_missing_copy_source():
         (
             "base_unauthorized",
             "The registry refused access to the base image 127.0.0.1:5000/portside/missing-base:1.0: "
-            "it may be private (sign in with `docker login`) or not exist. Check the name in the "
+            "it may be private (sign in with docker login) or not exist. Check the name in the "
             "FROM line.",
         ),
         (

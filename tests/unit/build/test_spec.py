@@ -94,7 +94,7 @@ def test_build_argument_names(project):
 def test_secret_looking_build_arguments_are_refused_with_the_reason(project, name):
     problem = spec(project, build_args=((name, "x"),)).problems()["build_args"]
     assert problem.startswith(f"{name} looks like a secret.")
-    assert "`docker history`" in problem and "when it runs" in problem
+    assert "(docker history)" in problem and "when it runs" in problem
 
 
 @pytest.mark.parametrize("name", ["MONKEY", "KEYBOARD_LAYOUT", "PYTHON_VERSION"])
@@ -131,7 +131,7 @@ def test_latest_or_no_tag_gets_version_suggestions(project, tags):
     build = spec(project, tags=tags)
     assert build.suggested_tags(TODAY) == ["my-ai-app:1.0", "my-ai-app:2024-06-01"]
     assert build.tag_hints(TODAY) == [
-        "Add a version tag as well, for example my-ai-app:1.0 or my-ai-app:2024-06-01: `latest` only means "
+        "Add a version tag as well, for example my-ai-app:1.0 or my-ai-app:2024-06-01: the tag latest only means "
         '"the last one built", and with versions you can run, compare or go back to an earlier build.'
     ]
 

@@ -103,11 +103,34 @@ def test_container_general(container):
     assert _values(general, "Finished at") == ["—"]  # docker's zero time means "never"
 
 
-def test_exited_state_shows_exit_code():
+def test_exited_state_explains_exit_code():
     payload = {"State": {"Status": "exited", "ExitCode": 137, "OOMKilled": True}}
     general = _section(container_summary(payload), "General")
-    assert _values(general, "State") == ["exited (exit code 137)"]
+    assert _values(general, "State") == [
+        "Exited (137): stopped by force (SIGKILL, exit code 137), often because it ignored the polite stop "
+        "signal or ran out of memory."
+    ]
     assert _values(general, "Out of memory")
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        ("exited", 0, "Exited (0): it finished normally: exit code 0 means success."),
+        ("exited", 143, "Exited (143): stopped politely (SIGTERM, exit code 143)"),
+        ("exited", 127, "Exited (127): command not found (exit code 127)"),
+        ("dead", 3, "Dead (3): exit code 3 is the program's own error code"),
+    ],
+)
+def test_stopped_state_says_what_the_exit_code_means(status, code, expected):
+    general = _section(container_summary({"State": {"Status": status, "ExitCode": code}}), "General")
+    assert _values(general, "State")[0].startswith(expected)
+
+
+def test_running_state_has_no_exit_code():
+    # A running container reports ExitCode 0, which says nothing yet.
+    general = _section(container_summary({"State": {"Status": "running", "ExitCode": 0}}), "General")
+    assert _values(general, "State") == ["running"]
 
 
 def test_container_command(container):

@@ -155,7 +155,7 @@ def error_message(text: str) -> dict:
         ),
         (
             "failed to register layer: write /var/lib/docker/overlay2/abc/diff/bin/busybox: no space left on device",
-            "The disk is full. Remove unused images and containers (`docker system prune`), then try again.",
+            "The disk is full. Remove unused images and containers (docker system prune), then try again.",
         ),
         ("something the engine never said before", "something the engine never said before"),
     ],
