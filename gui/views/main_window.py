@@ -24,6 +24,8 @@ from gui.core.engine import help as engine_help
 from gui.core.engine.connection import Diagnosis
 from gui.core.engine.rows import ContainerRow, ImageRow
 from gui.core.errors import EngineError
+from gui.core.learn.store import FILE_NAME as LEARN_FILE_NAME
+from gui.core.learn.store import LearnProgress, LearnStore
 from gui.core.registry.credentials import CredentialVault
 from gui.core.run.memory import RunMemory
 from gui.views.build.builds_page import BuildsPage
@@ -32,6 +34,8 @@ from gui.views.containers.containers_page import ContainersPage
 from gui.views.containers.logs_window import LogsWindow
 from gui.views.engine.engine_page import EnginePage
 from gui.views.images.images_page import ImagesPage
+from gui.views.learn import routes as learn_routes
+from gui.views.learn.learn_page import LearnPage
 from gui.views.monitor.container_usage import ContainerPage
 from gui.views.monitor.monitor_page import MonitorPage
 from gui.views.registry.pull_dialog import PullDialog
@@ -51,8 +55,9 @@ if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a qu
     from gui.views.registry.push_dialog import PushDialog
     from gui.views.run.dialog import RunDialog
 
-PAGES = ("containers", "images", "builds", "registries", "monitor", "engine")  # later: learn
+PAGES = ("learn", "containers", "images", "builds", "registries", "monitor", "engine")
 PAGE_TITLES = {
+    "learn": "Learn",
     "containers": "Containers",
     "images": "Images",
     "builds": "Build",
@@ -70,6 +75,7 @@ class MainWindow(QMainWindow):
         history: BuildHistory | None = None,
         run_memory: RunMemory | None = None,
         vault: CredentialVault | None = None,
+        learn_store: LearnStore | None = None,
         parent=None,
     ):
         super().__init__(parent)
@@ -96,7 +102,14 @@ class MainWindow(QMainWindow):
         self.monitor = MonitorService(session, parent=self)
         self.monitor_page = MonitorPage(self.monitor, self)
         self.container_page = ContainerPage(self.monitor, self)  # one container's charts, reached from the lists
+        # Progress beside the build history (the user's data folder): a window given a history folder of its own
+        # (tests, screenshots) keeps its own progress too.
+        learn_store = learn_store or LearnStore(self.history.folder.parent / LEARN_FILE_NAME)
+        self.learn_page = LearnPage(session, self.monitor, self.history, learn_store, self)
+        self._start_pending = False  # connected before the Learn progress was read: the start page waits for it
+        self._introduced = False  # Learn was opened as the first start's page (once: a reconnect goes to the lists)
         self.pages = {
+            "learn": self.learn_page,
             "containers": self.containers_page,
             "images": self.images_page,
             "builds": self.builds_page,
@@ -136,6 +149,7 @@ class MainWindow(QMainWindow):
         self.engine_page.show_checking()
         self.show_page("engine")
         self._restore_settings()
+        self.learn_page.load()
 
     # Wiring --------------------------------------------------------------------------------------
 
@@ -165,6 +179,10 @@ class MainWindow(QMainWindow):
         self.builds_page.showImageRequested.connect(self.show_image)
         self.builds_page.runRequested.connect(self.open_run_dialog)
         self.build_runner.finished.connect(lambda outcome: self.builds_page.add_record(outcome.record))
+        self.build_runner.finished.connect(lambda _outcome: self.learn_page.refresh_soon())
+        self.learn_page.actionRequested.connect(self.do_learn_action)
+        self.learn_page.skipped.connect(self._learn_skipped)
+        self.learn_page.loaded.connect(self._learn_loaded)
         for page in (self.containers_page, self.images_page, self.builds_page, self.registries_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
@@ -232,20 +250,48 @@ class MainWindow(QMainWindow):
         colour = OK_COLOUR if diagnosis.usable else ERROR_COLOUR
         self.engine_label.setText(f"<span style='color:{colour}'>●</span> {engine_help.status_line(diagnosis)}")
         self.engine_label.setProperty("connected", diagnosis.usable)
-        for page in ("containers", "images", "builds", "monitor"):
+        # Builds stays open: writing and checking a Dockerfile needs no engine; its page disables Build itself.
+        for page in ("containers", "images", "monitor"):
             self.sidebar.item(PAGES.index(page)).setFlags(
                 Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 if diagnosis.usable
                 else Qt.ItemFlag.NoItemFlags
             )
-        if diagnosis.usable and not was_connected:
-            # The engine answers: go straight to the lists.
-            self.show_page(self.settings.value("window/page", "containers"))
-            if self.current_page == "engine":
-                self.show_page("containers")
-        elif not diagnosis.usable:
+        if diagnosis.usable and not was_connected and self.current_page == "engine":
+            # The engine answers: go straight to the lists (unless the user went to another page meanwhile).
+            self._open_start_page()
+        elif not diagnosis.usable and was_connected is not False:
+            # When the engine goes away, not at every retry: the user may be writing a Dockerfile.
             self.show_page("engine")
         self.containers_page._update_actions()
+
+    def _open_start_page(self) -> None:
+        """The engine answers: the page the user left, or the lists; Learn on the very first start."""
+        saved = self.settings.value("window/page")
+        if saved in PAGES and saved != "engine":
+            self.show_page(saved)
+            return
+        progress = self.learn_page.progress
+        if progress is None:  # read in a moment: _learn_loaded goes on from here
+            self._start_pending = True
+            return
+        self._start_pending = False
+        first_start = not progress.stored and not self._introduced
+        self._introduced = self._introduced or first_start
+        self.show_page("learn" if first_start else "containers")
+
+    def _learn_loaded(self, _progress: LearnProgress) -> None:
+        connected = self.session.diagnosis is not None and self.session.diagnosis.usable
+        if self._start_pending and connected and self.current_page == "engine":
+            self._open_start_page()
+
+    def do_learn_action(self, action: str) -> None:
+        """A Learn step's "Do it": the page or dialog that does the step (gui.views.learn.routes)."""
+        learn_routes.route(self, action)
+
+    def _learn_skipped(self) -> None:
+        connected = self.session.diagnosis is not None and self.session.diagnosis.usable
+        self.show_page("containers" if connected else "engine")
 
     def _show_busy(self, busy: bool) -> None:
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
@@ -303,6 +349,7 @@ class MainWindow(QMainWindow):
 
         dialog = PushDialog(self.session, self.vault, reference, self)
         dialog.signInRequested.connect(lambda registry: self._sign_in_for_push(dialog, registry))
+        dialog.pushFinished.connect(lambda pushed: pushed and self.learn_page.remember_push(reference))
         self._show_dialog(dialog)
         return dialog
 
@@ -324,6 +371,7 @@ class MainWindow(QMainWindow):
 
     def _dockerfile_written(self, path: Path) -> None:
         self.statusBar().showMessage(f"Wrote {path}. Check it, then Build.", 8000)
+        self.learn_page.remember_wizard_folder(Path(path).parent)
         self.open_editor(path)
 
     def open_editor(self, path: Path) -> DockerfileEditor:

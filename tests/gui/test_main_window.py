@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
 
 from gui.core.engine import actions
 from gui.core.engine.connection import EngineState
 from gui.models.table import ROW_ROLE
 from tests.fakes import fake_engine
 from tests.gui.user_actions import answer_message_boxes, select, toolbar_button
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """A returning user's settings (the very first start opens on Learn: tests/gui/learn)."""
+    settings = QSettings(str(tmp_path / "portside.ini"), QSettings.Format.IniFormat)
+    settings.setValue("window/page", "containers")
+    return settings
 
 
 def visible_names(page) -> list[str]:
@@ -225,3 +234,18 @@ def test_usage_opens_the_container_page_and_back_returns(window, qtbot):
     assert window.current_page == "containers"
     window.show_page("monitor")
     assert window.current_page == "monitor" and window.monitor_page.isVisible()
+
+
+def test_no_label_or_tooltip_shows_markdown_backticks(window):
+    """A command in a sentence is written plainly (or in <code> in rich text), never as `markdown`."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+    texts = []
+    for widget in window.findChildren(QWidget):
+        texts += [widget.toolTip(), widget.statusTip(), widget.accessibleName()]
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+    for action in window.findChildren(QAction):
+        texts += [action.text(), action.toolTip(), action.statusTip()]
+    assert [text for text in texts if "`" in text] == []
