@@ -25,6 +25,7 @@ __all__ = [
     "first_not_done",
     "is_done",
     "named_references",
+    "next_not_done",
     "probe_urls",
     "project_containers",
     "project_from",
@@ -225,3 +226,10 @@ def first_not_done(done: Iterable[str]) -> str | None:
     """The step to show: the first one not done, None when all are."""
     done = set(done)
     return next((each.id for each in STEPS if each.id not in done), None)
+
+
+def next_not_done(step_id: str, done: Iterable[str]) -> str | None:
+    """The first step after `step_id` that is not done; None when all after it are."""
+    done = set(done)
+    index = next(index for index, each in enumerate(STEPS) if each.id == step_id)
+    return next((each.id for each in STEPS[index + 1 :] if each.id not in done), None)

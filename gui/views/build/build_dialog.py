@@ -152,9 +152,15 @@ class BuildDialog(QDialog):
         self.run_button.hide()
         self.run_button.clicked.connect(lambda: self._last_image and self.runRequested.emit(self._last_image))
         self._last_image: str | None = None
+        self.run_after_box = QCheckBox("Open the Run dialog when it is &built", self)
+        self.run_after_box.setObjectName("build-run-after")
+        self.run_after_box.setToolTip(
+            "Once the build succeeds, the Run dialog opens on the new image, ready to start it"
+        )
         self.close_button = QPushButton("Close", self)
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.run_after_box)
         buttons.addStretch()
         for button in (self.run_button, self.build_button, self.cancel_button, self.close_button):
             buttons.addWidget(button)
@@ -359,6 +365,8 @@ class BuildDialog(QDialog):
             self._last_image = record.tags[0] if record.tags else record.image_id
             self.run_button.show()
             self.built.emit(outcome)
+            if self.run_after_box.isChecked() and self._last_image:
+                self.runRequested.emit(self._last_image)  # the next thing a beginner does with a fresh image
         elif record.result == "cancelled":
             self.progress_bar.setValue(0)
             self.step_label.setText("Cancelled")

@@ -79,6 +79,7 @@ class LearnPage(QWidget):
         self._disk = TaskRunner(self, max_threads=1)  # one at a time: the file's writes land in order
         self._gathering = False
         self._gather_again = False
+        self._acting_on: str | None = None  # the step whose "Do it" was pressed last, until it is done
         self._last_change = time.monotonic()
         self._gather_timer = QTimer(self, singleShot=True, interval=GATHER_DELAY_MS, timeout=self._gather)
         self._reprobe_timer = QTimer(self, singleShot=True, interval=REPROBE_MS, timeout=self._gather)
@@ -121,7 +122,7 @@ class LearnPage(QWidget):
         self.steps_list.setMaximumWidth(width + self.steps_list.fontMetrics().averageCharWidth() * 6)
         self.steps_list.currentRowChanged.connect(lambda _row: self._show_current())
         self.detail = StepDetail(self)
-        self.detail.actionRequested.connect(self.actionRequested)
+        self.detail.actionRequested.connect(self._do_it)
         self.detail.nextRequested.connect(self._next)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -311,10 +312,16 @@ class LearnPage(QWidget):
         rows = checks.project_containers(self.state())
         return sorted(rows, key=lambda row: (not row.running, -row.created))
 
+    def _do_it(self, action: str) -> None:
+        step = self.current_step().id
+        self._acting_on = step if step not in self.done else None
+        self.actionRequested.emit(action)
+
     def _update(self) -> None:
         self._remember_running(self.state())
         done = checks.done_steps(self.state())
         changed = done != self.done
+        finished = self._acting_on if self._acting_on in done - self.done else None
         self.done = done
         for row in range(self.steps_list.count()):
             item = self.steps_list.item(row)
@@ -326,6 +333,14 @@ class LearnPage(QWidget):
                 item.setToolTip("Done" if step_done else "Not done yet")
         self.progress_label.setText(f"{len(done)} of {len(STEPS)} done")
         self.progress_bar.setValue(len(done))
+        if finished is not None:
+            self._acting_on = None
+            if self.current_step().id == finished:
+                # What "Do it" started is really done: show the step that comes next, as Next step would.
+                following = checks.next_not_done(finished, done)
+                if following is not None:
+                    self.select_step(following)
+                    return
         if changed or self.detail.step is None:
             self._show_current()
 

@@ -49,10 +49,10 @@ def _wizard(window: MainWindow) -> None:
 
 def _build(window: MainWindow) -> None:
     project = window.learn_page.project
-    if project.folder:
-        window.open_build(Path(project.folder), project.dockerfile)
-    else:
-        window.open_build()
+    folder = Path(project.folder) if project.folder else None
+    dialog = window.open_build(folder, project.dockerfile)
+    # The guide's next step is running the image: its Run dialog opens as soon as the build succeeds.
+    dialog.run_after_box.setChecked(True)
 
 
 def _run(window: MainWindow) -> None:

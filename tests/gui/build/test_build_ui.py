@@ -109,3 +109,34 @@ def test_cancel_stops_the_build_and_says_so(window, dialog, engine, project, qtb
     qtbot.waitUntil(lambda: "cancelled" in dialog.result_label.text(), timeout=5000)
     assert engine.build_streams[-1].cancelled
     assert window.builds_page.model.rows[0].result == "cancelled"
+
+
+def test_ticked_the_run_dialog_opens_on_the_fresh_image_once_built(window, dialog, engine, project, qtbot):
+    from gui.views.run.dialog import RunDialog
+
+    engine.build_messages = SUCCESS
+    dialog.context_edit.setText(str(project))
+    dialog.tags_edit.setText("my-ai-app:1.0")
+    assert not dialog.run_after_box.isChecked()  # opened from the Build page: the user chooses
+    qtbot.mouseClick(dialog.run_after_box, Qt.MouseButton.LeftButton)
+    assert dialog.run_after_box.isChecked()
+    qtbot.waitUntil(dialog.build_button.isEnabled, timeout=5000)
+    assert window.findChild(RunDialog) is None
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(RunDialog) is not None, timeout=5000)
+    run = window.findChild(RunDialog)
+    assert run.isVisible() and run.image == "my-ai-app:1.0"
+    run.close()
+
+
+def test_unticked_a_build_opens_no_run_dialog(window, dialog, engine, project, qtbot):
+    from gui.views.run.dialog import RunDialog
+
+    engine.build_messages = SUCCESS
+    dialog.context_edit.setText(str(project))
+    dialog.tags_edit.setText("my-ai-app:1.0")
+    qtbot.waitUntil(dialog.build_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Built" in dialog.result_label.text(), timeout=5000)
+    assert window.findChild(RunDialog) is None
+    assert dialog.run_button.isVisible()  # one click away

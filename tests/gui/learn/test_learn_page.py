@@ -240,3 +240,32 @@ def test_do_it_runs_the_projects_image_then_shows_its_charts(project, window, en
     click_step(window, qtbot, "watch")
     qtbot.mouseClick(page.detail.do_button, Qt.MouseButton.LeftButton)
     assert window.current_page == "container" and window.container_page.row.name == "sample"
+
+
+def test_once_what_do_it_started_is_done_the_next_step_is_shown(project, window, engine, qtbot):
+    page = window.learn_page
+    qtbot.waitUntil(lambda: page.project.folder == str(project), timeout=5000)
+    click_step(window, qtbot, "build")
+    qtbot.mouseClick(page.detail.do_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.build_dialog is not None and window.build_dialog.isVisible(), timeout=5000)
+    # Opened by the guide: the image's Run dialog follows a successful build.
+    assert window.build_dialog.run_after_box.isChecked()
+    window.build_dialog.close()
+    assert page.detail.step.id == "build"  # not done yet: the guide stays on it
+
+    engine.images.append(fake_engine.image("sample-app", "1.0"))  # the build made the project's image
+    engine.emit_event({"Type": "image", "Action": "tag", "time": 0})
+    qtbot.waitUntil(lambda: checked(window, "build"), timeout=5000)
+    assert page.detail.step.id == "run"
+    assert page.detail.do_button.text() == "Do it: Open the Run dialog"
+
+
+def test_a_step_done_without_do_it_stays_shown(project, window, engine, qtbot):
+    page = window.learn_page
+    qtbot.waitUntil(lambda: page.project.folder == str(project), timeout=5000)
+    click_step(window, qtbot, "build")
+    engine.images.append(fake_engine.image("sample-app", "1.0"))  # built from a terminal, while reading
+    engine.emit_event({"Type": "image", "Action": "tag", "time": 0})
+    qtbot.waitUntil(lambda: checked(window, "build"), timeout=5000)
+    assert page.detail.step.id == "build"
+    assert page.detail.status.text().startswith(f"{DONE_MARK} Done")
