@@ -13,6 +13,7 @@ from gui.core.learn.progress import (
     first_not_done,
     is_done,
     named_references,
+    next_not_done,
     probe_urls,
     project_containers,
     project_from,
@@ -184,3 +185,13 @@ def test_image_ids_match_short_or_long():
     assert same_image("sha256:" + "ab" * 32, "abababababab")
     assert not same_image("sha256:" + "ab" * 32, "ab")  # too short to tell
     assert not same_image(None, IMAGE_ID)
+
+
+def test_after_a_step_the_guide_offers_the_next_one_not_done():
+    from gui.core.learn.steps import STEPS
+
+    ids = [step.id for step in STEPS]
+    assert next_not_done(ids[0], done=[]) == ids[1]
+    assert next_not_done(ids[0], done=ids[1:3]) == ids[3]  # done steps are passed over
+    assert next_not_done(ids[-2], done=[ids[-1]]) is None  # nothing left after it
+    assert next_not_done(ids[-1], done=[]) is None
