@@ -83,6 +83,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from gui.views.crash import CrashReporter
     from gui.views.main_window import MainWindow
+    from gui.views.widgets.style import install_focus_style
     from gui.workers import streams
     from gui.workers.main_thread_gc import MainThreadGarbageCollector
     from gui.workers.session import EngineSession
@@ -95,6 +96,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName("Portside")
     app.setDesktopFileName("io.github.portside.Portside")
     app.setWindowIcon(_icon())
+    install_focus_style(app)  # where the keyboard is, visible in every window
     crash = CrashReporter(app)
     crash.install()
     MainThreadGarbageCollector(app).start()  # worker threads must never destroy GUI objects

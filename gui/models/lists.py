@@ -42,6 +42,55 @@ def _ports_tooltip(row: ContainerRow) -> str:
     return "\n".join(lines) or "No ports"
 
 
+# What each column's word means, for someone who meets it for the first time: the header's tooltip.
+CONTAINER_HEADER_TIPS = {
+    "Name": "A container is a running (or stopped) copy of an image, with its own files and processes; its name "
+    "works in docker commands in place of its ID.",
+    "Image": "The image the container was made from: a read-only template holding an app and everything it needs.",
+    "State": "Running, paused, or exited (stopped); a stopped container keeps its files until it is removed.",
+    "Status": "How long it has been up, or how it ended: the exit code is 0 when the program ended normally, "
+    "another number says what went wrong (point at a row to read it).",
+    "Ports": "Port publishing: a port on this computer that forwards to a port inside the container "
+    "(docker run -p HOST:CONTAINER), so a browser can reach the app.",
+    "Created": "When the container was made (docker run or docker create).",
+    "CPU": "CPU use now, as docker stats shows it: 100 % is one full CPU core.",
+    "Memory": "Memory the container uses now, not counting cache the system can take back.",
+    "GPU memory": "Memory its processes use on NVIDIA GPUs.",
+}
+IMAGE_HEADER_TIPS = {
+    "Repository": "The image's name; an address in front of it (ghcr.io/you/app) is the registry it comes "
+    "from, a server that stores images, and none means Docker Hub.",
+    "Tag": "A tag names one version of an image (in python:3.12-slim the tag is 3.12-slim); <none> marks a "
+    "dangling image, an old build that no name points to any more.",
+    "Image ID": "The start of the image's digest, a checksum of its content: the same ID is the very same image.",
+    "Size": "Space on disk for all the image's layers (one per Dockerfile step); layers shared with other "
+    "images are stored only once.",
+    "Used by": "How many containers, running or stopped, were made from this image; an image in use cannot be removed.",
+    "Created": "When the image was built, not when it was downloaded.",
+}
+BUILD_HEADER_TIPS = {
+    "Tags": "The names given to the built image (docker build -t name:tag).",
+    "Result": "Whether the build succeeded, failed or was cancelled; point at a row for the error.",
+    "Duration": "How long the build took; steps the engine had cached take almost no time.",
+    "Image size": "Space on disk for the built image and all its layers.",
+    "Context": "The build context: the folder sent to the engine, the only files COPY can reach.",
+    "Started": "When the build started.",
+}
+
+
+class ExplainedHeaders(RowTableModel):
+    """A table whose column headers explain their word in a tooltip (what is a tag? a dangling image?)."""
+
+    def __init__(self, columns, key, tips: dict[str, str], parent=None):
+        super().__init__(columns, key=key, parent=parent)
+        self._header_tips = tips
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return self._header_tips.get(super().headerData(section, orientation))
+        return super().headerData(section, orientation, role)
+
+
 @dataclass(frozen=True)
 class ContainerUsage:
     """A running container's live figures for the list (from the Monitor service), with recent history."""
@@ -192,13 +241,15 @@ IMAGE_COLUMNS = [
 ]
 
 
-class ContainersModel(RowTableModel[ContainerRow]):
+class ContainersModel(ExplainedHeaders):
     """Containers, plus live CPU, memory and GPU figures that change every second without touching the rows."""
 
     def __init__(self, parent=None):
         self.usage: dict[str, ContainerUsage] = {}
         self.stopping: dict[str, int] = {}  # container id: the timeout of the stop in flight
-        super().__init__(container_columns(self.usage, self.stopping), key=lambda row: row.id, parent=parent)
+        super().__init__(
+            container_columns(self.usage, self.stopping), lambda row: row.id, CONTAINER_HEADER_TIPS, parent=parent
+        )
 
     def set_stopping(self, container_id: str, timeout: int | None) -> None:
         """Marks a container as stopping (with the stop's timeout), or no longer stopping (None)."""
@@ -221,7 +272,7 @@ def containers_model(parent=None) -> ContainersModel:
 
 
 def images_model(parent=None) -> RowTableModel[ImageRow]:
-    return RowTableModel(IMAGE_COLUMNS, key=lambda row: row.key, parent=parent)
+    return ExplainedHeaders(IMAGE_COLUMNS, lambda row: row.key, IMAGE_HEADER_TIPS, parent=parent)
 
 
 class ListFilter(QSortFilterProxyModel):
@@ -290,4 +341,4 @@ BUILD_COLUMNS = [
 
 
 def builds_model(parent=None) -> RowTableModel:
-    return RowTableModel(BUILD_COLUMNS, key=lambda row: row.id, parent=parent)
+    return ExplainedHeaders(BUILD_COLUMNS, lambda row: row.id, BUILD_HEADER_TIPS, parent=parent)

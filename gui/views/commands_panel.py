@@ -17,6 +17,7 @@ class CommandsPanel(QDockWidget):
         self.setObjectName("commands-dock")
         self.list = QListWidget(self)
         self.list.setObjectName("commands-list")
+        self.list.setAccessibleName("Commands")
         self.list.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.list.setToolTip("The docker commands behind what you clicked. Copy them to try in a terminal.")

@@ -5,25 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+import shiboken6
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-from gui.core import log
 from gui.core.build.history import BuildHistory
 from gui.core.engine import actions, inspect_summary
 from gui.core.engine import help as engine_help
 from gui.core.engine.connection import Diagnosis
 from gui.core.engine.rows import ContainerRow, ImageRow
-from gui.core.errors import EngineError
+from gui.core.errors import EngineError, EngineGone
 from gui.core.learn.store import FILE_NAME as LEARN_FILE_NAME
 from gui.core.learn.store import LearnProgress, LearnStore
 from gui.core.registry.credentials import CredentialVault
@@ -36,12 +36,14 @@ from gui.views.engine.engine_page import EnginePage
 from gui.views.images.images_page import ImagesPage
 from gui.views.learn import routes as learn_routes
 from gui.views.learn.learn_page import LearnPage
+from gui.views.menus import Menus
 from gui.views.monitor.container_usage import ContainerPage
 from gui.views.monitor.monitor_page import MonitorPage
 from gui.views.registry.pull_dialog import PullDialog
 from gui.views.registry.registries_page import RegistriesPage
 from gui.views.widgets import feedback
 from gui.views.widgets.inspect_dialog import InspectDialog
+from gui.views.widgets.placement import keep_on_screen, place_window
 from gui.views.widgets.style import ERROR_COLOUR, OK_COLOUR
 from gui.workers.build_runner import BuildRunner
 from gui.workers.monitor.service import MonitorService
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self._dialogs: list = []
         self._sized_docks = False
         self._page_before_container = "containers"
+        self._engine_error: QMessageBox | None = None  # the box of the last engine error, while it is open
 
         self.containers_page = ContainersPage(session, self)
         self.images_page = ImagesPage(session, self)
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Pages")
         for name in PAGES:
             self.stack.addWidget(self.pages[name])
             item = QListWidgetItem(PAGE_TITLES[name])
@@ -144,7 +148,7 @@ class MainWindow(QMainWindow):
         self.engine_label = QLabel(self)
         self.engine_label.setObjectName("engine-status")
         self.statusBar().addPermanentWidget(self.engine_label)
-        self._build_menus()
+        self.menus = Menus(self)
         self._wire()
         self.engine_page.show_checking()
         self.show_page("engine")
@@ -157,7 +161,8 @@ class MainWindow(QMainWindow):
         session = self.session
         session.diagnosisChanged.connect(self.on_diagnosis)
         session.commandIssued.connect(self.commands.add_command)
-        session.actionFailed.connect(lambda error: feedback.show_error(self, "Something went wrong", error))
+        session.actionFailed.connect(self._show_engine_error)
+        session.snapshotChanged.connect(lambda _snapshot: self._engine_answers(lists_read=True))
         session.tasks.busyChanged.connect(self._show_busy)
         self.engine_page.checkRequested.connect(session.check)
         self.containers_page.logsRequested.connect(self.open_logs)
@@ -186,40 +191,16 @@ class MainWindow(QMainWindow):
         for page in (self.containers_page, self.images_page, self.builds_page, self.registries_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
-        file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        for number, name in enumerate(PAGES, start=1):
-            action = QAction(PAGE_TITLES[name], self, shortcut=QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _checked=False, page=name: self.show_page(page))
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        toggle = self.commands.toggleViewAction()
-        toggle.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        view_menu.addAction(toggle)
-        refresh = QAction(
-            "&Refresh",
-            self,
-            shortcut=QKeySequence.StandardKey.Refresh,
-            triggered=lambda: (self.session.check(), self.session.refresh(), self.registries_page.refresh()),
-        )
-        view_menu.addAction(refresh)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(
-            QAction(
-                "Open log folder",
-                self,
-                triggered=lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log.log_dir()))),
-            )
-        )
-        help_menu.addAction(QAction("&About Portside", self, triggered=self._about))
-
-    def _about(self) -> None:
+    def show_about(self) -> None:
         from gui.views.about_dialog import AboutDialog
 
-        self._show_dialog(AboutDialog(self.session.diagnosis, self))
+        self.show_dialog(AboutDialog(self.session.diagnosis, self))
+
+    def refresh_all(self) -> None:
+        """View > Refresh: the engine's state, its lists and the sign-ins, read again."""
+        self.session.check()
+        self.session.refresh()
+        self.registries_page.refresh()
 
     # Pages ---------------------------------------------------------------------------------------
 
@@ -250,6 +231,8 @@ class MainWindow(QMainWindow):
         colour = OK_COLOUR if diagnosis.usable else ERROR_COLOUR
         self.engine_label.setText(f"<span style='color:{colour}'>●</span> {engine_help.status_line(diagnosis)}")
         self.engine_label.setProperty("connected", diagnosis.usable)
+        if diagnosis.usable:
+            self._engine_answers(lists_read=False)
         # Builds stays open: writing and checking a Dockerfile needs no engine; its page disables Build itself.
         for page in ("containers", "images", "monitor"):
             self.sidebar.item(PAGES.index(page)).setFlags(
@@ -293,6 +276,36 @@ class MainWindow(QMainWindow):
         connected = self.session.diagnosis is not None and self.session.diagnosis.usable
         self.show_page("containers" if connected else "engine")
 
+    def _show_engine_error(self, error: EngineError) -> None:
+        """An engine error that no page handles itself (a refresh that failed, an action while disconnected).
+        One box at a time, the latest error; it closes by itself once the engine answers again."""
+        self._close_engine_error()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Something went wrong", error.message, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("engine-error-box")
+        box.setProperty("connection", isinstance(error, EngineGone))  # not connected, rather than a failed read
+        if error.detail and error.detail != error.message:
+            box.setDetailedText(f"The engine said:\n{error.detail}")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.destroyed.connect(lambda *_: setattr(self, "_engine_error", None) if self._engine_error is box else None)
+        self._engine_error = box
+        box.open()
+
+    def _close_engine_error(self) -> None:
+        box, self._engine_error = self._engine_error, None
+        if box is not None and shiboken6.isValid(box):
+            box.close()
+
+    def _engine_answers(self, lists_read: bool) -> None:
+        """The engine is fine again, so an engine error still on screen is out of date: a usable diagnosis ends a
+        "not connected" error, a fresh list any engine error."""
+        box = self._engine_error
+        if box is None or not shiboken6.isValid(box) or not (lists_read or box.property("connection")):
+            return
+        self._close_engine_error()
+        self.statusBar().showMessage("The Docker engine answers again.", 8000)
+
     def _show_busy(self, busy: bool) -> None:
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
@@ -304,6 +317,7 @@ class MainWindow(QMainWindow):
             window = LogsWindow(self.session, container)
             window.closed.connect(lambda container_id: self.logs_windows.pop(container_id, None))
             self.logs_windows[container.id] = window
+            place_window(window, self)
         window.show()
         window.raise_()
         window.activateWindow()
@@ -312,7 +326,7 @@ class MainWindow(QMainWindow):
         action = actions.InspectContainer(container.name)
         self.session.perform(
             action,
-            lambda data: self._show_dialog(
+            lambda data: self.show_dialog(
                 InspectDialog(
                     f"Container {container.name}",
                     inspect_summary.container_summary(data),
@@ -328,7 +342,7 @@ class MainWindow(QMainWindow):
         action = actions.InspectImage(image.id if image.dangling else image.reference)
         self.session.perform(
             action,
-            lambda data: self._show_dialog(
+            lambda data: self.show_dialog(
                 InspectDialog(
                     f"Image {image.reference}",
                     inspect_summary.image_summary(data["inspect"]),
@@ -342,7 +356,7 @@ class MainWindow(QMainWindow):
         )
 
     def open_pull(self) -> None:
-        self._show_dialog(PullDialog(self.session, self, vault=self.vault))
+        self.show_dialog(PullDialog(self.session, self, vault=self.vault))
 
     def open_push_dialog(self, reference: str) -> PushDialog:
         from gui.views.registry.push_dialog import PushDialog
@@ -350,7 +364,7 @@ class MainWindow(QMainWindow):
         dialog = PushDialog(self.session, self.vault, reference, self)
         dialog.signInRequested.connect(lambda registry: self._sign_in_for_push(dialog, registry))
         dialog.pushFinished.connect(lambda pushed: pushed and self.learn_page.remember_push(reference))
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
         return dialog
 
     def _sign_in_for_push(self, push_dialog: PushDialog, registry: str) -> None:
@@ -366,7 +380,7 @@ class MainWindow(QMainWindow):
         wizard = DockerfileWizard(self.session, folder, self)
         wizard.written.connect(self._dockerfile_written)
         wizard.openExistingRequested.connect(self.open_editor)
-        self._show_dialog(wizard)
+        self.show_dialog(wizard)
         return wizard
 
     def _dockerfile_written(self, path: Path) -> None:
@@ -386,7 +400,10 @@ class MainWindow(QMainWindow):
             editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             editor.destroyed.connect(lambda *_: self.editors.pop(path, None))
             editor.resize(editor.fontMetrics().averageCharWidth() * 170, editor.fontMetrics().height() * 48)
+            editor.saved.connect(self.menus.recent.add)  # "Save As" writes another file: it is recent too
+            place_window(editor, self)
             self.editors[path] = editor
+        self.menus.recent.add(path)
         editor.show()
         editor.raise_()
         editor.activateWindow()
@@ -402,6 +419,7 @@ class MainWindow(QMainWindow):
                 lambda path, line, message: self.open_editor(path).go_to_line(line, message)
             )
             self.build_dialog.runRequested.connect(self.open_run_dialog)
+            place_window(self.build_dialog, self)
         elif context is not None and not self.build_runner.running:
             self.build_dialog.context_edit.setText(str(context))
             self.build_dialog.dockerfile_edit.setText(dockerfile)
@@ -425,7 +443,7 @@ class MainWindow(QMainWindow):
 
         dialog = RunDialog(self.session, image, initial, self.run_memory, self)
         dialog.started.connect(lambda container_id, _spec: self._show_started(container_id, dialog.open_logs_after))
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
         return dialog
 
     def run_again(self, container: ContainerRow) -> None:
@@ -472,10 +490,11 @@ class MainWindow(QMainWindow):
         self.images_page.filter_edit.clear()
         self.images_page.select_keys({image_id}, key=lambda row: row.id)
 
-    def _show_dialog(self, dialog) -> None:
+    def show_dialog(self, dialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs.append(dialog)
         dialog.destroyed.connect(lambda *_: self._dialogs.remove(dialog) if dialog in self._dialogs else None)
+        place_window(dialog, self)
         dialog.show()
 
     def _failed(self, title: str, error: EngineError) -> None:
@@ -491,8 +510,10 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            keep_on_screen(self)  # saved on a monitor that is gone, or a larger screen
         else:
             self.resize(self.sizeHint())
+            place_window(self)  # centred on the screen, no larger than it
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)

@@ -71,12 +71,15 @@ class BuildDialog(QDialog):
 
         self.context_edit = QLineEdit(str(context) if context else "", self)
         self.context_edit.setObjectName("build-context")
+        self.context_edit.setAccessibleName("Context folder")
         self.context_edit.setPlaceholderText("The folder with your app and its Dockerfile")
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse_context)
         self.dockerfile_edit = QLineEdit(dockerfile, self)
+        self.dockerfile_edit.setAccessibleName("Dockerfile")
         self.tags_edit = QLineEdit(tags, self)
         self.tags_edit.setObjectName("build-tags")
+        self.tags_edit.setAccessibleName("Tags")
         self.tags_edit.setPlaceholderText("e.g. my-ai-app:1.0 (several: separate with spaces)")
         self._typed_tags: dict[str, str] = {}  # build folder -> the tags typed (or given) for it
         self._loose_tags = False  # typed before any folder: they go with the folder chosen next
@@ -91,6 +94,7 @@ class BuildDialog(QDialog):
         self.args_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
         self.target_combo = QComboBox(self)
         self.target_combo.setEditable(True)
+        self.target_combo.lineEdit().setAccessibleName("Target stage")
         self.target_combo.setToolTip("Build up to a named stage (FROM … AS name); empty builds the last stage")
         self.no_cache_box = QCheckBox("Do not use the cache (--no-cache)", self)
         self.pull_box = QCheckBox("Pull a newer base image (--pull)", self)

@@ -13,6 +13,7 @@ from gui.models.lists import builds_model
 from gui.views.widgets import feedback
 from gui.views.widgets.list_page import ListPage
 from gui.views.widgets.log_view import LogView
+from gui.views.widgets.placement import place_window
 from gui.workers.session import EngineSession
 
 _BUILD_TIP = "Build an image from a folder with a Dockerfile (docker build)"
@@ -150,6 +151,7 @@ class BuildsPage(ListPage):
             lambda text: window.append_lines(text.splitlines()),
             lambda error: feedback.show_error(self, "Could not read the build log", error),
         )
+        place_window(window, self)
         window.show()
 
     def _remove(self) -> None:

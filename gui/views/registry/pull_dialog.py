@@ -128,6 +128,8 @@ class PullDialog(TransferDialog, QDialog):
         form.addRow(search_label, search)
         form.addRow(image_label, field)
         form.addRow("Command:", self.command_label)
+        QWidget.setTabOrder(self.search_edit, self.search_results)  # Tab reads top down: Search, then Image
+        QWidget.setTabOrder(self.search_results, self.reference_edit)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

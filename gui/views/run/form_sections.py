@@ -51,6 +51,9 @@ class GeneralSection(Section):
         super().__init__(parent)
         self.image_label = QLabel(image, self)
         self.image_label.setObjectName("run-image")
+        self.image_label.setToolTip(
+            "The image this container starts from: a read-only template of the app and all it needs."
+        )
         self.image_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.name_edit = _line(
             self, "run-name", "Docker picks a name", "Letters, digits, and _ . - after the first character (--name)"
@@ -63,17 +66,21 @@ class GeneralSection(Section):
         self.entrypoint_edit = _line(
             self,
             "run-entrypoint",
-            tooltip="One program that runs instead of the "
+            tooltip="The entrypoint is the program a container always starts with. This one runs instead of the "
             "image's ENTRYPOINT; its arguments go in Command (--entrypoint).",
         )
         self.workdir_edit = _line(self, "run-workdir", tooltip="The folder the command starts in (--workdir).")
         self.user_edit = _line(self, "run-user", tooltip="A user name or id, e.g. 1000 or 1000:1000 (--user).")
         self.restart_combo = QComboBox(self)
         self.restart_combo.setObjectName("run-restart")
+        self.restart_combo.setToolTip(
+            "When Docker starts the container again; on failure means an exit code other than 0."
+        )
         for policy, text in RESTART_CHOICES:
             self.restart_combo.addItem(text, policy)
         self.retries_spin = QSpinBox(self)
         self.retries_spin.setObjectName("run-retries")
+        self.retries_spin.setAccessibleName("Restart tries")
         self.retries_spin.setRange(0, 1000)
         self.retries_spin.setSpecialValueText("unlimited tries")
         self.retries_spin.setSuffix(" tries")

@@ -50,9 +50,11 @@ class GpuSection(Section):
         self.none_radio.setChecked(True)
         self.count_spin = QSpinBox(self)
         self.count_spin.setObjectName("gpu-count")
+        self.count_spin.setAccessibleName("Number of GPUs")
         self.count_spin.setRange(1, 64)
         self.gpu_list = QListWidget(self)
         self.gpu_list.setObjectName("gpu-list")
+        self.gpu_list.setAccessibleName("GPUs to give")
         self.gpu_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
         self.capability_boxes = {name: QCheckBox(name, self) for name in GPU_CAPABILITIES}
         for name, box in self.capability_boxes.items():

@@ -43,6 +43,11 @@ class PortsSection(_TableSection):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(PortsTable(), "ports", parent)
         self.table.setObjectName("run-ports")
+        self.table.table.setAccessibleName("Published ports")
+        self.table.table.horizontalHeaderItem(0).setToolTip(
+            "Port publishing: connections to this port of your computer go to the container port (-p HOST:CONTAINER)."
+        )
+        self.table.table.horizontalHeaderItem(1).setToolTip("The port the app listens on inside the container.")
         self.exposed_label = QLabel(self)
         self.exposed_label.setWordWrap(True)
         self.publish_all_box = QCheckBox(
@@ -78,6 +83,7 @@ class EnvSection(_TableSection):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(EnvTable(), "env", parent)
         self.table.setObjectName("run-env")
+        self.table.table.setAccessibleName("Environment variables")
         self.import_button = QPushButton("Import .env…", self)
         self.import_button.setAutoDefault(False)
         self.import_button.setToolTip("Add the variables of a .env file (NAME=value lines), as --env-file would.")
@@ -116,6 +122,12 @@ class VolumesSection(_TableSection):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(MountsTable(), "mounts", parent)
         self.table.setObjectName("run-mounts")
+        self.table.table.setAccessibleName("Folders and volumes")
+        self.table.table.horizontalHeaderItem(0).setToolTip(
+            "A host folder (a bind mount) shares a folder of this computer; a named volume is storage Docker keeps, "
+            "which outlives the container."
+        )
+        self.table.table.horizontalHeaderItem(2).setToolTip("Where the files appear inside the container.")
         hint = QLabel(
             "Share a folder of this computer (a bind mount) or keep data in a named volume that outlives "
             "the container. A host folder must exist: Portside uses --mount, which refuses a missing "

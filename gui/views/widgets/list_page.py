@@ -37,11 +37,13 @@ class ListPage(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText(f"Filter {name} (Ctrl+F)")
+        self.filter_edit.setAccessibleName(f"Filter {name}")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
 
         self.table = QTableView(self)
         self.table.setObjectName(f"{name}-table")
+        self.table.setAccessibleName(name.capitalize())
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -91,6 +93,7 @@ class ListPage(QWidget):
 
         focus_filter = QAction(self)
         focus_filter.setShortcut(QKeySequence.StandardKey.Find)
+        focus_filter.setToolTip(f"Filter the {name}")  # Help > Keyboard Shortcuts names it so
         focus_filter.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         focus_filter.triggered.connect(lambda: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
         self.addAction(focus_filter)
