@@ -300,10 +300,17 @@ class MainWindow(QMainWindow):
     def _engine_answers(self, lists_read: bool) -> None:
         """The engine is fine again, so an engine error still on screen is out of date: a usable diagnosis ends a
         "not connected" error, a fresh list any engine error."""
+        stale = [b for b in self.findChildren(QMessageBox, "error-box") if b.isVisible() and b.property("engine-gone")]
         box = self._engine_error
-        if box is None or not shiboken6.isValid(box) or not (lists_read or box.property("connection")):
+        if box is not None and shiboken6.isValid(box) and (lists_read or box.property("connection")):
+            stale.append(box)
+        if not stale:
             return
-        self._close_engine_error()
+        for each in stale:
+            if each is box:
+                self._close_engine_error()
+            else:
+                each.close()  # a page's own "the engine stopped answering" box
         self.statusBar().showMessage("The Docker engine answers again.", 8000)
 
     def _show_busy(self, busy: bool) -> None:

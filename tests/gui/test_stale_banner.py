@@ -67,3 +67,19 @@ def test_repeated_engine_errors_show_one_box(window, engine, qtbot, monkeypatch)
         engine.add_container(fake_engine.container(name))
         qtbot.waitUntil(lambda count=count: len(failures) == count, timeout=5000)
     assert len(error_boxes(window)) == 1
+
+
+def test_a_pages_own_engine_gone_box_goes_when_the_engine_is_back(window, engine, qtbot):
+    """Pages show their own boxes for a failed action; "the engine stopped answering" is stale once it answers."""
+    from gui.core.errors import EngineGone
+    from gui.views.widgets import feedback
+
+    gone = EngineGone("Could not stop web: the engine stopped answering. Start it, then try again.")
+    feedback.show_error(window.containers_page, "Could not stop web", gone)
+    feedback.show_error(window.containers_page, "Could not remove web", EngineError("The container is in use."))
+    qtbot.waitUntil(lambda: len(error_boxes(window)) == 2, timeout=3000)
+
+    engine.add_container(fake_engine.container("fresh"))  # an event: the lists are read again, and that works
+    qtbot.waitUntil(lambda: [box.text() for box in error_boxes(window)] == ["The container is in use."], timeout=5000)
+    for box in error_boxes(window):
+        box.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
 
-from gui.core.errors import EngineError
+from gui.core.errors import EngineError, EngineGone
 
 
 def message_label(parent: QWidget, name: str = "", text: str = "", style: str = "", hidden: bool = False) -> QLabel:
@@ -36,6 +36,8 @@ def show_error(parent: QWidget, title: str, error: EngineError) -> None:
     if error.detail and error.detail != error.message:
         box.setDetailedText(f"The engine said:\n{error.detail}")
     box.setObjectName("error-box")
+    # "The engine stopped answering" is out of date once it answers again: the main window closes such boxes.
+    box.setProperty("engine-gone", isinstance(error, EngineGone))
     box.open()
 
 
