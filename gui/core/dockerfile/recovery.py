@@ -3,11 +3,13 @@ document reads and saves that go with them (the editor runs these in a worker). 
 
 One JSON file per document in the recovery folder, named by a hash of the document's absolute path and
 holding that path, the time of the copy and the text. Every write is atomic (temp file + rename), so a
-crash in the middle of an autosave leaves the previous copy whole.
+crash in the middle of an autosave leaves the previous copy whole. pending_copies() gathers the copies a
+stopped session left, with what their files hold now, for the offer at the next start-up.
 """
 
 from __future__ import annotations
 
+import difflib
 import errno
 import hashlib
 import json
@@ -25,10 +27,15 @@ from gui.core.fileio import atomic_write
 __all__ = [
     "DiskText",
     "OpenedDocument",
+    "PendingCopy",
     "RecoveryStore",
+    "SaveFailed",
     "default_folder",
     "disk_problem",
+    "drop_recovery_copy",
+    "keep_recovery_copy",
     "open_document",
+    "pending_copies",
     "read_document",
     "save_document",
 ]
@@ -61,9 +68,8 @@ class RecoveryStore:
     def save(self, document_path: Path, text: str) -> None:
         """Keeps `text` as the recovery copy of `document_path`, replacing any older copy atomically."""
         # The folder is private: a Dockerfile being edited may hold a secret the user has yet to remove.
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         payload = {"format": _FORMAT, "path": str(_key(document_path)), "saved": time.time(), "text": text}
-        atomic_write(self._copy_path(document_path), json.dumps(payload, ensure_ascii=False))
+        atomic_write(self._copy_path(document_path), json.dumps(payload, ensure_ascii=False), private=True)
 
     def _read(self, copy: Path) -> dict | None:
         try:
@@ -130,19 +136,42 @@ class OpenedDocument:
     recovered_at: float | None  # when it was written
 
 
-def disk_problem(exc: OSError, doing: str) -> EngineError:
-    """An OSError as a sentence: "Could not save Dockerfile: the disk is full."."""
+def _reason(exc: OSError) -> str:
+    """Why a file operation failed, in a few plain words: "the disk is full"."""
     reasons = {
         errno.EACCES: "you do not have permission",
         errno.EPERM: "you do not have permission",
         errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "your disk quota is used up",
         errno.EROFS: "the disk is read-only",
         errno.ENOENT: "its folder does not exist (any more)",
         errno.EISDIR: "that is a folder",
         errno.ENOTDIR: "a part of the path is not a folder",
     }
-    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
-    return EngineError(f"Could not {doing}: {reason}.", str(exc))
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def disk_problem(exc: OSError, doing: str) -> EngineError:
+    """An OSError as a sentence: "Could not save Dockerfile: the disk is full."."""
+    return EngineError(f"Could not {doing}: {_reason(exc)}.", str(exc))
+
+
+class SaveFailed(EngineError):
+    """The file was not written. `recovery_saved` says whether the text reached its recovery copy instead,
+    and the message says exactly that: what was saved, what was not, and what to do."""
+
+    def __init__(self, path: Path, exc: OSError, recovery_error: OSError | None):
+        first = f"Not saved to {path}: {_reason(exc)}."
+        if recovery_error is None:
+            then = (
+                "Your text is safe in a recovery copy (Portside offers it again if it stops). "
+                "Try again, or use Save As to save it elsewhere."
+            )
+        else:
+            then = "The recovery copy could not be written either: copy your text somewhere safe now."
+        detail = str(exc) if recovery_error is None else f"{exc}; recovery copy: {recovery_error}"
+        super().__init__(f"{first} {then}", detail)
+        self.recovery_saved = recovery_error is None
 
 
 def read_document(path: Path) -> DiskText:
@@ -176,15 +205,109 @@ def open_document(path: Path, store: RecoveryStore) -> OpenedDocument:
 def save_document(path: Path, text: str, newline: str, store: RecoveryStore, forget: tuple[Path, ...] = ()) -> str:
     """Writes `text` atomically (blocking), then drops the recovery copies of `path` and of the names in
     `forget` (older names of a document saved under a new one). When the write fails the text goes to the
-    recovery copy instead, and EngineError says why. Returns `text`."""
+    recovery copy instead, and SaveFailed says which of the two writes worked. Returns `text`."""
     try:
         atomic_write(Path(path), text.replace("\n", newline) if newline != "\n" else text)
     except OSError as exc:
+        recovery_error = None
         try:
             store.save(path, text)  # the write failed: make sure this text survives in the recovery copy
         except OSError as recovery_exc:
             logger.info("no recovery copy either: %s", recovery_exc)
-        raise disk_problem(exc, f"save {Path(path).name}") from exc
+            recovery_error = recovery_exc
+        raise SaveFailed(Path(path), exc, recovery_error) from exc
     for document in (path, *forget):
-        store.discard(document)
+        try:
+            store.discard(document)
+        except OSError as exc:  # the file is saved: a copy left behind is dropped when it is next offered
+            logger.info("could not remove the recovery copy of %s: %s", document, exc)
     return text
+
+
+def keep_recovery_copy(store: RecoveryStore, path: Path, text: str) -> None:
+    """store.save (blocking), with a failure as a sentence: "Could not keep a recovery copy: the disk is full."."""
+    try:
+        store.save(path, text)
+    except OSError as exc:
+        raise disk_problem(exc, "keep a recovery copy") from exc
+
+
+def drop_recovery_copy(store: RecoveryStore, path: Path) -> None:
+    """store.discard (blocking), with a failure as a sentence: "Could not delete the recovery copy of ...: ..."."""
+    try:
+        store.discard(path)
+    except OSError as exc:
+        raise disk_problem(exc, f"delete the recovery copy of {Path(path).name}") from exc
+
+
+# Copies offered at start-up ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingCopy:
+    """A recovery copy left by a session that stopped, with what the file on disk holds now."""
+
+    path: Path
+    text: str  # the unsaved text kept in the copy
+    saved_at: float | None  # when the copy was written (seconds since the epoch)
+    disk_text: str | None  # the file's text now; None when it is gone or cannot be read
+    unreadable: str | None  # why the file cannot be read (it exists), else None
+    changed_since: bool  # the file was written after the copy was made
+    folder_exists: bool  # False: the file's folder is gone too (saving needs Save As)
+    diff: str  # a unified diff, the file on disk ("-") against the recovery copy ("+")
+
+    @property
+    def gone(self) -> bool:
+        return self.disk_text is None and self.unreadable is None
+
+
+def _modified_at(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def pending_copies(store: RecoveryStore) -> list[PendingCopy]:
+    """Every recovery copy worth offering (blocking), sorted by path. A copy that holds exactly what its file
+    holds keeps nothing unsaved: it is removed instead of offered."""
+    offered = []
+    for path in store.pending():
+        text = store.load(path)
+        if text is None:
+            continue
+        problem = None
+        try:
+            disk_text = read_document(path).text
+        except EngineError as exc:
+            disk_text, problem = None, exc.message
+        if disk_text == text:
+            try:
+                store.discard(path)
+            except OSError as exc:
+                logger.info("could not remove the recovery copy of %s: %s", path, exc)
+            continue
+        saved_at = store.saved_at(path)
+        modified = _modified_at(path)
+        diff = "\n".join(
+            difflib.unified_diff(
+                (disk_text or "").splitlines(),
+                text.splitlines(),
+                f"{path.name} on disk" if disk_text is not None else f"{path.name} (no file)",
+                f"{path.name} recovery copy",
+                lineterm="",
+            )
+        )
+        offered.append(
+            PendingCopy(
+                path=path,
+                text=text,
+                saved_at=saved_at,
+                disk_text=disk_text,
+                unreadable=problem,
+                changed_since=modified is not None and saved_at is not None and modified > saved_at,
+                folder_exists=path.parent.is_dir(),
+                diff=diff,
+            )
+        )
+    return offered

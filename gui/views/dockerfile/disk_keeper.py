@@ -1,8 +1,9 @@
 """DiskKeeper: keeps the editor's text and its file on disk in step, so that no edit is ever lost.
 
 It opens and saves the file (atomically, through gui.core.dockerfile.recovery), keeps a recovery copy of
-unsaved text a few seconds after typing and offers it back after a crash, and watches the file so that a
-change made outside Portside is taken silently (no unsaved edits) or offered for reload (unsaved edits).
+unsaved text within a second of typing (also while typing goes on) and offers it back after a crash, and
+watches the file so that a change made outside Portside is taken silently (no unsaved edits) or offered
+for reload (unsaved edits).
 
 Every disk access runs in a worker (session.tasks), one after another through a small queue so that an
 autosave never lands after the save that discards it. The queue is plain Python: it keeps draining after
@@ -25,6 +26,8 @@ from gui.core.dockerfile.recovery import (
     DiskText,
     OpenedDocument,
     RecoveryStore,
+    SaveFailed,
+    keep_recovery_copy,
     open_document,
     read_document,
     save_document,
@@ -34,11 +37,14 @@ from gui.views.dockerfile.notice_bar import NoticeBar
 from gui.views.widgets.code_editor import CodeEditor
 from gui.views.widgets.lifetime import while_alive
 
-__all__ = ["AUTOSAVE_MS", "DISK_CHECK_MS", "DiskKeeper"]
+__all__ = ["AUTOSAVE_MAX_WAIT_MS", "AUTOSAVE_MS", "DISK_CHECK_MS", "DiskKeeper"]
 
 logger = log.get("editor")
 
-AUTOSAVE_MS = 3000  # unsaved text reaches the recovery copy at most this long after it was typed
+# A crash loses at most the last second of typing: the copy is written once typing pauses AUTOSAVE_MS, and
+# at least every AUTOSAVE_MAX_WAIT_MS while it goes on (a pause-only timer would wait for the end of a burst).
+AUTOSAVE_MS = 500
+AUTOSAVE_MAX_WAIT_MS = 1000
 DISK_CHECK_MS = 150  # file watcher bursts (write, rename, chmod) become one look at the file
 
 
@@ -90,7 +96,7 @@ class DiskKeeper(QObject):
     opened = Signal(Path)  # the file's text (or an empty new file) is in the editor
     openFailed = Signal(str)  # a sentence for the user; the editor now edits no file
     saved = Signal(Path)  # the file is on disk with the text that was saved
-    saveFailed = Signal(str)  # a sentence for the user; the text stays, with a recovery copy
+    saveFailed = Signal(str)  # a sentence for the user: what was saved (the recovery copy?) and what was not
     recoveryCopyFailed = Signal(str)  # a sentence for the user: unsaved text has no recovery copy
 
     def __init__(self, editor: CodeEditor, tasks, recovery: RecoveryStore, parent: QWidget):
@@ -107,6 +113,7 @@ class DiskKeeper(QObject):
         self._external_text: str | None = None  # a changed file on disk offered for reload
         self._forget_recovery: list[Path] = []  # old names after a rename, whose copies go on save
         self._loading = False
+        self._restore_on_open = False  # the start-up offer's Restore came before the file was read
         self._open_generation = 0
         self._closed = False
         self._autosaving = False
@@ -123,6 +130,7 @@ class DiskKeeper(QObject):
         self.resave_button = self.external_bar.add_button("&Save Again", "save-again")
 
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self._autosave)
+        self._max_wait_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MAX_WAIT_MS, timeout=self._autosave)
         self._disk_timer = QTimer(self, singleShot=True, interval=DISK_CHECK_MS, timeout=self._check_disk)
         self._watcher = QFileSystemWatcher(self)
 
@@ -170,6 +178,7 @@ class DiskKeeper(QObject):
         self._loading = True
         self._open_generation += 1
         generation = self._open_generation
+        self._restore_on_open = False
         self._disk_text = None
         self._recovered = self._external_text = None
         self._recovery_text = None
@@ -211,6 +220,9 @@ class DiskKeeper(QObject):
             )
         elif opened.recovered is not None:
             self.discard_recovery_copy()  # the copy holds what the file holds: nothing to offer
+        if self._restore_on_open:
+            self._restore_on_open = False
+            self.restore_recovered()
         self.opened.emit(path)
 
     def _on_open_failed(self, generation: int, path: Path, error: EngineError) -> None:
@@ -266,25 +278,36 @@ class DiskKeeper(QObject):
     def _on_save_failed(self, path: Path, text: str, error: EngineError) -> None:
         self._writes.remove(text)
         logger.info("save of %s failed: %s", path, error.detail or error.message)
-        self.saveFailed.emit(
-            f"{error.message} Your text is still here (and in a recovery copy); try again or save elsewhere."
-        )
+        if not isinstance(error, SaveFailed):  # no word on the recovery copy: claim nothing about it
+            self.saveFailed.emit(f"{error.message} Your text is still here: try again or save it elsewhere.")
+            return
+        if path == self._path:
+            # What the copy on disk holds now, so the next autosave writes it again only when needed.
+            self._recovery_text = text if error.recovery_saved else None
+        self.saveFailed.emit(error.message)
 
     def shut_down(self) -> None:
         """The editor is closing: no more autosaves or looks at the file (queued disk jobs still finish)."""
         self._closed = True
         self._autosave_timer.stop()
+        self._max_wait_timer.stop()
         self._disk_timer.stop()
         self._disarm_watcher()
 
     # Recovery copies ---------------------------------------------------------------------------------------
 
     def text_edited(self) -> None:
-        """The user changed the text: a recovery copy follows once AUTOSAVE_MS have passed."""
-        if not self._closed and not self._loading and self._path is not None and not self._autosave_timer.isActive():
-            self._autosave_timer.start()
+        """The user changed the text: a recovery copy follows once typing pauses AUTOSAVE_MS, and no later
+        than AUTOSAVE_MAX_WAIT_MS after this edit's burst began."""
+        if self._closed or self._loading or self._path is None:
+            return
+        self._autosave_timer.start()  # (re)started by every edit
+        if not self._max_wait_timer.isActive():
+            self._max_wait_timer.start()  # started by the first edit since the last copy
 
     def _autosave(self) -> None:
+        self._autosave_timer.stop()
+        self._max_wait_timer.stop()
         if self._closed or self._loading or self._path is None:
             return
         path, store = self._path, self.recovery
@@ -301,7 +324,7 @@ class DiskKeeper(QObject):
         self._recovery_text = text
         self._autosaving = True
         self._io.submit(
-            lambda: store.save(path, text),
+            lambda: keep_recovery_copy(store, path, text),
             while_alive(self, self._on_autosaved),
             while_alive(self, self._on_autosave_failed),
         )
@@ -313,9 +336,7 @@ class DiskKeeper(QObject):
         self._autosaving = False
         logger.info("recovery copy failed: %s", error.detail or error.message)
         self._recovery_text = None  # try again at the next autosave
-        self.recoveryCopyFailed.emit(
-            f"Portside could not keep a recovery copy of your unsaved changes ({error.message}). Save soon."
-        )
+        self.recoveryCopyFailed.emit(f"{error.message} Your unsaved changes are only in this window: save them soon.")
 
     def discard_recovery_copy(self) -> None:
         """Removes the recovery copy of the current file (in the queue, after any pending save)."""
@@ -334,6 +355,13 @@ class DiskKeeper(QObject):
         self.editor.replace_text(recovered)
         self._recovery_text = recovered  # the copy on disk already holds exactly this
         self.editor.setFocus()
+
+    def restore_offered(self) -> None:
+        """The start-up offer's Restore: the recovery copy goes into the editor (once the file is read)."""
+        if self._loading:
+            self._restore_on_open = True
+        else:
+            self.restore_recovered()
 
     def discard_recovered(self) -> None:
         """Throws the offered recovery copy away."""

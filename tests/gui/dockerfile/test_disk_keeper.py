@@ -3,11 +3,13 @@ and files changed, replaced or deleted on disk while they are open."""
 
 from __future__ import annotations
 
+import errno
 import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QTextCursor
 
+from gui.core.dockerfile import recovery as recovery_module
 from gui.views.dockerfile import disk_keeper
 from tests.gui.dockerfile.editor_driver import SAMPLE, Keys, answer_message_box, shortcut, type_text
 
@@ -46,6 +48,30 @@ def test_unsaved_text_survives_a_crash_and_restore_brings_it_back(make_editor, q
     assert path.read_text(encoding="utf-8") == typed
     qtbot.waitUntil(lambda: again.disk_idle)
     assert recovery.load(path) is None  # saving discards the recovery copy
+
+
+def test_the_recovery_copy_is_written_while_typing_goes_on(make_editor, qtbot, project, recovery):
+    """Found: a crash lost the last 1 to 3 seconds of typing. The copy follows a pause in typing, and a long
+    burst of typing (slices closer together than any pause the copy waits for) still gets one within 1 s."""
+    path = project / "Dockerfile"
+    path.write_text(SAMPLE, encoding="utf-8")
+    editor = make_editor(path)
+    editor.editor.moveCursor(QTextCursor.MoveOperation.End)
+    typed_so_far = []
+    slices = 20  # 100 ms apart: typing goes on for twice the second a crash may lose
+    copied_after = None
+    for index in range(slices):
+        qtbot.keyClicks(editor.editor, "x")
+        typed_so_far.append(editor.text())
+        qtbot.wait(100)  # the event loop turns between slices, as between a user's keystrokes
+        if recovery.load(path) is not None:
+            copied_after = index
+            break
+    assert copied_after is not None and copied_after < slices - 1, "no recovery copy while typing went on"
+    assert recovery.load(path) in typed_so_far
+    qtbot.keyClicks(editor.editor, "END")  # then the typing stops: the copy catches up
+    qtbot.waitUntil(lambda: recovery.load(path) == editor.text(), timeout=5000)
+    assert path.read_text(encoding="utf-8") == SAMPLE
 
 
 def test_discard_drops_the_recovery_copy(make_editor, qtbot, project, recovery):
@@ -188,9 +214,69 @@ def test_a_failed_save_says_why_and_keeps_the_text(make_editor, qtbot, tmp_path,
     qtbot.keyClicks(editor.editor, "FROM busybox:1.36")
     with qtbot.waitSignal(editor.saveFailed) as signal:
         editor.save_as(missing)
-    assert "Could not save Dockerfile" in signal.args[0]
+    assert signal.args[0].startswith(f"Not saved to {missing}: its folder does not exist")
+    assert "safe in a recovery copy" in signal.args[0]
     assert editor.message_bar.isVisible() and editor.is_modified()
     assert recovery.load(missing) == "FROM busybox:1.36"  # kept for later, even though the write failed
+
+
+def _disk_full(*_args, **_kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_says_the_recovery_copy_failed_too(make_editor, qtbot, project, recovery, monkeypatch):
+    """Found: on a full disk the editor said the text was "also in a recovery copy" when that write failed too."""
+    path = project / "Dockerfile"
+    path.write_text(SAMPLE, encoding="utf-8")
+    editor = make_editor(path)
+    qtbot.keyClicks(editor.editor, "# precious ")
+    monkeypatch.setattr(recovery_module, "atomic_write", _disk_full)
+    monkeypatch.setattr(recovery, "save", _disk_full)  # the recovery store's writer
+    with qtbot.waitSignal(editor.saveFailed):
+        shortcut(qtbot, editor.editor, Keys.Save)
+    assert editor.message_bar.isVisible() and editor.message_bar.text == (
+        f"Not saved to {path}: the disk is full. The recovery copy could not be written either: "
+        "copy your text somewhere safe now."
+    )
+    assert editor.is_modified() and editor.text() == "# precious " + SAMPLE
+    assert path.read_text(encoding="utf-8") == SAMPLE and recovery.load(path) is None
+    qtbot.waitUntil(lambda: editor.disk_idle, timeout=5000)
+
+
+def test_a_full_disk_that_takes_the_recovery_copy_says_so(make_editor, qtbot, project, recovery, monkeypatch):
+    path = project / "Dockerfile"
+    path.write_text(SAMPLE, encoding="utf-8")
+    editor = make_editor(path)
+    qtbot.keyClicks(editor.editor, "# precious ")
+    real_write = recovery_module.atomic_write
+
+    def file_full(target, *args, **kwargs):  # the file's disk is full; the recovery folder's has room
+        if target == path:
+            _disk_full()
+        return real_write(target, *args, **kwargs)
+
+    monkeypatch.setattr(recovery_module, "atomic_write", file_full)
+    with qtbot.waitSignal(editor.saveFailed):
+        shortcut(qtbot, editor.editor, Keys.Save)
+    text = editor.message_bar.text
+    assert text.startswith(f"Not saved to {path}: the disk is full. Your text is safe in a recovery copy")
+    assert "could not be written either" not in text
+    assert recovery.load(path) == "# precious " + SAMPLE
+    qtbot.waitUntil(lambda: editor.disk_idle, timeout=5000)
+
+
+def test_a_recovery_copy_that_cannot_be_written_says_so(make_editor, qtbot, project, recovery, monkeypatch):
+    monkeypatch.setattr(disk_keeper, "AUTOSAVE_MS", 50)
+    monkeypatch.setattr(recovery, "save", _disk_full)
+    path = project / "Dockerfile"
+    path.write_text(SAMPLE, encoding="utf-8")
+    editor = make_editor(path)
+    qtbot.keyClicks(editor.editor, "# precious ")
+    qtbot.waitUntil(editor.message_bar.isVisible, timeout=5000)
+    assert editor.message_bar.text == (
+        "Could not keep a recovery copy: the disk is full. Your unsaved changes are only in this window: save them soon."
+    )
+    qtbot.waitUntil(lambda: editor.disk_idle, timeout=5000)
 
 
 def test_opening_a_non_utf8_file_refuses_to_edit_it(make_editor, qtbot, project):

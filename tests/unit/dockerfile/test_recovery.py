@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import time
+from pathlib import Path
 
 import pytest
 
-from gui.core.dockerfile.recovery import RecoveryStore, default_folder, open_document, read_document, save_document
+from gui.core.dockerfile import recovery
+from gui.core.dockerfile.recovery import (
+    RecoveryStore,
+    SaveFailed,
+    default_folder,
+    drop_recovery_copy,
+    keep_recovery_copy,
+    open_document,
+    pending_copies,
+    read_document,
+    save_document,
+)
 from gui.core.errors import EngineError
 
 
@@ -148,6 +162,99 @@ def test_save_document_discards_the_copies_of_this_and_older_names(tmp_path):
 def test_a_failed_save_keeps_the_text_in_the_recovery_copy(tmp_path):
     store = RecoveryStore(tmp_path / "recovery")
     path = tmp_path / "missing-folder" / "Dockerfile"
-    with pytest.raises(EngineError, match="Could not save Dockerfile: its folder does not exist"):
+    with pytest.raises(SaveFailed, match=r"Not saved to .*Dockerfile: its folder does not exist") as failed:
         save_document(path, "FROM precious", "\n", store)
+    assert failed.value.recovery_saved and "safe in a recovery copy" in failed.value.message
     assert store.load(path) == "FROM precious"
+
+
+def _disk_full(*_args, **_kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_that_refuses_the_recovery_copy_too_says_so(tmp_path, monkeypatch):
+    """Found: the message claimed the text was "also in a recovery copy" when that write had failed too."""
+    store = RecoveryStore(tmp_path / "recovery")
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM old", encoding="utf-8")
+    monkeypatch.setattr(recovery, "atomic_write", _disk_full)
+    monkeypatch.setattr(store, "save", _disk_full)
+    with pytest.raises(EngineError) as failed:
+        save_document(path, "FROM precious", "\n", store)
+    assert failed.value.message == (
+        f"Not saved to {path}: the disk is full. The recovery copy could not be written either: "
+        "copy your text somewhere safe now."
+    )
+    assert not failed.value.recovery_saved
+    assert path.read_text(encoding="utf-8") == "FROM old"
+
+
+def test_a_full_disk_that_takes_the_recovery_copy_says_the_text_is_safe(tmp_path, monkeypatch):
+    store = RecoveryStore(tmp_path / "recovery")
+    path = tmp_path / "Dockerfile"
+    real_write = recovery.atomic_write
+
+    def document_full(target, *args, **kwargs):
+        if Path(target) == path:
+            _disk_full()
+        return real_write(target, *args, **kwargs)
+
+    monkeypatch.setattr(recovery, "atomic_write", document_full)
+    with pytest.raises(SaveFailed) as failed:
+        save_document(path, "FROM precious", "\n", store)
+    assert failed.value.message.startswith(
+        f"Not saved to {path}: the disk is full. Your text is safe in a recovery copy"
+    )
+    assert failed.value.recovery_saved and store.load(path) == "FROM precious"
+
+
+def test_a_copy_that_cannot_be_removed_after_a_save_is_no_failed_save(tmp_path, monkeypatch):
+    store = RecoveryStore(tmp_path / "recovery")
+    path = tmp_path / "Dockerfile"
+    monkeypatch.setattr(store, "discard", _disk_full)
+    assert save_document(path, "FROM saved", "\n", store) == "FROM saved"
+    assert path.read_text(encoding="utf-8") == "FROM saved"
+
+
+def test_recovery_copy_and_discard_failures_are_sentences(tmp_path, monkeypatch):
+    store = RecoveryStore(tmp_path / "recovery")
+    monkeypatch.setattr(store, "save", _disk_full)
+    monkeypatch.setattr(store, "discard", _disk_full)
+    with pytest.raises(EngineError, match=r"^Could not keep a recovery copy: the disk is full\.$"):
+        keep_recovery_copy(store, tmp_path / "Dockerfile", "FROM x")
+    with pytest.raises(EngineError, match=r"^Could not delete the recovery copy of Dockerfile: the disk is full\.$"):
+        drop_recovery_copy(store, tmp_path / "Dockerfile")
+
+
+# Copies offered at start-up ------------------------------------------------------------------------------
+
+
+def test_pending_copies_say_what_each_file_holds_now(tmp_path):
+    store = RecoveryStore(tmp_path / "recovery")
+    unchanged, changed, same = (tmp_path / name / "Dockerfile" for name in ("unchanged", "changed", "same"))
+    gone, no_folder, unreadable = tmp_path / "Dockerfile.gone", tmp_path / "nowhere" / "Dockerfile", tmp_path / "bin"
+    for path in (unchanged, changed, same):
+        path.parent.mkdir()
+        path.write_text("FROM a\nRUN old\n", encoding="utf-8")
+    unreadable.write_bytes(b"# caf\xe9\n")
+    for path in (unchanged, changed, gone, no_folder, unreadable):
+        store.save(path, "FROM a\nRUN new\n")
+    store.save(same, "FROM a\nRUN old\n")
+    later = time.time() + 60
+    os.utime(changed, (later, later))  # written after the copy was made
+
+    copies = {copy.path: copy for copy in pending_copies(store)}
+    assert sorted(copies) == sorted([unchanged, changed, gone, no_folder, unreadable])
+    assert store.load(same) is None  # a copy equal to its file keeps nothing unsaved: removed, not offered
+    first = copies[unchanged]
+    assert first.text == "FROM a\nRUN new\n" and first.disk_text == "FROM a\nRUN old\n"
+    assert not first.changed_since and not first.gone and first.folder_exists and first.saved_at
+    assert "-RUN old" in first.diff.splitlines() and "+RUN new" in first.diff.splitlines()
+    assert copies[changed].changed_since
+    assert copies[gone].gone and copies[gone].folder_exists and "+FROM a" in copies[gone].diff.splitlines()
+    assert copies[no_folder].gone and not copies[no_folder].folder_exists
+    assert not copies[unreadable].gone and "not UTF-8" in copies[unreadable].unreadable
+
+
+def test_no_copies_means_nothing_to_offer(tmp_path):
+    assert pending_copies(RecoveryStore(tmp_path / "never-made")) == []
