@@ -1,21 +1,41 @@
-"""The Commands panel: every action's docker command, in order, ready to copy into a terminal."""
+"""The Commands panel: every action's docker command, in order, ready to copy into a terminal. Secrets in a
+command (a known secret value, a token, a password in a URL, NAME=value with a secret name) are masked before
+they are shown, so neither the list nor the clipboard ever holds one."""
 
 from __future__ import annotations
 
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPainter
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from gui.core.secrets import mask_known, mask_text
+from gui.views.widgets.style import secondary_colour
+
 MAX_COMMANDS = 500
+EMPTY_TEXT = "The docker command behind each thing you do in Portside shows here, to copy into a terminal."
+
+
+class CommandList(QListWidget):
+    """The list of commands; empty, it says what will appear in it instead of showing a blank box."""
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.count() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor(secondary_colour(self.palette())))
+            painter.setFont(QGuiApplication.font())  # a sentence, in the normal font rather than the commands' one
+            margin = self.fontMetrics().averageCharWidth() * 2
+            rect = self.viewport().rect().adjusted(margin, 0, -margin, 0)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, EMPTY_TEXT)
 
 
 class CommandsPanel(QDockWidget):
     def __init__(self, parent=None):
         super().__init__("Commands", parent)
         self.setObjectName("commands-dock")
-        self.list = QListWidget(self)
+        self.list = CommandList(self)
         self.list.setObjectName("commands-list")
         self.list.setAccessibleName("Commands")
         self.list.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -39,6 +59,7 @@ class CommandsPanel(QDockWidget):
         self.setWidget(body)
 
     def add_command(self, command: str, description: str) -> None:
+        command = mask_text(mask_known(command))
         item = QListWidgetItem(command)
         item.setToolTip(f"{description} — {time.strftime('%H:%M:%S')}\nDouble-click to copy")
         item.setData(Qt.ItemDataRole.UserRole, command)

@@ -3,7 +3,6 @@ proof that no password lands in a file in plain text, whichever store keeps it."
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import subprocess
@@ -19,6 +18,7 @@ from gui.core.registry.sign_in import SignInFailed, sign_in
 from tests.engine import engine_helpers as eh
 from tests.fakes import credential_helpers as ch
 from tests.fakes.memory_keyring import MemoryKeyring
+from tests.fakes.secret_forms import files_under, leaks, text_leaks
 
 pytestmark = pytest.mark.engine
 
@@ -117,14 +117,13 @@ def test_no_password_is_written_in_plain_text(engine, local_registry, sandbox, r
         listed = subprocess.run(["docker-credential-pass", "list"], capture_output=True, text=True, check=True)
         assert json.loads(listed.stdout) == {local_registry.address: local_registry.username}
 
-    secret = local_registry.password.encode()
-    login = base64.b64encode(f"{local_registry.username}:{local_registry.password}".encode())
-    files = [path for folder in [sandbox, *extra_folders] for path in folder.rglob("*") if path.is_file()]
+    # Every form: raw, base64 of the password and of user:password (padded or not, standard or urlsafe),
+    # URL-encoded, JSON-escaped.
+    password, username = local_registry.password, local_registry.username
+    files = files_under([sandbox, *extra_folders])
     if kind is not StoreKind.SESSION:  # the scan sees what Portside and the helper wrote
         assert any(path.name == "registries.json" for path in files)
     if kind is StoreKind.HELPER:
         assert any(path.suffix == ".gpg" for path in files)
-    leaks = [str(path) for path in files if secret in path.read_bytes() or login in path.read_bytes()]
-    assert leaks == []
-    assert local_registry.password not in caplog.text
-    assert login.decode() not in caplog.text
+    assert leaks(files, password, username) == []
+    assert text_leaks(caplog.text, password, username) == []

@@ -14,3 +14,23 @@ def tcp_listener():
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         yield sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def no_system_keyring(monkeypatch):
+    """Unit tests never reach the developer's keyring: code that asks for the system keyring finds none. Tests
+    of the keyring path pass their own backend (tests.fakes.memory_keyring)."""
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+
+
+@pytest.fixture(autouse=True)
+def no_known_secrets():
+    """The secrets one test made known to the log's mask do not mask another test's text."""
+    from gui.core.secrets import forget_known
+
+    forget_known()
+    yield
+    forget_known()

@@ -95,3 +95,39 @@ def test_screenshot_leaves_no_temporary_files(quiet_env, tmp_path):
     assert result.returncode == 0, result.stderr
     assert shot.stat().st_size > 0
     assert list(scratch.iterdir()) == []
+
+
+def test_size_and_theme_are_read_for_screenshots():
+    args = app.parse_args(["--screenshot", "shot.png", "--page", "learn", "--size", "1280x800", "--theme", "dark"])
+    assert args.size == (1280, 800) and args.theme == "dark"
+    defaults = app.parse_args(["--screenshot", "shot.png"])
+    assert defaults.size is None and defaults.theme is None  # the window's own size, the desktop's palette
+
+
+@pytest.mark.parametrize("option", [["--size", "1280"], ["--size", "0x800"], ["--size", "wide"], ["--theme", "blue"]])
+def test_a_wrong_size_or_theme_is_refused(option, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        app.parse_args(["--screenshot", "shot.png", *option])
+    assert exit_info.value.code == 2
+    assert option[0] in capsys.readouterr().err
+
+
+def test_size_and_theme_stay_out_of_the_help(capsys):
+    with pytest.raises(SystemExit):
+        app.parse_args(["--help"])
+    help_text = capsys.readouterr().out
+    assert "--screenshot" in help_text
+    assert "--size" not in help_text and "--theme" not in help_text  # for the README's shots, not for users
+
+
+def test_screenshot_has_the_size_and_theme_asked_for(quiet_env, tmp_path):
+    from PySide6.QtGui import QImage
+
+    shot = tmp_path / "engine-dark.png"
+    result = portside(
+        "--screenshot", str(shot), "--page", "engine", "--size", "900x640", "--theme", "dark", env=quiet_env
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (900, 640)
+    assert image.pixelColor(image.width() - 4, image.height() // 3).lightness() < 128  # a dark window

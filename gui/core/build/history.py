@@ -144,8 +144,7 @@ class BuildHistory:
         if record.result not in RESULTS:
             raise ValueError(f"result must be one of {RESULTS}, not {record.result!r}")
         with self._lock:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.log_path(record.id), capped_log(log_lines, self.max_log_bytes))
+            atomic_write(self.log_path(record.id), capped_log(log_lines, self.max_log_bytes), private=True)
             records = [record] + [old for old in self._read() if old.id != record.id]
             records.sort(key=lambda item: item.started, reverse=True)
             kept, dropped = records[: self.max_records], records[self.max_records :]
@@ -165,7 +164,7 @@ class BuildHistory:
 
     def _write(self, records: list[BuildRecord]) -> None:
         payload = {"version": INDEX_VERSION, "records": [record.to_json() for record in records]}
-        atomic_write(self.index_path, json.dumps(payload, indent=1) + "\n")
+        atomic_write(self.index_path, json.dumps(payload, indent=1) + "\n", private=True)
 
     def _remove_stray_logs(self, ids: set[str]) -> None:
         """Logs whose record is gone (a crash between writing a log and the index)."""

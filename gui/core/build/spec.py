@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gui.core.dockerfile.parser import parse_dockerfile, stages
 from gui.core.format import relative_time
 from gui.core.reference import parse, reference_problem
-from gui.core.secrets import is_secret_name
+from gui.core.secrets import is_secret_name, masked_value
 
 if TYPE_CHECKING:
     from gui.core.engine.rows import ImageRow
@@ -246,16 +246,18 @@ class BuildSpec:
             "labels": dict(self.labels) or None,
         }
 
-    def argv(self) -> list[str]:
+    def argv(self, reveal_secrets: bool = False) -> list[str]:
         """`docker build` with the same settings. -f is given as a path (the CLI reads it relative to where
-        it runs, not to the build folder), and only when it is not the default Dockerfile."""
+        it runs, not to the build folder), and only when it is not the default Dockerfile. Secret build
+        argument values (by name or shape) are masked unless asked: this is what the user sees and what the
+        build history keeps."""
         argv = ["docker", "build"]
         for tag in self.tags:
             argv += ["-t", tag]
         if self.dockerfile != DEFAULT_DOCKERFILE:
             argv += ["-f", str(self.dockerfile_path)]
         for name, value in self.build_args:
-            argv += ["--build-arg", f"{name}={value}"]
+            argv += ["--build-arg", f"{name}={value if reveal_secrets else masked_value(name, value)}"]
         if self.target:
             argv += ["--target", self.target]
         if self.no_cache:
@@ -263,7 +265,7 @@ class BuildSpec:
         if self.pull:
             argv.append("--pull")
         for key, value in self.labels:
-            argv += ["--label", f"{key}={value}"]
+            argv += ["--label", f"{key}={value if reveal_secrets else masked_value(key, value)}"]
         argv.append("--force-rm")
         argv.append(str(self.context))
         return argv

@@ -3,7 +3,9 @@ and `docker history` payloads. No Qt.
 
 Payloads differ between engine versions and between running and stopped
 containers, so every lookup here tolerates missing keys and null values.
-A summary is a list of sections: (title, [(field, value), ...]).
+A summary is a list of sections: (title, [(field, value), ...]). Secrets are
+masked in every field: environment values and labels by name and shape, the
+command and the history's steps by shape (gui.core.secrets).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from gui.core.engine import exit_codes
 from gui.core.format import exact_bytes, human_bytes, local_time, relative_time, short_id
 
 # The secret helpers live in gui.core.secrets; these names stay importable from here.
-from gui.core.secrets import MASK, is_secret_name, mask_env, masked_payload
+from gui.core.secrets import MASK, is_secret_name, mask_env, mask_text, masked_payload
 from gui.core.secrets import masked_value as _masked_value
 
 __all__ = [
@@ -73,8 +75,8 @@ def _text(value: Any, default: str = NOT_SET) -> str:
 def _command_text(value: Any) -> str:
     """Entrypoint/Cmd as one would type it; older engines give a plain string."""
     if isinstance(value, list) and value:
-        return shlex.join(str(part) for part in value)
-    return _text(value)
+        return mask_text(shlex.join(str(part) for part in value))
+    return mask_text(_text(value))
 
 
 def parse_timestamp(value: Any) -> float | None:
@@ -114,7 +116,7 @@ def _env_rows(env: Any) -> list[Row]:
 
 
 def _label_rows(labels: Any) -> list[Row]:
-    return [(str(key), str(value)) for key, value in sorted(_as_dict(labels).items())]
+    return [(str(key), _masked_value(str(key), str(value))) for key, value in sorted(_as_dict(labels).items())]
 
 
 def _port_sort_key(port: str) -> tuple[int, str]:
@@ -362,7 +364,8 @@ def _history_row(layer: dict, now: float | None) -> HistoryRow:
 
 
 def _clean_created_by(command: str) -> str:
+    """The step without its shell prefix, secrets masked: an ARG's value is recorded as |1 NAME=value."""
     for prefix in _HISTORY_PREFIXES:
         if command.startswith(prefix):
-            return command[len(prefix) :].strip()
-    return command.strip()
+            return mask_text(command[len(prefix) :].strip())
+    return mask_text(command.strip())

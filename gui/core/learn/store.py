@@ -126,8 +126,7 @@ class LearnStore:
     def save(self, progress: LearnProgress) -> None:
         """Raises OSError (the file is then unchanged)."""
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, json.dumps(progress.to_json(), indent=1) + "\n")
+            atomic_write(self.path, json.dumps(progress.to_json(), indent=1) + "\n", private=True)
 
     def reset(self) -> LearnProgress:
         """Forgets the progress (keeps the file, so the page does not open first again) and returns what is kept."""

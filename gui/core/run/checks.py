@@ -2,14 +2,17 @@
 
 Errors are the rules Docker itself applies (so the user hears them before the engine refuses, and in plain
 words); warnings are legal choices with a risk worth a sentence. Checks that need the engine or the host
-(image present, name or port taken, GPUs there) live in gui.core.run.context.preflight.
+(image present, name or port taken, GPUs there) live in gui.core.run.context.preflight; so does
+resolved_bind_problems, which follows symlinks on the disk to find a bind that is really the engine's socket.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import shlex
+from collections.abc import Callable, Iterable
 
 from gui.core.reference import reference_problem
 from gui.core.run.spec import (
@@ -28,7 +31,25 @@ from gui.core.run.spec import (
 
 MIN_MEMORY = 6 * 1024**2  # the engine refuses less: "Minimum memory limit allowed is 6MB"
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
-SYSTEM_FOLDERS = ("/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/boot", "/proc", "/sys", "/dev", "/var", "/root")
+# Read-write, these let a container change or take over the host: /run and /var/run hold the sockets of the
+# engine, containerd and systemd; /var/lib/docker is every container's and image's files.
+SYSTEM_FOLDERS = (
+    "/",
+    "/etc",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/boot",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/var",
+    "/root",
+    "/run",
+    "/var/run",
+    "/var/lib/docker",
+)
 VOLUME_NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
 PORTABLE_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CPUS_SYNTAX_RE = re.compile(r"-?(\d+)(?:\.(\d*))?|-?\.(\d+)")
@@ -328,23 +349,60 @@ def _mount_target_problem(mount: MountSpec) -> str | None:
     return None
 
 
+def engine_sockets(docker_host: str | None = None) -> tuple[str, ...]:
+    """The paths of the engine's socket: the usual ones and the one DOCKER_HOST names (unix:///run/user/1000/
+    docker.sock for a rootless engine). docker_host None: this process's DOCKER_HOST."""
+    host = os.environ.get("DOCKER_HOST", "") if docker_host is None else docker_host
+    named = [posixpath.normpath(host[len("unix://") :])] if host.startswith("unix://") and len(host) > 7 else []
+    return tuple(dict.fromkeys([*DOCKER_SOCKETS, *named]))
+
+
+def _bind_risk(source: str, read_only: bool, sockets: Iterable[str], shown: str | None = None) -> str | None:
+    """The warning for binding the host path `source` (already normalised), or None. `shown` names the path as
+    typed when `source` is where a link leads."""
+    via = f"{shown} leads to {source}: " if shown else ""
+    for socket in sockets:
+        if source == socket or socket.startswith(source.rstrip("/") + "/"):
+            what = "the Docker engine's socket" if source == socket else f"the Docker engine's socket ({socket})"
+            return (
+                f"{via}Mounting {what} gives the container full control of the engine, like root on this "
+                "machine, even read-only. Do it only for a tool you trust."
+            )
+    if source in SYSTEM_FOLDERS and not read_only:
+        return (
+            f"{via}{source} is a system folder, mounted read-write: the container can change or break this "
+            "computer. Tick read-only unless it must write there."
+        )
+    return None
+
+
 def _bind_warnings(mount: MountSpec) -> list[str]:
-    source = posixpath.normpath(mount.source)
-    if source in DOCKER_SOCKETS:
-        return [
-            (
-                "Mounting the Docker socket gives the container full control of the engine, like root on this "
-                "machine. Do it only for a tool you trust."
-            )
-        ]
-    if source in SYSTEM_FOLDERS and not mount.read_only:
-        return [
-            (
-                f"{source} is a system folder, mounted read-write: the container can change or break this "
-                "computer. Tick read-only unless it must write there."
-            )
-        ]
-    return []
+    warning = _bind_risk(posixpath.normpath(mount.source), mount.read_only, engine_sockets())
+    return [warning] if warning else []
+
+
+def resolved_bind_problems(
+    mounts: Iterable[MountSpec],
+    docker_host: str | None = None,
+    resolve: Callable[[str], str] = os.path.realpath,
+) -> list[Problem]:
+    """Warnings for binds that reach the engine's socket or a system folder only through a symlink (a link to
+    /var/run/docker.sock, a folder that links to /run). Reads the disk: call from a worker, for an engine on
+    this computer. Binds that spec_problems already warns about are left to it."""
+    sockets = engine_sockets(docker_host)
+    real_sockets = tuple(dict.fromkeys([*sockets, *(resolve(socket) for socket in sockets)]))
+    problems = []
+    for row_index, mount in enumerate(mounts):
+        if mount.kind != "bind" or not mount.source.startswith("/"):
+            continue
+        source = posixpath.normpath(mount.source)
+        real = posixpath.normpath(resolve(source))
+        if real == source or _bind_risk(source, mount.read_only, sockets):
+            continue
+        warning = _bind_risk(real, mount.read_only, real_sockets, shown=source)
+        if warning:
+            problems.append(Problem("mounts", warning, row_index, warning=True))
+    return problems
 
 
 # --- GPUs and resources ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from gui.core.engine import help as engine_help
+from gui.core.run.checks import resolved_bind_problems
 from gui.core.run.gpus import GpuInventory, cuda_problem, read_inventory, required_cuda
 from gui.core.run.ports import PortUse, host_ports_in_use, port_is_free, suggest_free_port
 from gui.core.run.spec import EnvVar, GpuMode, PortSpec, Problem, RunSpec, port_range, suggest_name
@@ -144,6 +145,8 @@ def preflight(spec: RunSpec, context: RunContext) -> list[Problem]:
         )
     problems += _port_problems(spec, context)
     problems += _gpu_problems(spec, context)
+    if context.host_is_local:  # binds name paths on the engine's computer; links are followed on this one
+        problems += resolved_bind_problems(spec.mounts)
     given = {var.name for var in spec.env if var.value}
     for name in run_time_env_names(context.image_inspect):
         if name not in given:

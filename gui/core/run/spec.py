@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from gui.core.engine.actions import Action
 from gui.core.errors import EngineError, explain
-from gui.core.secrets import is_secret_name, masked_value
+from gui.core.secrets import is_secret, mask_text, masked_value
 
 RESTART_POLICIES = ("no", "on-failure", "always", "unless-stopped")
 GPU_CAPABILITIES = ("compute", "utility", "graphics", "video")
@@ -233,8 +233,10 @@ class RunSpec:
         if self.privileged:
             args.append("--privileged")
         for key, value in self.labels:
-            args += ["--label", f"{key}={value}"]
-        return [*args, self.image.strip(), *_words(self.command)]
+            args += ["--label", f"{key}={value if reveal_secrets else masked_value(key, value)}"]
+        # A token given as an argument (--token ghp_…) is masked too; only its secret part.
+        words = _words(self.command) if reveal_secrets else [mask_text(word) for word in _words(self.command)]
+        return [*args, self.image.strip(), *words]
 
     @property
     def command_line(self) -> str:
@@ -298,8 +300,10 @@ class RunSpec:
         )
 
     def without_secret_values(self) -> RunSpec:
-        """This spec with secret-looking values emptied, for writing to disk."""
-        return replace(self, env=tuple(EnvVar(var.name, "") if is_secret_name(var.name) else var for var in self.env))
+        """This spec with secret values (by name or by shape) emptied."""
+        return replace(
+            self, env=tuple(EnvVar(var.name, "") if is_secret(var.name, var.value) else var for var in self.env)
+        )
 
     # --- run again with changes ---
 

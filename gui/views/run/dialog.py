@@ -30,9 +30,8 @@ from gui.core import log
 from gui.core.errors import EngineError
 from gui.core.run.context import RunContext, default_spec, load_context, preflight
 from gui.core.run.envfile import read_env_file
-from gui.core.run.memory import RunMemory
+from gui.core.run.memory import Recalled, RunMemory
 from gui.core.run.spec import Problem, RunContainer, RunSpec, suggest_name
-from gui.core.secrets import is_secret_name
 from gui.views.run.command_preview import CommandPreview
 from gui.views.run.form_sections import AdvancedSection, GeneralSection, ResourcesSection
 from gui.views.run.gpu_section import GpuSection
@@ -82,8 +81,9 @@ class RunDialog(QDialog):
         self.memory = memory if memory is not None else RunMemory()
         self.context: RunContext | None = None
         self.presets: dict[str, RunSpec] = {}
+        self._presets_not_kept: dict[str, frozenset[str]] = {}  # secrets each preset could not keep
         self._initial = initial
-        self._remembered: RunSpec | None = None
+        self._remembered: Recalled | None = None
         self._default = RunSpec(image=image)  # the image's ports on 127.0.0.1, from default_spec
         self._memory_read = False
         self._preflight: list[Problem] = []  # the host's and engine's view of the form, from a worker
@@ -242,7 +242,7 @@ class RunDialog(QDialog):
             memory, wanted = self.memory, self._initial is None
 
             def read_memory():
-                return (memory.last_for(image) if wanted else None), memory.presets()
+                return (memory.recall(image) if wanted else None), memory.recall_presets()
 
             self.session.tasks.submit(read_memory, self._on_memory, self._on_memory_failed)
 
@@ -269,8 +269,9 @@ class RunDialog(QDialog):
         self._show_error(error, "Could not read the image and the engine. ")
         self.retry_button.show()
 
-    def _on_memory(self, result: tuple[RunSpec | None, dict[str, RunSpec]]) -> None:
-        self._remembered, self.presets = result
+    def _on_memory(self, result: tuple[Recalled | None, dict[str, Recalled]]) -> None:
+        self._remembered, presets = result
+        self._keep_presets(presets)
         self._memory_read = True
         if self._alive() and self.context is not None:
             self._fill()
@@ -284,19 +285,17 @@ class RunDialog(QDialog):
             self.load_spec(self._initial)
             self._show_status("Filled in from the container's settings: change what you like.")
         elif self._remembered is not None:
-            self.load_spec(self._remembered)
-            secrets = [var.name for var in self._remembered.env if not var.value and is_secret_name(var.name)]
-            note = f" Fill in {', '.join(secrets)}: secret values are never remembered." if secrets else ""
-            self._show_status(f"Filled in from your last run of this image.{note}")
+            self.load_spec(self._remembered.spec, self._remembered.not_kept)
+            self._show_status(f"Filled in from your last run of this image.{_not_kept_note(self._remembered)}")
         else:
             self.load_spec(self._default)
             self._show_status("")
         self._set_form_enabled(True)
         self.general.name_edit.setFocus()
 
-    def load_spec(self, spec: RunSpec) -> None:
+    def load_spec(self, spec: RunSpec, not_kept: frozenset[str] = frozenset()) -> None:
         """Fills the form from a spec, for this dialog's image. A name another container has is replaced
-        by a free one ("web" -> "web-2")."""
+        by a free one ("web" -> "web-2"). Rows of `not_kept` say their secret must be typed again."""
         names = self.context.container_names if self.context is not None else frozenset()
         spec = replace(spec, image=self.image)
         if spec.name and spec.name in names:
@@ -305,6 +304,7 @@ class RunDialog(QDialog):
         try:
             for section in self.sections:
                 section.load(spec)
+            self.env.table.mark_not_kept(not_kept)
         finally:
             self._filling = False
         self._on_edited()
@@ -489,7 +489,7 @@ class RunDialog(QDialog):
 
         def save():
             memory.save_preset(name, spec)
-            return memory.presets()
+            return memory.recall_presets()
 
         self.session.tasks.submit(
             save, lambda presets: self._on_presets(presets, f"Saved the preset {name}."), self._on_preset_failed
@@ -498,22 +498,27 @@ class RunDialog(QDialog):
     def apply_preset(self, name: str) -> None:
         spec = self.presets.get(name)
         if spec is not None:
-            self.load_spec(spec)
-            self._show_status(f"Applied the preset {name}.")
+            not_kept = self._presets_not_kept.get(name, frozenset())
+            self.load_spec(spec, not_kept)
+            self._show_status(f"Applied the preset {name}.{_not_kept_note(Recalled(spec, not_kept))}")
 
     def delete_preset(self, name: str) -> None:
         memory = self.memory
 
         def delete():
             memory.delete_preset(name)
-            return memory.presets()
+            return memory.recall_presets()
 
         self.session.tasks.submit(
             delete, lambda presets: self._on_presets(presets, f"Deleted the preset {name}."), self._on_preset_failed
         )
 
-    def _on_presets(self, presets: dict[str, RunSpec], status: str) -> None:
-        self.presets = presets
+    def _keep_presets(self, presets: dict[str, Recalled]) -> None:
+        self.presets = {name: found.spec for name, found in presets.items()}
+        self._presets_not_kept = {name: found.not_kept for name, found in presets.items()}
+
+    def _on_presets(self, presets: dict[str, Recalled], status: str) -> None:
+        self._keep_presets(presets)
         if self._alive():
             self._show_status(status)
 
@@ -532,3 +537,14 @@ class RunDialog(QDialog):
         self._open = False
         self._check_timer.stop()
         super().closeEvent(event)
+
+
+def _not_kept_note(found: Recalled) -> str:
+    """ " Type HF_TOKEN again: …" when secrets were not kept; "" otherwise."""
+    names = sorted(found.not_kept)
+    if not names:
+        return ""
+    return (
+        f" Type {', '.join(names)} again: there was no usable system keyring to keep the secret, and "
+        "Portside never writes secrets in plain text."
+    )

@@ -11,7 +11,7 @@ from gui.core.run.spec import Problem, RunSpec
 from gui.views.run.sections import Section
 from gui.views.run.tables import EnvTable, MountsTable, PortsTable
 from gui.views.widgets.feedback import message_label, show_message
-from gui.views.widgets.style import WARNING_COLOUR
+from gui.views.widgets.style import colour_style
 
 
 class _TableSection(Section):
@@ -97,15 +97,16 @@ class EnvSection(_TableSection):
         self.note_label = message_label(
             self,
             "env-note",
-            "Values of names such as API_KEY or HF_TOKEN are secrets: shown as dots, masked in "
-            "the command below, and never remembered by Portside.",
+            "Secrets (names such as API_KEY or HF_TOKEN, values such as ghp_… tokens or a password in a "
+            "URL) are shown as dots and masked in the command below. Portside keeps them only in the "
+            "system keyring, never in a plain file.",
         )
         self.import_label = message_label(self, "env-import", hidden=True)
         self.layout_.insertWidget(0, self.note_label)
         self.layout_.addWidget(self.import_label)
 
     def show_import_report(self, text: str, warning: bool) -> None:
-        self.import_label.setStyleSheet(f"color: {WARNING_COLOUR};" if warning else "")
+        self.import_label.setStyleSheet(colour_style("warning") if warning else "")
         show_message(self.import_label, text)
 
     def load(self, spec: RunSpec) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.run.spec import EnvVar, MountSpec, PortSpec, Problem
-from gui.core.secrets import is_secret_name
+from gui.core.secrets import is_secret, is_secret_name, masked_value
 
 
 def _centred(widget: QWidget, parent: QWidget) -> QWidget:
@@ -277,11 +277,15 @@ class PortsTable(RowTable):
 
 
 class EnvTable(RowTable):
-    """Values of secret-looking names (API_KEY, HF_TOKEN…) are shown as dots until the user reveals them."""
+    """Secret values (by name: API_KEY, HF_TOKEN…; or by shape: ghp_…, a URL with a password) are shown as dots
+    until the user reveals them. A remembered secret Portside could not keep comes back as an empty row that says
+    so."""
 
     HEADERS = ("Name", "Value")
     ADD_TEXT = "Add variable"
     STRETCH_COLUMNS = (0, 1)
+    VALUE_PLACEHOLDER = "value (may be empty)"
+    NOT_KEPT_PLACEHOLDER = "secret not kept: type it again"
 
     def __init__(self, parent: QWidget | None = None):
         self._reveal = False
@@ -292,20 +296,38 @@ class EnvTable(RowTable):
         for widgets in self._rows:
             self._update_echo(widgets)
 
+    def mark_not_kept(self, names: Iterable[str]) -> None:
+        """Rows of these variables, still empty, say their secret value was not kept and must be typed again."""
+        names = set(names)
+        for widgets in self._rows:
+            if widgets["name"].text().strip() in names and not widgets["value"].text():
+                widgets["value"].setPlaceholderText(self.NOT_KEPT_PLACEHOLDER)
+
     def _make_widgets(self, row: int) -> dict[str, QWidget]:
         name = self._line_edit("NAME")
-        value = self._line_edit("value (may be empty)")
+        value = self._line_edit(self.VALUE_PLACEHOLDER)
         widgets = {"name": name, "value": value}
         name.textChanged.connect(lambda _text: self._update_echo(widgets))
+        value.textChanged.connect(lambda _text: self._update_echo(widgets))
         return widgets
 
     def _update_echo(self, widgets) -> None:
-        secret = is_secret_name(widgets["name"].text().strip())
+        name, value = widgets["name"].text().strip(), widgets["value"].text()
+        secret = is_secret_name(name) or is_secret(name, value)
         hidden = secret and not self._reveal
-        widgets["value"].setEchoMode(QLineEdit.EchoMode.Password if hidden else QLineEdit.EchoMode.Normal)
-        widgets["value"].setToolTip(
-            "Looks like a secret: shown as dots, and never remembered by Portside." if secret else ""
-        )
+        echo = QLineEdit.EchoMode.Password if hidden else QLineEdit.EchoMode.Normal
+        if widgets["value"].echoMode() != echo:
+            widgets["value"].setEchoMode(echo)
+        if secret and value and not is_secret_name(name):
+            # A secret by its shape: the tooltip still tells what it is (postgres://app:••••••@db/x).
+            tip = f"Holds a secret: shown as dots, and never written in plain text by Portside.\n{masked_value(name, value)}"
+        elif secret:
+            tip = "Looks like a secret: shown as dots, and never written in plain text by Portside."
+        else:
+            tip = ""
+        widgets["value"].setToolTip(tip)
+        if value and widgets["value"].placeholderText() == self.NOT_KEPT_PLACEHOLDER:
+            widgets["value"].setPlaceholderText(self.VALUE_PLACEHOLDER)
 
     def _read_row(self, widgets) -> EnvVar:
         return EnvVar(widgets["name"].text().strip(), widgets["value"].text())

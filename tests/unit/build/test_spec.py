@@ -227,3 +227,21 @@ def test_the_command_is_quoted_for_a_shell(tmp_path):
 def test_the_default_dockerfile_is_not_named_on_the_command_line(project):
     assert "-f" not in spec(project).argv()
     assert spec(project, dockerfile="Dockerfile.dev").argv()[4:6] == ["-f", str(project / "Dockerfile.dev")]
+
+
+def test_secret_build_arguments_are_masked_in_the_command_and_the_history(project):
+    """Found: a build argument's secret value showed in the build dialog's command and the build history."""
+    build = spec(
+        project,
+        build_args=(
+            ("GITHUBTOKEN", "plain-but-secret"),
+            ("PIP_INDEX_URL", "https://user:pypi-s3cret@pypi.example.com/simple"),
+            ("PYTHON_VERSION", "3.12"),
+        ),
+    )
+    assert "plain-but-secret" not in build.command and "pypi-s3cret" not in build.command
+    argv = build.argv()
+    assert "GITHUBTOKEN=••••••" in argv and "PYTHON_VERSION=3.12" in argv
+    assert "PIP_INDEX_URL=https://user:••••••@pypi.example.com/simple" in argv
+    assert build.api_kwargs()["buildargs"]["GITHUBTOKEN"] == "plain-but-secret"  # the build gets the real value
+    assert "GITHUBTOKEN=plain-but-secret" in build.argv(reveal_secrets=True)

@@ -286,3 +286,35 @@ def test_null_values_do_not_raise():
 )
 def test_parse_timestamp(value, expected):
     assert parse_timestamp(value) == expected
+
+
+# -- secrets the name alone does not give away ---------------------------------
+
+
+def test_summaries_mask_secrets_by_name_and_shape_in_every_field(container, image):
+    """Found: GITHUBTOKEN, MY_PASS and DATABASE_URL's password showed in the inspect summaries."""
+    token = "ghp_R4nd0mL00k1ngT0k3nW1thDigits0123456"
+    config = {
+        **container["Config"],
+        "Env": ["GITHUBTOKEN=plain-but-secret", "MY_PASS=hunter22", "DATABASE_URL=postgres://app:pg-s3cret@db/x"],
+        "Cmd": ["serve", "--token", token],
+        "Labels": {"deploy.api_key": "k-123", "version": "1.0"},
+    }
+    sections = container_summary({**container, "Config": config})
+    environment = dict(_section(sections, "Environment"))
+    assert environment == {"GITHUBTOKEN": MASK, "MY_PASS": MASK, "DATABASE_URL": f"postgres://app:{MASK}@db/x"}
+    assert _values(_section(sections, "Command"), "Command") == [f"serve --token {MASK}"]
+    assert dict(_section(sections, "Labels")) == {"deploy.api_key": MASK, "version": "1.0"}
+    image_sections = image_summary({**image, "Config": {**image["Config"], "Env": config["Env"]}})
+    assert dict(_section(image_sections, "Environment"))["MY_PASS"] == MASK
+
+
+def test_history_steps_mask_build_argument_secrets():
+    rows = history_rows(
+        [
+            {"CreatedBy": "|1 GITHUBTOKEN=plain-but-secret /bin/sh -c pip install x", "Size": 1},
+            {"CreatedBy": "/bin/sh -c #(nop)  ENV DATABASE_URL=postgres://app:pg-s3cret@db/x", "Size": 0},
+        ]
+    )
+    assert rows[0].created_by == f"|1 GITHUBTOKEN={MASK} /bin/sh -c pip install x"
+    assert rows[1].created_by == f"ENV DATABASE_URL=postgres://app:{MASK}@db/x"

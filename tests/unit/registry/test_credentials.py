@@ -31,6 +31,7 @@ from gui.core.registry.sign_in import SignInFailed, sign_in, sign_out
 from gui.core.registry.stores import usable_keyring
 from tests.fakes import credential_helpers as ch
 from tests.fakes.memory_keyring import BrokenKeyring, FixedChainer, MemoryKeyring, unregistered
+from tests.fakes.secret_forms import files_under, leaks, text_leaks
 
 REGISTRY = "127.0.0.1:5000"
 SECRET = "s3cret-Pa55word-do-not-leak"
@@ -211,7 +212,7 @@ def test_sign_in_with_the_real_pass_helper(docker_dir, make_vault, pass_store, i
     assert pass_list() == {REGISTRY: "alice"}  # the docker CLI sees the same sign-in
     assert make_vault(MemoryKeyring()).get(REGISTRY) == Credentials(REGISTRY, "alice", SECRET)
     assert vault.accounts() == [account]
-    assert SECRET.encode() not in index_path.read_bytes()
+    assert leaks([index_path.parent], SECRET, "alice") == []
 
     vault.erase(REGISTRY)
     assert pass_list() == {}
@@ -258,7 +259,7 @@ def test_sign_in_with_the_keyring(make_vault, index_path):
     later = make_vault(keyring)  # the next start of Portside: the list of sign-ins says where to look
     assert later.get(REGISTRY) == Credentials(REGISTRY, "alice", SECRET)
     assert later.accounts() == [account]
-    assert SECRET.encode() not in index_path.read_bytes()
+    assert leaks([index_path.parent], SECRET, "alice") == []
     later.erase(REGISTRY)
     assert keyring.entries == {}
     assert later.get(REGISTRY) is None and later.accounts() == []
@@ -427,6 +428,28 @@ def test_a_corrupt_index_is_set_aside(make_vault, index_path):
 
 
 # Secrets stay secret, and reach docker-py in its own shape ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["keyring", "helper", "session"])
+def test_no_file_portside_writes_holds_the_password_in_any_form(
+    tmp_path, docker_dir, make_vault, script_helper, caplog, kind
+):
+    """raw, base64 of the password and of user:password (padded or not, standard or urlsafe), URL-encoded and
+    JSON-escaped: none of them in the index, docker's config.json or the log."""
+    caplog.set_level(logging.DEBUG)
+    helper_store = None
+    if kind == "helper":
+        helper_store = script_helper("script")
+        write_config(docker_dir, credsStore="script")
+    vault = make_vault(MemoryKeyring(), session_only=kind == "session")
+    vault.save(Credentials(REGISTRY, "alice", SECRET))
+    assert vault.get(REGISTRY).secret == SECRET
+    vault.accounts()
+    written = [path for path in files_under([tmp_path]) if path != helper_store and path.parent.name != "bin"]
+    if kind != "session":
+        assert any(path.name == "registries.json" for path in written)  # the scan sees what Portside wrote
+    assert leaks(written, SECRET, "alice") == []
+    assert text_leaks(caplog.text, SECRET, "alice") == []
 
 
 def test_the_secret_is_never_in_a_repr_or_the_log(make_vault, caplog):

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from gui.core.run import memory as run_memory
 from gui.core.run.memory import RunMemory, memory_key
 from gui.core.run.spec import EnvVar, GpuMode, GpuSpec, MountSpec, PortSpec, RunSpec
+from tests.fakes.memory_keyring import MemoryKeyring
 
 SPEC = RunSpec(
     image="my-ai-app:1.0",
@@ -170,3 +172,104 @@ def test_a_file_that_cannot_be_read_is_left_alone(memory, caplog):
     assert memory.path.is_dir()
     with pytest.raises(OSError):
         memory.remember(SPEC)
+
+
+# Secrets: in the keyring, or not kept at all -------------------------------------------------------------------------
+
+GITHUB = "ghp_R4nd0mL00k1ngT0k3nW1thDigits0123456"
+SECRETS = RunSpec(
+    image="api:1",
+    env=(
+        EnvVar("GITHUBTOKEN", GITHUB),  # Found: a secret name the old rule missed
+        EnvVar("MY_PASS", "hunter22"),  # Found: the same
+        EnvVar("DATABASE_URL", "postgres://app:pg-s3cret@db:5432/x"),  # Found: a password inside a URL
+        EnvVar("SETTING", "hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567"),  # a token by its shape alone
+        EnvVar("MODE", "fast"),
+    ),
+)
+SECRET_VALUES = [var.value for var in SECRETS.env if var.name != "MODE"]
+
+
+def assert_no_plain_secret(path: Path) -> None:
+    text = path.read_text()
+    for value in [*SECRET_VALUES, "pg-s3cret"]:
+        assert value not in text
+
+
+def test_secrets_found_by_name_or_shape_are_never_written(memory):
+    """Found: GITHUBTOKEN, MY_PASS and DATABASE_URL were written to run-settings.json in plain text."""
+    memory.remember(SECRETS)
+    memory.save_preset("api", SECRETS)
+    assert_no_plain_secret(memory.path)
+    found = memory.recall("api:1")
+    assert found.not_kept == {"GITHUBTOKEN", "MY_PASS", "DATABASE_URL", "SETTING"}  # no keyring in unit tests
+    assert {var.name: var.value for var in found.spec.env} == {
+        "GITHUBTOKEN": "",
+        "MY_PASS": "",
+        "DATABASE_URL": "",
+        "SETTING": "",
+        "MODE": "fast",
+    }
+    assert memory.recall_presets()["api"].not_kept == found.not_kept
+
+
+def test_with_a_keyring_secrets_are_kept_there_and_come_back(tmp_path):
+    keyring = MemoryKeyring()
+    memory = RunMemory(tmp_path / "run-settings.json", keyring_backend=keyring)
+    memory.remember(SECRETS)
+    memory.save_preset("api", SECRETS)
+    assert_no_plain_secret(memory.path)
+    assert keyring.entries[("portside:run:last:api", "GITHUBTOKEN")] == GITHUB
+    assert keyring.entries[("portside:run:preset:api", "DATABASE_URL")] == "postgres://app:pg-s3cret@db:5432/x"
+    later = RunMemory(memory.path, keyring_backend=keyring)  # the next start of Portside
+    found = later.recall("api:2")
+    assert found.spec == replace(SECRETS, image="api:2") and found.not_kept == frozenset()
+    assert later.presets()["api"] == SECRETS
+    rows = json.loads(memory.path.read_text())["last"]["api"]["env"]
+    assert rows[0] == {"name": "GITHUBTOKEN", "value": "", "secret": "keyring"}
+
+
+def test_a_keyring_that_lost_the_value_or_refuses_means_not_kept(tmp_path):
+    from tests.fakes.memory_keyring import BrokenKeyring
+
+    keyring = MemoryKeyring()
+    memory = RunMemory(tmp_path / "run-settings.json", keyring_backend=keyring)
+    memory.remember(SECRETS)
+    keyring.entries.clear()  # emptied by the user, or another computer
+    assert memory.recall("api").not_kept == {"GITHUBTOKEN", "MY_PASS", "DATABASE_URL", "SETTING"}
+    broken = RunMemory(tmp_path / "other.json", keyring_backend=BrokenKeyring())
+    broken.remember(SECRETS)
+    assert_no_plain_secret(broken.path)
+    assert broken.recall("api").not_kept == {"GITHUBTOKEN", "MY_PASS", "DATABASE_URL", "SETTING"}
+
+
+def test_keyring_entries_no_longer_used_are_removed(tmp_path):
+    keyring = MemoryKeyring()
+    memory = RunMemory(tmp_path / "run-settings.json", keyring_backend=keyring)
+    memory.remember(SECRETS)
+    memory.save_preset("api", SECRETS)
+    memory.remember(RunSpec("api:1", env=(EnvVar("MY_PASS", "new-pass"),)))
+    assert {name for service, name in keyring.entries if service == "portside:run:last:api"} == {"MY_PASS"}
+    memory.delete_preset("api")
+    assert [key for key in keyring.entries if key[0] == "portside:run:preset:api"] == []
+
+
+def test_plain_text_secrets_from_an_older_portside_are_moved_out_of_the_file(tmp_path):
+    keyring = MemoryKeyring()
+    path = tmp_path / "run-settings.json"
+    path.write_text(json.dumps({"version": 1, "last": {"api": SECRETS.to_dict()}, "presets": {}}))
+    memory = RunMemory(path, keyring_backend=keyring)
+    assert memory.recall("api:1").spec == SECRETS  # nothing lost
+    assert_no_plain_secret(path)  # and the file no longer holds them
+    assert keyring.entries[("portside:run:last:api", "MY_PASS")] == "hunter22"
+
+
+def test_the_file_is_private_whatever_the_umask(memory):
+    """Found: run-settings.json was written 0644, readable by every user of the computer."""
+    old = os.umask(0)
+    try:
+        memory.remember(SPEC)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(memory.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(memory.path.parent.stat().st_mode) == 0o700

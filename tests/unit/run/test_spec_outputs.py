@@ -196,6 +196,31 @@ def test_secrets_are_masked_in_what_is_shown_but_real_in_what_runs():
     assert spec.argv(reveal_secrets=True)[4] == "HF_TOKEN=hf_real"
 
 
+def test_secrets_found_by_name_or_shape_are_masked_in_the_command():
+    """Found: GITHUBTOKEN, MY_PASS and DATABASE_URL's password showed in the command preview."""
+    token = "ghp_R4nd0mL00k1ngT0k3nW1thDigits0123456"
+    spec = replace(
+        BASE,
+        env=(
+            EnvVar("GITHUBTOKEN", "plain-but-secret"),
+            EnvVar("MY_PASS", "hunter22"),
+            EnvVar("DATABASE_URL", "postgres://app:pg-s3cret@db:5432/x"),
+            EnvVar("SETTING", token),
+        ),
+        command=f"serve --token {token} --port 80",
+        labels=(("deploy.api_key", "k-123"),),
+    )
+    shown = spec.command_line
+    for secret in ("plain-but-secret", "hunter22", "pg-s3cret", token, "k-123"):
+        assert secret not in shown
+    argv = spec.argv()
+    assert f"GITHUBTOKEN={MASK}" in argv and f"MY_PASS={MASK}" in argv and f"SETTING={MASK}" in argv
+    assert f"DATABASE_URL=postgres://app:{MASK}@db:5432/x" in argv  # only the password goes
+    assert argv[-5:] == ["serve", "--token", MASK, "--port", "80"]
+    assert spec.argv(reveal_secrets=True)[-3] == token
+    assert spec.create_kwargs()["command"][2] == token  # what runs is the real thing
+
+
 def test_the_preview_still_shows_something_while_the_input_is_wrong():
     spec = replace(BASE, command="echo 'unclosed", ports=(port("abc", "x"),), memory="lots")
     assert spec.errors
