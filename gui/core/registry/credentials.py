@@ -150,7 +150,9 @@ class _SignInIndex:
             for e in entries.values()
         ]
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, json.dumps({"version": INDEX_VERSION, "sign_ins": items}, indent=2) + "\n")
+        atomic_write(
+            self.path, json.dumps({"version": INDEX_VERSION, "sign_ins": items}, indent=2) + "\n", private=True
+        )
 
 
 # The vault ---------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from gui.core import log
 from gui.core.errors import EngineError, EngineGone
 from gui.core.registry.addresses import DOCKER_HUB, display_name, normalise_registry, registry_problem
 from gui.core.registry.credentials import Account, Credentials, CredentialVault
+from gui.core.secrets import remember_secret
 
 logger = log.get("credentials")
 
@@ -48,6 +49,7 @@ def sign_in(engine, vault: CredentialVault, registry: str, username: str, secret
         raise EngineError("Enter your user name.")
     if not secret:
         raise EngineError("Enter your password or access token.")
+    remember_secret(secret)  # the log masks it wherever it might appear (an engine error quoting the request)
     registry = normalise_registry(registry)
     try:
         engine.login(registry, username, secret)
