@@ -91,6 +91,7 @@ class ShortcutsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() * 3 // 2)  # a list to scan
         for row, shortcut in enumerate(self.rows):
             for column, text in enumerate((shortcut.keys, shortcut.what, shortcut.where)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
@@ -104,7 +105,11 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         self.table.setFocus()
+        # Sized here: adjustSize would fit the wrapped intro and leave the table a few rows high.
+        self.resize(self.sizeHint())
 
     def sizeHint(self) -> QSize:
+        """Every row without scrolling (rows are taller than a line of text), up to 24 of them."""
         metrics = self.fontMetrics()
-        return QSize(metrics.averageCharWidth() * 90, metrics.lineSpacing() * (len(self.rows) + 8))
+        rows = self.table.verticalHeader().defaultSectionSize() * (min(len(self.rows), 24) + 1)
+        return QSize(metrics.averageCharWidth() * 90, rows + metrics.lineSpacing() * 8)

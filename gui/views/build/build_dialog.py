@@ -30,7 +30,7 @@ from gui.core.build.progress import failing_line
 from gui.core.build.spec import BuildSpec, replaced_tag_warnings, stage_names, suggested_tag
 from gui.core.format import human_bytes, human_duration
 from gui.views.widgets.log_view import LogView
-from gui.views.widgets.style import ERROR_COLOUR, OK_COLOUR, WARNING_COLOUR, error_label_style
+from gui.views.widgets.style import colour_style, error_label_style, text_colour
 from gui.workers.build_runner import BuildOutcome, BuildRunner
 
 
@@ -87,7 +87,7 @@ class BuildDialog(QDialog):
         self.tag_warning_label = QLabel(self)
         self.tag_warning_label.setObjectName("build-tag-warning")
         self.tag_warning_label.setWordWrap(True)
-        self.tag_warning_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.tag_warning_label.setStyleSheet(colour_style("warning"))
         self.tag_warning_label.hide()
         self.args_edit = QPlainTextEdit(self)
         self.args_edit.setPlaceholderText("One NAME=value per line (for ARG in the Dockerfile; never secrets)")
@@ -100,7 +100,7 @@ class BuildDialog(QDialog):
         self.pull_box = QCheckBox("Pull a newer base image (--pull)", self)
         self.hint_label = QLabel(self)
         self.hint_label.setWordWrap(True)
-        self.hint_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.hint_label.setStyleSheet(colour_style("warning"))
         self.command_label = QLabel(self)
         self.command_label.setObjectName("build-command")
         self.command_label.setWordWrap(True)
@@ -125,10 +125,12 @@ class BuildDialog(QDialog):
         form_box.setLayout(form)
 
         self.log_view = LogView(self, max_lines=20_000)
+        self.log_view.setPlaceholderText("The build's output shows here, step by step, once you press Build.")
         self.step_label = QLabel(self)
         self.step_label.setObjectName("build-step")
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setTextVisible(False)
+        self.progress_bar.hide()  # until a build starts: an empty bar looks like a box to type in
         self.result_label = QLabel(self)
         self.result_label.setObjectName("build-result")
         self.result_label.setWordWrap(True)
@@ -327,8 +329,9 @@ class BuildDialog(QDialog):
         self.result_label.clear()
         self.run_button.hide()
         self.progress_bar.setRange(0, 0)
+        self.progress_bar.show()
         if not self.runner.start(self.spec()):
-            self._show_result("Portside is not connected to the engine. See the Engine page.", ERROR_COLOUR)
+            self._show_result("Portside is not connected to the engine. See the Engine page.", text_colour("error"))
             return
         self._clock.start()
         self._ticker.start()
@@ -365,7 +368,9 @@ class BuildDialog(QDialog):
             self.progress_bar.setValue(1)
             size = f" ({human_bytes(record.image_size)})" if record.image_size else ""
             self.step_label.setText(f"Built in {took}")
-            self._show_result(f"Built {', '.join(record.tags)}{size} in {took}. It is in Images now.", OK_COLOUR)
+            self._show_result(
+                f"Built {', '.join(record.tags)}{size} in {took}. It is in Images now.", text_colour("ok")
+            )
             self._last_image = record.tags[0] if record.tags else record.image_id
             self.run_button.show()
             self.built.emit(outcome)
@@ -377,7 +382,7 @@ class BuildDialog(QDialog):
             self._show_result(
                 f"Build cancelled after {took}. The engine removed its temporary container; "
                 "nothing is left to clean up.",
-                WARNING_COLOUR,
+                text_colour("warning"),
             )
         else:
             self.progress_bar.setValue(0)
@@ -388,7 +393,7 @@ class BuildDialog(QDialog):
         message = outcome.error.message if outcome.error else "The build failed."
         step = outcome.failed_step
         self.step_label.setText(f"Failed at step {step}" if step else "Failed")
-        self._show_result(message, ERROR_COLOUR)
+        self._show_result(message, text_colour("error"))
         if step:
             self.log_view.find_all(f"Step {step}/")  # the failing step, highlighted in the log
             self.log_view.find_next()

@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from gui.core.build.history import BuildHistory, BuildRecord
 from gui.models.lists import builds_model
 from gui.views.widgets import feedback
+from gui.views.widgets.fit_columns import ColumnFitter
 from gui.views.widgets.list_page import ListPage
 from gui.views.widgets.log_view import LogView
 from gui.views.widgets.placement import place_window
 from gui.workers.session import EngineSession
 
+BUILD_STARTED_COLUMN = 5
 _BUILD_TIP = "Build an image from a folder with a Dockerfile (docker build)"
 _RUN_TIP = "Start a container from the built image (docker run)"
 _NEEDS_ENGINE = "Needs the Docker engine, which is not connected: see the Engine page."
@@ -69,6 +71,8 @@ class BuildsPage(ListPage):
         self.add_separator()
         self.remove_action = self.add_action("Remove from history", self._remove, QKeySequence.StandardKey.Delete)
         self.set_column_widths([34, 13, 12, 14, 44, 16], sort_column=5, order=Qt.SortOrder.DescendingOrder)
+        self.set_stretch_column(4)  # the context: a folder's path
+        self.fitter = ColumnFitter(self.table, (BUILD_STARTED_COLUMN,))  # "11 minutes ago" never cut off
         self.table.doubleClicked.connect(lambda _index: self.view_log())
         self.selectionChanged.connect(self._update_actions)
         # Writing and checking a Dockerfile needs no engine; building, running and showing an image do.
@@ -76,6 +80,10 @@ class BuildsPage(ListPage):
         self._log_windows: list[QWidget] = []
         self._update_actions()
         self.reload()
+
+    def restore_state(self, settings) -> None:
+        super().restore_state(settings)
+        self.fitter.apply_modes()  # a header saved by an older version had it fixed
 
     def reload(self) -> None:
         """Read the history from disk, off the GUI thread."""

@@ -98,6 +98,7 @@ class ContainersPage(ListPage):
         self.toolbar.addWidget(self.show_all)
 
         self.set_column_widths([22, 26, 9, 17, 24, 14, 13, 13, 12])
+        self.set_stretch_column(1)  # the image: long names (a registry, a path, a tag)
         # Status ("Exited (137) About a minute ago") and Created are never cut off: they size to their text.
         self.fitter = ColumnFitter(self.table, (CONTAINER_STATUS_COLUMN, CONTAINER_CREATED_COLUMN))
         # Stops in flight by container id; a second each, the status bar says how long they have waited.

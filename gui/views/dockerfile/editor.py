@@ -65,7 +65,7 @@ class DockerfileEditor(QWidget):
     saved = Signal(Path)  # the file is on disk with the editor's text
     buildRequested = Signal(Path)  # the user asked to build this (saved) Dockerfile
     opened = Signal(Path)  # the file's text (or an empty new file) is in the editor
-    saveFailed = Signal(str)  # a sentence for the user; the text stays, with a recovery copy
+    saveFailed = Signal(str)  # a sentence for the user: what was saved (the recovery copy?) and what was not
     findingsChanged = Signal(list)  # the lint findings now shown (list[Finding])
 
     def __init__(

@@ -30,7 +30,7 @@ from gui.core.errors import EngineError
 from gui.views.dockerfile.wizard_page import WizardPage, with_error
 from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.lifetime import while_alive
-from gui.views.widgets.style import OK_COLOUR, WARNING_COLOUR, error_label_style
+from gui.views.widgets.style import colour_style, error_label_style
 
 if TYPE_CHECKING:
     from gui.views.dockerfile.wizard import DockerfileWizard
@@ -74,9 +74,7 @@ class BasePage(WizardPage):
         self.python_combo.addItems(PYTHON_VERSIONS)
         self.image_error = message_label(self, "wizard-base-error", style=error_label_style(), hidden=True)
         self.python_error = message_label(self, "wizard-python-error", style=error_label_style(), hidden=True)
-        self.warnings_label = message_label(
-            self, "wizard-base-warnings", style=f"color: {WARNING_COLOUR};", hidden=True
-        )
+        self.warnings_label = message_label(self, "wizard-base-warnings", style=colour_style("warning"), hidden=True)
         self.size_label = message_label(self, "wizard-base-size", hidden=True)
         # Whether the build must download the base: a plain sentence, before any build fails offline.
         self.download_label = message_label(self, "wizard-base-download", hidden=True)
@@ -171,7 +169,7 @@ class BasePage(WizardPage):
         )
         on_machine = here is not None and here[0]
         show_message(self.download_label, here[1] if here else None)
-        self.download_label.setStyleSheet(f"color: {OK_COLOUR if on_machine else WARNING_COLOUR};")
+        self.download_label.setStyleSheet(colour_style("ok" if on_machine else "warning"))
         warnings = [] if problems.get("base_image") else spec.base_image_warnings(on_this_machine=on_machine)
         show_message(self.warnings_label, "\n\n".join(warnings))
         # The warnings usually say what the base costs; for other images a rough note stands in.

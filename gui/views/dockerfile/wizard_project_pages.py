@@ -37,7 +37,7 @@ from gui.core.format import human_bytes
 from gui.views.dockerfile.wizard_page import WizardPage
 from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.lifetime import while_alive
-from gui.views.widgets.style import error_label_style
+from gui.views.widgets.style import colour_style, error_label_style
 
 if TYPE_CHECKING:
     from gui.core.dockerfile.project_scan import ProjectScan
@@ -210,6 +210,7 @@ class FolderPage(WizardPage):
         self.scan = None
         self._scanning = False
         show_message(self.folder_error, None)
+        self.folder_error.setStyleSheet(error_label_style())
         show_message(self.status_label, None)
         self.found_box.setVisible(False)
         self.existing_box.setVisible(False)
@@ -217,6 +218,8 @@ class FolderPage(WizardPage):
         self.refresh()
 
     def _show_empty(self) -> None:
+        # What to do first, not a mistake: in the quieter colour, not in red on a page just opened.
+        self.folder_error.setStyleSheet(colour_style("secondary"))
         show_message(self.folder_error, "Choose the project folder to continue.")
 
     def _start_scan(self) -> None:

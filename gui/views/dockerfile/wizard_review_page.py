@@ -18,7 +18,7 @@ from gui.core.errors import EngineError
 from gui.views.dockerfile.wizard_page import WizardPage, fixed_font
 from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.lifetime import while_alive
-from gui.views.widgets.style import OK_COLOUR, WARNING_COLOUR, error_label_style
+from gui.views.widgets.style import error_label_style, text_colour
 
 if TYPE_CHECKING:
     from gui.views.dockerfile.wizard import DockerfileWizard
@@ -109,13 +109,13 @@ class ReviewPage(WizardPage):
         self.dockerignore_view.setPlainText(self.dockerignore_text)
         self._rendered = True
         if not self.findings:
-            self._set_lint_status("Checked with hadolint and Portside's rules: No problems found.", OK_COLOUR)
+            self._set_lint_status("Checked with hadolint and Portside's rules: No problems found.", text_colour("ok"))
         else:
             count = len(self.findings)
             self._set_lint_status(
                 f"Checked with hadolint and Portside's rules: {count} finding"
                 f"{'s' if count != 1 else ''}. You can fix them in the editor after writing.",
-                WARNING_COLOUR,
+                text_colour("warning"),
             )
             for finding in self.findings:
                 item = QTreeWidgetItem([str(finding.line), finding.rule, finding.message])

@@ -32,7 +32,7 @@ from gui.core.format import human_bytes
 from gui.core.secrets import secret_problem
 from gui.views.dockerfile.wizard_page import WizardPage, fixed_font, with_error
 from gui.views.widgets.feedback import message_label, show_message
-from gui.views.widgets.style import WARNING_COLOUR, error_label_style
+from gui.views.widgets.style import colour_style, error_label_style
 
 if TYPE_CHECKING:
     from gui.views.dockerfile.wizard import DockerfileWizard
@@ -229,7 +229,7 @@ class PracticePage(WizardPage):
         self.env_add_button = QPushButton("&Add", self.env_box)
         self.env_add_button.setObjectName("wizard-env-add")
         self.env_error = message_label(self, "wizard-env-error", style=error_label_style(), hidden=True)
-        self.secret_label = message_label(self, "wizard-secret-note", style=f"color: {WARNING_COLOUR};", hidden=True)
+        self.secret_label = message_label(self, "wizard-secret-note", style=colour_style("warning"), hidden=True)
         self.env_table = QTableWidget(0, 2, self.env_box)
         self.env_table.setObjectName("wizard-env-table")
         self.env_table.setHorizontalHeaderLabels(["Name", "Value"])

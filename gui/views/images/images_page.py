@@ -62,6 +62,7 @@ class ImagesPage(ListPage):
             tip="Remove untagged images nobody uses (docker image prune)",
         )
         self.set_column_widths([36, 16, 18, 12, 10, 18])
+        self.set_stretch_column(0)  # the repository: long names (a registry, a path)
         # Created ("About a minute ago") is never cut off: it sizes to its text.
         self.fitter = ColumnFitter(self.table, (IMAGE_CREATED_COLUMN,))
         self.table.doubleClicked.connect(lambda _index: self.inspect())

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -40,7 +41,7 @@ from gui.core.monitor.keys import ContainerKey
 from gui.views.learn.step_detail import DONE_MARK, NOT_DONE_MARK, StepDetail
 from gui.views.widgets.feedback import message_label
 from gui.views.widgets.lifetime import while_alive
-from gui.views.widgets.style import SECONDARY_COLOUR
+from gui.views.widgets.style import colour_style, text_colour
 from gui.workers.monitor.service import MonitorService
 from gui.workers.session import EngineSession
 from gui.workers.tasks import TaskRunner
@@ -110,6 +111,7 @@ class LearnPage(QWidget):
         self.steps_list = QListWidget(self)
         self.steps_list.setObjectName("learn-steps")
         self.steps_list.setAccessibleName("Steps")
+        self.steps_list.setStyleSheet("QListWidget#learn-steps::item { padding: 0.2em 0.3em; }")
         for number, step in enumerate(STEPS, start=1):
             item = QListWidgetItem(f"{NOT_DONE_MARK} {number}. {step.title}")
             item.setData(STEP_ROLE, step.id)
@@ -143,7 +145,7 @@ class LearnPage(QWidget):
             self,
             "learn-skipped-note",
             "You skipped this guide, so Portside starts on Containers. It stays here whenever you want it.",
-            style=f"color: {SECONDARY_COLOUR};",
+            style=colour_style("secondary"),
             hidden=True,
         )
 
@@ -331,6 +333,8 @@ class LearnPage(QWidget):
                 mark = DONE_MARK if step_done else NOT_DONE_MARK
                 item.setText(f"{mark} {item.text().split(' ', 1)[1]}")
                 item.setToolTip("Done" if step_done else "Not done yet")
+                # Done steps in green (a shade that reads on this palette): progress shows at a glance.
+                item.setData(Qt.ItemDataRole.ForegroundRole, QColor(text_colour("ok")) if step_done else None)
         self.progress_label.setText(f"{len(done)} of {len(STEPS)} done")
         self.progress_bar.setValue(len(done))
         if finished is not None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from gui.core.learn.steps import ACTIONS, STEPS, Step, fill_command
 from gui.views.widgets.feedback import message_label, show_message
-from gui.views.widgets.style import OK_COLOUR, SECONDARY_COLOUR
+from gui.views.widgets.style import colour_style
 
 DONE_MARK = "✓"
 NOT_DONE_MARK = "○"
@@ -31,11 +31,11 @@ class StepDetail(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
-        self.position = message_label(self, "learn-step-position", style=f"color: {SECONDARY_COLOUR};")
+        self.position = message_label(self, "learn-step-position", style=colour_style("secondary"))
         self.sentences = message_label(self, "learn-sentences")
         self.practices = message_label(self, "learn-practices", hidden=True)
         self.practices.setTextFormat(Qt.TextFormat.RichText)
-        self.offline = message_label(self, "learn-offline", style=f"color: {SECONDARY_COLOUR};", hidden=True)
+        self.offline = message_label(self, "learn-offline", style=colour_style("secondary"), hidden=True)
         self.command_title = QLabel(self)
         self.command_box = QPlainTextEdit(self)
         self.command_box.setObjectName("learn-command")
@@ -49,7 +49,7 @@ class StepDetail(QWidget):
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.command_box.toPlainText()))
         self.status = message_label(self, "learn-status")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.project = message_label(self, "learn-project", style=f"color: {SECONDARY_COLOUR};")
+        self.project = message_label(self, "learn-project", style=colour_style("secondary"))
         self.project.setTextFormat(Qt.TextFormat.PlainText)
         self.do_button = QPushButton(self)
         self.do_button.setObjectName("learn-do-it")
@@ -115,7 +115,7 @@ class StepDetail(QWidget):
         self.copy_button.setVisible(bool(text))
         if done:
             self.status.setText(f"{DONE_MARK} Done: {step.check}")
-            self.status.setStyleSheet(f"color: {OK_COLOUR};")
+            self.status.setStyleSheet(colour_style("ok"))
         elif step.read_only:
             self.status.setText("Not done yet: press Got it once you have read it.")
             self.status.setStyleSheet("")

@@ -33,6 +33,7 @@ from gui.core.monitor.keys import ContainerKey
 from gui.core.monitor.stats import cpu_percent_tooltip
 from gui.core.monitor.timeseries import WINDOWS, SeriesBook
 from gui.views.monitor.monitor_page import NA, bold_title, note_visible
+from gui.views.widgets.style import set_secondary
 
 DEFAULT_WINDOW = "5 min"
 
@@ -118,7 +119,7 @@ class ContainerPage(QWidget):
         self.title.setObjectName("container-title")
         self.subtitle = QLabel(self)
         self.subtitle.setObjectName("container-subtitle")
-        self.subtitle.setEnabled(False)
+        set_secondary(self.subtitle)
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.window_combo = QComboBox(self)
         self.window_combo.setObjectName("container-window")
@@ -145,7 +146,7 @@ class ContainerPage(QWidget):
         self.gpu_empty = QLabel(self.gpu_box)
         self.gpu_empty.setObjectName("gpu-processes-empty")
         self.gpu_empty.setWordWrap(True)
-        self.gpu_empty.setEnabled(False)
+        set_secondary(self.gpu_empty)
         gpu_layout = QVBoxLayout(self.gpu_box)
         gpu_layout.addWidget(self.gpu_processes)
         gpu_layout.addWidget(self.gpu_empty)
@@ -160,7 +161,7 @@ class ContainerPage(QWidget):
         self.gpu_note = QLabel(self)  # no driver, no GPU: one sentence instead of an empty GPU row
         self.gpu_note.setObjectName("container-gpu-note")
         self.gpu_note.setWordWrap(True)
-        self.gpu_note.setEnabled(False)
+        set_secondary(self.gpu_note)
         self.gpu_note.hide()
         body.addWidget(self.gpu_note)
         scroll = QScrollArea(self)

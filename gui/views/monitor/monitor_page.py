@@ -37,7 +37,7 @@ from gui.core.monitor.stats import cpu_percent_tooltip
 from gui.core.monitor.timeseries import SeriesBook
 from gui.models.table import SPARK_ROLE
 from gui.views.widgets.sparkline_delegate import SparklineDelegate
-from gui.views.widgets.style import WARNING_COLOUR
+from gui.views.widgets.style import colour_style, set_secondary
 
 NA = "n/a"
 REFRESH_CHOICES = (("0.5 s", 500), ("1 s", 1000), ("2 s", 2000), ("5 s", 5000))
@@ -252,7 +252,7 @@ class GpuCard(QGroupBox):
         self.lost = QLabel(LOST_TEXT, self)
         self.lost.setObjectName("gpu-lost")
         self.lost.setWordWrap(True)
-        self.lost.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.lost.setStyleSheet(colour_style("warning"))
         form.addRow(self.lost)
         self.show_sample(sample)
 
@@ -389,11 +389,17 @@ class BusiestTable(QTableWidget):
             self.setColumnWidth(column, characters * width)
         self.setItemDelegateForColumn(1, SparklineDelegate(self))
         self.setItemDelegateForColumn(2, SparklineDelegate(self))
-        # Room for the ten rows without a scroll bar, whatever the font size.
-        self.setMinimumHeight(
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)  # its box takes no spare height
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its rows (ten at most), never a scroll bar: room for ten kept empty made the page scroll at
+        1280x800 with a single container running."""
+        self.setFixedHeight(
             self.horizontalHeader().sizeHint().height()
             + 2 * self.frameWidth()
-            + self.verticalHeader().defaultSectionSize() * TOP_CONTAINERS
+            + self.verticalHeader().defaultSectionSize() * max(1, min(self.rowCount(), TOP_CONTAINERS))
         )
 
     def show_containers(self, containers: dict, gpu_use: dict, book: SeriesBook) -> None:
@@ -401,6 +407,7 @@ class BusiestTable(QTableWidget):
             containers.values(), key=lambda s: (-(s.cpu_percent if s.cpu_percent is not None else -1), s.name)
         )[:TOP_CONTAINERS]
         self.setRowCount(len(busiest))
+        self._fit_height()
         for row, stats in enumerate(busiest):
             gpu = gpu_use.get(stats.container_id)
             key = ContainerKey(stats.container_id)
@@ -454,7 +461,7 @@ class MonitorPage(QWidget):
         self.pause.toggled.connect(self._set_paused)
         self.status = QLabel(self)
         self.status.setObjectName("monitor-status")
-        self.status.setEnabled(False)
+        set_secondary(self.status)
 
         self.host = HostPanel(self)
         self.gpus = GpuPanel(self)
@@ -467,7 +474,7 @@ class MonitorPage(QWidget):
         )
         self.no_containers.setObjectName("busiest-empty")
         self.no_containers.setWordWrap(True)
-        self.no_containers.setEnabled(False)
+        set_secondary(self.no_containers)
         busiest_box = QGroupBox(f"Busiest containers (top {TOP_CONTAINERS} by CPU)", self)
         busiest_layout = QVBoxLayout(busiest_box)
         busiest_layout.addWidget(self.busiest)

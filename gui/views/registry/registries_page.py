@@ -18,7 +18,7 @@ from gui.models.table import Column, RowTableModel
 from gui.views.registry.sign_in_dialog import SignInDialog
 from gui.views.widgets import feedback
 from gui.views.widgets.list_page import ListPage
-from gui.views.widgets.style import SECONDARY_COLOUR, WARNING_COLOUR
+from gui.views.widgets.style import colour_style, secondary_colour
 from gui.workers.session import EngineSession
 from gui.workers.tasks import TaskRunner
 
@@ -51,7 +51,6 @@ def registry_rows(accounts: list[Account]) -> list[RegistryRow]:
     return rows
 
 
-_SECONDARY = QColor(SECONDARY_COLOUR)
 ROW_COLUMNS = [
     # Docker Hub first, then the others by address.
     Column(
@@ -63,13 +62,13 @@ ROW_COLUMNS = [
     Column(
         "User",
         lambda row: row.account.username if row.account else NOT_SIGNED_IN,
-        colour=lambda row: None if row.account else _SECONDARY,
+        colour=lambda row: None if row.account else QColor(secondary_colour()),
     ),
     Column(
         "Kept",
         lambda row: row.account.where if row.account else HUB_INVITATION,
         tooltip=lambda row: row.account.where if row.account else HUB_INVITATION,
-        colour=lambda row: None if row.account else _SECONDARY,
+        colour=lambda row: None if row.account else QColor(secondary_colour()),
     ),
 ]
 
@@ -132,7 +131,7 @@ class RegistriesPage(ListPage):
         kind, sentence = storage
         self.storage_label.setText(f"New sign-ins: {sentence}")
         # Session-only means signing in again after every start: worth a colour.
-        self.storage_label.setStyleSheet(f"color: {WARNING_COLOUR};" if kind == StoreKind.SESSION else "")
+        self.storage_label.setStyleSheet(colour_style("warning") if kind == StoreKind.SESSION else "")
 
     def _read_failed(self, title: str, error: EngineError) -> None:
         feedback.show_error(self, title, error)

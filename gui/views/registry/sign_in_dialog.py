@@ -16,7 +16,7 @@ from gui.core.registry.addresses import DOCKER_HUB, display_name, normalise_regi
 from gui.core.registry.credentials import CredentialVault
 from gui.core.registry.sign_in import sign_in
 from gui.views.widgets.feedback import message_label, show_message
-from gui.views.widgets.style import error_label_style
+from gui.views.widgets.style import error_label_style, set_secondary
 from gui.workers.session import EngineSession
 
 HUB_HELP = (
@@ -67,7 +67,7 @@ class SignInDialog(QDialog):
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret_edit.setPlaceholderText("access token (preferred) or password")
         self.help_label = message_label(self, "sign-in-help")
-        self.help_label.setEnabled(False)  # secondary text
+        set_secondary(self.help_label)
         # Wraps: a long registry address must not cut the command off.
         self.preview = message_label(self, "sign-in-command")
         self.status_label = QLabel(self)

@@ -26,7 +26,7 @@ from gui.core.registry.addresses import DOCKER_HUB, display_name, registry_of
 from gui.core.registry.credentials import Account
 from gui.core.registry.tag_suggest import only_latest_warning, reference_length_problem, suggest_reference
 from gui.views.widgets.feedback import message_label, show_message
-from gui.views.widgets.style import WARNING_COLOUR, error_label_style
+from gui.views.widgets.style import colour_style, error_label_style
 
 LOCAL_ONLY = "This machine only"
 _HUB_PREFIXES = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
@@ -69,7 +69,7 @@ class TagDialog(QDialog):
         self.tag_edit.setObjectName("tag")
         self.tag_edit.setPlaceholderText("e.g. 1.0")
         self.error_label = message_label(self, "error", style=error_label_style())
-        self.hint_label = message_label(self, "hint", style=f"color: {WARNING_COLOUR};")
+        self.hint_label = message_label(self, "hint", style=colour_style("warning"))
         # The full resulting name and where it can go: the part beginners mix up (local name or registry name).
         self.result_label = message_label(self, "result")
         self.result_label.setStyleSheet("font-weight: bold;")

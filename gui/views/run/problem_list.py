@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QStyle, QWidget
 
 from gui.core.run.spec import Problem
 from gui.views.run.sections import Section
-from gui.views.widgets.style import ERROR_COLOUR, WARNING_COLOUR
+from gui.views.widgets.style import text_colour
 
 VISIBLE_LINES = 6  # past that, the list scrolls instead of squeezing the tabs
 
@@ -51,7 +51,7 @@ class ProblemList(QScrollArea):
         lines = []
         for problem in sorted(problems, key=lambda problem: problem.warning):
             index = next((i for i, section in enumerate(self.sections) if problem.field in section.FIELDS), 0)
-            colour = WARNING_COLOUR if problem.warning else ERROR_COLOUR
+            colour = text_colour("warning") if problem.warning else text_colour("error")
             section = self.sections[index]
             lines.append(
                 f'<a href="{index}">{section.TITLE}</a> '

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from gui.core.run.context import RunContext
 from gui.core.run.spec import Problem, RunSpec
 from gui.views.widgets.feedback import message_label, show_message
-from gui.views.widgets.style import WARNING_COLOUR, error_label_style
+from gui.views.widgets.style import colour_style, error_label_style, set_secondary
 
 
 class Section(QWidget):
@@ -67,7 +67,7 @@ class Section(QWidget):
     def _add_problem_labels(self, field: str, layout: QBoxLayout) -> None:
         """The field's warnings, then its errors, hidden until there are some; named `<field>-warning` and
         `<field>-error`."""
-        self._warnings[field] = message_label(self, f"{field}-warning", style=f"color: {WARNING_COLOUR};", hidden=True)
+        self._warnings[field] = message_label(self, f"{field}-warning", style=colour_style("warning"), hidden=True)
         self._errors[field] = message_label(self, f"{field}-error", style=error_label_style(), hidden=True)
         layout.addWidget(self._warnings[field])
         layout.addWidget(self._errors[field])
@@ -101,7 +101,7 @@ class Section(QWidget):
         if hint:
             hint_label = QLabel(hint, self)
             hint_label.setWordWrap(True)
-            hint_label.setEnabled(False)  # the palette's quieter text colour, in light and dark themes
+            set_secondary(hint_label)
             box.addWidget(hint_label)
         self._add_problem_labels(field, box)
         label = QLabel(text, self)

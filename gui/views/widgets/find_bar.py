@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.views.widgets.code_editor import CodeEditor
+from gui.views.widgets.style import text_colour
 
 __all__ = ["MAX_MATCHES", "FindBar"]
 
@@ -245,7 +246,7 @@ class FindBar(QWidget):
             text = ""
         elif not self._matches:
             text = "No matches"
-            colour = QColor("#d0453b")
+            colour = QColor(text_colour("error", palette))
         else:
             total = f"{len(self._matches)}{'+' if self._truncated else ''}"
             index = self._current_index()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from gui.models.lists import ListFilter
 from gui.models.table import ROW_ROLE, RowTableModel
+from gui.views.widgets.style import set_secondary
 
 
 class ListPage(QWidget):
@@ -53,6 +54,8 @@ class ListPage(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Titles over the start of their column: centred over a wide one, they float away from its text.
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
@@ -63,8 +66,9 @@ class ListPage(QWidget):
         self.empty_label.setObjectName(f"{name}-empty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setEnabled(False)
+        set_secondary(self.empty_label)
         self._empty_text = empty_text
+        self._stretch_column: int | None = None  # None: the last column takes the width left over
         self._stack = QStackedLayout()
         self._stack.addWidget(self.table)
         self._stack.addWidget(self.empty_label)
@@ -106,6 +110,18 @@ class ListPage(QWidget):
         for column, count in enumerate(characters):
             self.table.setColumnWidth(column, count * width)
         self.table.sortByColumn(sort_column, order)
+
+    def set_stretch_column(self, column: int) -> None:
+        """`column` (long names) takes the width the others leave, rather than the last one: a date or a sparkline
+        stretched across a wide screen reads badly, while the names beside it are cut off."""
+        self._stretch_column = column
+        self._apply_stretch()
+
+    def _apply_stretch(self) -> None:
+        if self._stretch_column is not None:
+            header = self.table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(self._stretch_column, QHeaderView.ResizeMode.Stretch)
 
     def add_action(
         self,
@@ -183,3 +199,4 @@ class ListPage(QWidget):
         state = settings.value(f"{self.name}/header")
         if state is not None:
             self.table.horizontalHeader().restoreState(state)
+            self._apply_stretch()  # a header saved by an older version stretched the last column
