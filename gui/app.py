@@ -13,6 +13,7 @@ from gui.core.version import version
 logger = log.get("app")
 STARTED = time.perf_counter()
 GIL_SWITCH_INTERVAL_S = 0.001  # see run_gui
+QUIT_GRACE_MS = 500  # see _shut_down: quitting takes at most about this long, whatever the engine does
 # The pages --page accepts: gui.views.main_window.PAGES, written out here so that reading the command line
 # needs no Qt (tests/unit/test_app_cli.py checks that both lists match).
 PAGES = ("containers", "images", "builds", "registries", "monitor", "engine", "learn")
@@ -34,9 +35,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="page for --screenshot: learn, containers, images, builds, registries, monitor, engine",
     )
     parser.add_argument("--screenshot-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
+    # For looking at every page as a user would (issue 14): the window's size and a light or dark desktop.
+    parser.add_argument("--size", type=_window_size, metavar="WxH", help=argparse.SUPPRESS)
+    parser.add_argument("--theme", choices=("light", "dark"), help=argparse.SUPPRESS)
     # For tests/bench: print start-up milestones (ms) and exit once the lists are filled.
     parser.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)
+    # For tests: close the window after MS milliseconds, as the user would (issue 15: quitting never waits).
+    parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    """'1280x800' -> (1280, 800); anything else is refused by argparse with this message."""
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, such as 1280x800, not {text!r}")
+    return int(width), int(height)
 
 
 def run_doctor(as_json: bool) -> int:
@@ -75,6 +89,23 @@ def _icon():
     return icon if not icon.isNull() else QIcon.fromTheme(resources.APP_ID)
 
 
+def _keep_private(settings_file: str) -> None:
+    """The settings file is 0600 in a 0700 folder like every file Portside writes. QSettings saves through
+    QSaveFile, which keeps an existing file's mode, so the file is made (empty) with that mode before Qt writes."""
+    import os
+    from pathlib import Path
+
+    from gui.core.fileio import private_dir
+
+    path = Path(settings_file)
+    try:
+        private_dir(path.parent)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
+    except OSError as exc:  # settings still work; the mode is a precaution
+        logger.warning("could not make %s private: %s", path, exc)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -96,6 +127,10 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName("Portside")
     app.setDesktopFileName("io.github.portside.Portside")
     app.setWindowIcon(_icon())
+    if args.theme:
+        from gui.views.widgets.style import apply_theme
+
+        apply_theme(app, args.theme)  # as on a light or dark desktop; the app itself follows the system palette
     install_focus_style(app)  # where the keyboard is, visible in every window
     crash = CrashReporter(app)
     crash.install()
@@ -121,6 +156,7 @@ def run_gui(args: argparse.Namespace) -> int:
         vault = CredentialVault(docker_config_dir=folder / "docker", index_path=folder / "registries.json")
     else:
         settings = QSettings()
+        _keep_private(settings.fileName())
     session.start()  # the engine check (and docker-py's import) overlaps with building the window
     window = MainWindow(session, settings, vault=vault)
 
@@ -136,10 +172,20 @@ def run_gui(args: argparse.Namespace) -> int:
     QTimer.singleShot(0, lambda: logger.info("first window after %.0f ms", (time.perf_counter() - STARTED) * 1000))
     if args.startup_report:
         _report_startup(app, session)
+    if args.quit_after is not None:
+        QTimer.singleShot(args.quit_after, window.close)
     code = app.exec()
-    session.stop()
-    streams.stop_all()
+    _shut_down(session, streams)
     return code
+
+
+def _shut_down(session, streams) -> None:
+    """Quitting never waits for the engine (issue 15): streams are cancelled (their sockets closed) and calls still
+    in flight are abandoned on their daemon threads. Only jobs already running or queued get a short grace, so a
+    save asked for just before quitting is written; an engine call stuck among them costs at most that grace."""
+    session.stop()
+    streams.cancel_all()
+    session.tasks.wait_idle(QUIT_GRACE_MS)
 
 
 def _report_startup(app, session) -> None:
@@ -162,9 +208,9 @@ def _report_startup(app, session) -> None:
 
 def _screenshot(app, window, session, args) -> int:
     """Wait for the engine's answer and the first lists (bounded), then grab the window."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QSize, QTimer
 
-    window.resize(window.sizeHint())
+    window.resize(QSize(*args.size) if args.size else window.sizeHint())
     window.show()
     deadline = time.monotonic() + args.screenshot_timeout
     while time.monotonic() < deadline:
@@ -174,8 +220,9 @@ def _screenshot(app, window, session, args) -> int:
         time.sleep(0.02)
     if session.diagnosis is not None and session.diagnosis.usable and args.page in window.pages:
         window.show_page(args.page)
-    # Live figures need a few samples (CPU % needs two); other pages only need their layouts to settle.
-    settle = time.monotonic() + (4.0 if args.page == "monitor" else 0.2)
+    # Live figures (Monitor, the containers' CPU and memory) need a few samples, CPU % two; other pages only need
+    # their layouts to settle.
+    settle = time.monotonic() + (4.0 if args.page in ("monitor", "containers") else 0.2)
     while time.monotonic() < settle:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         time.sleep(0.02)

@@ -65,9 +65,17 @@ def expect_log_warnings():
     """Use in a test that provokes warnings on purpose."""
 
 
+# How long a test's teardown waits for the reader threads the app gave up on (below). The app itself never waits.
+ABANDONED_READER_GRACE_S = 10
+
+
 @pytest.fixture(autouse=True)
 def no_dangling_workers():
-    """Fails a test that leaves a stream thread running (napari's _dangling_qthreads habit)."""
+    """Fails a test that leaves a stream thread running (napari's _dangling_qthreads habit).
+
+    A disposed stream whose reader was still blocked on the engine is abandoned by the app (gui.workers.streams):
+    its stream is cancelled and its socket closed, so it must end by itself soon. The teardown waits for those a
+    bounded time, and fails the test if one is still running then: a thread parked on something that never ends."""
     yield
     if "gui.workers.streams" not in sys.modules:
         return
@@ -77,3 +85,8 @@ def no_dangling_workers():
     if leaked:
         streams.stop_all()
         pytest.fail(f"test left stream workers running: {[w.name for w in leaked]}", pytrace=False)
+    for reader in streams.abandoned_readers():
+        reader.thread.join(ABANDONED_READER_GRACE_S)
+    stuck = streams.abandoned_readers()
+    if stuck:
+        pytest.fail(f"abandoned stream readers did not end: {[r.name for r in stuck]}", pytrace=False)

@@ -44,7 +44,6 @@ from gui.views.registry.registries_page import RegistriesPage
 from gui.views.widgets import feedback
 from gui.views.widgets.inspect_dialog import InspectDialog
 from gui.views.widgets.placement import keep_on_screen, place_window
-from gui.views.widgets.style import ERROR_COLOUR, OK_COLOUR
 from gui.workers.build_runner import BuildRunner
 from gui.workers.monitor.service import MonitorService
 from gui.workers.session import EngineSession
@@ -154,6 +153,10 @@ class MainWindow(QMainWindow):
         self.show_page("engine")
         self._restore_settings()
         self.learn_page.load()
+        # Dockerfile edits a stopped session never saved: offered once the window shows (nothing when none).
+        from gui.views.dockerfile.recovery_dialog import offer_at_start
+
+        offer_at_start(self, session.tasks, self.open_editor)
 
     # Wiring --------------------------------------------------------------------------------------
 
@@ -228,10 +231,14 @@ class MainWindow(QMainWindow):
     def on_diagnosis(self, diagnosis: Diagnosis) -> None:
         was_connected = self.engine_label.property("connected")
         self.engine_page.show_diagnosis(diagnosis)
-        colour = OK_COLOUR if diagnosis.usable else ERROR_COLOUR
+        colour = self.engine_page.status_colour(diagnosis)
         self.engine_label.setText(f"<span style='color:{colour}'>●</span> {engine_help.status_line(diagnosis)}")
         self.engine_label.setProperty("connected", diagnosis.usable)
+        # An engine on its way (a restart restores its containers first) gets a spinner, not "cannot be reached".
+        self.engine_page.status_spinner(self.statusBar()).setVisible(diagnosis.starting)
+        left_from = getattr(self, "_page_when_engine_left", None)  # the page the user was on when it went away
         if diagnosis.usable:
+            self._page_when_engine_left = None
             self._engine_answers(lists_read=False)
         # Builds stays open: writing and checking a Dockerfile needs no engine; its page disables Build itself.
         for page in ("containers", "images", "monitor"):
@@ -241,10 +248,19 @@ class MainWindow(QMainWindow):
                 else Qt.ItemFlag.NoItemFlags
             )
         if diagnosis.usable and not was_connected and self.current_page == "engine":
-            # The engine answers: go straight to the lists (unless the user went to another page meanwhile).
-            self._open_start_page()
+            # The engine answers (unless the user went to another page meanwhile): back to the page they were on
+            # when it went away, not the one saved at start-up (issue 15). At start-up, or from the Learn page this
+            # session opened as its introduction, the start page: the lists, not Learn again.
+            if left_from == "container":
+                left_from = self._page_before_container
+            if left_from is None or (left_from == "learn" and self._introduced):
+                self._open_start_page()
+            elif left_from != "engine":
+                self.show_page(left_from)
         elif not diagnosis.usable and was_connected is not False:
             # When the engine goes away, not at every retry: the user may be writing a Dockerfile.
+            if was_connected:
+                self._page_when_engine_left = self.current_page
             self.show_page("engine")
         self.containers_page._update_actions()
 

@@ -176,6 +176,8 @@ class EngineSession(QObject):
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self._refreshing = False
+        if self._stopped:
+            return  # a read that was in flight when the session stopped
         self.snapshot = snapshot
         self.snapshotChanged.emit(snapshot)
         if self._refresh_again:
@@ -184,6 +186,8 @@ class EngineSession(QObject):
 
     def _on_refresh_failed(self, error: EngineError) -> None:
         self._refreshing = False
+        if self._stopped:
+            return
         if isinstance(error, EngineGone):
             self._disconnect()
             self.check()
@@ -221,12 +225,16 @@ class EngineSession(QObject):
         return True
 
     def stop(self) -> None:
+        """Ends the connection without waiting for anything (issue 15): the event stream is cancelled, a
+        diagnosis or list read still in flight is abandoned (its late answer is dropped), and the engine's
+        clients are closed. The actions' own answers still come, to whoever is left to show them."""
         self._stopped = True
         self._retry.stop()
         self._coalesce.stop()
         self._stop_events()
-        self.tasks.wait_idle()
-        self._probe.wait_idle()
+        self._probe.drop_pending()
+        self._probing = False
+        self._refreshing = self._refresh_again = False
         if self.engine is not None:
             self.engine.close()
             self.engine = None

@@ -2,18 +2,25 @@
 
 The reader thread only parses and queues; a GUI-thread timer drains the queue in batches, so a
 container printing a million lines costs a few repaints, not a million queued signals.
+
+The GUI thread never waits for a reader (issue 15). Cancelling closes the stream's socket, so a reader
+blocked on it wakes and ends. A reader blocked before the stream exists (an engine that accepts the
+request and never answers) cannot be woken: it is abandoned, a daemon thread that touches no Qt object
+of its own, sees the cancel once the engine answers or hangs up, closes what it opened and ends.
 """
 
 from __future__ import annotations
 
 import collections
+import functools
+import itertools
 import threading
 import traceback
 import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
 from gui.core.errors import EngineError, explain
@@ -25,28 +32,138 @@ logger = log.get("workers")
 
 BACKLOG_INTERVAL_MS = 10
 
-# Every worker still alive, so tests can fail on a leaked thread and the app can stop them all on exit.
+# Every worker still alive, so tests can fail on a leaked thread and the app can cancel them all on exit.
 _live: weakref.WeakSet[StreamWorker] = weakref.WeakSet()
+# A reader's callables may hold Qt objects (a window's method, an owner that holds its own parent): the last
+# reference to them must be dropped in the GUI thread from Python code, never by a reader thread, nor inside a
+# Qt destructor (freeing a parent there deletes it a second time). So every reader is kept here until its thread
+# is gone, and every worker until the event loop's next turn after Qt deleted it.
+_readers: set[_Reader] = set()
+_workers: dict[int, StreamWorker] = {}
+_worker_keys = itertools.count()
 
 
 def live_workers() -> list[StreamWorker]:
     return [worker for worker in list(_live) if worker.running]
 
 
-def stop_all(msecs: int = 5000) -> None:
+def abandoned_readers() -> list[_Reader]:
+    """Reader threads given up on by a disposed worker and still running (tests wait for them to end)."""
+    _sweep()
+    return [reader for reader in _readers if reader.abandoned and reader.alive]
+
+
+def cancel_all() -> None:
+    """Cancels every stream; waits for none (quitting)."""
     for worker in live_workers():
         worker.cancel()
+
+
+def stop_all(msecs: int = 5000) -> None:
+    """Cancels every stream and waits for each, a bounded time (tests only: the app never waits)."""
+    cancel_all()
     for worker in live_workers():
         worker.wait(msecs)
 
 
-class _Reader(QThread):
-    def __init__(self, owner: StreamWorker):
-        super().__init__()
-        self._owner = owner
+def _sweep() -> None:
+    """GUI thread: forget the readers whose thread is gone and that no worker drains."""
+    for reader in [reader for reader in _readers if not reader.drained_by_worker and not reader.alive]:
+        _readers.discard(reader)
 
-    def run(self):
-        self._owner._read()
+
+def _destroyed(key: int, reader: _Reader, *_args) -> None:
+    """A worker's C++ side is gone (disposed, or deleted with its parent): this runs inside Qt's destructor."""
+    _let_go(reader)
+    QTimer.singleShot(0, functools.partial(_workers.pop, key, None))
+
+
+def _let_go(reader: _Reader) -> None:
+    """GUI thread: its worker no longer drains the reader (disposed, or deleted with its parent); cancel it
+    and leave it to end by itself. The sweep comes later: this may run inside a Qt destructor."""
+    if not reader.drained_by_worker:
+        return
+    reader.drained_by_worker = False
+    reader.cancel()
+    reader.abandoned = reader.thread.ident is not None and not reader.done.is_set()
+    QTimer.singleShot(0, _sweep)
+
+
+class _Reader:
+    """The reader thread's side of a stream: plain Python, so a thread the GUI gave up on never touches an
+    object that is gone."""
+
+    def __init__(self, open_stream, transform, finish, max_pending: int, name: str):
+        self.name = name
+        self._open_stream = open_stream
+        self._transform = transform
+        self._finish = finish
+        self.pending: collections.deque = collections.deque(maxlen=max_pending)
+        self.lock = threading.Lock()
+        self._stream: Stream | None = None
+        self.cancel_requested = threading.Event()
+        self.result: EngineError | None = None
+        self.done = threading.Event()  # set last: everything read is in `pending`
+        self.dropped = 0  # items dropped because the GUI could not keep up (bounded memory)
+        self.abandoned = False  # its worker let go while it still ran (GUI thread only)
+        self.drained_by_worker = True  # (GUI thread only)
+        self.thread = threading.Thread(target=self._read, name=f"portside {name}", daemon=True)
+
+    def start(self) -> None:
+        _sweep()
+        _readers.add(self)
+        self.thread.start()
+
+    def cancel(self) -> None:
+        """Any thread. Closing the stream closes its socket: a reader blocked on it sees the end at once."""
+        self.cancel_requested.set()
+        with self.lock:
+            stream = self._stream
+        if stream is not None:
+            stream.close()
+
+    @property
+    def alive(self) -> bool:
+        """Started and not yet gone (the thread has let go of this reader once this is False)."""
+        return self.thread.ident is not None and self.thread.is_alive()
+
+    def _queue(self, items: Iterable[Any]) -> None:
+        with self.lock:
+            for item in items:
+                if len(self.pending) == self.pending.maxlen:
+                    self.dropped += 1
+                self.pending.append(item)
+
+    def _read(self) -> None:
+        try:
+            if self.cancel_requested.is_set():
+                return
+            stream = self._open_stream()
+            with self.lock:
+                self._stream = stream
+            if self.cancel_requested.is_set():  # cancelled while the engine took its time to answer
+                stream.close()
+            for item in stream:
+                self._queue(self._transform(item))
+            self._queue(self._finish())
+        except Exception as exc:
+            if not self.cancel_requested.is_set():
+                self.result = explain(exc)
+                logger.info(
+                    "%s stream failed: %s\n%s",
+                    self.name,
+                    self.result.message,
+                    "".join(traceback.format_exception(exc)),
+                )
+        finally:
+            with self.lock:
+                stream, self._stream = self._stream, None
+            if stream is not None:
+                try:
+                    stream.close()
+                except Exception as exc:  # already closed by the engine going away
+                    logger.debug("closing the %s stream: %s", self.name, exc)
+            self.done.set()
 
 
 class StreamWorker(QObject):
@@ -68,117 +185,84 @@ class StreamWorker(QObject):
     ):
         super().__init__(parent)
         self.name = name
-        self._open_stream = open_stream
-        self._transform = transform or (lambda item: (item,))
-        self._finish = finish or (lambda: ())
-        self._pending: collections.deque = collections.deque(maxlen=max_pending)
+        self._reader = _Reader(
+            open_stream, transform or (lambda item: (item,)), finish or (lambda: ()), max_pending, name
+        )
         # At most this many items at a time: a burst (a build printing 20,000 lines at once) is shown in
         # short slices, with the window's own events (typing, painting) handled between them.
         self._max_batch = max_batch
-        self._lock = threading.Lock()
-        self._stream: Stream | None = None
-        self._cancel_requested = threading.Event()
-        self._result: EngineError | None = None
-        self._done = threading.Event()
-        self.dropped = 0  # items dropped because the GUI could not keep up (bounded memory)
-        self._thread = _Reader(self)
         self._timer = QTimer(self)
         self._interval_ms = interval_ms
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._drain)
         self._finished = False
-        self._silenced = False  # disposed: the owner no longer listens
+        self._disposed = False  # the owner no longer listens
+        # Deleted with its parent, never disposed: the stream still ends, and its reader is not left running.
+        key = next(_worker_keys)
+        _workers[key] = self
+        self.destroyed.connect(functools.partial(_destroyed, key, self._reader))
         _live.add(self)
 
     @property
     def running(self) -> bool:
-        return not self._finished
+        return not self._finished and not self._disposed
 
     @property
     def cancelled(self) -> bool:
-        return self._cancel_requested.is_set()
+        return self._reader.cancel_requested.is_set()
+
+    @property
+    def dropped(self) -> int:
+        return self._reader.dropped
 
     def start(self) -> None:
-        self._thread.start()
+        self._reader.start()
         self._timer.start()
 
     def cancel(self) -> None:
-        """Ends the stream from the GUI thread; `ended` follows with None."""
-        self._cancel_requested.set()
-        with self._lock:
-            stream = self._stream
-        if stream is not None:
-            stream.close()
+        """Ends the stream from the GUI thread, without waiting; `ended` follows with None."""
+        self._reader.cancel()
 
-    def dispose(self, msecs: int = 5000) -> None:
-        """Cancel and forget: no more batches, no `ended`; returns once the reader thread is gone."""
-        self._silenced = True
-        self.cancel()
-        self.wait(msecs)
+    def dispose(self) -> None:
+        """Cancel and forget, at once: no more batches, no `ended`. A reader still blocked on the engine is
+        left to end by itself (see the module's docstring)."""
+        self._disposed = True
+        self._timer.stop()
+        _let_go(self._reader)
         self.deleteLater()
 
     def wait(self, msecs: int = 5000) -> bool:
-        """Blocks until the reader thread is gone and everything it read is delivered (shutdown, tests)."""
-        finished = self._thread.wait(msecs)
-        while finished and not self._finished:
+        """Blocks until the reader thread is gone and everything it read is delivered. Tests only: the app
+        never waits for a reader."""
+        reader = self._reader
+        if reader.thread.ident is not None:
+            reader.thread.join(msecs / 1000)
+        finished = reader.done.is_set()
+        while finished and not self._finished and not self._disposed:
             self._drain()
         return finished
-
-    # Reader thread -------------------------------------------------------------------------------
-
-    def _queue(self, items: Iterable[Any]) -> None:
-        with self._lock:
-            for item in items:
-                if len(self._pending) == self._pending.maxlen:
-                    self.dropped += 1
-                self._pending.append(item)
-
-    def _read(self) -> None:
-        try:
-            if self._cancel_requested.is_set():
-                return
-            stream = self._open_stream()
-            with self._lock:
-                self._stream = stream
-            if self._cancel_requested.is_set():
-                stream.close()
-            for item in stream:
-                self._queue(self._transform(item))
-            self._queue(self._finish())
-        except Exception as exc:
-            if not self._cancel_requested.is_set():
-                self._result = explain(exc)
-                logger.info(
-                    "%s stream failed: %s\n%s",
-                    self.name,
-                    self._result.message,
-                    "".join(traceback.format_exception(exc)),
-                )
-        finally:
-            with self._lock:
-                stream, self._stream = self._stream, None
-            if stream is not None:
-                stream.close()
-            self._done.set()
 
     # GUI thread ----------------------------------------------------------------------------------
 
     def _drain(self) -> None:
-        if self._finished:
+        if self._finished or self._disposed:
             return
+        reader = self._reader
         # Read "done" before taking items: everything queued before it is then in this batch.
-        done = self._done.is_set() and not self._thread.isRunning()
-        with self._lock:
-            items = [self._pending.popleft() for _ in range(min(len(self._pending), self._max_batch))]
-            more = bool(self._pending)
-        if items and not self._silenced:
+        done = reader.done.is_set()
+        with reader.lock:
+            items = [reader.pending.popleft() for _ in range(min(len(reader.pending), self._max_batch))]
+            more = bool(reader.pending)
+        if items:
             self.batch.emit(items)
+            if self._disposed:  # the owner let go of it while handling the batch
+                return
         # A backlog is drained at a quicker pace, still through the timer so other timers and input
         # get their turn between slices.
         self._timer.setInterval(BACKLOG_INTERVAL_MS if more else self._interval_ms)
         if done and not more:
-            self._thread.wait()
             self._finished = True
             self._timer.stop()
-            if not self._silenced:
-                self.ended.emit(self._result)
+            reader.drained_by_worker = False
+            QTimer.singleShot(0, _sweep)
+            self.ended.emit(reader.result)

@@ -1,13 +1,20 @@
-"""Blocking core calls on a thread pool; results come back to the GUI thread as signals."""
+"""Blocking core calls on a few daemon threads; results come back to the GUI thread as signals.
+
+The threads are Python daemon threads, not a QThreadPool: a pool waits for its jobs when it is deleted, so
+quitting while the engine sat on a request froze the app for as long as the request (issue 15). A job stuck
+on the engine is abandoned instead; its late answer is dropped or, for a deleted widget, never delivered.
+"""
 
 from __future__ import annotations
 
+import collections
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from gui.core import log
 from gui.core.errors import EngineError, explain
@@ -17,37 +24,67 @@ logger = log.get("workers")
 OnDone = Callable[[Any], None]
 OnError = Callable[[EngineError], None]
 
+IDLE_THREAD_S = 30.0  # a pool thread with nothing to do for this long ends
+
+# Relays of jobs in flight, kept here until their answer is delivered in the GUI thread. A relay holds the job
+# and its callbacks, which may hold widgets: those are released in the GUI thread (_forget), never by a pool
+# thread dropping the last reference to them.
+_in_flight: set[_Relay] = set()
+
 
 class _Relay(QObject):
-    """Lives in the GUI thread; the pool thread emits, and Qt queues the delivery over to here."""
+    """One job: lives in the GUI thread; the pool thread runs it and emits, and Qt queues the delivery here."""
 
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, runner: TaskRunner, on_done: OnDone | None, on_error: OnError | None):
+    def __init__(self, runner: TaskRunner, fn: Callable[[], Any], on_done: OnDone | None, on_error: OnError | None):
         super().__init__()
-        self._runner, self._on_done, self._on_error = runner, on_done, on_error
+        self._runner, self._fn, self._on_done, self._on_error = runner, fn, on_done, on_error
+        self.dropped = False  # the runner no longer wants the answer
         self.succeeded.connect(self._deliver_result)
         self.failed.connect(self._deliver_error)
+
+    def run(self) -> None:
+        """In a pool thread: the job, then its answer sent to the GUI thread."""
+        try:
+            result = self._fn()
+        except Exception as exc:  # every failure becomes a sentence for the user, never a traceback
+            error = explain(exc)
+            logger.info("task failed: %s\n%s", error.message, "".join(traceback.format_exception(exc)))
+            _send(self.failed, error)
+        else:
+            _send(self.succeeded, result)
 
     @Slot(object)
     def _deliver_result(self, result):
         try:
-            if self._on_done and not _owner_gone(self._on_done):
+            if self._on_done and not self.dropped and not _owner_gone(self._on_done):
                 self._on_done(result)
         finally:
-            self._runner._forget(self)
+            self._forget()
 
     @Slot(object)
     def _deliver_error(self, error):
         try:
-            if self._on_error:
+            if self.dropped:
+                pass
+            elif self._on_error:
                 if not _owner_gone(self._on_error):
                     self._on_error(error)
-            else:
+            elif shiboken6.isValid(self._runner):
                 self._runner.failed.emit(error)
         finally:
-            self._runner._forget(self)
+            self._forget()
+
+    def _forget(self) -> None:
+        runner = self._runner
+        # Released here, in the GUI thread; the pool thread may still hold the relay itself a moment longer.
+        self._runner = self._fn = self._on_done = self._on_error = None
+        _in_flight.discard(self)
+        if shiboken6.isValid(runner):
+            runner._forget(self)
+        self.deleteLater()
 
 
 def _owner_gone(callback: Callable) -> bool:
@@ -66,20 +103,47 @@ def _filled(cell) -> bool:
     return True
 
 
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
-        super().__init__()
-        self._fn, self._relay = fn, relay
+class _Pool:
+    """Up to `size` daemon threads taking jobs in order; plain Python, so no thread ever waits for another."""
 
-    def run(self):
-        try:
-            result = self._fn()
-        except Exception as exc:  # every failure becomes a sentence for the user, never a traceback
-            error = explain(exc)
-            logger.info("task failed: %s\n%s", error.message, "".join(traceback.format_exception(exc)))
-            self._relay.failed.emit(error)
-        else:
-            self._relay.succeeded.emit(result)
+    def __init__(self, size: int):
+        self._size = max(1, size)
+        self._jobs: collections.deque = collections.deque()
+        self._changed = threading.Condition()
+        self._threads = 0
+        self._idle = 0
+        self._running = 0
+
+    def start(self, job: _Relay) -> None:
+        with self._changed:
+            self._jobs.append(job)
+            if len(self._jobs) > self._idle and self._threads < self._size:
+                self._threads += 1
+                threading.Thread(target=self._work, name="portside task", daemon=True).start()
+            self._changed.notify_all()  # all: wait_idle() waits on the same condition
+
+    def wait_idle(self, seconds: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._jobs and not self._running, seconds)
+
+    def _work(self) -> None:
+        while True:
+            with self._changed:
+                self._idle += 1
+                self._changed.wait_for(lambda: bool(self._jobs), IDLE_THREAD_S)
+                self._idle -= 1
+                if not self._jobs:
+                    self._threads -= 1
+                    return
+                job = self._jobs.popleft()
+                self._running += 1
+            try:
+                job.run()
+                del job  # the relay's job and callbacks are released by the GUI thread, not here
+            finally:
+                with self._changed:
+                    self._running -= 1
+                    self._changed.notify_all()
 
 
 class TaskRunner(QObject):
@@ -90,21 +154,31 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 4):
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(max_threads)
-        self._relays: set[_Relay] = set()  # kept alive until their result is delivered
+        self._pool = _Pool(max_threads)
+        self._relays: set[_Relay] = set()  # answers still wanted
 
     def submit(self, fn: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None) -> None:
-        relay = _Relay(self, on_done, on_error)
+        relay = _Relay(self, fn, on_done, on_error)
+        _in_flight.add(relay)
         self._relays.add(relay)
         if len(self._relays) == 1:
             self.busyChanged.emit(True)
-        self._pool.start(_Job(fn, relay))
+        self._pool.start(relay)
 
     def _forget(self, relay: _Relay) -> None:
+        if relay not in self._relays:
+            return
         self._relays.discard(relay)
-        relay.deleteLater()
         if not self._relays:
+            self.busyChanged.emit(False)
+
+    def drop_pending(self) -> None:
+        """The answers of the jobs in flight are no longer wanted: they are dropped when they come. Waits for
+        nothing; a job stuck on the engine ends in its own time."""
+        relays, self._relays = self._relays, set()
+        for relay in relays:
+            relay.dropped = True
+        if relays:
             self.busyChanged.emit(False)
 
     @property
@@ -112,4 +186,12 @@ class TaskRunner(QObject):
         return len(self._relays)
 
     def wait_idle(self, msecs: int = 30_000) -> bool:
-        return self._pool.waitForDone(msecs)
+        """Blocks until every job has run (tests, and the app's bounded grace for disk saves when it quits)."""
+        return self._pool.wait_idle(msecs / 1000)
+
+
+def _send(signal, value) -> None:
+    try:
+        signal.emit(value)
+    except RuntimeError:  # the app is gone (quitting): nobody is left to answer
+        pass

@@ -109,6 +109,28 @@ def test_logs_show_what_the_container_printed(app_window, qtbot, docker_client, 
     logs.close()
 
 
+def test_logs_streams_end_when_closed_without_waiting(app_window, qtbot, docker_client, busybox_image, test_labels):
+    """Toggling timestamps and closing the window close the stream's socket: the reader blocked on a quiet
+    container's follow stream ends by itself, the window never waited for it (issue 15)."""
+    from gui.workers import streams
+
+    container = docker_client.containers.run(
+        busybox_image, ["sh", "-c", "echo only line; sleep 300"], detach=True, labels=test_labels
+    )
+    window = app_window()
+    page = window.containers_page
+    qtbot.waitUntil(lambda: container.name in names(page), timeout=10_000)
+    select_row(page, lambda text: text == container.name)
+    page.logs_action.trigger()
+    logs = window.logs_windows[container.id]
+    qtbot.waitUntil(lambda: "only line" in logs.view.plain_text(), timeout=20_000)
+    logs.timestamps_box.click()  # the first stream's socket is closed; a new stream with timestamps opens
+    qtbot.waitUntil(lambda: "Z only line" in logs.view.plain_text(), timeout=20_000)
+    logs.close()
+    assert not [worker for worker in streams.live_workers() if worker.name == "logs"]
+    qtbot.waitUntil(lambda: not streams.abandoned_readers(), timeout=10_000)
+
+
 def test_pull_tag_remove_round_trip(
     app_window,
     qtbot,
@@ -199,6 +221,7 @@ def test_engine_restart_is_survived_and_lists_recover(
     client.containers.create(busybox_image, ["true"], name="survivor", labels=test_labels)
     window = app_window(private_dockerd.host)
     qtbot.waitUntil(lambda: "survivor" in names(window.containers_page), timeout=10_000)
+    window.show_page("images")  # where the user is when the engine goes away
 
     private_dockerd.stop()
     qtbot.waitUntil(lambda: window.current_page == "engine", timeout=30_000)
@@ -208,8 +231,8 @@ def test_engine_restart_is_survived_and_lists_recover(
     assert f"Nothing answers at DOCKER_HOST ({private_dockerd.host})" in window.engine_label.text()
 
     private_dockerd.start()
-    # The app retries on its own and goes back to the lists, resynchronised.
-    qtbot.waitUntil(lambda: window.current_page == "containers", timeout=30_000)
+    # The app retries on its own, goes back to the page the user was on (issue 15), and the lists resynchronise.
+    qtbot.waitUntil(lambda: window.current_page == "images", timeout=30_000)
     qtbot.waitUntil(lambda: "survivor" in names(window.containers_page), timeout=10_000)
     private_dockerd.client().containers.create(busybox_image, ["true"], name="after-restart", labels=test_labels)
     qtbot.waitUntil(lambda: "after-restart" in names(window.containers_page), timeout=10_000)

@@ -1,5 +1,5 @@
-"""The command line: --page takes only pages that exist, `portside doctor` names a DOCKER_HOST that does not
-answer, and --screenshot leaves no temporary files behind (issue 14)."""
+"""The command line: --page takes only pages that exist, --size and --theme shape a screenshot, `portside doctor`
+names a DOCKER_HOST that does not answer, and --screenshot leaves no temporary files behind (issue 14)."""
 
 from __future__ import annotations
 

@@ -31,6 +31,9 @@ MIN_API_VERSION = "1.40"
 DEFAULT_UNIX_HOST = "unix:///var/run/docker.sock"
 DEFAULT_WINDOWS_HOST = "npipe:////./pipe/docker_engine"
 PROBE_TIMEOUT_S = 5
+# An engine that takes the connection but does not answer /_ping this soon is still starting (dockerd restores its
+# containers before it serves its API, which can take many seconds); the next check comes a few seconds later.
+PING_TIMEOUT_S = 3
 
 
 class EngineState(enum.Enum):
@@ -39,6 +42,7 @@ class EngineState(enum.Enum):
     PERMISSION_DENIED = "permission-denied"
     API_TOO_OLD = "api-too-old"
     UNREACHABLE = "unreachable"
+    STARTING = "starting"  # the socket takes connections; the engine does not answer yet, or says it is starting
     CONNECTED = "connected"
 
 
@@ -95,6 +99,11 @@ class Diagnosis:
     @property
     def usable(self) -> bool:
         return self.state is EngineState.CONNECTED
+
+    @property
+    def starting(self) -> bool:
+        """The engine is on its way: say so with a spinner, not "cannot be reached"."""
+        return self.state is EngineState.STARTING
 
 
 def docker_config_dir() -> Path:
@@ -248,6 +257,32 @@ def engine_info(info: dict, version: dict, endpoint: Endpoint) -> EngineInfo:
     )
 
 
+def _still_starting(client) -> str | None:
+    """Why the engine looks like it is starting (its socket took the connection, as _probe_socket found), or None
+    when /_ping answers. No answer in time, a connection dropped before any answer, an answer of 5xx or one that
+    says "starting": all are what dockerd does while it starts or restores its containers."""
+    import requests.exceptions
+
+    try:
+        response = client._get(client._url("/_ping", versioned_api=False), timeout=PING_TIMEOUT_S)
+    except requests.exceptions.ReadTimeout:
+        return f"the engine took the connection but did not answer within {PING_TIMEOUT_S} s"
+    except requests.exceptions.ConnectionError as exc:
+        if isinstance(exc, requests.exceptions.SSLError) or not _dropped(exc):
+            raise  # a refusal or a TLS problem: not an engine on its way
+        return "the engine closed the connection without answering"
+    text = response.text.strip()
+    if response.status_code >= 500 or "starting" in text.lower():
+        return f"the engine answered {response.status_code}: {text[:200] or 'no reason given'}"
+    return None
+
+
+def _dropped(exc: Exception) -> bool:
+    """A connection the engine accepted and then closed, with no answer at all."""
+    words = str(exc).lower()
+    return any(word in words for word in ("connection aborted", "remotedisconnected", "connection reset"))
+
+
 def diagnose(endpoint: Endpoint | None = None) -> Diagnosis:
     """One full check of the engine. Blocking: call it from a worker, never the GUI thread."""
     import docker.errors
@@ -260,6 +295,9 @@ def diagnose(endpoint: Endpoint | None = None) -> Diagnosis:
     try:
         client = make_api_client(endpoint, timeout=PROBE_TIMEOUT_S * 2)
         try:
+            starting = _still_starting(client)
+            if starting:
+                return Diagnosis(endpoint, EngineState.STARTING, starting)
             version = client.version(api_version=False)
             server_api = version.get("ApiVersion", "0")
             if _version_tuple(server_api) < _version_tuple(MIN_API_VERSION):

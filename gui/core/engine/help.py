@@ -77,6 +77,21 @@ _ADVICE = {
             "Windows": "docker context ls\necho %DOCKER_HOST%",
         },
     ),
+    EngineState.STARTING: Advice(
+        "The Docker engine is starting",
+        "The engine takes connections but does not answer yet: it is starting, or restoring your containers after "
+        "a restart, which can take a minute. Wait a little; Portside connects the moment it answers.",
+        {
+            "Debian / Ubuntu": "# what the engine is doing now:\nsudo systemctl status docker\n"
+            "# its last messages (it lists the containers it restores):\nsudo journalctl -u docker -n 30",
+            "Fedora": "# what the engine is doing now:\nsudo systemctl status docker\n"
+            "# its last messages (it lists the containers it restores):\nsudo journalctl -u docker -n 30",
+            "macOS": "Wait until the whale icon in the menu bar stops animating. If it never does, quit Docker Desktop "
+            "and open it again.",
+            "Windows": 'Wait until Docker Desktop says "Engine running". If it never does, quit Docker Desktop and '
+            "start it again.",
+        },
+    ),
     EngineState.CONNECTED: Advice("Connected to the Docker engine", "Everything is ready.", {}),
 }
 

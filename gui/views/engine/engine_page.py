@@ -9,7 +9,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
+    QStatusBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -19,7 +21,23 @@ from gui.core.engine import help as engine_help
 from gui.core.engine.connection import Diagnosis
 from gui.core.engine.doctor import current_platform
 from gui.core.format import exact_bytes, human_bytes
-from gui.views.widgets.style import WARNING_COLOUR
+from gui.views.widgets.style import ERROR_COLOUR, OK_COLOUR, WARNING_COLOUR, colour_style, set_secondary
+
+STARTING_TEXT = "The Docker engine is starting"
+
+
+def busy_bar(parent: QWidget, name: str) -> QProgressBar:
+    """A small bar that moves to and fro (Qt's busy mode, no range): the spinner of "the engine is starting"."""
+    bar = QProgressBar(parent)
+    bar.setObjectName(name)
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.setAccessibleName(STARTING_TEXT)
+    bar.setToolTip(f"{STARTING_TEXT}: Portside connects the moment it answers")
+    metrics = bar.fontMetrics()
+    bar.setFixedSize(metrics.averageCharWidth() * 10, metrics.height())
+    bar.hide()
+    return bar
 
 
 def _command_box(text: str) -> QWidget:
@@ -54,17 +72,19 @@ class EnginePage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
+        self.starting_bar = busy_bar(self, "engine-starting")
+        self._status_spinner: QProgressBar | None = None
         self.summary = QLabel(self)
         self.summary.setObjectName("engine-summary")
         self.summary.setWordWrap(True)
         self.detail = QLabel(self)
         self.detail.setWordWrap(True)
-        self.detail.setEnabled(False)
+        set_secondary(self.detail)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.warning = QLabel(self)
         self.warning.setObjectName("engine-warning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.warning.setStyleSheet(colour_style("warning"))
         self.steps = QTabWidget(self)
         self.steps.setObjectName("engine-steps")
         self._shown_steps: dict[str, str] | None = None  # what the tabs show now
@@ -79,7 +99,11 @@ class EnginePage(QWidget):
         self.check_button.clicked.connect(self.checkRequested)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addWidget(self.starting_bar)
+        head.addStretch()
+        layout.addLayout(head)
         layout.addWidget(self.summary)
         layout.addWidget(self.detail)
         layout.addWidget(self.warning)
@@ -96,7 +120,7 @@ class EnginePage(QWidget):
     def show_checking(self) -> None:
         self.title.setText("Looking for the Docker engine…")
         self.summary.setText("Portside is checking DOCKER_HOST, your docker context and the default socket.")
-        for widget in (self.detail, self.warning, self.steps, self.info_box, self.retry_note):
+        for widget in (self.detail, self.warning, self.steps, self.info_box, self.retry_note, self.starting_bar):
             widget.hide()
 
     def show_diagnosis(self, diagnosis: Diagnosis) -> None:
@@ -118,6 +142,19 @@ class EnginePage(QWidget):
             self._show_steps(advice.steps)
         self.steps.setVisible(not diagnosis.usable)
         self.retry_note.setVisible(not diagnosis.usable)
+        self.starting_bar.setVisible(diagnosis.starting)
+
+    @staticmethod
+    def status_colour(diagnosis: Diagnosis) -> str:
+        """The status bar's dot: connected, on its way (starting), or not there."""
+        return OK_COLOUR if diagnosis.usable else WARNING_COLOUR if diagnosis.starting else ERROR_COLOUR
+
+    def status_spinner(self, status_bar: QStatusBar) -> QProgressBar:
+        """The status bar's spinner for "the engine is starting", placed left of the engine's state on first use."""
+        if self._status_spinner is None:
+            self._status_spinner = busy_bar(status_bar, "engine-starting-status")
+            status_bar.insertPermanentWidget(0, self._status_spinner)
+        return self._status_spinner
 
     def _show_steps(self, steps: dict[str, str] | None) -> None:
         """One tab per platform. The same steps again (a retry every few seconds) leave the tabs as they are,

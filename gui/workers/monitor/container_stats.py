@@ -154,7 +154,8 @@ class ContainerStatsCollector(QObject):
             self._on_snapshot(self._session.snapshot)
 
     def stop(self) -> None:
-        """Ends every stream and waits for the threads; safe to call twice."""
+        """Ends every stream; safe to call twice. Waits for no engine: a reader stuck on one is left to end by
+        itself (gui.workers.streams, StatsStreams.stop)."""
         if self._started:
             self._started = False
             self._session.snapshotChanged.disconnect(self._on_snapshot)
@@ -242,12 +243,13 @@ class ContainerStatsCollector(QObject):
 
     def _drop_streams(self) -> None:
         streams, self._streams, self._streams_engine = self._streams, None, None
-        if streams is not None:
-            streams.stop()
-            if isinstance(streams, QObject):
-                streams.deleteLater()
+        # Dropped first: a reading the streams' thread is still handling is then thrown away, not announced.
         for container_id in list(self._follows):
             self._unfollow(container_id)
+        if streams is not None:
+            streams.stop()  # waits for no engine (see each kind's stop)
+            if isinstance(streams, QObject):
+                streams.deleteLater()
 
     # The streams' threads --------------------------------------------------------------------------
 

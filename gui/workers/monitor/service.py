@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
 from gui.core.monitor.attribution import GpuUse, attribute
@@ -49,7 +49,6 @@ MIN_INTERVAL_MS = 250
 HIDDEN_SYSTEM_INTERVAL_MS = 5000
 GPU_RETRY_MS = 10_000
 STALLED_SYSTEM_MS = 2000  # a host/GPU job running longer than this no longer holds back the container updates
-STOP_WAIT_MS = 5000  # stop() waits this long at most for a host/GPU job in flight
 DESTROYED_MEMORY = 1000  # destroyed container ids remembered, to drop their late samples
 
 CONTAINER_METRICS = ("cpu", "memory", "memory_percent", "net_rx", "net_tx", "block_read", "block_write")
@@ -156,14 +155,11 @@ class MonitorService(QObject):
             self._resume()
 
     def stop(self) -> None:
-        """Ends every worker and waits for the host/GPU job in flight; safe to call twice."""
+        """Ends every worker without waiting for any (issue 15); safe to call twice. A host/GPU job still in flight
+        (a GPU that stopped answering) is abandoned: its result is dropped when it comes."""
         self._running = False
         self._suspend()
-        if self._system.active:
-            self._system.wait_idle(STOP_WAIT_MS)
-            # Deliver the finished job's result now (it is dropped: an old generation), so nothing is left queued
-            # for a runner that may be deleted with this service.
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+        self._system.drop_pending()
 
     @property
     def interval_ms(self) -> int:

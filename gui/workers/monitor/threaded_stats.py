@@ -60,7 +60,7 @@ class ThreadedStatsStreams(QObject):
             worker.cancel()
 
     def stop(self) -> None:
-        """Ends every stream and waits for the threads; safe to call twice."""
+        """Ends every stream without waiting for its thread (gui.workers.streams); safe to call twice."""
         workers = list(self._workers.values()) + list(self._ending)
         self._workers.clear()
         self._ending.clear()

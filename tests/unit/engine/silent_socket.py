@@ -3,7 +3,8 @@ containers (its socket takes connections before its API serves them).
 
 Modes: "silent" never writes a byte; "stream" answers every request with the headers of an endless chunked
 stream and then nothing (an event or log stream with nothing to say); "starting" answers 503 as an engine
-that is not ready. `hang_up()` closes every accepted connection, so whatever reads them sees the end.
+that is not ready; "drop" reads the request and closes the connection without a word. `hang_up()` closes
+every accepted connection, so whatever reads them sees the end.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _STARTING = (
 
 class SilentEngine:
     def __init__(self, path: Path, mode: str = "silent"):
-        assert mode in ("silent", "stream", "starting")
+        assert mode in ("silent", "stream", "starting", "drop")
         self.path = Path(path)
         self.mode = mode
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -90,6 +91,9 @@ class SilentEngine:
                 if not chunk:
                     return
                 received += chunk
+            if self.mode == "drop":
+                connection.close()
+                return
             connection.sendall(_STREAM_HEADERS if self.mode == "stream" else _STARTING)
         except OSError:
             return
