@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from gui.core import log
 from gui.core.errors import EngineError, StreamError
 from gui.views.registry.transfer_view import TransferView
 from gui.workers.streams import StreamWorker
@@ -20,8 +19,6 @@ from gui.workers.streams import StreamWorker
 if TYPE_CHECKING:
     from gui.core.engine.client import Stream
     from gui.core.registry.transfer import TransferProgress
-
-logger = log.get("ui")
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,7 @@ class TransferRun(QObject):
 
     def __init__(self, view: TransferView, name: str, words: TransferWords, parent: QObject | None = None):
         super().__init__(parent)
-        self.name = name  # "pull" or "push": names the reader thread and the log line
+        self.name = name  # "pull" or "push": names the reader thread
         self._view = view
         self._words = words
         self._worker: StreamWorker | None = None
@@ -68,13 +65,11 @@ class TransferRun(QObject):
             self._view.show_status("Cancelling…")
 
     def abandon(self) -> None:
-        """Cancels and waits for the thread, a bounded time: the dialog is closing."""
-        worker = self._worker
-        if worker is None:
-            return
-        worker.cancel()
-        if not worker.wait():
-            logger.warning("the %s of %s did not stop in time", self.name, self._reference)
+        """The dialog is closing: cancel the transfer (its socket closes, so the engine stops it) and let the
+        reader thread end by itself. Never waited for on the GUI thread: a silent engine would freeze it."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.dispose()
 
     def _on_messages(self, messages: list) -> None:
         if self._failure is not None:

@@ -447,3 +447,33 @@ def test_a_vault_that_cannot_be_read_does_not_stop_a_pull(qtbot, expect_log_warn
     pull(qtbot, dialog, "busybox", expect_success=True)
     assert engine.auth_headers == [None]
     assert "the keyring is locked" in fail_on_unexpected_warnings.records[0].getMessage()
+
+
+class DeafStream(FakeStream):
+    """An engine that has stopped answering: closing the stream does not wake the reader; only `release` does."""
+
+    def __init__(self, messages: list):
+        super().__init__(messages)
+        self.release = threading.Event()
+        self.reading = threading.Event()
+
+    def __iter__(self):
+        yield self._messages[0]
+        self.reading.set()
+        self.release.wait(timeout=30)
+
+
+def test_closing_the_dialog_never_waits_for_a_silent_engine(qtbot):
+    engine = FakeEngine()
+    stream = DeafStream(MESSAGES)
+    engine.pull = lambda repository, tag, auth_header=None: stream
+    dialog, _ = open_dialog(qtbot, engine)
+    qtbot.keyClicks(dialog.reference_edit, "busybox:1.36")
+    qtbot.mouseClick(dialog.pull_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(stream.reading.is_set)
+
+    dialog.close()  # returns at once: the reader is left stuck on the engine, the dialog does not wait for it
+
+    assert not dialog.isVisible() and stream.cancelled
+    assert not stream.release.is_set()  # so the reader cannot have ended: close did not wait for it
+    stream.release.set()  # the engine answers at last: the abandoned reader ends by itself
