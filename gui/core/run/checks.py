@@ -15,6 +15,7 @@ import shlex
 from collections.abc import Callable, Iterable
 
 from gui.core.reference import reference_problem
+from gui.core.run.entry_checks import env_problems, label_problems
 from gui.core.run.spec import (
     GPU_CAPABILITIES,
     NAME_RE,
@@ -24,10 +25,14 @@ from gui.core.run.spec import (
     PortSpec,
     Problem,
     RunSpec,
+    cpus_value,
+    host_port_text,
     parse_cpus,
     parse_size,
     port_range,
+    split_host,
 )
+from gui.core.run.values import is_ip
 
 MIN_MEMORY = 6 * 1024**2  # the engine refuses less: "Minimum memory limit allowed is 6MB"
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
@@ -51,8 +56,11 @@ SYSTEM_FOLDERS = (
     "/var/lib/docker",
 )
 VOLUME_NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
-PORTABLE_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CPUS_SYNTAX_RE = re.compile(r"-?(\d+)(?:\.(\d*))?|-?\.(\d+)")
+PROTOCOLS = ("tcp", "udp", "sctp")
+# What NVIDIA's container runtime offers; Docker passes any word on, and a container asking for another fails
+# to start.
+NVIDIA_CAPABILITIES = (*GPU_CAPABILITIES, "compat32", "display")
+WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
 
 UNCLOSED_QUOTE = "has a quote (' or \") that is never closed. Close it, or put a \\ in front of it."
 ALL_INTERFACES_RISK = "Docker publishes it past the host firewall: anyone on your network can reach it."
@@ -63,7 +71,8 @@ def spec_problems(spec: RunSpec, host_cpus: int | None) -> list[Problem]:
     return [
         *_general(spec),
         *_ports(spec.ports, spec.publish_all),
-        *_env(spec),
+        *env_problems(spec.env),
+        *label_problems(spec.labels),
         *_mounts(spec.mounts),
         *_gpus(spec),
         *_resources(spec, host_cpus),
@@ -90,7 +99,7 @@ def _general(spec: RunSpec) -> list[Problem]:
     image_problem = reference_problem(spec.image)
     if image_problem:
         problems.append(Problem("image", image_problem))
-    if spec.name and not NAME_RE.match(spec.name):
+    if spec.name and not NAME_RE.fullmatch(spec.name):
         problems.append(Problem("name", _name_problem(spec.name)))
     for field, text in (("command", spec.command), ("entrypoint", spec.entrypoint)):
         try:
@@ -114,11 +123,13 @@ def _general(spec: RunSpec) -> list[Problem]:
             )
         )
     if spec.user and (spec.user != spec.user.strip() or any(ch.isspace() for ch in spec.user)):
+        # Docker takes any text here; the container then fails to start, as no user has spaces in its name.
         problems.append(
             Problem(
                 "user",
-                "The user is a name or number, optionally with a group, without spaces: "
-                "for example app, 1000 or 1000:1000.",
+                "The container will not start: no user name has spaces. Write a name or number, optionally "
+                "with a group: for example app, 1000 or 1000:1000.",
+                warning=True,
             )
         )
     problems += _restart(spec)
@@ -164,14 +175,14 @@ def _restart(spec: RunSpec) -> list[Problem]:
 
 def _ports(rows: tuple[PortSpec, ...], publish_all: bool) -> list[Problem]:
     problems = []
-    seen: dict[tuple[int, str], int] = {}  # (host port, protocol) -> the row that takes it
+    seen: dict[tuple[int, str, str], int] = {}  # (host port, protocol, address) -> the row that takes it
     for row_index, row in enumerate(rows):
         problem = _port_row_problem(row)
         if problem:
             problems.append(Problem("ports", problem, row_index))
             continue
-        if row.all_interfaces:
-            port = row.host or "(random)"
+        if _address(row) in WILDCARD_ADDRESSES:
+            port = host_port_text(row) or "(random)"
             problems.append(
                 Problem(
                     "ports",
@@ -180,20 +191,39 @@ def _ports(rows: tuple[PortSpec, ...], publish_all: bool) -> list[Problem]:
                     warning=True,
                 )
             )
+        if port_range(row.container) == (0, 0):
+            problems.append(
+                Problem(
+                    "ports",
+                    "Container port 0: nothing in the container listens there. Enter the port the app "
+                    "listens on, like 80.",
+                    row_index,
+                    warning=True,
+                )
+            )
         for host_port in _host_ports(row):
             key = (host_port, row.protocol)
-            # The address is left out of the key: all interfaces include 127.0.0.1, so those clash too.
-            if key in seen:
+            clash = next(
+                (
+                    index
+                    for (port, protocol, address), index in seen.items()
+                    if (port, protocol) == key and _same_address(address, _address(row))
+                ),
+                None,
+            )
+            # Docker accepts it, then `docker run` fails to start: the second row cannot bind the port.
+            if clash is not None:
+                seen[(*key, _address(row))] = clash
                 problems.append(
                     Problem(
                         "ports",
                         f"Host port {host_port}/{row.protocol} is also used by row "
-                        f"{seen[key] + 1}. Give each row its own host port.",
+                        f"{clash + 1}. Give each row its own host port.",
                         row_index,
                     )
                 )
                 break
-            seen[key] = row_index
+            seen[(*key, _address(row))] = row_index
     if publish_all:
         problems.append(
             Problem(
@@ -206,18 +236,43 @@ def _ports(rows: tuple[PortSpec, ...], publish_all: bool) -> list[Problem]:
     return problems
 
 
+def _address(row: PortSpec) -> str:
+    address = split_host(row.host)[0]
+    return ("" if row.all_interfaces else "127.0.0.1") if address is None else address
+
+
+def _same_address(first: str, second: str) -> bool:
+    """Whether two rows' addresses share a port: the same address, or one is every interface."""
+    return first == second or first in WILDCARD_ADDRESSES or second in WILDCARD_ADDRESSES
+
+
+def _address_problem(address: str | None) -> str | None:
+    if address is None:
+        return None
+    if address and "%" not in address and is_ip(address):
+        return None
+    return (
+        f'"{address}" is not an IP address. Write one like 192.168.1.5, or an IPv6 address in brackets '
+        "like [::1]:8080, or leave only the port."
+    )
+
+
 def _port_row_problem(row: PortSpec) -> str | None:
-    if row.protocol not in ("tcp", "udp"):
-        return "The protocol must be tcp or udp."
+    if row.protocol not in PROTOCOLS:
+        return "The protocol must be tcp, udp or sctp."
     if not row.container.strip():
         return "Enter the container port, like 80."
-    for text in (row.container, row.host):
+    problem = _address_problem(split_host(row.host)[0])
+    if problem:
+        return problem
+    host_text = host_port_text(row)
+    for text in (row.container, host_text):
         if text.strip():
             problem = _port_text_problem(text.strip())
             if problem:
                 return problem
     container = port_range(row.container)
-    host = port_range(row.host) if row.host.strip() else None
+    host = port_range(host_text) if host_text else None
     if host is None or container[0] == container[1]:
         return None  # a random host port, or one container port on a host port or range: the engine picks one
     if host[0] == host[1]:
@@ -238,8 +293,6 @@ def _port_text_problem(text: str) -> str | None:
     if parsed is None:
         return f'"{text}" is not a port. Enter a number like 80, or a range like 8000-8010.'
     for port in parsed:
-        if port == 0:
-            return "Port 0 is not a port you can publish. Ports go from 1 to 65535."
         if port > 65535:
             return f"Port {port} is too high. Ports go from 1 to 65535."
     if parsed[0] > parsed[1]:
@@ -249,48 +302,14 @@ def _port_text_problem(text: str) -> str | None:
 
 def _host_ports(row: PortSpec) -> range:
     """The host ports a valid row takes; none for a random port (the engine picks a free one)."""
-    if not row.host.strip():
+    host = host_port_text(row)
+    if not host or port_range(host) == (0, 0):  # 0: the engine picks a free port, as for an empty one
         return range(0)
-    low, high = port_range(row.host)
+    low, high = port_range(host)
     container_low, container_high = port_range(row.container)
     if container_low == container_high:
         return range(low, high + 1) if low == high else range(0)  # from a host range, the engine picks one
     return range(low, high + 1)
-
-
-# --- environment ----------------------------------------------------------------------------------------
-
-
-def _env(spec: RunSpec) -> list[Problem]:
-    problems = []
-    first_row: dict[str, int] = {}
-    for row_index, var in enumerate(spec.env):
-        name = var.name
-        if not name:
-            message = "Enter a name for this variable, or remove the row."
-        elif "=" in name:
-            message = f"A variable name cannot contain =. Put what follows = ({name.partition('=')[2]}) in Value."
-        elif any(ch.isspace() for ch in name):
-            message = "A variable name cannot contain spaces. Use _ instead, like MY_SETTING."
-        elif name in first_row:
-            message = f"{name} is set twice (also in row {first_row[name] + 1}). Remove one of them."
-        else:
-            message = None
-            first_row[name] = row_index
-            if not PORTABLE_ENV_NAME_RE.fullmatch(name):
-                problems.append(
-                    Problem(
-                        "env",
-                        f"{name} is a legal name, but shell scripts in the container "
-                        "cannot read it: a name they can use starts with a letter or _ "
-                        "and has only letters, digits and _.",
-                        row_index,
-                        warning=True,
-                    )
-                )
-        if message:
-            problems.append(Problem("env", message, row_index))
-    return problems
 
 
 # --- mounts ---------------------------------------------------------------------------------------------
@@ -326,7 +345,7 @@ def _mount_source_problem(mount: MountSpec) -> str | None:
         return None
     if mount.kind == "volume":
         if not source:
-            return "Enter the volume's name, like model-cache."
+            return None  # an anonymous volume, as `-v /data` makes: Docker names it
         if source.startswith("/"):
             return f"{source} looks like a host folder. Choose bind to mount a folder; volume is for Docker volumes."
         if not VOLUME_NAME_RE.fullmatch(source):
@@ -412,21 +431,36 @@ def _gpus(spec: RunSpec) -> list[Problem]:
     gpus = spec.gpus
     if not gpus.requested:
         return []
+    # Docker creates the container whatever is asked here; these are the requests that then fail to start or
+    # give no GPU at all, so they are warnings with the reason.
     problems = []
     if gpus.mode == GpuMode.COUNT and gpus.count < 1:
-        problems.append(Problem("gpus", "Ask for at least 1 GPU, or choose all GPUs."))
+        problems.append(
+            Problem(
+                "gpus", "With 0 GPUs the container gets none. Ask for at least 1, or choose all GPUs.", warning=True
+            )
+        )
     if gpus.mode == GpuMode.CHOSEN and not [gpu for gpu in gpus.device_ids if gpu.strip()]:
-        problems.append(Problem("gpus", "Choose at least one GPU from the list."))
-    unknown = [cap for cap in gpus.capabilities if cap not in GPU_CAPABILITIES]
+        problems.append(Problem("gpus", "No GPU is chosen: choose at least one from the list.", warning=True))
+    unknown = [cap for cap in gpus.capabilities if cap not in NVIDIA_CAPABILITIES]
     if unknown:
         problems.append(
-            Problem("gpus", f'"{unknown[0]}" is not a GPU capability. Use compute, utility, graphics or video.')
+            Problem(
+                "gpus",
+                f'"{unknown[0]}" is not a GPU capability, so the container will not start. '
+                "Use compute, utility, graphics or video.",
+                warning=True,
+            )
         )
     elif not gpus.capabilities:
         problems.append(
-            Problem("gpus", "Choose at least one GPU capability: compute and utility are what CUDA programs need.")
+            Problem(
+                "gpus",
+                "No GPU capability is chosen: compute and utility are what CUDA programs need.",
+                warning=True,
+            )
         )
-    if not spec.shm_size:
+    if not parse_size(spec.shm_size or "0"):
         problems.append(
             Problem(
                 "shm_size",
@@ -439,10 +473,11 @@ def _gpus(spec: RunSpec) -> list[Problem]:
 
 
 def _resources(spec: RunSpec, host_cpus: int | None) -> list[Problem]:
+    """The CLI's parsing, then the engine's limits. 0 means no limit (memory, CPUs) or the default (/dev/shm)."""
     problems = []
     if spec.memory:
         problem = _size_problem(spec.memory, "memory limit", "512m or 2g")
-        if problem is None and parse_size(spec.memory) < MIN_MEMORY:
+        if problem is None and 0 < parse_size(spec.memory) < MIN_MEMORY:
             problem = (
                 "Docker needs at least 6 MB of memory for a container. Enter 6m or more, or leave it empty "
                 "for no limit."
@@ -455,30 +490,27 @@ def _resources(spec: RunSpec, host_cpus: int | None) -> list[Problem]:
             problems.append(Problem("cpus", problem))
     if spec.shm_size:
         problem = _size_problem(spec.shm_size, "shared memory size", "1g or 512m")
-        if problem is None and parse_size(spec.shm_size) <= 0:
-            problem = "The shared memory size must be more than 0. Leave it empty for Docker's default (64 MB)."
         if problem:
             problems.append(Problem("shm_size", problem))
     return problems
 
 
 def _size_problem(text: str, what: str, example: str) -> str | None:
-    if text.strip().startswith("-"):
-        return f"A {what} cannot be negative. Enter a size like {example}."
     if parse_size(text) is None:
+        if text.strip().startswith("-"):
+            return f"A {what} cannot be negative. Enter a size like {example}."
         return f'"{text}" is not a size Docker understands. Write a number and a unit, like {example}.'
     return None
 
 
 def _cpus_problem(text: str, host_cpus: int | None) -> str | None:
-    match = _CPUS_SYNTAX_RE.fullmatch(text)
-    if match is None:
+    value = cpus_value(text)
+    if value is None:
         return f'"{text}" is not a number of CPUs. Enter a number like 1.5, or leave it empty for no limit.'
-    decimals = match.group(2) or match.group(3) or ""
-    if text.startswith("-") or parse_cpus(text) == 0:
-        return "The CPU limit must be more than 0. Leave it empty for no limit."
-    if len(decimals.rstrip("0")) > 2:
-        return "Docker's precision is 0.01 CPU: use at most two decimals, like 0.25."
-    if host_cpus is not None and parse_cpus(text) > host_cpus * 10**9:
+    if parse_cpus(text) is None:
+        return "Docker counts CPUs in billionths: use at most nine decimals, like 0.25."
+    if value < 0:
+        return "The CPU limit cannot be negative. Enter a number like 1.5, or leave it empty for no limit."
+    if host_cpus is not None and value > host_cpus:
         return f"This computer has {host_cpus} CPUs, so the limit can be at most {host_cpus}."
     return None

@@ -16,7 +16,17 @@ from gui.core.engine import help as engine_help
 from gui.core.run.checks import resolved_bind_problems
 from gui.core.run.gpus import GpuInventory, cuda_problem, read_inventory, required_cuda
 from gui.core.run.ports import PortUse, host_ports_in_use, port_is_free, suggest_free_port
-from gui.core.run.spec import EnvVar, GpuMode, PortSpec, Problem, RunSpec, port_range, suggest_name
+from gui.core.run.spec import (
+    EnvVar,
+    GpuMode,
+    PortSpec,
+    Problem,
+    RunSpec,
+    host_address,
+    host_port_text,
+    port_range,
+    suggest_name,
+)
 from gui.core.secrets import RUN_ENV_LABEL
 
 PRIVILEGED_PORT_LIMIT = 1024  # below it, binding needs root: such container ports get host ports from 5000
@@ -193,7 +203,7 @@ def _free_port(preferred: int, taken: set[int], protocol: str, probe: bool) -> i
 def _port_problems(spec: RunSpec, context: RunContext) -> list[Problem]:
     problems = []
     for row_index, row in enumerate(spec.ports):
-        span = port_range(row.host) if row.host.strip() else None
+        span = port_range(host_port_text(row)) if host_port_text(row) else None
         if span is None or not 1 <= span[0] <= span[1] <= 65535:
             continue  # empty (the engine picks) or invalid (spec.problems() says so)
         in_use = _first_in_use(row, span, context)
@@ -203,7 +213,9 @@ def _port_problems(spec: RunSpec, context: RunContext) -> list[Problem]:
         taken = _taken(context, row.protocol) | {
             port
             for index, other in enumerate(spec.ports)
-            if index != row_index and other.protocol == row.protocol and (other_span := port_range(other.host))
+            if index != row_index
+            and other.protocol == row.protocol
+            and (other_span := port_range(host_port_text(other)))
             for port in range(other_span[0], other_span[1] + 1)
         }
         taken.add(in_use.port)
@@ -212,7 +224,7 @@ def _port_problems(spec: RunSpec, context: RunContext) -> list[Problem]:
 
 
 def _first_in_use(row: PortSpec, span: tuple[int, int], context: RunContext) -> PortUse | None:
-    address = "0.0.0.0" if row.all_interfaces else "127.0.0.1"
+    address = host_address(row) or "0.0.0.0"
     for port in range(span[0], span[1] + 1):
         known = context.ports_in_use.get((port, row.protocol))
         if known is not None:

@@ -16,11 +16,17 @@ import re
 import shlex
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from gui.core.engine.actions import Action
 from gui.core.errors import EngineError, explain
+from gui.core.run.values import (  # noqa: F401 (parse_size, cpus_value and parse_cpus are imported from here)
+    SIZE_UNITS,
+    cpus_value,
+    parse_cpus,
+    parse_size,
+    split_host,
+)
 from gui.core.secrets import is_secret, mask_text, masked_value
 
 RESTART_POLICIES = ("no", "on-failure", "always", "unless-stopped")
@@ -29,10 +35,6 @@ NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_SHM_SIZE = 64 * 1024**2  # what the engine stores when no --shm-size is given
-SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
-# Docker's RAMInBytes (go-units): a number, an optional space, then b, or k/m/g/t/p with an optional b or ib.
-_SIZE_RE = re.compile(r"(\d+(?:\.\d*)?|\.\d+) ?(?:(b)|([kmgtp])(b|ib)?)?", re.IGNORECASE)
-_CPUS_RE = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 
 
 # --- the spec ---------------------------------------------------------------------------------------------
@@ -43,8 +45,10 @@ class PortSpec:
     """One row of the Ports table, as typed."""
 
     container: str  # "80", "8000-8010"
-    host: str = ""  # "" -> the engine picks a free host port; "5000"; "5000-5010"
-    protocol: str = "tcp"  # "tcp" | "udp"
+    # "" -> the engine picks a free host port; "5000"; "5000-5010". An address may come first, as in `-p`:
+    # "192.168.1.5:5000", "[::1]:8080", or an address alone ("::1", "[::1]") for a random port on it.
+    host: str = ""
+    protocol: str = "tcp"  # "tcp" | "udp" | "sctp"
     all_interfaces: bool = False  # False -> bound to 127.0.0.1 (safe default); True -> every interface
 
 
@@ -148,7 +152,8 @@ class RunSpec:
             "user": self.user or None,
             "environment": [f"{var.name}={var.value}" for var in self.env] or None,
             "ports": exposed or None,
-            "labels": dict(self.labels) or None,
+            # The CLI trims spaces around a label's key; the same here, so both make the same container.
+            "labels": {key.strip(): value for key, value in self.labels} or None,
             "detach": True,
             "stdin_open": self.interactive_tty,
             "tty": self.interactive_tty,
@@ -168,12 +173,13 @@ class RunSpec:
         bindings: dict[str, list[dict[str, str]]] = {}
         for row in self.ports:
             for port, protocol, host_port in _expanded_bindings(row):
-                address = "" if row.all_interfaces else LOOPBACK  # "" is what `-p 5000:80` sends
+                address = host_address(row)  # "" is what `-p 5000:80` sends
                 bindings.setdefault(f"{port}/{protocol}", []).append({"HostIp": address, "HostPort": host_port})
         kwargs["port_bindings"] = bindings  # {} when none, as the CLI sends it
         if self.publish_all:
             kwargs["publish_all_ports"] = True
         if self.mounts:
+            # A volume with no source is an anonymous one, as `-v /data` makes.
             kwargs["mounts"] = [
                 {"Type": mount.kind, "Source": mount.source, "Target": mount.target, "ReadOnly": mount.read_only}
                 for mount in self.mounts
@@ -233,7 +239,7 @@ class RunSpec:
         if self.privileged:
             args.append("--privileged")
         for key, value in self.labels:
-            args += ["--label", f"{key}={value if reveal_secrets else masked_value(key, value)}"]
+            args += ["--label", f"{key.strip()}={value if reveal_secrets else masked_value(key, value)}"]
         # A token given as an argument (--token ghp_…) is masked too; only its secret part.
         words = _words(self.command) if reveal_secrets else [mask_text(word) for word in _words(self.command)]
         return [*args, self.image.strip(), *words]
@@ -277,6 +283,12 @@ class RunSpec:
             )
             if isinstance(data.get(key), str)
         }
+        # A number written by hand ("memory": 512) is kept as typed text, so the checks can say what it means.
+        plain |= {
+            key: str(value)
+            for key in ("memory", "cpus", "shm_size", "user")
+            if isinstance(value := data.get(key), (int, float)) and not isinstance(value, bool)
+        }
         flags = {
             key: bool(data[key])
             for key in ("auto_remove", "interactive_tty", "publish_all", "privileged")
@@ -294,7 +306,7 @@ class RunSpec:
             gpus=_gpus_from_dict(data.get("gpus")),
             labels=tuple(
                 (str(pair[0]), str(pair[1]))
-                for pair in data.get("labels") or ()
+                for pair in _list(data.get("labels"))
                 if isinstance(pair, (list, tuple)) and len(pair) == 2
             ),
         )
@@ -372,28 +384,6 @@ class RunContainer(Action):
 # --- parsing and naming -----------------------------------------------------------------------------------
 
 
-def parse_size(text: str) -> int | None:
-    """Bytes from a size the way the docker CLI reads --memory and --shm-size ("512m", "1.5g", "2GiB", "1024");
-    None when Docker would refuse the text."""
-    match = _SIZE_RE.fullmatch(text.strip())
-    if match is None:
-        return None
-    number, _bytes, unit, _suffix = match.groups()
-    return int(float(number) * SIZE_UNITS[(unit or "").lower()])  # float then truncate, as Go does
-
-
-def parse_cpus(text: str) -> int | None:
-    """Nano CPUs from a CPU count ("1.5" -> 1_500_000_000); None when it is not a non-negative number with
-    at most nine decimals (the CLI refuses finer values as too precise)."""
-    if not _CPUS_RE.fullmatch(text.strip()):
-        return None
-    try:
-        nano = Decimal(text.strip()) * 10**9
-    except InvalidOperation:
-        return None
-    return int(nano) if nano == nano.to_integral_value() else None
-
-
 def suggest_name(base: str, taken: Collection[str]) -> str:
     """A container name like `base` that is valid and not taken: "web" -> "web" when free, else "web-2",
     "web-3"..."""
@@ -431,20 +421,36 @@ def _expanded_bindings(row: PortSpec) -> list[tuple[int, str, str]]:
     range maps port by port onto an equal host range, or each to a random port when the host is empty; one
     container port with a host range takes whichever port of the range is free, so the range goes as is."""
     c_low, c_high = port_range(row.container) or (0, -1)
-    if not row.host.strip():
+    host = host_port_text(row)
+    if not host:
         return [(port, row.protocol, "") for port in range(c_low, c_high + 1)]
-    host_low = (port_range(row.host) or (0, 0))[0]
+    host_low = (port_range(host) or (0, 0))[0]
     if c_low == c_high:
-        return [(c_low, row.protocol, row.host.strip())]
+        return [(c_low, row.protocol, host)]
     return [(port, row.protocol, str(host_low + port - c_low)) for port in range(c_low, c_high + 1)]
 
 
+def host_address(row: PortSpec) -> str:
+    """The address a row publishes on, as the engine stores it: the one typed in the host field, else
+    127.0.0.1, or "" (every interface) when the row says so."""
+    address = split_host(row.host)[0]
+    if address is not None:
+        return address
+    return "" if row.all_interfaces else LOOPBACK
+
+
+def host_port_text(row: PortSpec) -> str:
+    """The host field without its address: "5000", "5000-5010" or "" (random)."""
+    return split_host(row.host)[1].strip()
+
+
 def _publish_value(row: PortSpec) -> str:
-    address = "" if row.all_interfaces else LOOPBACK
-    host = row.host.strip()
+    address = host_address(row)
+    host = host_port_text(row)
     suffix = "" if row.protocol == "tcp" else f"/{row.protocol}"
     if address:
-        return f"{address}:{host}:{row.container.strip()}{suffix}"
+        shown = f"[{address}]" if ":" in address else address
+        return f"{shown}:{host}:{row.container.strip()}{suffix}"
     return f"{host}:{row.container.strip()}{suffix}" if host else f"{row.container.strip()}{suffix}"
 
 
@@ -456,7 +462,8 @@ def _csv(*fields: str) -> str:
 
 
 def _mount_value(mount: MountSpec) -> str:
-    fields = [f"type={mount.kind}", f"source={mount.source}", f"target={mount.target}"]
+    source = [f"source={mount.source}"] if mount.source else []  # none: an anonymous volume
+    fields = [f"type={mount.kind}", *source, f"target={mount.target}"]
     return _csv(*fields, *(["readonly"] if mount.read_only else []))
 
 
@@ -494,7 +501,7 @@ def _unique(items) -> list:
 def _rows(items: Any, kind: type) -> list:
     """Table rows from to_dict's lists; rows that do not fit `kind` are skipped, not fatal."""
     rows = []
-    for item in items or ():
+    for item in _list(items):
         if not isinstance(item, dict):
             continue
         fields = kind.__dataclass_fields__
@@ -514,13 +521,19 @@ def _gpus_from_dict(data: Any) -> GpuSpec:
     if not isinstance(data, dict):
         return GpuSpec()
     try:
-        mode = GpuMode(data.get("mode", "none"))
+        mode = GpuMode(str(data.get("mode", "none")))
     except ValueError:
         mode = GpuMode.NONE
     count = data.get("count", 1)
+    capabilities = data.get("capabilities", GpuSpec.capabilities)
     return GpuSpec(
         mode=mode,
-        count=count if isinstance(count, int) else 1,
-        device_ids=tuple(str(item) for item in data.get("device_ids") or ()),
-        capabilities=tuple(str(item) for item in data.get("capabilities", GpuSpec.capabilities)),
+        count=count if isinstance(count, int) and not isinstance(count, bool) else 1,
+        device_ids=tuple(str(item) for item in _list(data.get("device_ids"))),
+        capabilities=tuple(str(item) for item in _list(capabilities)),
     )
+
+
+def _list(value: Any) -> list:
+    """A list from saved data; anything else (a number, a string, an object) is read as empty."""
+    return list(value) if isinstance(value, (list, tuple)) else []

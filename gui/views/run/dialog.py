@@ -88,6 +88,9 @@ class RunDialog(QDialog):
         self._memory_read = False
         self._preflight: list[Problem] = []  # the host's and engine's view of the form, from a worker
         self._problems: list[Problem] = []  # all shown now
+        # Values loaded (a preset, saved settings, a container's inspect data) that the form could not hold as
+        # they were, so it holds another: said until the next load, so nothing changes silently.
+        self._loaded_notes: list[Problem] = []
         self._generation = 0  # counts edits, so a stale check is dropped
         self._running = False
         self._open = True  # False once closed: late worker results are then ignored
@@ -307,6 +310,7 @@ class RunDialog(QDialog):
             self.env.table.mark_not_kept(not_kept)
         finally:
             self._filling = False
+        self._loaded_notes = _changed_on_load(spec, self.spec())
         self._on_edited()
 
     # Checking as the user types ----------------------------------------------------------------------------
@@ -342,7 +346,7 @@ class RunDialog(QDialog):
     def _show_problems(self, spec: RunSpec) -> None:
         host_cpus = self.context.host_cpus if self.context is not None else None
         own = spec.problems(host_cpus)
-        problems = own + [problem for problem in self._preflight if problem not in own]
+        problems = own + self._loaded_notes + [problem for problem in self._preflight if problem not in own]
         self._problems = problems
         for index, section in enumerate(self.sections):
             mine = [problem for problem in problems if problem.field in section.FIELDS]
@@ -548,3 +552,19 @@ def _not_kept_note(found: Recalled) -> str:
         f" Type {', '.join(names)} again: there was no usable system keyring to keep the secret, and "
         "Portside never writes secrets in plain text."
     )
+
+
+def _changed_on_load(loaded: RunSpec, held: RunSpec) -> list[Problem]:
+    """Warnings for the loaded values Docker refuses that the form could not show as they were (a restart
+    policy its list lacks, a negative count its spin box clamps): the user hears what was changed."""
+    still_shown = [(problem.field, problem.row, problem.message) for problem in held.problems(None)]
+    return [
+        Problem(
+            problem.field,
+            f"A loaded value was changed, because Docker refuses it: {problem.message}",
+            problem.row,
+            warning=True,
+        )
+        for problem in loaded.problems(None)
+        if not problem.warning and (problem.field, problem.row, problem.message) not in still_shown
+    ]

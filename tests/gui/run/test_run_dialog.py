@@ -187,8 +187,8 @@ def test_a_bad_port_row_is_marked(open_dialog, qtbot):
     qtbot.mouseClick(table.add_button, LEFT)  # an empty row in between is no value, but keeps its number
     qtbot.mouseClick(table.add_button, LEFT)
     qtbot.keyClicks(table.row_widgets(3)["container"], "0")
-    assert "Row 4: Port 0" in dialog.problems_label.text()
-    assert "Port 0" in table.table.verticalHeaderItem(3).toolTip()
+    assert "Row 4: Container port 0" in dialog.problems_label.text()  # a warning: Docker accepts it
+    assert "Container port 0" in table.table.verticalHeaderItem(3).toolTip()
     for row in (3, 2, 1):
         qtbot.mouseClick(table.row_widgets(row)["_remove"], LEFT)
     assert table.row_count() == 1

@@ -31,26 +31,20 @@ BAD_INPUTS = [
     ({"entrypoint": "python -m app"}, "entrypoint", None, "Move the rest (-m app) to the start of Command"),
     ({"entrypoint": '"python'}, "entrypoint", None, "never closed"),
     ({"workdir": "app"}, "workdir", None, "absolute path in the container"),
-    ({"user": "app user"}, "user", None, "without spaces"),
     ({"restart": "sometimes"}, "restart", None, "no, on-failure, always or unless-stopped"),
     ({"auto_remove": True, "restart": "always"}, "restart", None, "cannot combine --rm with a restart policy"),
     ({"restart": "on-failure", "restart_max_retries": -1}, "restart", None, "cannot be negative"),
     ({"restart": "always", "restart_max_retries": 3}, "restart", None, "only with the on-failure policy"),
-    ({"ports": (port("0", "5000"),)}, "ports", 0, "Port 0 is not a port you can publish"),
     ({"ports": (port("80", "65536"),)}, "ports", 0, "Port 65536 is too high"),
     ({"ports": (port("abc"),)}, "ports", 0, '"abc" is not a port'),
     ({"ports": (port(""),)}, "ports", 0, "Enter the container port"),
     ({"ports": (port("80-81", "8000-8010"),)}, "ports", 0, "has 11 ports but the container range 80-81 has 2"),
     ({"ports": (port("8010-8000"),)}, "ports", 0, "goes backwards. Write the lower port first: 8000-8010"),
     ({"ports": (port("8000-8001", "5000"),)}, "ports", 0, "needs a host range of the same length"),
-    ({"ports": (port("53", "5353", protocol="sctp"),)}, "ports", 0, "must be tcp or udp"),
     ({"ports": (port("80", "5000"), port("81", "5000"))}, "ports", 1, "Host port 5000/tcp is also used by row 1"),
     ({"ports": (port("80", "5000"), port("81", "5000", all_interfaces=True))}, "ports", 1, "also used by row 1"),
     ({"ports": (port("80-82", "5000-5002"), port("90", "5001"))}, "ports", 1, "Host port 5001/tcp"),
     ({"env": (EnvVar("", "x"),)}, "env", 0, "Enter a name for this variable"),
-    ({"env": (EnvVar("A B", "x"),)}, "env", 0, "cannot contain spaces"),
-    ({"env": (EnvVar("A=B", "x"),)}, "env", 0, "cannot contain ="),
-    ({"env": (EnvVar("TOKEN", "a"), EnvVar("TOKEN", "b"))}, "env", 1, "TOKEN is set twice (also in row 1)"),
     ({"mounts": (bind("/data", "/"),)}, "mounts", 0, "cannot replace /"),
     ({"mounts": (bind("/data", "relative"),)}, "mounts", 0, "must be absolute"),
     ({"mounts": (bind("/data", ""),)}, "mounts", 0, "Enter where it appears in the container"),
@@ -61,29 +55,71 @@ BAD_INPUTS = [
     ({"mounts": (MountSpec("tmpfs", "", "/tmp"),)}, "mounts", 0, "Choose bind"),
     ({"mounts": (bind("/a", "/data"), volume("cache", "/data/"))}, "mounts", 1, "/data/ is mounted twice"),
     ({"memory": "5m"}, "memory", None, "at least 6 MB"),
-    ({"memory": "0"}, "memory", None, "at least 6 MB"),
     ({"memory": "-1g"}, "memory", None, "cannot be negative"),
     ({"memory": "1.5x"}, "memory", None, '"1.5x" is not a size Docker understands'),
     ({"memory": "abc"}, "memory", None, "like 512m or 2g"),
     ({"memory": "2gb2"}, "memory", None, "is not a size"),
-    ({"cpus": "0"}, "cpus", None, "must be more than 0"),
-    ({"cpus": "-1"}, "cpus", None, "must be more than 0"),
+    ({"cpus": "-1"}, "cpus", None, "cannot be negative"),
+    ({"cpus": "0.0000000001"}, "cpus", None, "at most nine decimals"),
+    ({"cpus": "1/3"}, "cpus", None, "at most nine decimals"),
+    ({"env": (EnvVar("=B", "x"),)}, "env", 0, "cannot start with ="),
+    ({"labels": (("", "x"),)}, "labels", 0, "Enter a name for this label"),
+    ({"labels": (("my label", "x"),)}, "labels", 0, 'The label name "my label" has a space'),
+    ({"ports": (port("80", "999.1.1.1:5000"),)}, "ports", 0, '"999.1.1.1" is not an IP address'),
+    ({"ports": (port("80", "localhost:5000"),)}, "ports", 0, '"localhost" is not an IP address'),
+    ({"ports": (port("80", "[::1]:5000"), port("81", "[::1]:5000"))}, "ports", 1, "also used by row 1"),
+    ({"ports": (port("80", "5000"), port("81", "0.0.0.0:5000"))}, "ports", 1, "also used by row 1"),
     ({"cpus": "999"}, "cpus", None, "This computer has 4 CPUs, so the limit can be at most 4"),
-    ({"cpus": "0.001"}, "cpus", None, "Docker's precision is 0.01 CPU"),
     ({"cpus": "x"}, "cpus", None, '"x" is not a number of CPUs'),
     ({"cpus": "1,5"}, "cpus", None, "is not a number of CPUs"),
-    ({"shm_size": "0"}, "shm_size", None, "must be more than 0"),
     ({"shm_size": "big"}, "shm_size", None, '"big" is not a size Docker understands'),
-    ({"gpus": GpuSpec(GpuMode.COUNT, count=0)}, "gpus", None, "at least 1 GPU"),
-    ({"gpus": GpuSpec(GpuMode.CHOSEN)}, "gpus", None, "Choose at least one GPU from the list"),
-    (
-        {"gpus": GpuSpec(GpuMode.ALL, capabilities=("compute", "magic"))},
-        "gpus",
-        None,
-        '"magic" is not a GPU capability',
-    ),
-    ({"gpus": GpuSpec(GpuMode.ALL, capabilities=())}, "gpus", None, "at least one GPU capability"),
 ]
+
+
+# Inputs the form once refused that `docker create` accepts (issue 16): no error now; a warning where the
+# result is likely not what the user meant, with the reason.
+DOCKER_ACCEPTS = [
+    ({"memory": "0"}, None),  # 0: no limit
+    ({"cpus": "0"}, None),
+    ({"shm_size": "0"}, None),  # 0: the engine's default
+    ({"cpus": "0.001"}, None),  # the CLI's precision is one billionth of a CPU
+    ({"cpus": "3/2"}, None),
+    ({"cpus": "1e0"}, None),
+    ({"memory": "1e9"}, None),
+    ({"memory": "1 g"}, None),
+    ({"ports": (port("80", "[::1]:8080"),)}, None),
+    ({"ports": (port("80", "::1"),)}, None),
+    ({"ports": (port("80", "[::1]"),)}, None),
+    ({"ports": (port("80", "127.0.0.1:5000"), port("81", "[::1]:5000"))}, None),
+    ({"ports": (port("80", "0"),)}, None),
+    ({"ports": (port("53", "5353", protocol="sctp"),)}, None),
+    ({"ports": (port("80", "0.0.0.0:5000"),)}, "on all interfaces"),
+    ({"ports": (port("0", "5000"),)}, "nothing in the container listens there"),
+    ({"mounts": (volume("", "/data"),)}, None),  # an anonymous volume, as -v /data
+    ({"labels": (("com.example.role", ""), (" spaced ", "x"))}, None),
+    ({"labels": (("a", "1"), ("a", "2"))}, "set twice (also in row 1): the later one wins"),
+    ({"labels": (("a=b", "c"),)}, "Docker sets label a to b=c"),
+    ({"user": "app user"}, "will not start"),
+    ({"env": (EnvVar("A B", "x"),)}, "no program or script can read it"),
+    ({"env": (EnvVar("A=B", "x"),)}, "Docker sets A to B=x"),
+    ({"env": (EnvVar("TOKEN", "a"), EnvVar("TOKEN", "b"))}, "TOKEN is set twice (also in row 1): the later one wins"),
+    ({"gpus": GpuSpec(GpuMode.COUNT, count=0)}, "With 0 GPUs the container gets none"),
+    ({"gpus": GpuSpec(GpuMode.CHOSEN), "shm_size": "1g"}, "No GPU is chosen"),
+    ({"gpus": GpuSpec(GpuMode.ALL, capabilities=("compute", "magic")), "shm_size": "1g"}, "will not start"),
+    ({"gpus": GpuSpec(GpuMode.ALL, capabilities=("compat32",)), "shm_size": "1g"}, None),
+]
+
+
+@pytest.mark.parametrize(("changes", "warning"), DOCKER_ACCEPTS, ids=[str(case[0]) for case in DOCKER_ACCEPTS])
+def test_what_docker_accepts_is_no_error(changes, warning):
+    spec = replace(BASE, **changes)
+    problems = spec.problems(host_cpus=HOST_CPUS)
+    assert [problem for problem in problems if not problem.warning] == []
+    assert (warning is None) == (problems == []), problems
+    if warning:
+        assert any(warning in problem.message for problem in problems), problems
+    spec.create_kwargs()  # no ValueError
+    spec.host_config_kwargs()
 
 
 @pytest.mark.parametrize(
@@ -194,7 +230,7 @@ def test_the_cpu_limit_defaults_to_this_computers_count(monkeypatch):
         ("1kk", None),
         ("1 ", 1),
         ("g", None),
-        ("1e3", None),
+        ("1e3", 1000),
         ("1,5g", None),
     ],
 )
@@ -212,11 +248,11 @@ def test_parse_size_reads_sizes_as_the_docker_cli_does(text, size):
         ("0", 0),
         ("0.000000001", 1),
         ("0.0000000001", None),
-        ("-1", None),
+        ("-1", -(10**9)),
         ("x", None),
         ("", None),
         ("1,5", None),
-        ("1e3", None),
+        ("1e3", 1000 * 10**9),
     ],
 )
 def test_parse_cpus_gives_nano_cpus(text, nano):

@@ -34,7 +34,12 @@ def test_from_dict_takes_settings_of_older_and_newer_versions():
         "labels": [["a", "b"], ["broken"]],
     }
     assert RunSpec.from_dict(old) == replace(
-        BASE, ports=(port("80", "5000"),), env=(EnvVar("A", "1"),), labels=(("a", "b"),)
+        # 512 is kept as typed text, so the form shows what Docker says about 512 bytes (issue 16).
+        BASE,
+        ports=(port("80", "5000"),),
+        env=(EnvVar("A", "1"),),
+        labels=(("a", "b"),),
+        memory="512",
     )
 
 
