@@ -249,7 +249,7 @@ class PortsTable(RowTable):
         container = self._line_edit("e.g. 80")
         container.setToolTip("The port the app listens on inside the container, e.g. 80 or 8000-8010.")
         protocol = QComboBox(self.table)
-        protocol.addItems(["tcp", "udp"])
+        protocol.addItems(["tcp", "udp", "sctp"])  # what docker run -p accepts
         everywhere = QCheckBox(self.table)
         everywhere.setToolTip(
             "Publish on every network interface (0.0.0.0), not only 127.0.0.1: other computers "

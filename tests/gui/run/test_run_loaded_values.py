@@ -64,3 +64,14 @@ def test_odd_inspect_data_is_shown_in_the_form(open_dialog, qtbot):  # noqa: F81
     assert "type=volume,target=/data" in preview  # an anonymous volume
     assert not dialog.run_button.isEnabled()
     assert "all interfaces" not in shown  # the junk binding is skipped, not read as every interface
+
+
+def test_a_loaded_sctp_port_stays_sctp(qtbot):
+    """docker run -p 9000:9000/sctp is valid: a loaded sctp port must not silently become tcp."""
+    from gui.core.run.spec import PortSpec
+    from gui.views.run.tables import PortsTable
+
+    table = PortsTable()
+    qtbot.addWidget(table)
+    table.set_values([PortSpec(container="9000", host="9000", protocol="sctp")])
+    assert [port.protocol for port in table.values()] == ["sctp"]
