@@ -1,7 +1,11 @@
 """Runs one image build: streams the engine's log, follows the steps, and records the result.
 
 The reader thread only forwards the engine's messages; BuildProgress folds them in the GUI thread in
-batches, which keeps its state single-threaded and costs a few microseconds a message."""
+batches, which keeps its state single-threaded and costs a few microseconds a message.
+
+A build stream that ends with neither an image nor the engine's own error was cut off: the runner asks the
+engine whether it is still there. If not, the engine stopped during the build (issue 15): the step container it
+was running is left behind (the engine's forcerm never ran), so the runner removes it once the engine is back."""
 
 from __future__ import annotations
 
@@ -12,16 +16,21 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from gui.core import log
+from gui.core.build.failures import BuildError
 from gui.core.build.history import BuildHistory, BuildRecord
 from gui.core.build.progress import BuildProgress
 from gui.core.build.spec import BuildSpec
+from gui.core.engine.actions import RemoveContainer
 from gui.core.engine.build_request import open_build
-from gui.core.errors import EngineError
+from gui.core.errors import EngineError, EngineGone, NotFound
 from gui.core.reference import parse
 from gui.workers.session import EngineSession
 from gui.workers.streams import StreamWorker
 
 logger = log.get("builds")
+
+ENGINE_STOPPED = "The engine stopped during the build; nothing was built. Build again when it is back."
+NO_IMAGE = "The engine ended the build without an image. Check the log above."
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,7 @@ class BuildOutcome:
     error: EngineError | None = None
     failed_step: int | None = None
     failed_line: int | None = None  # when the engine's error names it (a Dockerfile parse error)
+    engine_stopped: bool = False  # the engine went away during the build
 
     @property
     def succeeded(self) -> bool:
@@ -40,6 +50,7 @@ class BuildRunner(QObject):
     lines = Signal(list)  # log lines to show
     progressed = Signal(int, int, str)  # step, total steps, current instruction
     finished = Signal(object)  # BuildOutcome
+    cleanedUp = Signal(list)  # short ids of the step containers an interrupted build left, now removed
 
     def __init__(self, session: EngineSession, history: BuildHistory, parent: QObject | None = None):
         super().__init__(parent)
@@ -50,10 +61,14 @@ class BuildRunner(QObject):
         self._worker: StreamWorker | None = None
         self._log: list[str] = []
         self._started = 0.0
+        self._checking = False  # the stream was cut off: asking whether the engine is still there
+        self.leftovers: list[str] = []  # step containers of interrupted builds, removed when the engine is back
+        self._removing: set[str] = set()
+        session.diagnosisChanged.connect(lambda _diagnosis: self._clean_up())
 
     @property
     def running(self) -> bool:
-        return self._worker is not None
+        return self._worker is not None or self._checking
 
     @property
     def elapsed(self) -> float:
@@ -108,6 +123,9 @@ class BuildRunner(QObject):
         if rest:
             self._log.extend(rest)
             self.lines.emit(rest)
+        if not cancelled and not progress.image_id and progress.error is None and not isinstance(error, BuildError):
+            self._check_engine(error)  # cut off: neither an image nor the engine's word that the build failed
+            return
         error = error or progress.error
         if cancelled:
             result = "cancelled"
@@ -116,11 +134,53 @@ class BuildRunner(QObject):
         else:
             result = "failed"
             if error is None:
-                error = EngineError("The engine ended the build without an image. Check the log above.")
+                error = EngineError(NO_IMAGE)
         if result == "succeeded":
             self._finish_success(spec, progress.image_id)
         else:
             self._record(result, None, None, error)
+
+    # A build cut off -----------------------------------------------------------------------------
+
+    def _check_engine(self, error: EngineError | None) -> None:
+        """Is the engine still there? Either way, what the build left behind goes (now, or once it is back)."""
+        assert self.progress is not None
+        self.leftovers.extend(cid for cid in self.progress.step_containers if cid not in self.leftovers)
+        self._checking = True
+
+        def answers(_rows) -> None:
+            self._checking = False
+            self._clean_up()
+            self._record("failed", None, None, error or EngineError(NO_IMAGE))
+
+        def gone(problem: EngineError) -> None:
+            self._checking = False
+            if isinstance(problem, EngineGone):
+                self._record("failed", None, None, EngineGone(ENGINE_STOPPED), engine_stopped=True)
+            else:
+                self._record("failed", None, None, error or problem)
+
+        if not self.session.run(lambda engine: engine.containers(), answers, gone):
+            gone(EngineGone(ENGINE_STOPPED))
+
+    def _clean_up(self) -> None:
+        """Removes the step containers interrupted builds left (docker rm --force), once the engine answers."""
+        if self.session.engine is None:
+            return  # the next diagnosis tries again
+        for container in [cid for cid in self.leftovers if cid not in self._removing]:
+            self._removing.add(container)
+            self.session.perform(
+                RemoveContainer(container, force=True),
+                lambda _result, c=container: self._removed(c, True),
+                lambda error, c=container: self._removed(c, isinstance(error, NotFound)),
+            )
+
+    def _removed(self, container: str, gone: bool) -> None:
+        self._removing.discard(container)
+        if gone and container in self.leftovers:
+            self.leftovers.remove(container)
+            logger.info("removed the step container %s left by an interrupted build", container)
+            self.cleanedUp.emit([container])
 
     def _finish_success(self, spec: BuildSpec, image_id: str) -> None:
         """Apply the extra tags, measure the image, then record: all off the GUI thread."""
@@ -138,7 +198,14 @@ class BuildRunner(QObject):
         )
         self.session.refresh()  # the new image appears in Images at once
 
-    def _record(self, result: str, image_id: str | None, size: int | None, error: EngineError | None) -> None:
+    def _record(
+        self,
+        result: str,
+        image_id: str | None,
+        size: int | None,
+        error: EngineError | None,
+        engine_stopped: bool = False,
+    ) -> None:
         spec, progress = self.spec, self.progress
         assert spec is not None and progress is not None
         record = BuildRecord(
@@ -161,5 +228,11 @@ class BuildRunner(QObject):
         )
         failed_step = progress.failed_step or getattr(error, "step", None)
         self.finished.emit(
-            BuildOutcome(record, error if result != "succeeded" else None, failed_step, getattr(error, "line", None))
+            BuildOutcome(
+                record,
+                error if result != "succeeded" else None,
+                failed_step,
+                getattr(error, "line", None),
+                engine_stopped,
+            )
         )

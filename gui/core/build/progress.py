@@ -33,6 +33,10 @@ _STEP_RE = re.compile(r"^Step (\d+)/(\d+) : ?(.*)$")
 _BUILT_RE = re.compile(r"^Successfully built ([0-9a-f]{12,64})\s*$")
 _TAGGED_RE = re.compile(r"^Successfully tagged (\S+)\s*$")
 _LAYER_RE = re.compile(r"^ ---> ([0-9a-f]{12,64})\s*$")
+# The step's container: created for a RUN (and the like), removed once the step is done (rm=True). A build the
+# engine never finished (it was killed) leaves the last one behind.
+_RUNNING_RE = re.compile(r" ---> Running in ([0-9a-f]{12,64})\s*$")
+_REMOVED_RE = re.compile(r"(?:Removing|Removed) intermediate container ([0-9a-f]{12,64})\s*$")
 
 
 class BuildProgress:
@@ -49,6 +53,7 @@ class BuildProgress:
         self.image_id: str | None = None
         self.tagged: list[str] = []
         self.layer_ids: list[str] = []  # " ---> <id>": the image after each step (short ids)
+        self.step_containers: list[str] = []  # the steps' containers not yet removed (short ids)
         self.error: BuildError | None = None
         self.failed_step: int | None = None
         self.finished = False  # succeeded: "Successfully built" seen
@@ -105,6 +110,11 @@ class BuildProgress:
             self.current_instruction = match[3].strip()
         elif match := _LAYER_RE.match(line):
             self.layer_ids.append(match[1])
+        elif match := _RUNNING_RE.search(line):
+            self.step_containers.append(match[1])
+        elif match := _REMOVED_RE.search(line):
+            if match[1] in self.step_containers:
+                self.step_containers.remove(match[1])
         elif match := _BUILT_RE.match(line):
             short = match[1]
             full = self._last_aux_id

@@ -111,10 +111,23 @@ class Engine:
         client = self.new_client(timeout=None)
         return Stream(client, client.events(since=since, decode=True, filters={"type": ["container", "image"]}))
 
-    def logs(self, container: str, timestamps: bool = False, tail: int | str = 1000, follow: bool = True) -> Stream:
-        """Raw byte chunks of the container's output (stdout and stderr, demultiplexed)."""
+    def logs(
+        self,
+        container: str,
+        timestamps: bool = False,
+        tail: int | str = 1000,
+        follow: bool = True,
+        since: int | float | None = None,
+    ) -> Stream:
+        """Raw byte chunks of the container's output (stdout and stderr, demultiplexed). since: only the lines
+        written at or after this time (seconds since the epoch), as `docker logs --since` asks."""
         client = self.new_client(timeout=None)
-        return Stream(client, client.logs(container, stream=True, follow=follow, timestamps=timestamps, tail=tail))
+        try:
+            stream = client.logs(container, stream=True, follow=follow, timestamps=timestamps, tail=tail, since=since)
+        except BaseException:
+            client.close()
+            raise
+        return Stream(client, stream)
 
     def pull(self, repository: str, tag: str, auth_header: str | None = None) -> Stream:
         """Decoded progress messages. Closing the stream drops the connection, which makes the engine

@@ -1,7 +1,10 @@
 """Build an image: the form (checked before any engine call), then the live log, steps and time.
 
 The tags follow the build folder: each folder gets folder-name:1.0 suggested, or the tags typed for it, never
-the previous project's; a tag that already names an image on the engine is flagged before Build."""
+the previous project's; a tag that already names an image on the engine is flagged before Build.
+
+Build needs the engine: the button is off while it is away. A build the engine's going away cut off says so, and
+offers Build again once the engine is back (gui.workers.build_runner removes what that build left behind)."""
 
 from __future__ import annotations
 
@@ -32,6 +35,9 @@ from gui.core.format import human_bytes, human_duration
 from gui.views.widgets.log_view import LogView
 from gui.views.widgets.style import colour_style, error_label_style, text_colour
 from gui.workers.build_runner import BuildOutcome, BuildRunner
+
+_BUILD_TIP = "Build the image (docker build)"
+_NEEDS_ENGINE = "Needs the Docker engine, which is not connected: see the Engine page."
 
 
 def _stage_names(dockerfile: Path) -> list[str]:
@@ -66,6 +72,7 @@ class BuildDialog(QDialog):
         self._clock = QElapsedTimer()
         self._ticker = QTimer(self, interval=500, timeout=self._show_status)
         self._generation = 0
+        self._shown_generation = -1  # the form check whose result is shown
         self.problems_shown: dict[str, str] | None = None  # the last check's result, None before the first
         self._validation_timer = QTimer(self, singleShot=True, interval=150, timeout=self._check_now)
 
@@ -184,6 +191,8 @@ class BuildDialog(QDialog):
         self.context_edit.textChanged.connect(self._on_context_changed)
         self.tags_edit.textChanged.connect(self._on_tags_changed)
         session.snapshotChanged.connect(self._show_tag_warning)
+        session.diagnosisChanged.connect(lambda _diagnosis: self._update_build_button())
+        runner.cleanedUp.connect(self._show_cleaned_up)
         runner.lines.connect(self.log_view.append_lines)
         runner.progressed.connect(lambda *_: self._show_status())
         runner.finished.connect(self._on_finished)
@@ -248,16 +257,24 @@ class BuildDialog(QDialog):
         if generation != self._generation:
             return  # the form changed since: a newer check is on its way
         self.problems_shown = problems
+        self._shown_generation = generation
         for name, label in self._field_errors.items():
             label.setText(problems.get(name, ""))
             label.setVisible(name in problems)
         valid = not problems
-        self.build_button.setEnabled(valid and not self.runner.running)
+        self._update_build_button()
         spec = self.spec()
         self.command_label.setText(spec.command if valid else "")
         self.hint_label.setText(" ".join(spec.tag_hints()) if valid else "")
         self.hint_label.setVisible(bool(self.hint_label.text()))
         self._show_tag_warning()
+
+    def _update_build_button(self) -> None:
+        """Build (or Build again) needs a valid form, no build running, and the engine."""
+        connected = self.session.connected
+        valid = self.problems_shown == {} and self._shown_generation == self._generation
+        self.build_button.setEnabled(valid and connected and not self.runner.running)
+        self.build_button.setToolTip(_BUILD_TIP if connected else f"{_BUILD_TIP}\n{_NEEDS_ENGINE}")
 
     # The tags follow the folder ---------------------------------------------------------------------------
 
@@ -328,6 +345,7 @@ class BuildDialog(QDialog):
         self.log_view.clear_log()
         self.result_label.clear()
         self.run_button.hide()
+        self.build_button.setText("Build")
         self.progress_bar.setRange(0, 0)
         self.progress_bar.show()
         if not self.runner.start(self.spec()):
@@ -384,10 +402,25 @@ class BuildDialog(QDialog):
                 "nothing is left to clean up.",
                 text_colour("warning"),
             )
+        elif outcome.engine_stopped:
+            self.progress_bar.setValue(0)
+            self.step_label.setText("The engine stopped")
+            self._show_result(outcome.error.message if outcome.error else "", text_colour("error"))
+            self.build_button.setText("Build again")  # enabled once the engine is back
         else:
             self.progress_bar.setValue(0)
             self._show_failure(outcome)
         self._validate()
+
+    def _show_cleaned_up(self, containers: list[str]) -> None:
+        """The engine is back and the container the cut-off build left is gone: say so after the message."""
+        if self.build_button.text() != "Build again":
+            return  # a later build is shown now
+        command = f"docker rm --force {' '.join(containers)}"
+        self.result_label.setText(
+            f"{self.result_label.text()} The engine is back: Portside removed the container that build left "
+            f"behind ({command})."
+        )
 
     def _show_failure(self, outcome: BuildOutcome) -> None:
         message = outcome.error.message if outcome.error else "The build failed."

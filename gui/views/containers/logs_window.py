@@ -1,20 +1,20 @@
-"""A container's logs: live follow, timestamps, colours, search, save. One window per container."""
+"""A container's logs: live follow, timestamps, colours, search, save. One window per container.
+
+The follow goes on across engine and container restarts (gui.workers.log_follower): the status line tells "the
+container ended" from "lost the engine", and the log resumes where it left off, no line shown twice."""
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from gui.core.engine.logtext import LineAssembler
 from gui.core.engine.rows import ContainerRow
-from gui.core.errors import EngineError
 from gui.views.widgets.log_view import LogView
+from gui.workers.log_follower import LogFollower
 from gui.workers.session import EngineSession
-from gui.workers.streams import StreamWorker
 
 TAIL_LINES = 1000
 
@@ -28,9 +28,11 @@ class LogsWindow(QWidget):
         self.setWindowTitle(f"Logs — {container.name}")
         self.session = session
         self.container = container
-        self.worker: StreamWorker | None = None
 
         self.view = LogView(self)
+        self.follower = LogFollower(
+            session, container.id, container.name, TAIL_LINES, max_pending=self.view.maximumBlockCount(), parent=self
+        )
         self.follow_box = QCheckBox("Follow", self)
         self.follow_box.setChecked(True)
         self.follow_box.setToolTip("Keep showing new lines as they arrive (docker logs --follow)")
@@ -59,6 +61,9 @@ class LogsWindow(QWidget):
         self.status_label.setObjectName("log-status")
         self.command_label = QLabel(self)
         self.command_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.follower.lines.connect(self._append)
+        self.follower.status.connect(self.status_label.setText)
+        self.follower.commandChanged.connect(self.command_label.setText)
 
         top = QHBoxLayout()
         for widget in (self.follow_box, self.timestamps_box, self.colours_box):
@@ -86,45 +91,18 @@ class LogsWindow(QWidget):
 
     @property
     def command(self) -> str:
-        flags = ["--follow", "--tail", str(TAIL_LINES)] + (["--timestamps"] if self.timestamps_box.isChecked() else [])
-        return shlex.join(["docker", "logs", *flags, self.container.name])
+        """The `docker logs` command the shown log equals (with --since once it resumed)."""
+        return self.follower.command
 
     def restart(self) -> None:
-        """(Re)open the stream; toggling timestamps needs a new one from the engine."""
-        self.stop()
+        """A fresh log from the engine: the last lines again, with or without timestamps."""
         self.view.clear_log()
-        engine = self.session.engine
-        if engine is None:
-            self.status_label.setText("Not connected to the engine.")
-            return
-        assembler = LineAssembler()
-        timestamps = self.timestamps_box.isChecked()
-        container_id = self.container.id
-        self.worker = StreamWorker(
-            lambda: engine.logs(container_id, timestamps=timestamps, tail=TAIL_LINES),
-            transform=assembler.feed,
-            finish=assembler.flush,
-            max_pending=self.view.maximumBlockCount(),
-            name="logs",
-            parent=self,
-        )
-        self.worker.batch.connect(self._append)
-        self.worker.ended.connect(self._ended)
-        self.worker.start()
-        self.command_label.setText(self.command)
-        self.session.commandIssued.emit(self.command, f"show the logs of {self.container.name}")
-        self.status_label.setText("Following…")
+        self.follower.start(timestamps=self.timestamps_box.isChecked())
 
     def _append(self, lines: list[str]) -> None:
         self.view.append_lines(lines)
         if self.search_edit.text():
             self._search(self.search_edit.text())
-
-    def _ended(self, error: EngineError | None) -> None:
-        if error is not None:
-            self.status_label.setText(error.message)
-        elif self.worker is not None and not self.worker.cancelled:
-            self.status_label.setText("The container stopped; the log is complete.")
 
     def _search(self, term: str) -> None:
         count = self.view.find_all(term) if term else self.view.find_all("")
@@ -146,9 +124,7 @@ class LogsWindow(QWidget):
         )
 
     def stop(self) -> None:
-        if self.worker is not None:
-            worker, self.worker = self.worker, None
-            worker.dispose()
+        self.follower.stop()
 
     def closeEvent(self, event) -> None:
         self.stop()

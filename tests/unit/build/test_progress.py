@@ -258,3 +258,18 @@ def test_failing_line_with_another_escape_character():
 def test_failing_line_of_an_empty_file():
     assert failing_line("", 1) is None
     assert failing_line("# only a comment\n", 1) is None
+
+
+def test_step_containers_are_known_until_the_engine_removes_them():
+    """A build the engine never finished leaves its running step's container: the one not yet removed."""
+    progress = BuildProgress()
+    for text in (
+        "Step 1/3 : RUN true\n",
+        " ---> Running in 2d013cb82399\n",
+        "Removing intermediate container 2d013cb82399\n",
+        " ---> 4a5b6c7d8e9f\n",
+        "Step 2/3 : RUN sleep 30\n",
+        " ---> Running in 651b39265021\n",
+    ):
+        progress.feed({"stream": text})
+    assert progress.step_containers == ["651b39265021"]

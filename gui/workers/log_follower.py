@@ -1,0 +1,275 @@
+"""Follows one container's log, and keeps following it when the engine or the container restarts (issue 15).
+
+A log stream that ends is not the end of the log: the follower asks the engine about the container (off the GUI
+thread) and tells "the container ended" (its state and exit code) from "the engine connection dropped". It
+follows again when the engine is back or the container starts again, from the last timestamp shown
+(`docker logs --since`), dropping the lines shown already: none is shown twice.
+
+The stream always carries docker's timestamps (that is how the follower knows where it left off); they are
+taken off the lines unless the user asked to see them.
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import TYPE_CHECKING, NamedTuple
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from gui.core import log
+from gui.core.engine.log_resume import LogEnd, LogPosition, ResumeFilter, log_end
+from gui.core.engine.logtext import LineAssembler
+from gui.core.errors import EngineError, EngineGone, NotFound
+from gui.workers.streams import StreamWorker
+
+if TYPE_CHECKING:
+    from gui.workers.session import EngineSession
+
+logger = log.get("workers")
+
+DROPPED = "Lost the engine; reconnecting…"
+FOLLOWING = "Following…"
+ENGINE_BACK = "The engine is back; following the log again."
+STARTED_AGAIN = "The container started again; following its log."
+REMOVED = "The container was removed; the log above is all there is."
+CHECK_EVERY_MS = 2000  # while the engine is away or the container is restarting: look again this often
+QUICK_RESUME_MS = 250  # a stream that ended on a running container (it restarted at once)
+MAX_RESUME_DELAY_MS = 8000
+
+_START_ACTIONS = ("start", "restart", "unpause")
+
+
+def _open_stream(engine, container_id: str, tail: int | str, since: int | None):
+    # `since` only when resuming: the first stream is the plain `docker logs --follow --tail N`.
+    extra = {"since": since} if since is not None else {}
+    return engine.logs(container_id, timestamps=True, tail=tail, **extra)
+
+
+class _Unfinished(NamedTuple):
+    """The last line when the stream ended before its newline: cut off by a dropped connection, or a container's
+    last words without one. Shown only once the container is known to have ended; a resumed stream brings it
+    whole."""
+
+    timestamp: str | None
+    text: str
+
+
+def _reader_side(resume: ResumeFilter):
+    """The reader thread's transform and finish: bytes to (timestamp, text) lines not shown before."""
+    assembler = LineAssembler()
+
+    def keep(lines: list[str]) -> list[tuple[str | None, str]]:
+        return [item for item in map(resume.keep, lines) if item is not None]
+
+    def finish() -> list[_Unfinished]:
+        return [_Unfinished(*item) for item in keep(assembler.flush())]
+
+    return (lambda chunk: keep(assembler.feed(chunk))), finish
+
+
+class LogFollower(QObject):
+    """The log of one container, as lines for a view, and what the stream is doing, as a sentence."""
+
+    lines = Signal(list)  # lines to append (text, with docker's timestamp in front when asked for)
+    status = Signal(str)  # the status line: following, the engine dropped, the container ended…
+    commandChanged = Signal(str)  # the `docker logs` command the shown log equals
+
+    def __init__(
+        self,
+        session: EngineSession,
+        container_id: str,
+        container_name: str,
+        tail: int = 1000,
+        max_pending: int = 100_000,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.session = session
+        self.container_id = container_id
+        self.container_name = container_name
+        self.tail = tail
+        self.max_pending = max_pending
+        self.timestamps = False
+        self.position = LogPosition()
+        self.state = "idle"  # following | dropped | waiting | ended | idle
+        self.command = ""
+        self._worker: StreamWorker | None = None
+        self._generation = 0  # answers about an older stream are dropped
+        self._quick_resumes = 0
+        self._unfinished: list[_Unfinished] = []
+        self._stopped = True
+        self._check_timer = QTimer(self, interval=CHECK_EVERY_MS, timeout=self._check_again)
+        self._resume_timer = QTimer(self, singleShot=True, timeout=lambda: self._open(resumed=True))
+        session.diagnosisChanged.connect(self._on_diagnosis)
+        session.eventReceived.connect(self._on_event)
+
+    @property
+    def following(self) -> bool:
+        return self._worker is not None
+
+    def start(self, timestamps: bool) -> None:
+        """A fresh log: the last `tail` lines, then follow."""
+        self.stop()
+        self._stopped = False
+        self.timestamps = timestamps
+        self.position = LogPosition()
+        self._quick_resumes = 0
+        self._open(resumed=False)
+
+    def stop(self) -> None:
+        """Ends the stream at once (nothing waits) and forgets any answer still on its way."""
+        self._stopped = True
+        self._generation += 1
+        self._check_timer.stop()
+        self._resume_timer.stop()
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.dispose()
+        self.state = "idle"
+
+    # Opening -------------------------------------------------------------------------------------
+
+    def _open(self, resumed: bool) -> None:
+        if self._stopped or self._worker is not None:
+            return
+        self._generation += 1
+        self._check_timer.stop()
+        self._unfinished = []  # the next stream brings it whole
+        engine = self.session.engine
+        if engine is None:
+            self._set_dropped()
+            return
+        since = self.position.since if resumed else None
+        tail = "all" if since is not None else self.tail
+        transform, finish = _reader_side(self.position.resume_filter())
+        container_id = self.container_id
+        worker = StreamWorker(
+            lambda: _open_stream(engine, container_id, tail, since),
+            transform=transform,
+            finish=finish,
+            max_pending=self.max_pending,
+            name="logs",
+            parent=self,
+        )
+        generation = self._generation
+        worker.batch.connect(self._on_items)
+        worker.ended.connect(lambda error: self._on_ended(generation, error))
+        self._worker = worker
+        worker.start()
+        was = self.state
+        self.state = "following"
+        self._set_command(since is not None)
+        if not resumed or was == "dropped":  # not each restart of a container that keeps restarting
+            self.session.commandIssued.emit(
+                self.command, f"{'follow the logs again' if resumed else 'show the logs'} of {self.container_name}"
+            )
+        self.status.emit({"dropped": ENGINE_BACK, "waiting": STARTED_AGAIN}.get(was, FOLLOWING))
+
+    def _set_command(self, resumed: bool) -> None:
+        where = (
+            ["--since", self.position.timestamp] if resumed and self.position.timestamp else ["--tail", str(self.tail)]
+        )
+        flags = ["--follow", *where] + (["--timestamps"] if self.timestamps else [])
+        self.command = shlex.join(["docker", "logs", *flags, self.container_name])
+        self.commandChanged.emit(self.command)
+
+    def _on_items(self, items: list[tuple[str | None, str]]) -> None:
+        shown = []
+        for item in items:
+            if isinstance(item, _Unfinished):
+                self._unfinished.append(item)
+                continue
+            timestamp, text = item
+            self.position.advance(timestamp)
+            shown.append(f"{timestamp} {text}" if self.timestamps and timestamp else text)
+        if shown:
+            self._quick_resumes = 0
+            self.lines.emit(shown)
+
+    # Why it ended --------------------------------------------------------------------------------
+
+    def _on_ended(self, generation: int, error: EngineError | None) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.deleteLater()
+        if generation != self._generation or self._stopped:
+            return
+        if isinstance(error, EngineGone):
+            self._set_dropped()
+        elif isinstance(error, NotFound):
+            self._set_ended(REMOVED)
+        else:
+            self._inspect(generation, error)
+
+    def _inspect(self, generation: int, stream_error: EngineError | None) -> None:
+        """Asks the engine what became of the container; a failure to ask means the engine is gone."""
+        container_id = self.container_id
+
+        def answered(info: dict) -> None:
+            if generation == self._generation and not self._stopped:
+                self._on_container(log_end(info), stream_error)
+
+        def failed(error: EngineError) -> None:
+            if generation != self._generation or self._stopped:
+                return
+            if isinstance(error, NotFound):
+                self._set_ended(REMOVED)
+            elif isinstance(error, EngineGone):
+                self._set_dropped()
+            else:
+                self._set_ended(error.message)
+
+        if not self.session.run(lambda engine: engine.api.inspect_container(container_id), answered, failed):
+            self._set_dropped()
+
+    def _on_container(self, end: LogEnd, stream_error: EngineError | None) -> None:
+        if stream_error is not None:
+            # The engine answers, yet the stream failed (a log driver docker logs cannot read): say so, no retry.
+            self._set_ended(stream_error.message)
+        elif end.running:
+            self._quick_resumes += 1  # it restarted at once; a stream that keeps ending waits longer each time
+            self.state = "waiting"
+            self._resume_timer.start(min(QUICK_RESUME_MS * 2 ** (self._quick_resumes - 1), MAX_RESUME_DELAY_MS))
+        elif end.comes_back:
+            self.state = "waiting"
+            self.status.emit(end.message)
+            self._check_timer.start()
+        else:
+            self._set_ended(end.message)
+
+    def _set_dropped(self) -> None:
+        self.state = "dropped"
+        self.status.emit(DROPPED)
+        self._check_timer.start()
+
+    def _set_ended(self, message: str) -> None:
+        self.state = "ended"  # a start event still brings it back: the user may start the container again
+        self._check_timer.stop()
+        unfinished, self._unfinished = self._unfinished, []
+        if unfinished:
+            self._on_items([tuple(item) for item in unfinished])  # the container's last words, without a newline
+        self.status.emit(message)
+
+    # Coming back ---------------------------------------------------------------------------------
+
+    def _check_again(self) -> None:
+        if self._stopped or self._worker is not None:
+            return
+        if self.state == "dropped":
+            if self.session.engine is not None:
+                self._open(resumed=True)
+        elif self.state == "waiting":
+            self._inspect(self._generation, None)
+
+    def _on_diagnosis(self, _diagnosis) -> None:
+        if self.state == "dropped" and not self._stopped and self.session.engine is not None:
+            self._open(resumed=True)
+
+    def _on_event(self, event: dict) -> None:
+        if self._stopped or self._worker is not None or self.state == "following":
+            return
+        if event.get("Type", "container") != "container" or event.get("Action") not in _START_ACTIONS:
+            return
+        if (event.get("id") or (event.get("Actor") or {}).get("ID")) == self.container_id:
+            self._resume_timer.stop()
+            self._open(resumed=True)
