@@ -20,7 +20,15 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["PRIVATE_DIR_MODE", "PRIVATE_FILE_MODE", "atomic_write", "backup_path", "private_dir", "set_aside"]
+__all__ = [
+    "PRIVATE_DIR_MODE",
+    "PRIVATE_FILE_MODE",
+    "atomic_write",
+    "atomic_write_bytes",
+    "backup_path",
+    "private_dir",
+    "set_aside",
+]
 
 _DEFAULT_MODE = 0o666  # before the umask, as open() would create it
 PRIVATE_FILE_MODE = 0o600
@@ -63,7 +71,12 @@ def backup_path(path: Path) -> Path:
 
 
 def atomic_write(path: Path, text: str, backup: bool = False, private: bool = False) -> Path | None:
-    """Replace `path` with `text` (UTF-8, line endings as given) atomically.
+    """Replace `path` with `text` (UTF-8, line endings as given) atomically; see atomic_write_bytes."""
+    return atomic_write_bytes(path, text.encode("utf-8"), backup=backup, private=private)
+
+
+def atomic_write_bytes(path: Path, data: bytes, backup: bool = False, private: bool = False) -> Path | None:
+    """Replace `path` with `data` atomically (a document in its own encoding is written as bytes).
 
     With backup=True an existing file is first copied to <name>.bak (or
     .bak.N when that exists) and the backup's path is returned; otherwise
@@ -88,8 +101,8 @@ def atomic_write(path: Path, text: str, backup: bool = False, private: bool = Fa
 
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file 0600; give it the mode the file had (or would get), or 0600 when private.

@@ -11,12 +11,14 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import threading
+import time
 from pathlib import Path
 
 from gui.core import log
 from gui.core.dockerfile.findings import Finding
 
-__all__ = ["hadolint_path", "run_hadolint"]
+__all__ = ["hadolint_path", "is_parse_failure", "run_hadolint"]
 
 _log = log.get("lint")
 
@@ -64,10 +66,14 @@ _LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "sty
 _POSITION_RE = re.compile(r"(?::|line\s+)(\d+)(?::(\d+))?")
 
 
-def run_hadolint(text: str, timeout: float = 10, cwd: Path | None = None) -> list[Finding]:
+def run_hadolint(
+    text: str, timeout: float = 10, cwd: Path | None = None, cancel: threading.Event | None = None
+) -> list[Finding]:
     """hadolint's findings for `text` (fed on stdin). When hadolint is missing, fails or takes longer
     than `timeout` seconds, one "info" (or "error") Finding says so; this never raises and never
-    blocks longer than `timeout`. `cwd` is where hadolint looks for a project's .hadolint.yaml."""
+    blocks longer than `timeout`. `cwd` is where hadolint looks for a project's .hadolint.yaml.
+    Setting `cancel` (the text changed again) kills hadolint within a tenth of a second; the result is
+    then [] and meant to be dropped."""
     binary = hadolint_path()
     if binary is None:
         return [
@@ -105,7 +111,10 @@ def run_hadolint(text: str, timeout: float = 10, cwd: Path | None = None) -> lis
             )
         ]
     try:
-        stdout, stderr = process.communicate(text, timeout=timeout)
+        stdout, stderr = _communicate(process, text, timeout, cancel)
+    except _Cancelled:
+        _stop(process)
+        return []
     except subprocess.TimeoutExpired:
         _stop(process)
         _log.info("hadolint took longer than %s s", timeout)
@@ -121,6 +130,27 @@ def run_hadolint(text: str, timeout: float = 10, cwd: Path | None = None) -> lis
         _stop(process)
         stdout, stderr = "", str(exc)
     return _parse_hadolint_output(stdout, stderr, process.returncode)
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _communicate(process: subprocess.Popen, text: str, timeout: float, cancel: threading.Event | None):
+    """process.communicate with a time limit, looking at `cancel` every tenth of a second (communicate may be
+    called again after a timeout: no input or output is lost)."""
+    if cancel is None:
+        return process.communicate(text, timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while True:
+        if cancel.is_set():
+            raise _Cancelled
+        left = deadline - time.monotonic()
+        try:
+            return process.communicate(text, timeout=max(min(left, 0.1), 0.001))
+        except subprocess.TimeoutExpired:
+            if time.monotonic() >= deadline:
+                raise
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -158,15 +188,28 @@ def _parse_hadolint_output(stdout: str, stderr: str, returncode: int) -> list[Fi
     line = int(match.group(1)) if match else 1
     column = int(match.group(2)) if match and match.group(2) else 0
     _log.info("hadolint failed (status %s): %s", returncode, detail[:500])
-    return [
-        Finding(
-            line=max(line, 1),
-            rule="hadolint",
-            severity="error",
-            message=f"hadolint could not read the Dockerfile: {_one_line(detail)}",
-            column=column,
-        )
-    ]
+    return [_cannot_check(max(line, 1), "hadolint", detail, column)]
+
+
+_CANNOT_CHECK = "hadolint could not check this file"
+
+
+def _cannot_check(line: int, rule: str, detail: str, column: int = 0) -> Finding:
+    # hadolint's parser is older than Docker's (no heredocs, for one): its failure says nothing about whether
+    # Docker can read the file, so it is reported as hadolint's limit, not as a broken line.
+    return Finding(
+        line=line,
+        rule=rule,
+        severity="info",
+        message=f"{_CANNOT_CHECK} (from line {line}), so its style checks were skipped: {_one_line(detail)}",
+        why="Portside's own checks still ran and say whether Docker can read the file.",
+        column=column,
+    )
+
+
+def is_parse_failure(finding: Finding) -> bool:
+    """Whether `finding` is hadolint saying it could not parse the file."""
+    return finding.rule in ("DL1000", "hadolint") and finding.message.startswith(_CANNOT_CHECK)
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -188,7 +231,7 @@ def _hadolint_finding(item) -> Finding | None:
         line, column = 1, 0
     message = _one_line(str(item.get("message") or code), limit=500)
     if code == "DL1000":
-        message = f"Docker cannot read this line: {message}"
+        return _cannot_check(line, code, message, column)
     if code in _HADOLINT_WHY:
         why = _HADOLINT_WHY[code]
     elif code.startswith("DL"):

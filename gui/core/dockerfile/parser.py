@@ -31,6 +31,7 @@ __all__ = [
     "command_text",
     "escape_character",
     "exec_form",
+    "heredoc_markers",
     "instruction_at",
     "parse_dockerfile",
     "split_flags",
@@ -130,7 +131,7 @@ def _read_directives(lines: list[str]) -> tuple[str, int]:
     return escape, len(lines)
 
 
-def _heredocs(line: str) -> list[tuple[str, bool]]:
+def heredoc_markers(line: str) -> list[tuple[str, bool]]:
     """(terminator, strip leading tabs) for each heredoc opened on the joined first line."""
     found = []
     for match in _HEREDOC_RE.finditer(line):
@@ -180,7 +181,7 @@ def parse_dockerfile(text: str) -> list[Instruction]:
         keyword, arguments = split.group(1).upper(), split.group(2).strip()
         if keyword in HEREDOC_KEYWORDS and "<<" in arguments:
             body_start = index
-            for terminator, strip_tabs in _heredocs(arguments):
+            for terminator, strip_tabs in heredoc_markers(arguments):
                 while index < count:
                     line = lines[index]
                     index += 1

@@ -1,4 +1,4 @@
-"""Portside's rules PS001-PS007 in one table (short title, and the reason quoted from the seed tutorial's best
+"""Portside's rules (PS001-PS007, and the syntax rules PS100-PS120) in one table (short title, and the reason quoted from the seed tutorial's best
 practices), and how a rule's finding is made and where on its line it points. No Qt."""
 
 from __future__ import annotations
@@ -47,6 +47,46 @@ RULES: dict[str, tuple[str, str]] = {
         "--no-cache-dir keeps it out (hundreds of MB for torch or tensorflow).",
     ),
 }
+
+_SYNTAX_WHY = (
+    "Docker reads a Dockerfile before it builds anything: a line it cannot read stops the build at once, "
+    "before any step runs."
+)
+# The syntax rules (gui.core.dockerfile.syntax): what Docker's builders refuse to read.
+RULES.update(
+    {
+        "PS100": ("The Dockerfile is empty", _SYNTAX_WHY),
+        "PS101": ("No FROM line", "Every image starts from another image: FROM names it, and comes first."),
+        "PS102": ("Only ARG before FROM", "Before the first FROM there is no image yet; only ARG may come first."),
+        "PS103": ("Unknown instruction", _SYNTAX_WHY),
+        "PS104": ("JSON list with other things than strings", _SYNTAX_WHY),
+        "PS105": (
+            "Not a valid JSON list",
+            "Docker falls back to the shell form when the list is not valid JSON: the command then runs as "
+            "text through /bin/sh and usually fails when the container starts.",
+        ),
+        "PS106": ("Bad port or protocol in EXPOSE", _SYNTAX_WHY),
+        "PS107": (
+            "COPY --from names no earlier stage",
+            "--from names a stage defined above (by its AS name or its number) or an image.",
+        ),
+        "PS108": ("ONBUILD cannot run this", _SYNTAX_WHY),
+        "PS109": ("Two stages with one name", _SYNTAX_WHY),
+        "PS110": ("FROM is not written right", _SYNTAX_WHY),
+        "PS111": ("Missing arguments", _SYNTAX_WHY),
+        "PS112": ("Unknown option", _SYNTAX_WHY),
+        "PS113": ("Bad escape directive", _SYNTAX_WHY),
+        "PS114": ("Continuation at the end of the file", "A line ending in \\ continues on the next line."),
+        "PS115": ("Heredoc without its closing line", _SYNTAX_WHY),
+        "PS116": ("HEALTHCHECK is not written right", _SYNTAX_WHY),
+        "PS117": ("Not a signal", _SYNTAX_WHY),
+        "PS120": (
+            "Needs a newer Docker",
+            "Heredocs and options like RUN --mount and COPY --chmod are read by BuildKit, Docker's builder "
+            "from version 23 on; older engines' builder refuses them.",
+        ),
+    }
+)
 
 
 def rule_finding(

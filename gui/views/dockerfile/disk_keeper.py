@@ -3,7 +3,8 @@
 It opens and saves the file (atomically, through gui.core.dockerfile.recovery), keeps a recovery copy of
 unsaved text within a second of typing (also while typing goes on) and offers it back after a crash, and
 watches the file so that a change made outside Portside is taken silently (no unsaved edits) or offered
-for reload (unsaved edits).
+for reload (unsaved edits). A file is saved back in the encoding and line endings it had (gui.core.dockerfile.
+text_file) unless the user converts it to UTF-8; a file that is not text is refused, never shown empty.
 
 Every disk access runs in a worker (session.tasks), one after another through a small queue so that an
 autosave never lands after the save that discards it. The queue is plain Python: it keeps draining after
@@ -22,15 +23,17 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from gui.core import log
-from gui.core.dockerfile.recovery import (
-    DiskText,
-    OpenedDocument,
-    RecoveryStore,
-    SaveFailed,
-    keep_recovery_copy,
-    open_document,
-    read_document,
-    save_document,
+from gui.core.dockerfile.recovery import RecoveryStore, SaveFailed, keep_recovery_copy
+from gui.core.dockerfile.text_file import (
+    UTF8,
+    NotText,
+    OpenedTextDocument,
+    TextDocument,
+    TextForm,
+    as_utf8,
+    open_text_document,
+    read_text_document,
+    save_text_document,
 )
 from gui.core.errors import EngineError
 from gui.views.dockerfile.notice_bar import NoticeBar
@@ -98,6 +101,7 @@ class DiskKeeper(QObject):
     saved = Signal(Path)  # the file is on disk with the text that was saved
     saveFailed = Signal(str)  # a sentence for the user: what was saved (the recovery copy?) and what was not
     recoveryCopyFailed = Signal(str)  # a sentence for the user: unsaved text has no recovery copy
+    formChanged = Signal(object)  # the file's TextForm (encoding, line endings) changed
 
     def __init__(self, editor: CodeEditor, tasks, recovery: RecoveryStore, parent: QWidget):
         super().__init__(parent)
@@ -105,7 +109,8 @@ class DiskKeeper(QObject):
         self.recovery = recovery
         self._io = _DiskQueue(tasks)
         self._path: Path | None = None
-        self._newline = "\n"
+        self._form: TextForm = UTF8  # how the file stores its text: saving writes it back the same way
+        self._refused: Path | None = None  # a file that is not text: not opened, and the editor stays read-only
         self._disk_text: str | None = None  # what the file on disk holds, as far as we know
         self._writes: list[str] = []  # texts being written by our own saves
         self._recovery_text: str | None = None  # what the recovery copy holds (None: no copy of ours)
@@ -128,6 +133,8 @@ class DiskKeeper(QObject):
         self.reload_button = self.external_bar.add_button("Re&load", "reload")
         self.keep_button = self.external_bar.add_button("&Keep My Version", "keep-mine")
         self.resave_button = self.external_bar.add_button("&Save Again", "save-again")
+        self.encoding_bar = NoticeBar("encoding-bar", "info", parent)
+        self.convert_button = self.encoding_bar.add_button("&Convert to UTF-8", "convert-utf8")
 
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self._autosave)
         self._max_wait_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MAX_WAIT_MS, timeout=self._autosave)
@@ -139,6 +146,7 @@ class DiskKeeper(QObject):
         self.reload_button.clicked.connect(self.reload_from_disk)
         self.keep_button.clicked.connect(self._keep_mine)
         self.resave_button.clicked.connect(self.save)
+        self.convert_button.clicked.connect(self.convert_to_utf8)
         self._watcher.fileChanged.connect(lambda _path: self._disk_timer.start())
         self._watcher.directoryChanged.connect(lambda _path: self._disk_timer.start())
 
@@ -162,6 +170,16 @@ class DiskKeeper(QObject):
         """True when the file exists, as far as the keeper knows (its text may differ from the editor's)."""
         return self._disk_text is not None
 
+    @property
+    def form(self) -> TextForm:
+        """The encoding and line endings the file is saved with."""
+        return self._form
+
+    @property
+    def refused(self) -> Path | None:
+        """The file that was not opened because it is not text (the editor is read-only), else None."""
+        return self._refused
+
     def is_writing(self, text: str) -> bool:
         """True while one of our saves is writing exactly `text`."""
         return text in self._writes
@@ -175,6 +193,8 @@ class DiskKeeper(QObject):
         """Loads `path` (in a worker; `opened` or `openFailed` follows). A missing file opens empty and is
         created on save. The editor is read-only meanwhile."""
         self._path = path
+        self._refused = None
+        self._form = UTF8
         self._loading = True
         self._open_generation += 1
         generation = self._open_generation
@@ -184,28 +204,29 @@ class DiskKeeper(QObject):
         self._recovery_text = None
         self.recovery_bar.hide()
         self.external_bar.hide()
+        self.encoding_bar.hide()
         self.editor.setReadOnly(True)
         self.editor.setPlaceholderText(f"Opening {path.name}…")
         self._disarm_watcher()
         store = self.recovery
         self._io.submit(
-            lambda: open_document(path, store),
+            lambda: open_text_document(path, store),
             while_alive(self, lambda opened: self._on_opened(generation, path, opened)),
             while_alive(self, lambda error: self._on_open_failed(generation, path, error)),
         )
 
-    def _on_opened(self, generation: int, path: Path, opened: OpenedDocument) -> None:
+    def _on_opened(self, generation: int, path: Path, opened: OpenedTextDocument) -> None:
         if generation != self._open_generation:
             return  # another open() came after this one
         self._loading = False
         self.editor.setReadOnly(False)
         self.editor.setPlaceholderText("")
-        self._newline = opened.disk.newline
-        self._disk_text = opened.disk.text
-        text = opened.disk.text if opened.disk.text is not None else ""
+        self._disk_text = opened.document.text
+        self._set_form(opened.document.form)
+        text = opened.document.text if opened.document.text is not None else ""
         self.editor.setPlainText(text)  # a new undo history: the file as it is on disk
         self.editor.document().setModified(False)
-        self._arm_watcher(exists=opened.disk.text is not None)
+        self._arm_watcher(exists=opened.document.text is not None)
         if opened.recovered is not None and opened.recovered != text:
             self._recovered = opened.recovered
             when = (
@@ -231,8 +252,12 @@ class DiskKeeper(QObject):
         logger.info("could not open %s: %s", path, error.detail or error.message)
         self._loading = False
         self._path = None  # never save over a file we could not read
-        self.editor.setPlaceholderText("")
-        self.editor.setReadOnly(False)
+        if isinstance(error, NotText):  # nothing to edit: an empty editor would invite saving over it
+            self._refused = path
+            self.editor.setPlaceholderText(f"{path.name} was not opened: it is not a text file.")
+        else:
+            self.editor.setPlaceholderText("")
+            self.editor.setReadOnly(False)
         self.openFailed.emit(error.message)
 
     # Saving ------------------------------------------------------------------------------------------------
@@ -242,12 +267,12 @@ class DiskKeeper(QObject):
         `saveFailed` a failure); False while loading or with no file to save to."""
         if self._loading or self._path is None:
             return False
-        path, text, store, newline = self._path, self.editor.toPlainText(), self.recovery, self._newline
+        path, text, store, form = self._path, self.editor.toPlainText(), self.recovery, self._form
         forget = tuple(self._forget_recovery)
         self._forget_recovery.clear()
         self._writes.append(text)
         self._io.submit(
-            lambda: save_document(path, text, newline, store, forget),
+            lambda: save_text_document(path, text, form, store, forget),
             while_alive(self, lambda _result: self._on_saved(path, text)),
             while_alive(self, lambda error: self._on_save_failed(path, text, error)),
         )
@@ -403,7 +428,7 @@ class DiskKeeper(QObject):
         self._checking = True
         path = self._path
         self._io.submit(
-            lambda: read_document(path),
+            lambda: read_text_document(path),
             while_alive(self, lambda disk: self._on_disk_read(path, disk)),
             while_alive(self, lambda error: self._on_disk_unreadable(path, error)),
         )
@@ -418,7 +443,7 @@ class DiskKeeper(QObject):
         self._disk_check_done()
         logger.info("could not look at %s: %s", path, error.message)
 
-    def _on_disk_read(self, path: Path, disk: DiskText) -> None:
+    def _on_disk_read(self, path: Path, disk: TextDocument) -> None:
         self._disk_check_done()
         if path != self._path or self._loading or self._closed:
             return
@@ -439,7 +464,7 @@ class DiskKeeper(QObject):
             return
         if disk.text == self._disk_text or disk.text in self._writes:
             return  # our own save, or a touch that changed nothing
-        self._newline = disk.newline
+        self._set_form(disk.form)
         if not self._is_modified():
             self._take_disk_text(disk.text)  # nothing of the user's to lose: follow the file silently
             return
@@ -478,5 +503,26 @@ class DiskKeeper(QObject):
         self._disk_text = self._external_text
         self._external_text = None
         self.external_bar.hide()
+        self.editor.document().setModified(True)
+        self.editor.setFocus()
+
+    # Encodings ---------------------------------------------------------------------------------------------
+
+    def _set_form(self, form: TextForm) -> None:
+        """Remembers how the file stores its text and, when that is not plain UTF-8, says so above the text."""
+        self._form = form
+        if form.is_plain_utf8:
+            self.encoding_bar.hide()
+        else:
+            self.encoding_bar.show_text(
+                f"This file is {form.label} text. Portside saves it back that way; "
+                "convert it to use UTF-8, the usual encoding for Dockerfiles.",
+                "info",
+            )
+        self.formChanged.emit(form)
+
+    def convert_to_utf8(self) -> None:
+        """The next save writes UTF-8 (same line endings). The text counts as changed until then."""
+        self._set_form(as_utf8(self._form))
         self.editor.document().setModified(True)
         self.editor.setFocus()

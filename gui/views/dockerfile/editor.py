@@ -33,17 +33,15 @@ from PySide6.QtWidgets import (
 from gui.core import log
 from gui.core.dockerfile.explain import explain_instruction
 from gui.core.dockerfile.findings import Finding
-from gui.core.dockerfile.lint import lint_dockerfile
 from gui.core.dockerfile.parser import Instruction, instruction_at, parse_dockerfile
 from gui.core.dockerfile.recovery import RecoveryStore
-from gui.core.errors import EngineError
 from gui.views.dockerfile.disk_keeper import DiskKeeper
 from gui.views.dockerfile.findings_panel import FindingsPanel
 from gui.views.dockerfile.highlighter import DockerfileHighlighter
+from gui.views.dockerfile.lint_runner import LintRunner
 from gui.views.dockerfile.notice_bar import NoticeBar
 from gui.views.widgets.code_editor import CodeEditor
 from gui.views.widgets.find_bar import FindBar
-from gui.views.widgets.lifetime import while_alive
 from gui.views.widgets.style import ERROR_COLOUR
 
 __all__ = ["DockerfileEditor"]
@@ -74,8 +72,6 @@ class DockerfileEditor(QWidget):
         super().__init__(parent)
         self.session = session
         self._text_generation = 0  # +1 on every edit: lint results of older text are stale
-        self._lint_running = False
-        self._lint_again = False
         self._instructions: list[Instruction] = []
         self._instructions_generation = -1
         self._explanation_html = ""  # the page the explanation shows, so an unchanged page is not set again
@@ -113,6 +109,9 @@ class DockerfileEditor(QWidget):
 
         self.findings_panel = FindingsPanel(self.editor, self)
 
+        self.lint_runner = LintRunner(
+            self.session.tasks, lambda: self._text_generation, self, engine_version=self._engine_version
+        )
         self._lint_timer = QTimer(self, singleShot=True, interval=LINT_DELAY_MS, timeout=self._lint_now)
         self._explain_timer = QTimer(self, singleShot=True, interval=50, timeout=self._update_explanation)
 
@@ -215,7 +214,7 @@ class DockerfileEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
-        for bar in (self.keeper.recovery_bar, self.keeper.external_bar, self.message_bar):
+        for bar in (self.keeper.recovery_bar, self.keeper.external_bar, self.keeper.encoding_bar, self.message_bar):
             layout.addWidget(bar)
         layout.addWidget(self._vertical, 1)
 
@@ -236,7 +235,17 @@ class DockerfileEditor(QWidget):
         self.keeper.saved.connect(self._on_saved)
         self.keeper.saveFailed.connect(self._on_save_failed)
         self.keeper.recoveryCopyFailed.connect(self._on_recovery_copy_failed)
+        self.keeper.formChanged.connect(self._update_title)
+        self.lint_runner.ownReady.connect(lambda own: self.findings_panel.show_findings(own, True, still_checking=True))
+        self.lint_runner.allReady.connect(lambda found: self.findings_panel.show_findings(found, current=True))
+        self.lint_runner.failed.connect(self._on_lint_failed)
         self.message_bar.closed.connect(lambda: self.editor.set_layer("goto", []))
+
+    def _engine_version(self) -> str | None:
+        """The connected engine's version ("20.10.24"), or None while none answers."""
+        diagnosis = self.session.diagnosis
+        info = diagnosis.info if diagnosis is not None and diagnosis.usable else None
+        return info.engine_version if info is not None else None
 
     # Public API ----------------------------------------------------------------------------------------
 
@@ -274,8 +283,9 @@ class DockerfileEditor(QWidget):
 
     def save(self) -> bool:
         """Writes the text atomically, in a worker. True when the write started (`saved` reports the end,
-        `saveFailed` a failure); False when there is nothing to save to (no path and the user cancelled)."""
-        if self.keeper.loading:
+        `saveFailed` a failure); False when there is nothing to save to (no path and the user cancelled, or
+        the file was refused as not text)."""
+        if self.keeper.loading or self.keeper.refused is not None:
             return False
         if self.keeper.path is None:
             chosen = self._ask_save_path()
@@ -394,6 +404,7 @@ class DockerfileEditor(QWidget):
         self._closed = True
         for timer in (self._lint_timer, self._explain_timer):
             timer.stop()
+        self.lint_runner.cancel_hadolint()
         self.keeper.shut_down()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -407,6 +418,7 @@ class DockerfileEditor(QWidget):
     def _on_text_changed(self) -> None:
         self._text_generation += 1
         self.findings_panel.mark_stale()
+        self.lint_runner.cancel_hadolint()  # its answer would be for the old text
         if self._closed:
             return
         self._lint_timer.start()
@@ -418,45 +430,24 @@ class DockerfileEditor(QWidget):
         self.setWindowModified(self.is_modified())
 
     def _display_name(self) -> str:
-        path = self.keeper.path
+        path, form = self.keeper.path, self.keeper.form
         if path is None:
-            return "Untitled Dockerfile"
-        return f"{path.name} ({path.parent})"
+            refused = self.keeper.refused
+            return f"{refused.name} (not opened)" if refused is not None else "Untitled Dockerfile"
+        encoding = "" if form.is_plain_utf8 else f", {form.label}"
+        return f"{path.name} ({path.parent}{encoding})"
 
     # Lint --------------------------------------------------------------------------------------------------
 
     def _lint_now(self) -> None:
-        if self.keeper.loading or self._closed:
+        if self.keeper.loading or self._closed or self.keeper.refused is not None:
             return
-        if self._lint_running:
-            self._lint_again = True
-            return
-        self._lint_running = True
-        generation, text = self._text_generation, self.text()
         path = self.keeper.path
-        context = path.parent if path is not None else None
-        self.session.tasks.submit(
-            lambda: lint_dockerfile(text, context),
-            while_alive(self, lambda findings: self._on_lint_done(generation, findings)),
-            while_alive(self, lambda error: self._on_lint_failed(generation, error)),
-        )
+        self.lint_runner.run(self.text(), path.parent if path is not None else None)
 
-    def _lint_finished(self) -> None:
-        self._lint_running = False
-        if self._lint_again:
-            self._lint_again = False
-            self._lint_now()
-
-    def _on_lint_done(self, generation: int, findings: list[Finding]) -> None:
-        self._lint_finished()
-        if generation == self._text_generation:  # else the text changed meanwhile: a newer run follows
-            self.findings_panel.show_findings(findings, current=True)
-
-    def _on_lint_failed(self, generation: int, error: EngineError) -> None:
-        self._lint_finished()
-        if generation == self._text_generation:
-            logger.info("lint failed: %s", error.detail or error.message)
-            self.findings_panel.show_lint_failure(error.message)
+    def _on_lint_failed(self, message: str) -> None:
+        logger.info("lint failed: %s", message)
+        self.findings_panel.show_lint_failure(message)
 
     def _show_context_menu(self, position: QPoint) -> None:
         menu: QMenu = self.editor.createStandardContextMenu(position)

@@ -60,6 +60,7 @@ class FindingsPanel(QWidget):
         self.editor = editor
         self._findings: list[Finding] = []
         self._current = False
+        self._still_checking = False  # hadolint's findings are still to come
 
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("findings")
@@ -109,9 +110,13 @@ class FindingsPanel(QWidget):
         """The text changed: the findings (and their fixes) wait for the next lint."""
         if self._current:
             self._current = False
+            self._still_checking = False
             self._update_fix_button()
 
-    def show_findings(self, findings: list[Finding], current: bool) -> None:
+    def show_findings(self, findings: list[Finding], current: bool, still_checking: bool = False) -> None:
+        """Shows `findings`; `still_checking`: these are Portside's own, and hadolint's are still to come
+        (the editor then shows them all together)."""
+        self._still_checking = still_checking and current
         self._findings = sorted(findings, key=lambda f: (f.line, _SEVERITY_RANK.get(f.severity, 9), f.rule))
         self._current = current
         self.tree.clear()
@@ -169,8 +174,9 @@ class FindingsPanel(QWidget):
         self.editor.set_line_tooltips({line: "\n".join(texts) for line, texts in tips.items()})
 
     def _summarise(self) -> None:
+        still = " (hadolint is still checking…)" if self._still_checking else ""
         if not self._findings:
-            self.summary_label.setText("No problems found." if self._current else "Problems")
+            self.summary_label.setText(("No problems found." + still) if self._current else "Problems")
             return
         counts: dict[str, int] = {}
         for finding in self._findings:
@@ -179,7 +185,7 @@ class FindingsPanel(QWidget):
             f"{counts[s]} {_SEVERITY_NAMES.get(s, (s, s))[counts[s] != 1]}"
             for s in sorted(counts, key=lambda s: _SEVERITY_RANK.get(s, 9))
         ]
-        self.summary_label.setText("Problems: " + ", ".join(parts))
+        self.summary_label.setText("Problems: " + ", ".join(parts) + still)
 
     # Choosing and fixing ---------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import os
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QTextCursor
 
-from gui.core.dockerfile import recovery as recovery_module
+from gui.core.dockerfile import text_file as text_file_module
 from gui.views.dockerfile import disk_keeper
 from tests.gui.dockerfile.editor_driver import SAMPLE, Keys, answer_message_box, shortcut, type_text
 
@@ -230,7 +230,7 @@ def test_a_full_disk_says_the_recovery_copy_failed_too(make_editor, qtbot, proje
     path.write_text(SAMPLE, encoding="utf-8")
     editor = make_editor(path)
     qtbot.keyClicks(editor.editor, "# precious ")
-    monkeypatch.setattr(recovery_module, "atomic_write", _disk_full)
+    monkeypatch.setattr(text_file_module, "atomic_write_bytes", _disk_full)
     monkeypatch.setattr(recovery, "save", _disk_full)  # the recovery store's writer
     with qtbot.waitSignal(editor.saveFailed):
         shortcut(qtbot, editor.editor, Keys.Save)
@@ -248,14 +248,14 @@ def test_a_full_disk_that_takes_the_recovery_copy_says_so(make_editor, qtbot, pr
     path.write_text(SAMPLE, encoding="utf-8")
     editor = make_editor(path)
     qtbot.keyClicks(editor.editor, "# precious ")
-    real_write = recovery_module.atomic_write
+    real_write = text_file_module.atomic_write_bytes
 
     def file_full(target, *args, **kwargs):  # the file's disk is full; the recovery folder's has room
         if target == path:
             _disk_full()
         return real_write(target, *args, **kwargs)
 
-    monkeypatch.setattr(recovery_module, "atomic_write", file_full)
+    monkeypatch.setattr(text_file_module, "atomic_write_bytes", file_full)
     with qtbot.waitSignal(editor.saveFailed):
         shortcut(qtbot, editor.editor, Keys.Save)
     text = editor.message_bar.text
@@ -277,14 +277,6 @@ def test_a_recovery_copy_that_cannot_be_written_says_so(make_editor, qtbot, proj
         "Could not keep a recovery copy: the disk is full. Your unsaved changes are only in this window: save them soon."
     )
     qtbot.waitUntil(lambda: editor.disk_idle, timeout=5000)
-
-
-def test_opening_a_non_utf8_file_refuses_to_edit_it(make_editor, qtbot, project):
-    path = project / "Dockerfile"
-    path.write_bytes(b"FROM busybox\n# caf\xe9\n")
-    editor = make_editor(path)
-    assert editor.message_bar.isVisible() and "not UTF-8" in editor.message_bar.text
-    assert editor.path is None  # saving cannot overwrite it by accident
 
 
 # Changes on disk ----------------------------------------------------------------------------------------

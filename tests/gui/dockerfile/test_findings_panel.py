@@ -10,7 +10,7 @@ from PySide6.QtGui import QTextCharFormat
 
 from gui.core.dockerfile.findings import Finding
 from gui.views.dockerfile import editor as dockerfile_editor
-from gui.views.dockerfile import findings_panel
+from gui.views.dockerfile import findings_panel, lint_runner
 from tests.gui.dockerfile.editor_driver import Keys, finding_items, shortcut, type_lines
 
 # Live lint -------------------------------------------------------------------------------------------------
@@ -41,7 +41,8 @@ def test_lint_runs_off_the_gui_thread_and_stale_results_are_ignored(make_editor,
             release.wait(5)  # the user goes on typing while this first run is busy
         return [Finding(line=1, rule="TEST", severity="warning", message=f"linted {text!r}")]
 
-    monkeypatch.setattr(dockerfile_editor, "lint_dockerfile", slow_lint)
+    monkeypatch.setattr(lint_runner, "own_findings", slow_lint)
+    monkeypatch.setattr(lint_runner, "run_hadolint", lambda *args, **kwargs: [])
     editor = make_editor()
     qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)  # the empty new file
     shown: list[list[str]] = []

@@ -85,7 +85,7 @@ def test_every_finding_has_a_plain_message_and_a_why():
 
 
 def test_rule_table_quotes_the_best_practices():
-    assert set(RULES) == {f"PS00{n}" for n in range(1, 8)}
+    assert {rule for rule in RULES if rule < "PS100"} == {f"PS00{n}" for n in range(1, 8)}  # PS1xx: syntax
     assert "python:3.12-slim" in RULES["PS001"][1]
     assert "multi-stage" in RULES["PS002"][1]
     assert "API keys" in RULES["PS003"][1]
