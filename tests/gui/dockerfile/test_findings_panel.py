@@ -35,7 +35,7 @@ def test_lint_runs_off_the_gui_thread_and_stale_results_are_ignored(make_editor,
     calls: list[tuple[str, bool]] = []
     release = threading.Event()
 
-    def slow_lint(text, context_dir=None):
+    def slow_lint(text, context_dir=None, engine_version=None):
         calls.append((text, threading.current_thread() is threading.main_thread()))
         if len(calls) == 1:
             release.wait(5)  # the user goes on typing while this first run is busy
