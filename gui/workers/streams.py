@@ -104,6 +104,7 @@ class _Reader:
         self.cancel_requested = threading.Event()
         self.result: EngineError | None = None
         self.done = threading.Event()  # set last: everything read is in `pending`
+        self.answered = False  # the engine answered and the stream is open: cancel() can close its socket
         self.dropped = 0  # items dropped because the GUI could not keep up (bounded memory)
         self.abandoned = False  # its worker let go while it still ran (GUI thread only)
         self.drained_by_worker = True  # (GUI thread only)
@@ -141,6 +142,7 @@ class _Reader:
             stream = self._open_stream()
             with self.lock:
                 self._stream = stream
+                self.answered = True
             if self.cancel_requested.is_set():  # cancelled while the engine took its time to answer
                 stream.close()
             for item in stream:
@@ -197,6 +199,7 @@ class StreamWorker(QObject):
         self._timer.timeout.connect(self._drain)
         self._finished = False
         self._disposed = False  # the owner no longer listens
+        self._gave_up = False  # cancelled before the engine answered: the reader is abandoned, `ended` comes anyway
         # Deleted with its parent, never disposed: the stream still ends, and its reader is not left running.
         key = next(_worker_keys)
         _workers[key] = self
@@ -220,8 +223,18 @@ class StreamWorker(QObject):
         self._timer.start()
 
     def cancel(self) -> None:
-        """Ends the stream from the GUI thread, without waiting; `ended` follows with None."""
-        self._reader.cancel()
+        """Ends the stream from the GUI thread, without waiting; `ended` follows with None.
+
+        A reader still waiting for the engine's first answer has no socket to close (an engine that took the
+        request and says nothing): it is let go, as dispose() does, and `ended` comes at the next drain anyway,
+        so Cancel ends a transfer or a build whatever the engine does (issue 15)."""
+        reader = self._reader
+        reader.cancel()
+        with reader.lock:
+            waiting = not reader.answered
+        if waiting and self.running and reader.thread.ident is not None and not reader.done.is_set():
+            self._gave_up = True
+            _let_go(reader)
 
     def dispose(self) -> None:
         """Cancel and forget, at once: no more batches, no `ended`. A reader still blocked on the engine is
@@ -249,7 +262,7 @@ class StreamWorker(QObject):
             return
         reader = self._reader
         # Read "done" before taking items: everything queued before it is then in this batch.
-        done = reader.done.is_set()
+        done = reader.done.is_set() or self._gave_up
         with reader.lock:
             items = [reader.pending.popleft() for _ in range(min(len(reader.pending), self._max_batch))]
             more = bool(reader.pending)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,10 @@ OnDone = Callable[[Any], None]
 OnError = Callable[[EngineError], None]
 
 IDLE_THREAD_S = 30.0  # a pool thread with nothing to do for this long ends
+# A job running this long is waiting (on an engine that hangs), not working: it no longer counts against the pool's
+# size, so jobs behind it (a save, a recovery copy, a form check) get a spare thread rather than waiting for ever.
+STUCK_S = 2.0
+SPARE_THREADS = 16  # at most this many spares beside a pool of several threads (one of one thread keeps its order)
 
 # Relays of jobs in flight, kept here until their answer is delivered in the GUI thread. A relay holds the job
 # and its callbacks, which may hold widgets: those are released in the GUI thread (_forget), never by a pool
@@ -104,23 +109,50 @@ def _filled(cell) -> bool:
 
 
 class _Pool:
-    """Up to `size` daemon threads taking jobs in order; plain Python, so no thread ever waits for another."""
+    """Up to `size` daemon threads taking jobs in order, plus up to `spares` more while jobs are stuck (see STUCK_S);
+    plain Python, so no thread ever waits for another."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, spares: int = 0):
         self._size = max(1, size)
+        self._spares = spares
         self._jobs: collections.deque = collections.deque()
         self._changed = threading.Condition()
         self._threads = 0
         self._idle = 0
         self._running = 0
+        self._began: dict[int, float] = {}  # thread id -> when its job began
+        self._recheck_due = False
 
     def start(self, job: _Relay) -> None:
         with self._changed:
             self._jobs.append(job)
-            if len(self._jobs) > self._idle and self._threads < self._size:
-                self._threads += 1
-                threading.Thread(target=self._work, name="portside task", daemon=True).start()
+            self._grow()
             self._changed.notify_all()  # all: wait_idle() waits on the same condition
+
+    def _grow(self) -> None:
+        """Under the lock: threads for the jobs no thread will take, while fewer than `size` jobs are working (not
+        stuck); else a second look once the oldest of the working ones counts as stuck."""
+        now = time.monotonic()
+        starting = self._threads - self._idle - self._running  # started, about to take a job
+        working = starting + sum(1 for began in self._began.values() if now - began < STUCK_S)
+        waiting = len(self._jobs) - self._idle - starting
+        most = self._size + self._spares
+        while waiting > 0 and self._threads < most and (self._threads < self._size or working < self._size):
+            self._threads += 1
+            working += 1
+            waiting -= 1
+            threading.Thread(target=self._work, name="portside task", daemon=True).start()
+        young = [began for began in self._began.values() if now - began < STUCK_S]
+        if waiting > 0 and self._threads < most and young and not self._recheck_due:
+            self._recheck_due = True
+            recheck = threading.Timer(STUCK_S - (now - min(young)) + 0.05, self._recheck)
+            recheck.daemon = True
+            recheck.start()
+
+    def _recheck(self) -> None:
+        with self._changed:
+            self._recheck_due = False
+            self._grow()
 
     def wait_idle(self, seconds: float) -> bool:
         with self._changed:
@@ -137,12 +169,14 @@ class _Pool:
                     return
                 job = self._jobs.popleft()
                 self._running += 1
+                self._began[threading.get_ident()] = time.monotonic()
             try:
                 job.run()
                 del job  # the relay's job and callbacks are released by the GUI thread, not here
             finally:
                 with self._changed:
                     self._running -= 1
+                    self._began.pop(threading.get_ident(), None)
                     self._changed.notify_all()
 
 
@@ -154,7 +188,8 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 4):
         super().__init__(parent)
-        self._pool = _Pool(max_threads)
+        # Several threads keep no order anyway: those get spares beside stuck jobs; one thread keeps its jobs' order.
+        self._pool = _Pool(max_threads, SPARE_THREADS if max_threads > 1 else 0)
         self._relays: set[_Relay] = set()  # answers still wanted
 
     def submit(self, fn: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None) -> None:

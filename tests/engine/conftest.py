@@ -160,3 +160,53 @@ def python_base(docker_client) -> str:
     if pb.timings:
         print("python base timings (s):", {k: round(v, 1) for k, v in pb.timings.items()})
     return tag
+
+
+# --- fault proxy --------------------------------------------------------------
+
+
+@pytest.fixture
+def fault_proxy(docker_client):
+    """A FaultProxy (tests/engine/fault_proxy.py) in front of the engine's socket, started in mode pass:
+    .host (a DOCKER_HOST value), .pass_through(), .delay(s), .stall(), .drop(after_bytes), .drop_now().
+    Stopped after the test, before the thread-leak check: every connection it held is closed then, so a reader
+    the app abandoned on a stalled request ends."""
+    import tempfile
+
+    from tests.engine.fault_proxy import FaultProxy, unix_socket_of
+
+    upstream = unix_socket_of(eh.engine_url())
+    if upstream is None:
+        pytest.skip(f"the fault proxy needs a unix:// engine, not {eh.engine_url()}")
+    # A short folder of its own: a Unix socket's path may not pass 107 bytes, and tmp_path can be long.
+    folder = Path(tempfile.mkdtemp(prefix="psfp-"))
+    proxy = FaultProxy(upstream, folder / "engine.sock").start()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+        folder.rmdir()
+
+
+@pytest.fixture
+def proxied_app(qtbot, tmp_path, fault_proxy):
+    """make() -> the real app's MainWindow, shown, with an EngineSession whose Endpoint is the fault proxy (as
+    DOCKER_HOST would name it). It waits for nothing: the test decides what a clear state is. Closed and its
+    session stopped after the test, before the proxy goes."""
+    from tests.engine.fault_tour import open_window
+
+    made = []
+
+    def make():
+        window = open_window(fault_proxy.host, tmp_path, len(made))
+        qtbot.addWidget(window)
+        made.append(window)
+        return window
+
+    yield make
+    from gui.workers import streams
+
+    for window in made:
+        window.close()
+        window.session.stop()
+    streams.cancel_all()
