@@ -210,3 +210,36 @@ def proxied_app(qtbot, tmp_path, fault_proxy):
         window.close()
         window.session.stop()
     streams.cancel_all()
+
+
+@pytest.fixture
+def app_window(qtbot, tmp_path, docker_client):
+    """The real app wired to an engine: call it with a DOCKER_HOST (default: the shared engine)."""
+    from PySide6.QtCore import QSettings
+
+    from gui.core.build.history import BuildHistory
+    from gui.core.engine.connection import Endpoint, diagnose
+    from gui.views.main_window import MainWindow
+    from gui.workers.session import EngineSession
+
+    made = []
+
+    def make(host: str | None = None):
+        endpoint = Endpoint(host or eh.engine_url(), "DOCKER_HOST")
+        session = EngineSession(diagnose_fn=lambda: diagnose(endpoint))
+        window = MainWindow(
+            session,
+            QSettings(str(tmp_path / f"s{len(made)}.ini"), QSettings.Format.IniFormat),
+            BuildHistory(tmp_path / f"builds{len(made)}"),
+        )
+        qtbot.addWidget(window)
+        window.show()
+        session.start()
+        made.append((session, window))
+        qtbot.waitUntil(lambda: session.snapshot is not None, timeout=20_000)
+        return window
+
+    yield make
+    for session, window in made:
+        window.close()
+        session.stop()

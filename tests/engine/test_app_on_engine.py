@@ -8,11 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from gui.core.engine.connection import Endpoint, diagnose
 from tests.engine import cli_env
 from tests.engine import engine_helpers as eh
 
@@ -29,36 +27,6 @@ def select_row(page, predicate) -> None:
             page.table.selectRow(row)
             return
     raise AssertionError("row not shown")
-
-
-@pytest.fixture
-def app_window(qtbot, tmp_path, docker_client):
-    """The real app wired to an engine: call it with a DOCKER_HOST (default: the shared engine)."""
-    from gui.core.build.history import BuildHistory
-    from gui.views.main_window import MainWindow
-    from gui.workers.session import EngineSession
-
-    made = []
-
-    def make(host: str | None = None):
-        endpoint = Endpoint(host or eh.engine_url(), "DOCKER_HOST")
-        session = EngineSession(diagnose_fn=lambda: diagnose(endpoint))
-        window = MainWindow(
-            session,
-            QSettings(str(tmp_path / f"s{len(made)}.ini"), QSettings.Format.IniFormat),
-            BuildHistory(tmp_path / f"builds{len(made)}"),
-        )
-        qtbot.addWidget(window)
-        window.show()
-        session.start()
-        made.append((session, window))
-        qtbot.waitUntil(lambda: session.snapshot is not None, timeout=20_000)
-        return window
-
-    yield make
-    for session, window in made:
-        window.close()
-        session.stop()
 
 
 def test_container_started_from_a_terminal_shows_up(app_window, qtbot, docker_cli, busybox_image, test_labels):

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
-
-from gui.core.engine.connection import Endpoint, diagnose
+from PySide6.QtCore import Qt
 
 # The container counts on in a file of its own filesystem, which a restart keeps: the numbers go on rising.
 # The next number is saved before it is printed, so a kill between the two skips one, never repeats one.
@@ -22,42 +19,12 @@ COUNTER = "i=$(cat /n 2>/dev/null || echo 0); while true; do i=$((i+1)); echo $i
 RESTART_S = 90_000  # ms: a killed dockerd restores its containers before it answers (about 10 s here)
 
 
-@pytest.fixture
-def app_on(qtbot, tmp_path):
-    """make(host) -> the real main window on that engine, connected; closed after the test."""
-    from gui.core.build.history import BuildHistory
-    from gui.views.main_window import MainWindow
-    from gui.workers.session import EngineSession
-
-    made = []
-
-    def make(host: str):
-        endpoint = Endpoint(host, "DOCKER_HOST")
-        session = EngineSession(diagnose_fn=lambda: diagnose(endpoint))
-        window = MainWindow(
-            session,
-            QSettings(str(tmp_path / f"s{len(made)}.ini"), QSettings.Format.IniFormat),
-            BuildHistory(tmp_path / f"builds{len(made)}"),
-        )
-        qtbot.addWidget(window)
-        window.show()
-        session.start()
-        made.append((session, window))
-        qtbot.waitUntil(lambda: session.snapshot is not None, timeout=20_000)
-        return window
-
-    yield make
-    for session, window in made:
-        window.close()
-        session.stop()
-
-
 def numbers(logs) -> list[int]:
     return [int(match[1]) for match in re.finditer(r"^line (\d+)$", logs.view.plain_text(), re.MULTILINE)]
 
 
 def test_logs_say_the_engine_dropped_then_resume_without_duplicates(
-    app_on, qtbot, private_dockerd, docker_client, busybox_image, test_labels
+    app_window, qtbot, private_dockerd, docker_client, busybox_image, test_labels
 ):
     from gui.workers.log_follower import DROPPED
 
@@ -65,7 +32,7 @@ def test_logs_say_the_engine_dropped_then_resume_without_duplicates(
     container = private_dockerd.client().containers.run(
         busybox_image, ["sh", "-c", COUNTER], detach=True, restart_policy={"Name": "always"}, labels=test_labels
     )
-    window = app_on(private_dockerd.host)
+    window = app_window(private_dockerd.host)
     qtbot.waitUntil(lambda: any(r.id == container.id for r in window.containers_page.model.rows), timeout=10_000)
     window.open_logs(next(r for r in window.containers_page.model.rows if r.id == container.id))
     logs = window.logs_windows[container.id]
@@ -85,7 +52,7 @@ def test_logs_say_the_engine_dropped_then_resume_without_duplicates(
 
 
 def test_build_cut_off_by_the_engine_says_so_cleans_up_and_offers_build_again(
-    app_on, qtbot, private_dockerd, docker_client, busybox_image, tmp_path, test_labels
+    app_window, qtbot, private_dockerd, docker_client, busybox_image, tmp_path, test_labels
 ):
     from gui.workers.build_runner import ENGINE_STOPPED
 
@@ -93,7 +60,7 @@ def test_build_cut_off_by_the_engine_says_so_cleans_up_and_offers_build_again(
     project = tmp_path / "sleepy"
     project.mkdir()
     (project / "Dockerfile").write_text(f"FROM {busybox_image}\nRUN sleep 30\n")
-    window = app_on(private_dockerd.host)
+    window = app_window(private_dockerd.host)
     window.show_page("builds")
     dialog = window.open_build(project, tags=f"sleepy-{test_labels['io.portside.test.case']}:1")
     qtbot.waitUntil(dialog.build_button.isEnabled, timeout=10_000)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,7 @@ __all__ = [
     "pending_copies",
     "read_document",
     "save_document",
+    "write_keeping_recovery",
 ]
 
 logger = log.get("recovery")
@@ -203,11 +205,19 @@ def open_document(path: Path, store: RecoveryStore) -> OpenedDocument:
 
 
 def save_document(path: Path, text: str, newline: str, store: RecoveryStore, forget: tuple[Path, ...] = ()) -> str:
-    """Writes `text` atomically (blocking), then drops the recovery copies of `path` and of the names in
-    `forget` (older names of a document saved under a new one). When the write fails the text goes to the
-    recovery copy instead, and SaveFailed says which of the two writes worked. Returns `text`."""
+    """Writes `text` atomically as UTF-8 with `newline` (blocking); see write_keeping_recovery."""
+    data = text.replace("\n", newline) if newline != "\n" else text
+    return write_keeping_recovery(path, lambda: atomic_write(Path(path), data), text, store, forget)
+
+
+def write_keeping_recovery(
+    path: Path, write: Callable[[], object], text: str, store: RecoveryStore, forget: tuple[Path, ...] = ()
+) -> str:
+    """Runs `write` (the file's own atomic write, blocking), then drops the recovery copies of `path` and of
+    the names in `forget` (older names of a document saved under a new one). When the write fails the text
+    goes to the recovery copy instead, and SaveFailed says which of the two writes worked. Returns `text`."""
     try:
-        atomic_write(Path(path), text.replace("\n", newline) if newline != "\n" else text)
+        write()
     except OSError as exc:
         recovery_error = None
         try:

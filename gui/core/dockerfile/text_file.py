@@ -6,8 +6,8 @@ order mark, CRLF stays CRLF and a missing final newline stays missing, so that s
 writes the very bytes that were read. A file that is not text (NUL bytes, control characters) is refused:
 shown as text and saved again, it would be destroyed.
 
-The save and open functions mirror gui.core.dockerfile.recovery's (recovery copies, SaveFailed) for files
-in any of these encodings.
+Saving goes through gui.core.dockerfile.recovery.write_keeping_recovery, as a UTF-8 save does: the recovery
+copy and SaveFailed work the same in any of these encodings.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gui.core import log
-from gui.core.dockerfile.recovery import RecoveryStore, SaveFailed, disk_problem
+from gui.core.dockerfile.recovery import RecoveryStore, disk_problem, write_keeping_recovery
 from gui.core.errors import EngineError
 from gui.core.fileio import atomic_write_bytes
 
@@ -192,22 +192,7 @@ def save_text_document(
     names in `forget`. A character the encoding cannot hold raises EngineError before anything is written;
     a failed write puts the text in the recovery copy and raises SaveFailed. Returns `text`."""
     data = encode_text(text, form, Path(path).name)
-    try:
-        atomic_write_bytes(Path(path), data)
-    except OSError as exc:
-        recovery_error = None
-        try:
-            store.save(path, text)  # the write failed: make sure this text survives in the recovery copy
-        except OSError as recovery_exc:
-            _log.info("no recovery copy either: %s", recovery_exc)
-            recovery_error = recovery_exc
-        raise SaveFailed(Path(path), exc, recovery_error) from exc
-    for document in (path, *forget):
-        try:
-            store.discard(document)
-        except OSError as exc:  # the file is saved: a copy left behind is dropped when it is next offered
-            _log.info("could not remove the recovery copy of %s: %s", document, exc)
-    return text
+    return write_keeping_recovery(path, lambda: atomic_write_bytes(Path(path), data), text, store, forget)
 
 
 def as_utf8(form: TextForm) -> TextForm:

@@ -3,6 +3,8 @@ the app opens them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import shiboken6
 from PySide6.QtWidgets import QApplication
@@ -50,3 +52,23 @@ def make_editor(qtbot, session, recovery):
             editor.close()
             editor.deleteLater()
     qtbot.waitUntil(lambda: session.tasks.active == 0, timeout=15000)
+
+
+@pytest.fixture
+def make_wizard(qtbot, session):
+    """make(folder=None) -> the Dockerfile wizard, shown; closed after the test, with no task left running."""
+    from gui.views.dockerfile.wizard import DockerfileWizard
+
+    made: list[DockerfileWizard] = []
+
+    def make(folder: Path | None = None):
+        wizard = DockerfileWizard(session, folder)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        made.append(wizard)
+        return wizard
+
+    yield make
+    for wizard in made:
+        wizard.close()
+    assert session.tasks.wait_idle(10_000)  # no scan, lint or write left running

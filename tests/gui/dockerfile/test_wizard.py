@@ -36,23 +36,6 @@ def project(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture
-def make_wizard(qtbot, session):
-    made: list[DockerfileWizard] = []
-
-    def make(folder: Path | None = None) -> DockerfileWizard:
-        wizard = DockerfileWizard(session, folder)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        made.append(wizard)
-        return wizard
-
-    yield make
-    for wizard in made:
-        wizard.close()
-    assert session.tasks.wait_idle(10_000)  # no scan, lint or write left running
-
-
 def click(qtbot, button) -> None:
     """Click the indicator/text of a button (a radio button stretched wide only reacts near its text)."""
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(button.height() // 2, button.height() // 2))

@@ -30,23 +30,6 @@ def home(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def make_wizard(qtbot, session):
-    made: list[DockerfileWizard] = []
-
-    def make(folder: Path | None = None) -> DockerfileWizard:
-        wizard = DockerfileWizard(session, folder)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        made.append(wizard)
-        return wizard
-
-    yield make
-    for wizard in made:
-        wizard.close()
-    assert session.tasks.wait_idle(10_000)
-
-
 def shown(label) -> str:
     return label.text() if label.isVisible() else ""
 

@@ -6,24 +6,12 @@ from pathlib import Path
 import pytest
 
 from gui.core.build.spec import BuildSpec, stage_names
-
-MULTI_STAGE = """\
-FROM python:3.12-slim AS builder
-RUN pip wheel -r requirements.txt
-FROM python:3.12-slim AS runtime
-COPY --from=builder /wheels /wheels
-"""
+from tests.unit.build.build_examples import MULTI_STAGE, make_project, spec
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    (tmp_path / "Dockerfile").write_text(MULTI_STAGE)
-    (tmp_path / "app.py").write_text("print('hi')\n")
-    return tmp_path
-
-
-def spec(project: Path, **changes) -> BuildSpec:
-    return BuildSpec(context=project, **{"tags": ("my-ai-app:1.0",), **changes})
+    return make_project(tmp_path)
 
 
 # problems() ---------------------------------------------------------------------------------------------

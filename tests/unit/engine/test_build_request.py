@@ -15,26 +15,14 @@ from gui.core.build.failures import BuildError
 from gui.core.build.spec import BuildSpec
 from gui.core.engine.build_request import apply_extra_tags, build_request, dockerignore_patterns, open_build
 from gui.core.errors import EngineGone
+from tests.unit.build.build_examples import MULTI_STAGE, make_project, spec
 
 FAKES = Path(__file__).parents[2] / "fakes"
-
-MULTI_STAGE = """\
-FROM python:3.12-slim AS builder
-RUN pip wheel -r requirements.txt
-FROM python:3.12-slim AS runtime
-COPY --from=builder /wheels /wheels
-"""
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    (tmp_path / "Dockerfile").write_text(MULTI_STAGE)
-    (tmp_path / "app.py").write_text("print('hi')\n")
-    return tmp_path
-
-
-def spec(project: Path, **changes) -> BuildSpec:
-    return BuildSpec(context=project, **{"tags": ("my-ai-app:1.0",), **changes})
+    return make_project(tmp_path)
 
 
 # the settings that change the request: tags, another Dockerfile with a target, build arguments and labels
