@@ -90,3 +90,40 @@ def no_dangling_workers():
     stuck = streams.abandoned_readers()
     if stuck:
         pytest.fail(f"abandoned stream readers did not end: {[r.name for r in stuck]}", pytrace=False)
+
+
+# --- What a run counts, and no silent skips ---------------------------------------------------------------------
+
+_ran: set[str] = set()  # node ids of the cases that ran (a parametrised test has one per parameter set)
+_skipped: dict[str, str] = {}  # node id -> why it was skipped (an expected failure, xfail, is not a skip)
+
+
+def pytest_runtest_logreport(report):
+    _ran.add(report.nodeid)
+    if report.skipped and not hasattr(report, "wasxfail"):
+        longrepr = report.longrepr
+        _skipped[report.nodeid] = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+
+
+def _function_of(nodeid: str) -> str:
+    """The test function of a case: its node id without the [parameters] part."""
+    return nodeid.split("[", 1)[0]
+
+
+def _no_skips() -> bool:
+    # packaging/run-tests.sh (and so CI) sets it: there, a test that could not run is a failure of the run.
+    return os.environ.get("PORTSIDE_NO_SKIPS") == "1"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _no_skips() and _skipped and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    functions = len({_function_of(nodeid) for nodeid in _ran})
+    terminalreporter.write_line(f"{functions} test functions, {len(_ran)} cases")
+    if _no_skips() and _skipped:
+        terminalreporter.section("skipped tests fail this run (PORTSIDE_NO_SKIPS=1)", red=True)
+        for nodeid, why in sorted(_skipped.items()):
+            terminalreporter.write_line(f"{nodeid}: {why}")

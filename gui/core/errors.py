@@ -31,6 +31,10 @@ class EngineGone(EngineError):
     """The engine stopped answering; the app goes back to its connection screen and retries."""
 
 
+class EngineNotAnswering(EngineError):
+    """The engine took the request and did not answer in time (hung, or far too busy); asking again may work."""
+
+
 class StreamError(EngineError):
     """An error reported inside a pull/push/build stream (a 200 response with errorDetail)."""
 
@@ -48,7 +52,7 @@ def explain(exc: BaseException, doing: str = "") -> EngineError:
             f"{prefix}the Docker engine stopped answering. Portside reconnects when it is back.", str(exc)
         )
     if isinstance(exc, requests.exceptions.Timeout):
-        return EngineError(
+        return EngineNotAnswering(
             f"{prefix}the engine took too long to answer. Try again; if it keeps happening, "
             "check that Docker is healthy (run docker info in a terminal).",
             str(exc),

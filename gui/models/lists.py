@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from gui.core.engine.exit_codes import exit_code_of_status, meaning
 from gui.core.engine.rows import ContainerRow, ImageRow
 from gui.core.format import exact_bytes, human_bytes, human_duration, local_time, relative_time
+from gui.core.monitor.gpu_use import GpuUseState
 from gui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 
 # Colours readable on light and dark palettes.
@@ -55,7 +56,8 @@ CONTAINER_HEADER_TIPS = {
     "Created": "When the container was made (docker run or docker create).",
     "CPU": "CPU use now, as docker stats shows it: 100 % is one full CPU core.",
     "Memory": "Memory the container uses now, not counting cache the system can take back.",
-    "GPU memory": "Memory its processes use on NVIDIA GPUs.",
+    "GPU": "GPU use now: the GPU its processes are on, their GPU memory and share of the GPU's time; for a container "
+    "given a GPU and not using it, that it does not (right-click it for Check GPU inside).",
 }
 IMAGE_HEADER_TIPS = {
     "Repository": "The image's name; an address in front of it (ghcr.io/you/app) is the registry it comes "
@@ -102,6 +104,7 @@ class ContainerUsage:
     gpu_memory: int | None = None
     cpu_history: list[float] = field(default_factory=list)
     memory_history: list[float] = field(default_factory=list)
+    gpu_state: GpuUseState | None = None  # "on GPU 0: 2.1 GiB, 63 %", "GPU given, not used yet", ...
 
 
 def _cpu_text(usage: ContainerUsage | None) -> str:
@@ -129,7 +132,15 @@ def _memory_tooltip(usage: ContainerUsage | None) -> str:
 
 
 def _gpu_text(usage: ContainerUsage | None) -> str:
+    if usage is not None and usage.gpu_state is not None:
+        return usage.gpu_state.text
     return "" if usage is None or not usage.gpu_memory else human_bytes(usage.gpu_memory)
+
+
+def _gpu_tooltip(usage: ContainerUsage | None) -> str:
+    if usage is not None and usage.gpu_state is not None:
+        return usage.gpu_state.tooltip
+    return "GPU memory its processes use (NVML)" if usage is not None and usage.gpu_memory else ""
 
 
 def stopping_text(timeout: int) -> str:
@@ -199,11 +210,10 @@ def container_columns(usage: dict[str, ContainerUsage], stopping: dict[str, int]
             spark=lambda r: (live(r) or ContainerUsage()).memory_history,
         ),
         Column(
-            "GPU memory",
+            "GPU",
             lambda r: _gpu_text(live(r)),
             sort_key=lambda r: (live(r) or ContainerUsage()).gpu_memory or -1,
-            tooltip=lambda r: "GPU memory its processes use (NVML)" if live(r) and live(r).gpu_memory else "",
-            align_right=True,
+            tooltip=lambda r: _gpu_tooltip(live(r)),
         ),
     ]
 

@@ -45,6 +45,7 @@ from gui.views.widgets import feedback
 from gui.views.widgets.inspect_dialog import InspectDialog
 from gui.views.widgets.placement import keep_on_screen, place_window
 from gui.workers.build_runner import BuildRunner
+from gui.workers.monitor.gpu_watch import GpuWatch
 from gui.workers.monitor.service import MonitorService
 from gui.workers.session import EngineSession
 
@@ -172,8 +173,13 @@ class MainWindow(QMainWindow):
         self.containers_page.inspectRequested.connect(self.inspect_container)
         self.containers_page.runAgainRequested.connect(self.run_again)
         self.images_page.runRequested.connect(self.open_run_dialog)
+        for page in (self.images_page, self.containers_page):
+            page.commandPasted.connect(lambda pasted: self.open_run_dialog(pasted.spec.image).load_pasted(pasted))
         self.containers_page.monitorRequested.connect(lambda row: self.show_container(row.id))
         self.containers_page.set_monitor(self.monitor)
+        self.gpu_watch = GpuWatch(session, self.monitor, self)  # which containers use the GPUs they were given
+        for page in (self.containers_page, self.monitor_page, self.container_page):
+            page.set_gpu_watch(self.gpu_watch)
         self.monitor_page.containerRequested.connect(self.show_container)
         self.container_page.backRequested.connect(lambda: self.show_page(self._page_before_container))
         self.monitor.start()
@@ -464,7 +470,7 @@ class MainWindow(QMainWindow):
         """The Run dialog for an image; `initial` fills it (run again with changes)."""
         from gui.views.run.dialog import RunDialog
 
-        dialog = RunDialog(self.session, image, initial, self.run_memory, self)
+        dialog = RunDialog(self.session, image, initial, self.run_memory, self, monitor=self.monitor)
         dialog.started.connect(lambda container_id, _spec: self._show_started(container_id, dialog.open_logs_after))
         self.show_dialog(dialog)
         return dialog

@@ -5,7 +5,9 @@ batches, which keeps its state single-threaded and costs a few microseconds a me
 
 A build stream that ends with neither an image nor the engine's own error was cut off: the runner asks the
 engine whether it is still there. If not, the engine stopped during the build (issue 15): the step container it
-was running is left behind (the engine's forcerm never ran), so the runner removes it once the engine is back."""
+was running is left behind (the engine's forcerm never ran), so the runner removes it once the engine is back: the
+one the log named ("Running in <id>"), or, when that line never came, the one that bears every mark of the step
+(gui.core.build.leftovers), and never any other."""
 
 from __future__ import annotations
 
@@ -18,11 +20,14 @@ from PySide6.QtCore import QObject, Signal
 from gui.core import log
 from gui.core.build.failures import BuildError
 from gui.core.build.history import BuildHistory, BuildRecord
+from gui.core.build.leftovers import StepTrace, left_behind
 from gui.core.build.progress import BuildProgress
 from gui.core.build.spec import BuildSpec
 from gui.core.engine.actions import RemoveContainer
 from gui.core.engine.build_request import open_build
+from gui.core.engine.rows import ContainerRow
 from gui.core.errors import EngineError, EngineGone, NotFound
+from gui.core.format import short_id
 from gui.core.reference import parse
 from gui.workers.session import EngineSession
 from gui.workers.streams import StreamWorker
@@ -64,6 +69,8 @@ class BuildRunner(QObject):
         self._checking = False  # the stream was cut off: asking whether the engine is still there
         self.leftovers: list[str] = []  # step containers of interrupted builds, removed when the engine is back
         self._removing: set[str] = set()
+        self._traces: list[StepTrace] = []  # steps of interrupted builds whose unnamed container is still to look for
+        self._searching = False  # listing the containers to find them
         session.diagnosisChanged.connect(lambda _diagnosis: self._clean_up())
 
     @property
@@ -106,11 +113,19 @@ class BuildRunner(QObject):
         step = self.progress.step
         for message in messages:
             shown.extend(self.progress.feed(message))
-        if shown:
-            self._log.extend(shown)
-            self.lines.emit(shown)
+        self._show(shown)
         if self.progress.step != step:
             self.progressed.emit(self.progress.step, self.progress.total_steps, self.progress.current_instruction)
+
+    def _show(self, lines: list[str]) -> None:
+        """The log lines, with the build's secret arguments masked (a RUN that prints one): shown, and kept for the
+        history."""
+        if not lines:
+            return
+        assert self.spec is not None
+        lines = [self.spec.mask_secrets(line) for line in lines]
+        self._log.extend(lines)
+        self.lines.emit(lines)
 
     def _on_ended(self, error: EngineError | None) -> None:
         worker, self._worker = self._worker, None
@@ -119,10 +134,7 @@ class BuildRunner(QObject):
             worker.deleteLater()
         progress, spec = self.progress, self.spec
         assert progress is not None and spec is not None
-        rest = progress.flush()
-        if rest:
-            self._log.extend(rest)
-            self.lines.emit(rest)
+        self._show(progress.flush())
         if not cancelled and not progress.image_id and progress.error is None and not isinstance(error, BuildError):
             self._check_engine(error)  # cut off: neither an image nor the engine's word that the build failed
             return
@@ -146,11 +158,14 @@ class BuildRunner(QObject):
         """Is the engine still there? Either way, what the build left behind goes (now, or once it is back)."""
         assert self.progress is not None
         self.leftovers.extend(cid for cid in self.progress.step_containers if cid not in self.leftovers)
+        trace = StepTrace.of(self.progress, self._wall_started, time.time())
+        if trace is not None:
+            self._traces.append(trace)
         self._checking = True
 
-        def answers(_rows) -> None:
+        def answers(rows: list[ContainerRow]) -> None:
             self._checking = False
-            self._clean_up()
+            self._found(self._traces_to_search(), rows)
             self._record("failed", None, None, error or EngineError(NO_IMAGE))
 
         def gone(problem: EngineError) -> None:
@@ -164,9 +179,41 @@ class BuildRunner(QObject):
             gone(EngineGone(ENGINE_STOPPED))
 
     def _clean_up(self) -> None:
-        """Removes the step containers interrupted builds left (docker rm --force), once the engine answers."""
-        if self.session.engine is None:
+        """Removes the step containers interrupted builds left (docker rm --force), once the engine answers: the
+        ones their logs named, and the ones found by their step's marks (gui.core.build.leftovers)."""
+        if self.session.engine is None or self._searching:
             return  # the next diagnosis tries again
+        traces = self._traces_to_search()
+        if not traces:
+            self._remove_leftovers()
+            return
+        self._searching = True
+
+        def found(rows: list[ContainerRow]) -> None:
+            self._searching = False
+            self._found(traces, rows)
+
+        def failed(problem: EngineError) -> None:
+            self._searching = False
+            self._traces = traces + self._traces  # the next diagnosis looks again
+            logger.info("could not look for the containers an interrupted build left: %s", problem.message)
+
+        if not self.session.run(lambda engine: engine.containers(), found, failed):
+            failed(EngineGone(ENGINE_STOPPED))
+
+    def _traces_to_search(self) -> list[StepTrace]:
+        traces, self._traces = self._traces, []
+        return traces
+
+    def _found(self, traces: list[StepTrace], rows: list[ContainerRow]) -> None:
+        for trace in traces:
+            for container in left_behind(trace, rows):  # full ids: removed by exactly the container found
+                if not any(container.startswith(known) for known in self.leftovers):
+                    logger.info("found the step container %s an interrupted build left without naming it", container)
+                    self.leftovers.append(container)
+        self._remove_leftovers()
+
+    def _remove_leftovers(self) -> None:
         for container in [cid for cid in self.leftovers if cid not in self._removing]:
             self._removing.add(container)
             self.session.perform(
@@ -180,7 +227,7 @@ class BuildRunner(QObject):
         if gone and container in self.leftovers:
             self.leftovers.remove(container)
             logger.info("removed the step container %s left by an interrupted build", container)
-            self.cleanedUp.emit([container])
+            self.cleanedUp.emit([short_id(container)])
 
     def _finish_success(self, spec: BuildSpec, image_id: str) -> None:
         """Apply the extra tags, measure the image, then record: all off the GUI thread."""
@@ -208,6 +255,8 @@ class BuildRunner(QObject):
     ) -> None:
         spec, progress = self.spec, self.progress
         assert spec is not None and progress is not None
+        if error is not None:  # the engine's words can quote a build argument's value
+            error.message, error.detail = spec.mask_secrets(error.message), spec.mask_secrets(error.detail)
         record = BuildRecord(
             id=uuid.uuid4().hex[:12],
             tags=spec.tags,

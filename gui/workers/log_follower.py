@@ -1,9 +1,11 @@
 """Follows one container's log, and keeps following it when the engine or the container restarts (issue 15).
 
 A log stream that ends is not the end of the log: the follower asks the engine about the container (off the GUI
-thread) and tells "the container ended" (its state and exit code) from "the engine connection dropped". It
-follows again when the engine is back or the container starts again, from the last timestamp shown
-(`docker logs --since`), dropping the lines shown already: none is shown twice.
+thread) and tells "the container ended" (its state and exit code) from "the engine connection dropped" (a running
+container whose run began when the stream's did). It follows again when the engine is back or the container starts
+again, from the last timestamp shown (`docker logs --since`), dropping the lines shown already: none is shown
+twice. An engine that does not answer the request at all (gui.core.engine.client.STREAM_ANSWER_TIMEOUT_S) is said
+so, and asked again.
 
 The stream always carries docker's timestamps (that is how the follower knows where it left off); they are
 taken off the lines unless the user asked to see them.
@@ -17,9 +19,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
-from gui.core.engine.log_resume import LogEnd, LogPosition, ResumeFilter, log_end
+from gui.core.engine.log_resume import STARTED_AGAIN, LogEnd, LogPosition, ResumeFilter, log_end
 from gui.core.engine.logtext import LineAssembler
-from gui.core.errors import EngineError, EngineGone, NotFound
+from gui.core.errors import EngineError, EngineGone, EngineNotAnswering, NotFound
 from gui.workers.streams import StreamWorker
 
 if TYPE_CHECKING:
@@ -30,9 +32,12 @@ logger = log.get("workers")
 DROPPED = "Lost the engine; reconnecting…"
 FOLLOWING = "Following…"
 ENGINE_BACK = "The engine is back; following the log again."
-STARTED_AGAIN = "The container started again; following its log."
+NOT_ANSWERING = (
+    "The engine is not answering; Portside asks again every few seconds. If this goes on, check that Docker is "
+    "healthy (run docker info in a terminal)."
+)
 REMOVED = "The container was removed; the log above is all there is."
-CHECK_EVERY_MS = 2000  # while the engine is away or the container is restarting: look again this often
+CHECK_EVERY_MS = 2000  # while the engine is away or silent, or the container restarting: look again this often
 QUICK_RESUME_MS = 250  # a stream that ended on a running container (it restarted at once)
 MAX_RESUME_DELAY_MS = 8000
 
@@ -43,6 +48,22 @@ def _open_stream(engine, container_id: str, tail: int | str, since: int | None):
     # `since` only when resuming: the first stream is the plain `docker logs --follow --tail N`.
     extra = {"since": since} if since is not None else {}
     return engine.logs(container_id, timestamps=True, tail=tail, **extra)
+
+
+class _Opened:
+    """What the reader thread learnt as the stream opened: when the container's run began (a LogStream's
+    started_at). Read by the GUI thread once the stream ended."""
+
+    started_at: str | None = None
+
+
+def _opener(engine, container_id: str, tail: int | str, since: int | None, opened: _Opened):
+    def open_stream():
+        stream = _open_stream(engine, container_id, tail, since)
+        opened.started_at = getattr(stream, "started_at", None)
+        return stream
+
+    return open_stream
 
 
 class _Unfinished(NamedTuple):
@@ -91,11 +112,13 @@ class LogFollower(QObject):
         self.max_pending = max_pending
         self.timestamps = False
         self.position = LogPosition()
-        self.state = "idle"  # following | dropped | waiting | ended | idle
+        self.state = "idle"  # following | dropped | silent | waiting | ended | idle
         self.command = ""
         self._worker: StreamWorker | None = None
         self._generation = 0  # answers about an older stream are dropped
         self._quick_resumes = 0
+        self._started_at: str | None = None  # the container's StartedAt when the last stream began
+        self._reopen_status = STARTED_AGAIN  # what a stream opened while "waiting" says
         self._unfinished: list[_Unfinished] = []
         self._stopped = True
         self._check_timer = QTimer(self, interval=CHECK_EVERY_MS, timeout=self._check_again)
@@ -114,6 +137,7 @@ class LogFollower(QObject):
         self.timestamps = timestamps
         self.position = LogPosition()
         self._quick_resumes = 0
+        self._started_at = None
         self._open(resumed=False)
 
     def stop(self) -> None:
@@ -142,9 +166,9 @@ class LogFollower(QObject):
         since = self.position.since if resumed else None
         tail = "all" if since is not None else self.tail
         transform, finish = _reader_side(self.position.resume_filter())
-        container_id = self.container_id
+        opened = _Opened()
         worker = StreamWorker(
-            lambda: _open_stream(engine, container_id, tail, since),
+            _opener(engine, self.container_id, tail, since, opened),
             transform=transform,
             finish=finish,
             max_pending=self.max_pending,
@@ -153,7 +177,7 @@ class LogFollower(QObject):
         )
         generation = self._generation
         worker.batch.connect(self._on_items)
-        worker.ended.connect(lambda error: self._on_ended(generation, error))
+        worker.ended.connect(lambda error: self._on_ended(generation, error, opened.started_at))
         self._worker = worker
         worker.start()
         was = self.state
@@ -163,7 +187,15 @@ class LogFollower(QObject):
             self.session.commandIssued.emit(
                 self.command, f"{'follow the logs again' if resumed else 'show the logs'} of {self.container_name}"
             )
-        self.status.emit({"dropped": ENGINE_BACK, "waiting": STARTED_AGAIN}.get(was, FOLLOWING))
+        if was == "silent":  # the engine is not back before it answers: say so once it does
+            worker.opened.connect(lambda: self._on_answered(generation))
+        else:
+            self.status.emit({"dropped": ENGINE_BACK, "waiting": self._reopen_status}.get(was, FOLLOWING))
+        self._reopen_status = STARTED_AGAIN
+
+    def _on_answered(self, generation: int) -> None:
+        if generation == self._generation and not self._stopped:
+            self.status.emit(ENGINE_BACK)
 
     def _set_command(self, resumed: bool) -> None:
         where = (
@@ -188,14 +220,18 @@ class LogFollower(QObject):
 
     # Why it ended --------------------------------------------------------------------------------
 
-    def _on_ended(self, generation: int, error: EngineError | None) -> None:
+    def _on_ended(self, generation: int, error: EngineError | None, started_at: str | None) -> None:
         worker, self._worker = self._worker, None
         if worker is not None:
             worker.deleteLater()
         if generation != self._generation or self._stopped:
             return
+        if started_at is not None:
+            self._started_at = started_at
         if isinstance(error, EngineGone):
             self._set_dropped()
+        elif isinstance(error, EngineNotAnswering):
+            self._set_not_answering()
         elif isinstance(error, NotFound):
             self._set_ended(REMOVED)
         else:
@@ -204,10 +240,11 @@ class LogFollower(QObject):
     def _inspect(self, generation: int, stream_error: EngineError | None) -> None:
         """Asks the engine what became of the container; a failure to ask means the engine is gone."""
         container_id = self.container_id
+        started_at = self._started_at
 
         def answered(info: dict) -> None:
             if generation == self._generation and not self._stopped:
-                self._on_container(log_end(info), stream_error)
+                self._on_container(log_end(info, started_at), stream_error)
 
         def failed(error: EngineError) -> None:
             if generation != self._generation or self._stopped:
@@ -216,6 +253,8 @@ class LogFollower(QObject):
                 self._set_ended(REMOVED)
             elif isinstance(error, EngineGone):
                 self._set_dropped()
+            elif isinstance(error, EngineNotAnswering):
+                self._set_not_answering()
             else:
                 self._set_ended(error.message)
 
@@ -227,8 +266,10 @@ class LogFollower(QObject):
             # The engine answers, yet the stream failed (a log driver docker logs cannot read): say so, no retry.
             self._set_ended(stream_error.message)
         elif end.running:
-            self._quick_resumes += 1  # it restarted at once; a stream that keeps ending waits longer each time
+            # It restarted at once, or only the connection dropped; a stream that keeps ending waits longer each time.
+            self._quick_resumes += 1
             self.state = "waiting"
+            self._reopen_status = end.message
             self._resume_timer.start(min(QUICK_RESUME_MS * 2 ** (self._quick_resumes - 1), MAX_RESUME_DELAY_MS))
         elif end.comes_back:
             self.state = "waiting"
@@ -240,6 +281,11 @@ class LogFollower(QObject):
     def _set_dropped(self) -> None:
         self.state = "dropped"
         self.status.emit(DROPPED)
+        self._check_timer.start()
+
+    def _set_not_answering(self) -> None:
+        self.state = "silent"
+        self.status.emit(NOT_ANSWERING)
         self._check_timer.start()
 
     def _set_ended(self, message: str) -> None:
@@ -255,14 +301,14 @@ class LogFollower(QObject):
     def _check_again(self) -> None:
         if self._stopped or self._worker is not None:
             return
-        if self.state == "dropped":
+        if self.state in ("dropped", "silent"):
             if self.session.engine is not None:
                 self._open(resumed=True)
         elif self.state == "waiting":
             self._inspect(self._generation, None)
 
     def _on_diagnosis(self, _diagnosis) -> None:
-        if self.state == "dropped" and not self._stopped and self.session.engine is not None:
+        if self.state in ("dropped", "silent") and not self._stopped and self.session.engine is not None:
             self._open(resumed=True)
 
     def _on_event(self, event: dict) -> None:
@@ -272,4 +318,5 @@ class LogFollower(QObject):
             return
         if (event.get("id") or (event.get("Actor") or {}).get("ID")) == self.container_id:
             self._resume_timer.stop()
+            self._reopen_status = STARTED_AGAIN  # the engine says so, whatever the stream's end looked like
             self._open(resumed=True)

@@ -172,6 +172,7 @@ class StreamWorker(QObject):
     """Reads one stream in its own thread and hands what it made to the GUI thread in batches."""
 
     batch = Signal(list)
+    opened = Signal()  # the engine answered: the stream is open (at the first drain after it did)
     ended = Signal(object)  # None: ended or cancelled; EngineError: failed
 
     def __init__(
@@ -198,6 +199,7 @@ class StreamWorker(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._drain)
         self._finished = False
+        self._opened = False
         self._disposed = False  # the owner no longer listens
         self._gave_up = False  # cancelled before the engine answered: the reader is abandoned, `ended` comes anyway
         # Deleted with its parent, never disposed: the stream still ends, and its reader is not left running.
@@ -261,6 +263,11 @@ class StreamWorker(QObject):
         if self._finished or self._disposed:
             return
         reader = self._reader
+        if not self._opened and reader.answered:
+            self._opened = True
+            self.opened.emit()
+            if self._disposed:
+                return
         # Read "done" before taking items: everything queued before it is then in this batch.
         done = reader.done.is_set() or self._gave_up
         with reader.lock:

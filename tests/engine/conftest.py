@@ -2,7 +2,7 @@
 
 Contract for tests in this folder:
 - every test is marked `engine` automatically;
-- without an engine they skip, or fail when REQUIRE_ENGINE=1 (CI);
+- without an engine (or a tool a fixture needs) they skip, or fail when REQUIRE_ENGINE=1 (CI): tests/unavailable.py;
 - every object a test creates carries `test_labels`; whatever carries that
   test's case label is removed after the test, pass or fail;
 - leftovers of earlier sessions (label io.portside.test=1) are swept at session
@@ -19,6 +19,7 @@ import pytest
 from tests.engine import cli_env, images, private_engine, registry_server
 from tests.engine import engine_helpers as eh
 from tests.engine import python_base as pb
+from tests.unavailable import unavailable
 
 HERE = Path(__file__).parent
 
@@ -44,13 +45,6 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def _unavailable(message: str):
-    """Fail in CI (REQUIRE_ENGINE=1), skip on a developer box without Docker."""
-    if eh.engine_required():
-        pytest.fail(f"{message} (REQUIRE_ENGINE=1, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(message)
-
-
 # --- engine -----------------------------------------------------------------
 
 
@@ -66,7 +60,7 @@ def docker_client():
     else:
         problem = None
     if problem:  # outside the except block: no 5-deep exception chain in the report
-        _unavailable(problem)
+        unavailable(problem)
     try:
         with eh.session_sweep(client, report=lambda msg: warnings.warn(msg, stacklevel=1)):
             yield client
@@ -121,6 +115,26 @@ def private_dockerd():
         daemon.destroy()
 
 
+@pytest.fixture(scope="module")
+def nvidia_hook_stub(tmp_path_factory):
+    """A stub NVIDIA Container Toolkit hook (private_engine.NvidiaHookStub): .folder, .container_ids()."""
+    return private_engine.NvidiaHookStub(tmp_path_factory.mktemp("nvidia-hook"))
+
+
+@pytest.fixture(scope="module")
+def gpu_host_engine(docker_client, busybox_image, nvidia_hook_stub):
+    """A private dockerd with the stub NVIDIA hook on its PATH, so it registers its NVIDIA device driver and
+    `docker run --gpus` starts containers, as on a workstation with the toolkit; the shared busybox image is
+    loaded. One per module (a start takes seconds); destroyed with everything in it after the module."""
+    daemon = private_engine.PrivateDockerd(extra_path=(nvidia_hook_stub.folder,))
+    try:
+        daemon.start()
+        daemon.load_image(docker_client, busybox_image)
+        yield daemon
+    finally:
+        daemon.destroy()
+
+
 # --- registry ---------------------------------------------------------------
 
 
@@ -136,7 +150,7 @@ def local_registry(docker_client):
     else:
         problem = None
     if problem:
-        _unavailable(problem)
+        unavailable(problem)
     try:
         registry.start()
         yield registry
@@ -153,10 +167,7 @@ def python_base(docker_client) -> str:
     try:
         tag = pb.ensure_python_base(docker_client)
     except pb.Unavailable as exc:
-        message = f"local Python base image unavailable: {exc}"
-        if eh.engine_required():
-            pytest.fail(f"{message} (REQUIRE_ENGINE=1)", pytrace=False)
-        pytest.skip(message)
+        unavailable(f"local Python base image unavailable: {exc}")
     if pb.timings:
         print("python base timings (s):", {k: round(v, 1) for k, v in pb.timings.items()})
     return tag
@@ -177,7 +188,7 @@ def fault_proxy(docker_client):
 
     upstream = unix_socket_of(eh.engine_url())
     if upstream is None:
-        pytest.skip(f"the fault proxy needs a unix:// engine, not {eh.engine_url()}")
+        unavailable(f"the fault proxy needs a unix:// engine, not {eh.engine_url()}")
     # A short folder of its own: a Unix socket's path may not pass 107 bytes, and tmp_path can be long.
     folder = Path(tempfile.mkdtemp(prefix="psfp-"))
     proxy = FaultProxy(upstream, folder / "engine.sock").start()

@@ -43,11 +43,6 @@ def engine_url() -> str:
     return os.environ.get("DOCKER_HOST") or DEFAULT_ENGINE_URL
 
 
-def engine_required() -> bool:
-    """CI sets REQUIRE_ENGINE=1 so a missing engine fails instead of skipping."""
-    return os.environ.get("REQUIRE_ENGINE") == "1"
-
-
 # Salted per pytest process: two sessions running the same test at once (two
 # developers, or xdist workers) must not clean up each other's objects.
 SESSION_SALT = secrets.token_hex(4)

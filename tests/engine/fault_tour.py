@@ -4,7 +4,7 @@ of a name no registry has, and quitting. Shared by tests/engine/test_fault_modes
 and tests/bench/bench_faults.py (which prints the table).
 
 Each activity records the longest gap of a 5 ms GUI-thread heartbeat while it ran (the worst freeze a user
-would have felt), its outcome in the issue's words (ok, recovered, clear message, waiting, lost data) and what
+would have felt), its outcome in one of five words (ok, recovered, clear message, waiting, lost data) and what
 the window said. Nothing here asserts a duration; a wait that runs out means the window never got there.
 """
 

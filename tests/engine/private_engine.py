@@ -1,5 +1,6 @@
 """A private dockerd of a test's own, for tests that stop, kill or restart the
-engine without touching the engine every other test uses.
+engine without touching the engine every other test uses, or that need an
+engine set up otherwise (the NVIDIA Container Toolkit's hook on its PATH).
 
 Plain Python, no fixtures (`from tests.engine import private_engine`); the
 `private_dockerd` fixture in conftest.py wraps PrivateDockerd.
@@ -18,6 +19,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import docker
@@ -62,7 +64,10 @@ class PrivateDockerd:
     START_DEADLINE_S = 60.0
     STOP_DEADLINE_S = 60.0
 
-    def __init__(self) -> None:
+    def __init__(self, extra_path: Sequence[Path] = ()) -> None:
+        """`extra_path`: folders put before the daemon's PATH (dockerd looks up helpers such as the NVIDIA hook
+        there at start-up)."""
+        self.extra_path = tuple(extra_path)
         self.root = Path(tempfile.mkdtemp(prefix="psd-", dir="/tmp"))
         self.data_root = self.root / "data"
         self.exec_root = self.root / "exec"
@@ -125,13 +130,15 @@ class PrivateDockerd:
             "--iptables=false",
             "--ip-masq=false",
         ]
+        env = dict(os.environ)
+        env["PATH"] = os.pathsep.join([*map(str, self.extra_path), env.get("PATH", os.defpath)])
         began = time.monotonic()
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== start: {' '.join(cmd)}\n".encode())
             log.flush()
             # Own session: a Ctrl-C in the pytest terminal must not hit the daemon.
             self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
             )
         ready = eh.wait_until(
             lambda: not self.running or eh.ping_socket(self.socket_path, timeout=1), self.START_DEADLINE_S
@@ -234,3 +241,31 @@ class PrivateDockerd:
         if self.subnet is not None:
             subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
             self.subnet = None
+
+
+NVIDIA_HOOK = "nvidia-container-runtime-hook"
+
+
+class NvidiaHookStub:
+    """A stand-in for the NVIDIA Container Toolkit's nvidia-container-runtime-hook, in a folder of its own.
+
+    dockerd registers its NVIDIA device driver (what `docker run --gpus` needs) when it finds this hook on its PATH
+    at start-up, and the driver adds the hook to each GPU container's prestart hooks. The stub accepts every
+    container, as the real hook does on a computer with GPUs, and keeps the container state runc hands it on stdin
+    (one file per call), so a test can tell which containers went through it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.calls = folder / "calls"
+        self.calls.mkdir(parents=True, exist_ok=True)
+        hook = folder / NVIDIA_HOOK
+        hook.write_text(f'#!/bin/sh\ncat > "{self.calls}/$$.json"\nexit 0\n')
+        hook.chmod(0o755)
+
+    def container_ids(self) -> set[str]:
+        """The ids of the containers the hook ran for."""
+        ids = set()
+        for call in self.calls.glob("*.json"):
+            with contextlib.suppress(ValueError, OSError):
+                ids.add(json.loads(call.read_text())["id"])
+        return ids

@@ -17,7 +17,7 @@ images, see below).
 The first run needs root and a Debian mirror (about a minute); later runs only
 `docker import` the cached tarball when the images are gone.
 
-Plain Python, no fixtures: tests/engine/test_generated_builds.py wraps it.
+Plain Python, no fixtures: the python_base fixture in tests/engine/conftest.py wraps it.
 """
 
 from __future__ import annotations

@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docker.errors
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.engine import cli_env
 from tests.engine import engine_helpers as eh
+from tests.gui.user_actions import answer_message_boxes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,16 +172,18 @@ def test_pull_tag_remove_round_trip(
     qtbot.waitUntil(lambda: any(r.repository == new_repository for r in page.model.rows), timeout=10_000)
     assert docker_client.images.get(f"{new_repository}:2.0").id == docker_client.images.get(remote).id
 
-    # Remove both names through the engine layer the Remove button uses.
-    from gui.core.engine import actions
-
-    for reference in (f"{new_repository}:2.0", remote):
-        done = []
-        window.session.perform(actions.RemoveImage(reference), on_done=done.append)
-        qtbot.waitUntil(lambda: bool(done), timeout=10_000)
-    qtbot.waitUntil(
-        lambda: not any(r.repository in (repository, new_repository) for r in page.model.rows), timeout=10_000
-    )
+    # Remove both names with the Remove button, confirming as the user does: the first only untags, the second
+    # removes the image.
+    for shown, reference in ((new_repository, f"{new_repository}:2.0"), (repository, remote)):
+        select_row(page, lambda text, shown=shown: text == shown)
+        seen = []
+        answer_message_boxes(qtbot, "Remove", seen=seen)
+        qtbot.mouseClick(page.toolbar.widgetForAction(page.remove_action), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda shown=shown: not any(r.repository == shown for r in page.model.rows), timeout=10_000)
+        assert seen == [f"Remove 1 image(s): {reference}?"]
+        assert f"docker rmi {reference}" in window.commands.commands()
+        with pytest.raises(docker.errors.ImageNotFound):
+            docker_client.images.get(reference)
 
 
 def test_engine_restart_is_survived_and_lists_recover(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import docker.errors
 import pytest
@@ -10,6 +15,8 @@ import requests
 
 from tests.engine import engine_helpers as eh
 from tests.engine import images
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_busybox_runs_echo(docker_client, busybox_image, test_labels, docker_cli):
@@ -52,12 +59,36 @@ def _get_ok(session, url) -> bool:
         return False
 
 
-# --- cleanup: two tests leave objects behind, a third checks they are gone --
+# --- cleanup: what a test leaves behind is removed after it, passed or failed ---------------------------------
 
-_left_behind: dict[str, dict] = {}
+# Two tests in a pytest session of their own, with this folder's fixtures: one passes and one fails, each leaving
+# objects behind and writing down what they were. A session of its own, so that the check runs alone (-k) and in
+# any order, and the failing test is a real failure.
+_LEAVE_BEHIND = """
+import json
+import os
+
+from tests.engine.test_fixtures import leave_objects
 
 
-def _leave_objects(client, busybox_image, labels) -> dict:
+def write_down(outcome, objects):
+    with open(os.environ["PORTSIDE_LEFT_BEHIND"], "a", encoding="utf-8") as report:
+        report.write(json.dumps({"outcome": outcome, **objects}) + "\\n")
+
+
+def test_passes_leaving_objects(docker_client, busybox_image, test_labels):
+    write_down("passed", leave_objects(docker_client, busybox_image, test_labels))
+
+
+def test_fails_leaving_objects(docker_client, busybox_image, test_labels):
+    write_down("failed", leave_objects(docker_client, busybox_image, test_labels))
+    raise AssertionError("fails on purpose: cleanup must run after a failure too")
+"""
+
+
+def leave_objects(client, busybox_image, labels) -> dict:
+    """A container (running, on a network of its own), its image, a volume and the container's anonymous volume,
+    all left for the cleanup after the test."""
     case = labels[eh.CASE_LABEL]
     # VOLUME gives each container an anonymous, unlabelled volume: removing
     # the container "with volumes" must take it along.
@@ -79,32 +110,41 @@ def _leave_objects(client, busybox_image, labels) -> dict:
     }
 
 
-def test_cleanup_1_passing_test_leaves_objects(docker_client, busybox_image, test_labels):
-    _left_behind["passed"] = _leave_objects(docker_client, busybox_image, test_labels)
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="fails on purpose: cleanup must run after a failure too")
-def test_cleanup_2_failing_test_leaves_objects(docker_client, busybox_image, test_labels):
-    _left_behind["failed"] = _leave_objects(docker_client, busybox_image, test_labels)
-    raise AssertionError("deliberate failure")
-
-
-def test_cleanup_3_nothing_left_behind(docker_client):
-    if set(_left_behind) != {"passed", "failed"}:
-        pytest.skip("checks the two tests above; run the whole module")
-    assert _left_behind["passed"]["case"] != _left_behind["failed"]["case"]
+def test_cleanup_removes_what_a_passing_and_a_failing_test_left(docker_client, busybox_image, tmp_path):
+    session = tmp_path / "session"
+    session.mkdir()
+    (session / "conftest.py").write_text('pytest_plugins = ["tests.engine.conftest"]\n', encoding="utf-8")
+    (session / "test_leave_behind.py").write_text(_LEAVE_BEHIND, encoding="utf-8")
+    report = tmp_path / "left-behind.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PORTSIDE_LEFT_BEHIND": str(report)}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(session)],
+        cwd=session,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert "1 failed, 1 passed" in run.stdout, run.stdout + run.stderr
+    left = {entry.pop("outcome"): entry for entry in map(json.loads, report.read_text(encoding="utf-8").splitlines())}
+    assert set(left) == {"passed", "failed"}
+    assert left["passed"]["case"] != left["failed"]["case"]
     getters = {
         "containers": docker_client.containers.get,
         "images": docker_client.images.get,
         "volumes": docker_client.volumes.get,
         "networks": docker_client.networks.get,
     }
-    for outcome, objects in _left_behind.items():
+    survived = []
+    for outcome, objects in left.items():
         for kind, get in getters.items():
             for ident in objects[kind]:
-                with pytest.raises(docker.errors.NotFound):
+                try:
                     get(ident)
-                    pytest.fail(f"{kind[:-1]} {ident} of the {outcome} test survived cleanup")
+                except docker.errors.NotFound:
+                    continue
+                survived.append(f"{kind[:-1]} {ident} of the {outcome} test")
+    assert not survived, f"survived cleanup: {survived}"
 
 
 # --- private dockerd ---------------------------------------------------------

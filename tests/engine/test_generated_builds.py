@@ -11,7 +11,7 @@ What this covers, and what it does not:
   API and notebook kinds are built with an empty requirements file, no extra packages and a
   stdlib web server as the command, because FastAPI, uvicorn and JupyterLab cannot be installed
   offline: their real commands are checked by hadolint and the round trip in
-  tests/unit/test_recipe.py only. Their own parts (HEALTHCHECK, writable workdir for notebooks,
+  tests/unit/dockerfile/test_recipe.py only. Their own parts (HEALTHCHECK, writable workdir for notebooks,
   non-root user, EXPOSE, ENV quoting, .dockerignore) are real here;
 - pyproject.toml and environment.yml are not built here (pip's build isolation and conda need a
   package index), nor the GPU kinds (their framework images are several GB from Docker Hub).

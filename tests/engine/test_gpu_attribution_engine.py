@@ -4,6 +4,8 @@ in two real busybox containers (and of this test itself), and attribution must n
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 from gui.core.monitor.attribution import attribute, container_of_pid
 from gui.core.monitor.gpu import COMPUTE, GRAPHICS, sample_gpus
@@ -23,6 +25,21 @@ def _start_sleeper(docker_client, busybox_image, test_labels, name_hint: str):
     return container
 
 
+def _where_pytest_runs() -> str | None:
+    """The container this test runs in, as its own cgroup file names it; None on the host. Also None in a container
+    whose cgroup namespace shows its path as "/": from in here its processes are then the host's own, as far as
+    anything can tell (and /proc is the container's own too)."""
+    in_a_container = (
+        Path("/.dockerenv").exists()  # Docker
+        or Path("/run/.containerenv").exists()  # Podman
+        or re.search(r"[0-9a-f]{64}", Path("/proc/1/cgroup").read_text()) is not None  # containerd, Kubernetes
+    )
+    if not in_a_container:
+        return None
+    ids = re.findall(r"[0-9a-f]{64}", Path("/proc/self/cgroup").read_text())
+    return ids[-1] if ids else None  # nested engines: the innermost container comes last
+
+
 def _host_pids(container) -> set[int]:
     """Host pids of every process in the container, as `docker top` lists them."""
     top = container.top()
@@ -40,7 +57,7 @@ def test_gpu_processes_in_real_containers_are_attributed_to_them(docker_client, 
     trainer.exec_run(["sleep", "301"], detach=True)
     assert eh.wait_until(lambda: len(_host_pids(trainer)) == 2, deadline_s=30)
     (worker_pid,) = _host_pids(trainer) - {trainer_pid}
-    own_pid = os.getpid()
+    own_pid, own_container = os.getpid(), _where_pytest_runs()
 
     fake_nvml.set(
         gpus=[
@@ -65,7 +82,7 @@ def test_gpu_processes_in_real_containers_are_attributed_to_them(docker_client, 
     assert snapshot.available and len(snapshot.gpus) == 2
     uses = attribute(snapshot)
 
-    assert set(uses) == {trainer.id, viewer.id, None}
+    assert set(uses) == {trainer.id, viewer.id, own_container}
     trainer_use = uses[trainer.id]
     assert trainer_use.container_id == trainer.id and len(trainer.id) == 64
     assert sorted((p.pid, p.gpu_uuid, p.kind) for p in trainer_use.processes) == sorted(
@@ -78,9 +95,9 @@ def test_gpu_processes_in_real_containers_are_attributed_to_them(docker_client, 
     assert [(p.pid, p.kind, p.used_memory) for p in viewer_use.processes] == [(viewer_pid, GRAPHICS, 3 * GiB)]
     assert viewer_use.sm_percent == 0.0  # GPU 1 samples per process, and the viewer did no SM work
 
-    host = uses[None]
-    assert [p.pid for p in host.processes] == [own_pid]
-    assert (host.gpu_memory, host.sm_percent) == (1 * GiB, 5.0)
+    own = uses[own_container]  # this test's own GPU use, wherever it runs
+    assert [p.pid for p in own.processes] == [own_pid]
+    assert (own.gpu_memory, own.sm_percent) == (1 * GiB, 5.0)
 
 
 def test_a_container_process_is_found_through_this_engines_cgroup_paths(docker_client, busybox_image, test_labels):

@@ -1,4 +1,5 @@
-"""Running containers on the real engine: what a user starts answers, and what fails is explained and cleaned up."""
+"""Running containers on the real engine: what a user starts answers, and what fails is explained and cleaned up.
+GPU runs, which depend on how the engine is set up, are in test_gpu_host_engine.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from gui.core.engine.client import Engine
 from gui.core.engine.connection import Endpoint
 from gui.core.errors import EngineError
 from gui.core.run.context import load_context, preflight
-from gui.core.run.spec import EnvVar, GpuMode, GpuSpec, MountSpec, PortSpec, RunContainer, RunFailed, RunSpec
+from gui.core.run.spec import EnvVar, MountSpec, PortSpec, RunContainer, RunFailed, RunSpec
 from tests.engine import engine_helpers as eh
 
 pytestmark = pytest.mark.engine
@@ -103,29 +104,6 @@ def test_a_port_taken_after_the_check_fails_cleanly_and_leaves_nothing(
     assert str(taken) in failed.value.message and "in use" in failed.value.message
     assert "Traceback" not in failed.value.message
     assert labelled_containers(docker_client, test_labels) == []  # the half-made container is gone
-
-
-def test_a_gpu_request_reaches_the_engine_and_no_driver_is_explained(engine, docker_client, busybox_image, test_labels):
-    spec = labelled(RunSpec(busybox_image, command="true", gpus=GpuSpec(GpuMode.ALL)), test_labels)
-    with pytest.raises(RunFailed) as failed:
-        engine.perform(RunContainer(spec, keep_failed=True))
-
-    assert "NVIDIA Container Toolkit" in failed.value.message
-    assert "could not select device driver" not in failed.value.message  # the engine's words stay in the detail
-    assert "could not select device driver" in failed.value.detail
-    kept = docker_client.api.inspect_container(failed.value.container_id)
-    requests = kept["HostConfig"]["DeviceRequests"]
-    assert len(requests) == 1
-    assert requests[0]["Count"] == -1 and requests[0]["Driver"] == ""
-    assert requests[0]["Capabilities"] == [["compute", "utility", "gpu"]]  # the order the docker CLI sends
-
-
-def test_a_failed_gpu_run_removes_its_container_unless_kept(engine, docker_client, busybox_image, test_labels):
-    spec = labelled(RunSpec(busybox_image, command="true", gpus=GpuSpec(GpuMode.COUNT, count=1)), test_labels)
-    with pytest.raises(RunFailed) as failed:
-        engine.perform(RunContainer(spec))
-    assert not failed.value.kept
-    assert labelled_containers(docker_client, test_labels) == []
 
 
 def test_a_name_in_use_is_flagged_with_a_free_one(engine, docker_client, busybox_image, test_labels):

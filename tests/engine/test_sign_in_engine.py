@@ -19,6 +19,7 @@ from tests.engine import engine_helpers as eh
 from tests.fakes import credential_helpers as ch
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.secret_forms import files_under, leaks, text_leaks
+from tests.unavailable import unavailable
 
 pytestmark = pytest.mark.engine
 
@@ -44,10 +45,7 @@ def sandbox(tmp_path, monkeypatch) -> Path:
 def pass_store(sandbox, monkeypatch):
     missing = ch.pass_tools_missing()
     if missing:
-        message = f"needs {', '.join(missing)} (packaging/setup.sh --test installs them)"
-        if eh.engine_required():
-            pytest.fail(f"{message} (REQUIRE_ENGINE=1)", pytrace=False)
-        pytest.skip(message)
+        unavailable(f"needs {', '.join(missing)} (packaging/setup.sh --test installs them)")
     store = ch.PassStore(sandbox / "password-store")
     try:
         store.start()

@@ -5,6 +5,8 @@
   order.
 - A build killed during its RUN step says the engine stopped, keeps Build off while it is away, removes the step
   container it left once the engine is back, and offers Build again.
+- The Logs window of a container that never stopped, whose log connection alone was cut (the fault proxy, the
+  engine itself fine), says the connection dropped and resumes: never "the container started again".
 """
 
 from __future__ import annotations
@@ -19,8 +21,13 @@ COUNTER = "i=$(cat /n 2>/dev/null || echo 0); while true; do i=$((i+1)); echo $i
 RESTART_S = 90_000  # ms: a killed dockerd restores its containers before it answers (about 10 s here)
 
 
+# A container that prints about 100 KiB a second: its log stream is the one connection that passes CUT_AFTER bytes.
+CHATTY = 'i=0; while true; do echo "line $i $(printf %0900d 0)"; i=$((i+1)); usleep 5000; done'
+CUT_AFTER = 512 * 1024
+
+
 def numbers(logs) -> list[int]:
-    return [int(match[1]) for match in re.finditer(r"^line (\d+)$", logs.view.plain_text(), re.MULTILINE)]
+    return [int(match[1]) for match in re.finditer(r"^line (\d+)\b", logs.view.plain_text(), re.MULTILINE)]
 
 
 def test_logs_say_the_engine_dropped_then_resume_without_duplicates(
@@ -86,3 +93,33 @@ def test_build_cut_off_by_the_engine_says_so_cleans_up_and_offers_build_again(
         lambda: "removed the container that build left behind" in dialog.result_label.text(), timeout=10_000
     )
     dialog.close()
+
+
+def test_logs_cut_off_while_the_container_runs_say_the_connection_dropped_not_a_restart(
+    proxied_app, fault_proxy, qtbot, docker_client, busybox_image, test_labels
+):
+    from gui.core.engine.log_resume import CONNECTION_DROPPED, STARTED_AGAIN
+    from gui.workers.log_follower import DROPPED
+
+    container = docker_client.containers.run(busybox_image, ["sh", "-c", CHATTY], detach=True, labels=test_labels)
+    window = proxied_app()
+    qtbot.waitUntil(lambda: any(r.id == container.id for r in window.containers_page.model.rows), timeout=20_000)
+    window.open_logs(next(r for r in window.containers_page.model.rows if r.id == container.id))
+    logs = window.logs_windows[container.id]
+    said: list[str] = []
+    logs.follower.status.connect(said.append)
+    qtbot.waitUntil(lambda: len(numbers(logs)) >= 5, timeout=20_000)
+
+    fault_proxy.drop(after_bytes=CUT_AFTER)  # the log stream is cut once this much more of it went through
+    qtbot.waitUntil(lambda: any(text in said for text in (CONNECTION_DROPPED, STARTED_AGAIN, DROPPED)), timeout=30_000)
+    fault_proxy.pass_through()
+    before = numbers(logs)[-1]
+    qtbot.waitUntil(lambda: numbers(logs)[-1] >= before + 50, timeout=30_000)
+
+    container.reload()
+    assert container.status == "running" and container.attrs["RestartCount"] == 0  # it never stopped
+    assert STARTED_AGAIN not in said and not any("stopped" in text for text in said), said
+    assert CONNECTION_DROPPED in said, said
+    shown = numbers(logs)
+    assert shown == sorted(set(shown)), "a line shown twice or out of order"
+    logs.close()

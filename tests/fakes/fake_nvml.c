@@ -29,8 +29,17 @@
  *                      so such a sample is always newer than the caller's lastSeenTimeStamp
  *         "errors": {"name": 15}         a device call fails; the call is handle, name, uuid, index, memory,
  *                                        utilization, temperature, fan_speed, power_usage, power_limit, clock,
- *                                        processes, graphics_processes, process_utilization, or "all" for
- *                                        every call on that GPU (15 = GPU is lost)
+ *                                        processes, graphics_processes, process_utilization, mig_mode,
+ *                                        mig_count, mig_handle, or "all" for every call on that GPU
+ *                                        (15 = GPU is lost)
+ *         "mig_mode": 1,                 nvmlDeviceGetMigMode's current mode (1 = enabled, 0 = disabled);
+ *                                        missing = a GPU without MIG (NOT_SUPPORTED); "mig_pending" the pending one
+ *         "max_mig_devices": 7,          nvmlDeviceGetMaxMigDeviceCount (default 7 where "mig_mode" is given)
+ *         "mig_devices": [               the MIG instances, by slot (nvmlDeviceGetMigDeviceHandleByIndex); null is
+ *           {"name": "...", "uuid": "MIG-...", "memory_total": ..., "memory_used": ..., "processes": [...]},
+ *           null                         an empty slot (NOT_FOUND). An instance answers the device calls above
+ *         ]                              from its own members, as a GPU does (default name "Fake MIG", default
+ *                                        uuid MIG-<GPU index, 8 digits>-0000-0000-0000-<slot, 12 digits>)
  *       }
  *     ]
  *   }
@@ -67,6 +76,8 @@ enum {
 };
 
 #define MAX_DEVICES 16
+#define MAX_MIG 8                             /* MIG slots per GPU (NVML has at most 7) */
+#define MIG_BASE 1000                         /* "index" of a MIG handle: MIG_BASE + GPU * MAX_MIG + slot */
 #define MAX_PROCESSES 256
 #define MAX_FILE (1 << 20)
 #define MAX_NODES 16384
@@ -75,6 +86,7 @@ enum {
 /* nvmlDevice_t is an opaque pointer; ours points into this array so the index is the offset. */
 typedef struct nvmlDevice_st { int index; } *nvmlDevice_t;
 static struct nvmlDevice_st devices[MAX_DEVICES];
+static struct nvmlDevice_st mig_handles[MAX_DEVICES * MAX_MIG];
 
 typedef struct { unsigned long long total, free, used; } nvmlMemory_t;
 typedef struct { unsigned int version; unsigned long long total, reserved, free, used; } nvmlMemory_v2_t;
@@ -348,7 +360,14 @@ static int gpu_count(void) {
     return count > MAX_DEVICES ? MAX_DEVICES : count;
 }
 
-static int gpu(int index) { return element(gpus(), index); }
+/* The config node of a device: a GPU by its index, or a MIG instance by its MIG_BASE number (-1 when its slot is
+ * empty or gone). */
+static int gpu(int index) {
+    if (index < MIG_BASE) return element(gpus(), index);
+    int parent = (index - MIG_BASE) / MAX_MIG, slot = (index - MIG_BASE) % MAX_MIG;
+    int node = element(member(element(gpus(), parent), "mig_devices"), slot);
+    return node >= 0 && nodes[node].type == J_OBJECT ? node : -1;
+}
 
 /* The code injected for a call in an "errors" object, or NVML_SUCCESS. */
 static nvmlReturn_t injected(int object, const char *call) {
@@ -381,9 +400,15 @@ static nvmlReturn_t device_error(int index, const char *call) {
 static nvmlReturn_t begin_device(nvmlDevice_t device, const char *call, int *index) {
     nvmlReturn_t result = begin();
     if (result != NVML_SUCCESS) return result;
-    if (device < devices || device >= devices + MAX_DEVICES) return NVML_ERROR_INVALID_ARGUMENT;
-    *index = (int)(device - devices);
-    if (*index >= gpu_count()) return NVML_ERROR_GPU_IS_LOST;   /* the GPU left the bus since its handle */
+    if (device >= devices && device < devices + MAX_DEVICES) {
+        *index = (int)(device - devices);
+        if (*index >= gpu_count()) return NVML_ERROR_GPU_IS_LOST;   /* the GPU left the bus since its handle */
+    } else if (device >= mig_handles && device < mig_handles + MAX_DEVICES * MAX_MIG) {
+        *index = MIG_BASE + (int)(device - mig_handles);
+        if ((*index - MIG_BASE) / MAX_MIG >= gpu_count() || gpu(*index) < 0) return NVML_ERROR_GPU_IS_LOST;
+    } else {
+        return NVML_ERROR_INVALID_ARGUMENT;
+    }
     return device_error(*index, call);
 }
 
@@ -539,7 +564,11 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int index, nvmlDevice_t *device
 static const char *uuid_of(int index, char *fallback, size_t size) {
     const char *value = string_member(gpu(index), "uuid");
     if (value) return value;
-    snprintf(fallback, size, "GPU-00000000-0000-0000-0000-%012d", index);
+    if (index >= MIG_BASE)
+        snprintf(fallback, size, "MIG-%08d-0000-0000-0000-%012d", (index - MIG_BASE) / MAX_MIG,
+                 (index - MIG_BASE) % MAX_MIG);
+    else
+        snprintf(fallback, size, "GPU-00000000-0000-0000-0000-%012d", index);
     return fallback;
 }
 
@@ -565,7 +594,7 @@ nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int siz
     nvmlReturn_t result = begin_device(device, "name", &index);
     if (result == NVML_SUCCESS) {
         const char *value = string_member(gpu(index), "name");
-        result = copy_text(value ? value : "Fake GPU", name, size);
+        result = copy_text(value ? value : index >= MIG_BASE ? "Fake MIG" : "Fake GPU", name, size);
     }
     return end(result);
 }
@@ -785,6 +814,89 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUti
         else if (total == 0) result = NVML_ERROR_NOT_FOUND;
         else if (!samples || *count < total) { *count = total; result = NVML_ERROR_INSUFFICIENT_SIZE; }
         else { memcpy(samples, found, total * sizeof *samples); *count = total; }
+    }
+    return end(result);
+}
+
+/* ---- MIG: a GPU split into instances, each with its own handle, UUID, memory and processes ---- */
+
+nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *current, unsigned int *pending) {
+    int index;
+    nvmlReturn_t result = begin_device(device, "mig_mode", &index);
+    if (result == NVML_SUCCESS) {
+        long long mode, next;
+        if (!current || !pending) result = NVML_ERROR_INVALID_ARGUMENT;
+        else if (index >= MIG_BASE || !integer_member(gpu(index), "mig_mode", &mode)) result = NVML_ERROR_NOT_SUPPORTED;
+        else {
+            *current = (unsigned int)mode;
+            *pending = integer_member(gpu(index), "mig_pending", &next) ? (unsigned int)next : (unsigned int)mode;
+        }
+    }
+    return end(result);
+}
+
+/* How many MIG slots the GPU has: "max_mig_devices", else 7 on a GPU that has a "mig_mode". */
+static int mig_slots(int index, long long *count) {
+    long long mode;
+    if (index >= MIG_BASE || !integer_member(gpu(index), "mig_mode", &mode)) return 0;
+    if (!integer_member(gpu(index), "max_mig_devices", count)) *count = 7;
+    if (*count > MAX_MIG) *count = MAX_MIG;
+    return 1;
+}
+
+nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned int *count) {
+    int index;
+    nvmlReturn_t result = begin_device(device, "mig_count", &index);
+    if (result == NVML_SUCCESS) {
+        long long slots;
+        if (!count) result = NVML_ERROR_INVALID_ARGUMENT;
+        else if (!mig_slots(index, &slots)) result = NVML_ERROR_NOT_SUPPORTED;
+        else *count = (unsigned int)slots;
+    }
+    return end(result);
+}
+
+nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsigned int slot, nvmlDevice_t *mig) {
+    int index;
+    nvmlReturn_t result = begin_device(device, "mig_handle", &index);
+    if (result == NVML_SUCCESS) {
+        long long slots, mode = 0;
+        integer_member(gpu(index), "mig_mode", &mode);
+        if (!mig) result = NVML_ERROR_INVALID_ARGUMENT;
+        else if (!mig_slots(index, &slots) || mode != 1) result = NVML_ERROR_NOT_SUPPORTED;   /* MIG is off */
+        else if (slot >= (unsigned int)slots) result = NVML_ERROR_INVALID_ARGUMENT;
+        else {
+            int number = index * MAX_MIG + (int)slot;
+            if (gpu(MIG_BASE + number) < 0) result = NVML_ERROR_NOT_FOUND;   /* an empty slot */
+            else {
+                mig_handles[number].index = MIG_BASE + number;
+                *mig = &mig_handles[number];
+            }
+        }
+    }
+    return end(result);
+}
+
+nvmlReturn_t nvmlDeviceIsMigDeviceHandle(nvmlDevice_t device, unsigned int *is_mig) {
+    int index;
+    nvmlReturn_t result = begin_device(device, "index", &index);
+    if (result == NVML_SUCCESS) {
+        if (!is_mig) result = NVML_ERROR_INVALID_ARGUMENT;
+        else *is_mig = index >= MIG_BASE;
+    }
+    return end(result);
+}
+
+nvmlReturn_t nvmlDeviceGetDeviceHandleFromMigDeviceHandle(nvmlDevice_t mig, nvmlDevice_t *device) {
+    int index;
+    nvmlReturn_t result = begin_device(mig, "handle", &index);
+    if (result == NVML_SUCCESS) {
+        if (!device || index < MIG_BASE) result = NVML_ERROR_INVALID_ARGUMENT;
+        else {
+            int parent = (index - MIG_BASE) / MAX_MIG;
+            devices[parent].index = parent;
+            *device = &devices[parent];
+        }
     }
     return end(result);
 }

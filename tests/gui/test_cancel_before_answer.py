@@ -17,7 +17,7 @@ from gui.core.engine.client import Engine
 from gui.core.engine.connection import Endpoint
 from gui.workers import streams
 from gui.workers.streams import StreamWorker
-from tests.unit.engine.silent_socket import SilentEngine
+from tests.fakes.silent_socket import SilentEngine
 
 
 @pytest.fixture

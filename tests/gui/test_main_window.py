@@ -67,9 +67,16 @@ def test_remove_asks_first_and_offers_volumes(window, engine, qtbot):
 
 def test_cancelled_remove_does_nothing(window, engine, qtbot):
     select(window.containers_page, "web")
-    answer_message_boxes(qtbot, "Cancel")
+    seen = []
+    answer_message_boxes(qtbot, "Cancel", seen=seen)
     window.containers_page.remove_action.trigger()
+    assert seen and "Remove 1 container(s): web?" in seen[0]  # it did ask
+    # An action is recorded in the Commands panel the moment it is handed to a worker: nothing was.
+    assert not [command for command in window.commands.commands() if command.startswith("docker rm")]
+    # And no worker removes it later: every job handed out has run, none of them a removal.
+    assert window.session.tasks.wait_idle(10_000)
     assert not any(isinstance(a, actions.RemoveContainer) for a in engine.performed)
+    assert "web" in visible_names(window.containers_page)
 
 
 def test_port_link_opens_the_browser_on_loopback(window, qtbot, opened_urls):

@@ -23,7 +23,7 @@ from gui.core.engine.connection import Endpoint
 from gui.workers import streams
 from gui.workers.streams import StreamWorker
 from tests.fakes import fake_engine
-from tests.unit.engine.silent_socket import SilentEngine
+from tests.fakes.silent_socket import SilentEngine
 
 FALLBACK_S = 4.0
 ROOT = Path(__file__).resolve().parents[2]

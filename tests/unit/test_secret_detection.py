@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from gui.core.secrets import (
+    _KNOWN_LIMIT,
     MASK,
     is_secret,
     is_secret_name,
@@ -61,6 +62,9 @@ SECRET_NAMES = [
     "MYSQL_ROOT_PASSWORD",
     "REDIS_PASS",
     "DB_PW",
+    "HF_TOKEN2",  # a trailing number is not part of the word
+    "API_KEY_2",
+    "DB_PASS1",
 ]
 
 # Harmless, though they contain a secret's letters: decided here, so a change is a choice, not an accident.
@@ -69,6 +73,7 @@ HARMLESS_NAMES = [
     "MONKEY",
     "TURKEY_MODE",
     "HOTKEY",
+    "XKEY",
     "KEYSPACE",
     "TOKENIZERS_PARALLELISM",  # Hugging Face's: TOKEN must end the part
     "TOKENIZER_PATH",
@@ -97,12 +102,15 @@ HARMLESS_NAMES = [
 def test_secret_names(name):
     assert is_secret_name(name)
     assert masked_value(name, "anything") == MASK
+    assert mask_text(f"docker run -e {name}=anything app") == f"docker run -e {name}={MASK} app"
 
 
 @pytest.mark.parametrize("name", HARMLESS_NAMES)
 def test_harmless_names(name):
     assert not is_secret_name(name)
     assert masked_value(name, "plain value") == "plain value"
+    if name:
+        assert mask_text(f"docker run -e {name}=plain app") == f"docker run -e {name}=plain app"
 
 
 # --- values ------------------------------------------------------------------------------------------------------
@@ -121,6 +129,12 @@ TOKENS = {
     "slack user": "xoxp-1234567890-0987654321-abcdef",
     "aws access key id": "AKIAIOSFODNN7EXAMPLE",
     "aws temporary key id": "ASIAY34FZKBOKMUTVV7A",
+    "gitlab, a dash in its body": "glpat-Xy9zAbCdEfGh-ijklmnopqr",
+    # The body mixes any two of upper case, lower case and digits, wherever they are.
+    "hugging face, letters only": "hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEf",
+    "hugging face, lower case and digits": "hf_abcdefghijklmnopqrstuvwxyz01234567",
+    "hugging face, one capital first": "hf_Qbcdefghijklmnopqrstuvwxyzabcdefgh",
+    "openai, upper case and digits": "sk-ABCDEFGHIJ0123456789KLMNOP",
     "pypi": "pypi-AgEIcHlwaS5vcmcCJGU3YjA4MjM5LTM1ZGEtNGZmMy05ZjU3LTE",
     "jwt": (
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ."
@@ -142,6 +156,8 @@ URLS = [  # (value, masked): only the password goes
 
 HARMLESS_VALUES = [
     "sk-learn-intro-course-materials",  # words, not a random key
+    "glpat-XXXXXXXXXXXXXXXXXXXX",  # a placeholder in a README, not a key
+    "sk-xxxxxxxxxxxxxxxxxxxxxxxx",
     "task-runner-abcdefghijklmnopqrstuvwxyz",  # sk- inside a word
     "hf_transfer",
     "ghp_short",
@@ -219,6 +235,16 @@ def test_mask_text(text, masked):
     assert mask_text(text) == masked
 
 
+def test_every_token_in_a_line_is_masked_even_after_a_lookalike_or_inside_a_key():
+    openai = TOKENS["openai"]
+    line = f"pip install sk-learn-intro-course-materials; export OPENAI={openai}"
+    assert mask_text(line) == f"pip install sk-learn-intro-course-materials; export OPENAI={MASK}"
+    # A JWT-shaped line inside a private key, then a token after it: one mask for the key, one for the token.
+    key = "-----BEGIN PRIVATE KEY-----\n" + TOKENS["jwt"] + "\n-----END PRIVATE KEY-----"
+    assert mask_text(f"key {key} and {GITHUB} done") == f"key {MASK} and {MASK} done"
+    assert masked_value("SETTINGS", f"{GITHUB},{TOKENS['gitlab']}") == f"{MASK},{MASK}"
+
+
 def test_masked_payload_masks_env_and_labels_by_name_and_every_string_by_shape():
     payload = {
         "Config": {
@@ -233,6 +259,9 @@ def test_masked_payload_masks_env_and_labels_by_name_and_every_string_by_shape()
     assert masked["Config"]["Cmd"] == ["serve", "--token", MASK]
     assert masked["Config"]["Labels"] == {"deploy.api_key": MASK, "version": "1.0"}
     assert masked["NetworkSettings"] == payload["NetworkSettings"]
+    assert masked_payload({"Labels": {"replicas": 3, "tokens": [GITHUB]}}) == {
+        "Labels": {"replicas": 3, "tokens": [MASK]}
+    }
     assert payload["Config"]["Cmd"][2] == GITHUB  # a copy
 
 
@@ -243,3 +272,25 @@ def test_values_masked_once_are_known_to_the_log():
     assert mask_known("retrying with Zz9-long-pw") == f"retrying with {MASK}"
     remember_secret("abc")  # too short to mask everywhere: it would garble the log
     assert mask_known("abc def") == "abc def"
+
+
+def test_a_four_character_secret_is_masked_in_the_log():
+    remember_secret("pw12")
+    assert mask_known("signing in with pw12") == f"signing in with {MASK}"
+
+
+def test_a_secret_that_holds_another_is_masked_whole():
+    remember_secret("zeta-pass")
+    remember_secret("alpha-zeta-pass")
+    assert mask_known("tried alpha-zeta-pass, then zeta-pass") == f"tried {MASK}, then {MASK}"
+
+
+def test_the_log_keeps_masking_the_latest_secrets_and_one_seen_again():
+    first = "first-secret-value"
+    remember_secret(first)
+    for number in range(1, _KNOWN_LIMIT):
+        remember_secret(f"secret-number-{number}")
+    assert mask_known(f"{first} secret-number-1") == f"{MASK} {MASK}"  # all of the latest _KNOWN_LIMIT
+    remember_secret(first)  # used again: it is one of the latest once more
+    remember_secret("one-more-secret")
+    assert mask_known(f"{first} one-more-secret") == f"{MASK} {MASK}"

@@ -52,8 +52,11 @@ def test_masking():
     assert payload["Config"]["Env"][0] == "HF_TOKEN=abc"  # a copy: the original is untouched
 
 
-def test_inspect_summary_still_exports_the_same_helpers():
-    assert inspect_summary.is_secret_name is is_secret_name
-    assert inspect_summary.mask_env is mask_env
-    assert inspect_summary.masked_payload is masked_payload
+def test_the_helpers_imported_from_inspect_summary_still_mask():
+    # Callers import these from gui.core.engine.inspect_summary too: there they must hide secrets just the same.
+    assert inspect_summary.is_secret_name("HF_TOKEN") and not inspect_summary.is_secret_name("MODEL_NAME")
+    assert inspect_summary.mask_env("HF_TOKEN=hf_abc") == f"HF_TOKEN={MASK}"
+    payload = {"Config": {"Env": ["HF_TOKEN=hf_abc", "MODEL_NAME=llama"]}}
+    masked = inspect_summary.masked_payload(payload)
+    assert masked["Config"]["Env"] == [f"HF_TOKEN={inspect_summary.MASK}", "MODEL_NAME=llama"]
     assert inspect_summary.MASK == MASK

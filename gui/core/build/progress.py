@@ -53,6 +53,9 @@ class BuildProgress:
         self.image_id: str | None = None
         self.tagged: list[str] = []
         self.layer_ids: list[str] = []  # " ---> <id>": the image after each step (short ids)
+        # The image the current step's container is made from: the last " ---> <id>" before the step's header.
+        # None before the first step and once the step has its own image (its container is gone then).
+        self.running_from: str | None = None
         self.step_containers: list[str] = []  # the steps' containers not yet removed (short ids)
         self.error: BuildError | None = None
         self.failed_step: int | None = None
@@ -108,8 +111,10 @@ class BuildProgress:
         if match := _STEP_RE.match(line):
             self.step, self.total_steps = int(match[1]), int(match[2])
             self.current_instruction = match[3].strip()
+            self.running_from = self.layer_ids[-1] if self.layer_ids else None
         elif match := _LAYER_RE.match(line):
             self.layer_ids.append(match[1])
+            self.running_from = None
         elif match := _RUNNING_RE.search(line):
             self.step_containers.append(match[1])
         elif match := _REMOVED_RE.search(line):

@@ -11,13 +11,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gui.core.dockerfile.parser import parse_dockerfile, stages
 from gui.core.format import relative_time
 from gui.core.reference import parse, reference_problem
-from gui.core.secrets import is_secret_name, masked_value
+from gui.core.secrets import is_secret, is_secret_name, mask_text, masked_value
 
 if TYPE_CHECKING:
     from gui.core.engine.rows import ImageRow
@@ -39,6 +40,7 @@ DEFAULT_DOCKERFILE = "Dockerfile"
 FIRST_VERSION = "1.0"
 FALLBACK_NAME = "my-ai-app"  # the tutorial's name, for a folder whose name has no usable letters
 SUGGESTED_NAME_LENGTH = 64  # room for a user/ or registry/ prefix later, within Docker's 255
+_MIN_MASKED_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,18 @@ class BuildSpec:
             seen.add(name)
         return sentences
 
+    def build_arg_warnings(self) -> list[str]:
+        """A sentence for each build argument whose value looks like a secret (a token, a password in a URL) though
+        its name does not say so (a secret's name is refused by problems()): the build may go on, but the value
+        stays in the image."""
+        return [
+            f"{name} holds what looks like a secret. Build arguments stay readable in the image's history "
+            "(docker history) by anyone who has the image: if the app needs it, give it to the container when it "
+            "runs, as an environment variable; if only the build does, keep this image to yourself."
+            for name, value in self.build_args
+            if is_secret(name, value) and not is_secret_name(name)
+        ]
+
     def _target_problem(self, dockerfile_text: str | None) -> str | None:
         target = self.target or ""
         if not STAGE_NAME_PATTERN.fullmatch(target):
@@ -273,6 +287,26 @@ class BuildSpec:
     @property
     def command(self) -> str:
         return shlex.join(self.argv())
+
+    def mask_secrets(self, text: str) -> str:
+        """`text` (a line of this build's log, its error) with the values of its secret build arguments masked,
+        whole or in the parts that show them (a token printed on its own): what the build dialog shows and the
+        history keeps. The text comes back as it is for a build without secrets."""
+        if not self._secret_values:
+            return text
+        for value, shown in self._secret_values:
+            text = text.replace(value, shown)
+        return mask_text(text)
+
+    @cached_property
+    def _secret_values(self) -> tuple[tuple[str, str], ...]:
+        """(value, how it is shown) of the secret build arguments; values too short to mask in free text left out
+        (masking "ab" everywhere would garble the log and hide nothing)."""
+        return tuple(
+            (value, masked_value(name, value))
+            for name, value in self.build_args
+            if len(value) >= _MIN_MASKED_LENGTH and is_secret(name, value)
+        )
 
 
 def _canonical(tag: str) -> str:

@@ -16,6 +16,7 @@ from gui.core.dockerfile.parser import (
     unquote,
     words,
 )
+from gui.core.dockerfile.shell_commands import COMMAND_SPLIT_RE, PIP_VALUE_OPTIONS
 from gui.core.reference import split_reference
 from gui.core.secrets import is_secret_name
 
@@ -281,7 +282,7 @@ def _run(instruction: Instruction) -> str:
             )
         if "--no-cache-dir" in command:
             notes.append("--no-cache-dir keeps pip's download cache out of the image.")
-    commands = [c.strip() for c in re.split(r"&&|\|\||[;|\n]", command)]
+    commands = [c.strip() for c in COMMAND_SPLIT_RE.split(command)]
     if any(
         re.match(r"(?:sudo\s+)?(?:\S+=\S*\s+)*(?:apt-get|apt|apk|yum|dnf|microdnf)\s.*?\b(?:install|add)\b", c)
         for c in commands
@@ -304,28 +305,14 @@ def _run(instruction: Instruction) -> str:
 def _unpinned_packages(command: str) -> list[str]:
     found = []
     for match in _PIP_RE.finditer(command):
-        tail = re.split(r"&&|\|\||[;|\n]", command[match.end() :], maxsplit=1)[0]
+        tail = COMMAND_SPLIT_RE.split(command[match.end() :], maxsplit=1)[0]
         skip = False
         for token in tail.split():
             if skip:
                 skip = False
                 continue
             if token.startswith("-"):
-                skip = token in (
-                    "-r",
-                    "--requirement",
-                    "-c",
-                    "--constraint",
-                    "-e",
-                    "--editable",
-                    "-i",
-                    "--index-url",
-                    "--extra-index-url",
-                    "-f",
-                    "--find-links",
-                    "-t",
-                    "--target",
-                )
+                skip = token in PIP_VALUE_OPTIONS
                 continue
             name = unquote(token)
             if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9,._-]+\])?", name) and name != "pip":

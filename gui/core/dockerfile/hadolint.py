@@ -142,13 +142,15 @@ def _communicate(process: subprocess.Popen, text: str, timeout: float, cancel: t
     if cancel is None:
         return process.communicate(text, timeout=timeout)
     deadline = time.monotonic() + timeout
+    given: str | None = text  # the input goes with the first call only: later calls finish sending it
     while True:
         if cancel.is_set():
             raise _Cancelled
         left = deadline - time.monotonic()
         try:
-            return process.communicate(text, timeout=max(min(left, 0.1), 0.001))
+            return process.communicate(given, timeout=max(min(left, 0.1), 0.001))
         except subprocess.TimeoutExpired:
+            given = None
             if time.monotonic() >= deadline:
                 raise
 

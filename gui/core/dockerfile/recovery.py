@@ -1,5 +1,6 @@
-"""Recovery copies of unsaved editor buffers, so that a crash never loses an edit, and the blocking
-document reads and saves that go with them (the editor runs these in a worker). No Qt here.
+"""Recovery copies of unsaved editor buffers, so that a crash never loses an edit, and what a save does with
+them (blocking; the editor runs these in a worker). No Qt here. Reading and writing the documents themselves,
+in whatever encoding and line endings they use, is gui.core.dockerfile.text_file's.
 
 One JSON file per document in the recovery folder, named by a hash of the document's absolute path and
 holding that path, the time of the copy and the text. Every write is atomic (temp file + rename), so a
@@ -26,8 +27,6 @@ from gui.core.errors import EngineError
 from gui.core.fileio import atomic_write
 
 __all__ = [
-    "DiskText",
-    "OpenedDocument",
     "PendingCopy",
     "RecoveryStore",
     "SaveFailed",
@@ -35,10 +34,7 @@ __all__ = [
     "disk_problem",
     "drop_recovery_copy",
     "keep_recovery_copy",
-    "open_document",
     "pending_copies",
-    "read_document",
-    "save_document",
     "write_keeping_recovery",
 ]
 
@@ -122,20 +118,7 @@ class RecoveryStore:
         return sorted(found)
 
 
-# Reading and saving documents ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DiskText:
-    text: str | None  # with "\n" line breaks; None when the file does not exist
-    newline: str  # "\r\n" when the file used it (saving writes it back), else "\n"
-
-
-@dataclass(frozen=True)
-class OpenedDocument:
-    disk: DiskText
-    recovered: str | None  # the recovery copy's text, if there is one
-    recovered_at: float | None  # when it was written
+# Saving documents ----------------------------------------------------------------------------------------
 
 
 def _reason(exc: OSError) -> str:
@@ -174,40 +157,6 @@ class SaveFailed(EngineError):
         detail = str(exc) if recovery_error is None else f"{exc}; recovery copy: {recovery_error}"
         super().__init__(f"{first} {then}", detail)
         self.recovery_saved = recovery_error is None
-
-
-def read_document(path: Path) -> DiskText:
-    """The text of a UTF-8 file (blocking). Raises EngineError when it cannot be read or is not UTF-8:
-    an editor must not load (and later save over) a file it could only read in part."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        return DiskText(None, "\n")
-    except OSError as exc:
-        raise disk_problem(exc, f"read {Path(path).name}") from exc
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise EngineError(
-            f"{Path(path).name} is not UTF-8 text, so Portside will not edit it (saving could "
-            "damage it). Convert it to UTF-8 first.",
-            str(exc),
-        ) from exc
-    newline = "\r\n" if "\r\n" in text else "\n"
-    return DiskText(text.replace("\r\n", "\n"), newline)
-
-
-def open_document(path: Path, store: RecoveryStore) -> OpenedDocument:
-    """The file's text and its recovery copy, read together (blocking)."""
-    disk = read_document(path)
-    recovered = store.load(path)
-    return OpenedDocument(disk, recovered, store.saved_at(path) if recovered is not None else None)
-
-
-def save_document(path: Path, text: str, newline: str, store: RecoveryStore, forget: tuple[Path, ...] = ()) -> str:
-    """Writes `text` atomically as UTF-8 with `newline` (blocking); see write_keeping_recovery."""
-    data = text.replace("\n", newline) if newline != "\n" else text
-    return write_keeping_recovery(path, lambda: atomic_write(Path(path), data), text, store, forget)
 
 
 def write_keeping_recovery(
@@ -280,7 +229,11 @@ def _modified_at(path: Path) -> float | None:
 
 def pending_copies(store: RecoveryStore) -> list[PendingCopy]:
     """Every recovery copy worth offering (blocking), sorted by path. A copy that holds exactly what its file
-    holds keeps nothing unsaved: it is removed instead of offered."""
+    holds keeps nothing unsaved: it is removed instead of offered. Files are read as the editor reads them
+    (any encoding it opens, CRLF or LF), so a copy is compared with the text the editor showed."""
+    # text_file builds its saves on this module, so it is imported here rather than at the top.
+    from gui.core.dockerfile.text_file import read_text_document
+
     offered = []
     for path in store.pending():
         text = store.load(path)
@@ -288,8 +241,8 @@ def pending_copies(store: RecoveryStore) -> list[PendingCopy]:
             continue
         problem = None
         try:
-            disk_text = read_document(path).text
-        except EngineError as exc:
+            disk_text = read_text_document(path).text
+        except EngineError as exc:  # NotText included: a binary file is no Dockerfile to restore into
             disk_text, problem = None, exc.message
         if disk_text == text:
             try:

@@ -1,4 +1,4 @@
-"""Portside's rules (PS001-PS007, and the syntax rules PS100-PS120) in one table (short title, and the reason quoted from the seed tutorial's best
+"""Portside's rules (PS001-PS007, and the syntax rules PS100-PS121) in one table (short title, and the reason quoted from the seed tutorial's best
 practices), and how a rule's finding is made and where on its line it points. No Qt."""
 
 from __future__ import annotations
@@ -84,6 +84,11 @@ RULES.update(
             "Needs a newer Docker",
             "Heredocs and options like RUN --mount and COPY --chmod are read by BuildKit, Docker's builder "
             "from version 23 on; older engines' builder refuses them.",
+        ),
+        "PS121": (
+            "Portside's Build cannot read this",
+            "Portside builds with the engine's classic builder (the build API without BuildKit), which reads no "
+            "heredocs and no BuildKit options on any Docker version; docker build in a terminal uses BuildKit.",
         ),
     }
 )

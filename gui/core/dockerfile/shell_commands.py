@@ -10,6 +10,7 @@ from gui.core.dockerfile.parser import unquote, words
 __all__ = [
     "COMMAND_SPLIT_RE",
     "PIP_INSTALL_RE",
+    "PIP_VALUE_OPTIONS",
     "commands",
     "installed_packages",
     "pip_requirement_files",
@@ -21,46 +22,48 @@ PIP_INSTALL_RE = re.compile(
     r"(?<![\w.-])(?<!uv )(?:[\w./-]*/)?(?:pip[0-9.]*|python[0-9.]*\s+-m\s+pip)\s+install(?![\w-])"
 )
 COMMAND_SPLIT_RE = re.compile(r"&&|\|\||[;|\n]")
-# pip options that take a value: the word after them is not a package.
-_PIP_VALUE_OPTIONS = {
-    "-r",
-    "--requirement",
-    "-c",
-    "--constraint",
-    "-e",
-    "--editable",
-    "-i",
-    "--index-url",
-    "--extra-index-url",
-    "-f",
-    "--find-links",
-    "-t",
-    "--target",
-    "--prefix",
-    "--root",
-    "--trusted-host",
-    "--platform",
-    "--python-version",
-    "--implementation",
-    "--abi",
-    "--src",
-    "--upgrade-strategy",
-    "--progress-bar",
-    "--cache-dir",
-    "--log",
-    "--proxy",
-    "--retries",
-    "--timeout",
-    "--exists-action",
-    "--cert",
-    "--client-cert",
-    "--only-binary",
-    "--no-binary",
-    "--config-settings",
-    "-C",
-    "--global-option",
-    "--report",
-}
+# pip options that take a value: the word after them is not a package (explain reads pip installs with it too).
+PIP_VALUE_OPTIONS = frozenset(
+    {
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--trusted-host",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--src",
+        "--upgrade-strategy",
+        "--progress-bar",
+        "--cache-dir",
+        "--log",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--exists-action",
+        "--cert",
+        "--client-cert",
+        "--only-binary",
+        "--no-binary",
+        "--config-settings",
+        "-C",
+        "--global-option",
+        "--report",
+    }
+)
 
 
 def commands(shell: str) -> list[str]:
@@ -119,7 +122,7 @@ def pip_requirement_files(pip_arguments: str) -> tuple[list[str], bool]:
         elif option in ("-e", "--editable"):
             local = True
             index += 0 if eq else 1
-        elif option in _PIP_VALUE_OPTIONS:
+        elif option in PIP_VALUE_OPTIONS:
             index += 0 if eq else 1
         elif not token.startswith("-") and (token.startswith((".", "/", "~")) or token.endswith((".whl", ".tar.gz"))):
             local = True

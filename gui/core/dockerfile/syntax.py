@@ -3,7 +3,8 @@
 They follow what Docker's frontend does (checked against a real engine in tests/engine/test_dockerfile_referee.py):
 a finding of severity "error" means the builder rejects the file; each broken line gets its own finding.
 Syntax newer than the engine (heredocs, RUN --mount, COPY --chmod ...) gets a "needs a newer Docker" warning when
-the engine's version is known, never a claim that the file is broken. Text Docker accepts but reads differently
+the engine's version is known, never a claim that the file is broken; on a newer engine it gets a warning that
+Portside's own Build (the classic builder) cannot read it. Text Docker accepts but reads differently
 than it looks (a JSON list that is not JSON runs as a shell command) gets a warning.
 """
 
@@ -206,6 +207,12 @@ def _flag_findings(instruction: Instruction, release, old_engine: bool) -> list[
         if name in _BUILDKIT_FLAGS.get(keyword, ()):
             if old_engine:
                 found.append(_version_finding(instruction.line, f"{keyword} --{name}", release))
+            elif release is not None:
+                found.append(
+                    _classic_builder_finding(
+                        instruction.line, f"does not know {keyword} --{name}", "Leave the option out"
+                    )
+                )
             continue
         found.append(rule_finding("PS112", "error", instruction.line, f"{keyword} has no --{name} option."))
     return found
@@ -218,6 +225,18 @@ def _version_finding(line: int, what: str, release: tuple[int, int]) -> Finding:
         line,
         f"{what} needs Docker 23 or newer (BuildKit); this engine is {release[0]}.{release[1]}, so its builder "
         "cannot read this line. Update Docker, or write it without this feature.",
+    )
+
+
+def _classic_builder_finding(line: int, what: str, instead: str) -> Finding:
+    """Portside's Build sends POST /build without a BuildKit session: the engine's classic builder, which reads
+    none of BuildKit's syntax on any Docker version (gui.core.engine.build_request)."""
+    return rule_finding(
+        "PS121",
+        "warning",
+        line,
+        f"Portside's Build uses Docker's classic builder, which {what}, so building this file in Portside fails. "
+        f"{instead}, or build it in a terminal with docker build, which uses BuildKit on Docker 23 and newer.",
     )
 
 
@@ -265,6 +284,14 @@ def _heredoc_findings(instruction: Instruction, release, old_engine: bool) -> li
     if old_engine:
         # An older builder reads no heredocs at all (their body lines become instructions): say that alone.
         return [_version_finding(instruction.line, "A heredoc (<<" + markers[0][0] + ")", release)]
+    if release is not None:  # the engine reads heredocs, but Portside's Build does not ask it to
+        found.append(
+            _classic_builder_finding(
+                instruction.line,
+                f"does not read heredocs (<<{markers[0][0]})",
+                "Write it without one: join the commands in one RUN with &&, or write a file with printf",
+            )
+        )
     lines = iter(body.split("\n") if body else [])
     for terminator, strip_tabs in markers:
         if not any((text.lstrip("\t") if strip_tabs else text) == terminator for text in lines):

@@ -3,7 +3,9 @@ are not text. No Qt.
 
 An editor must save a file the way it found it: a Latin-1 file stays Latin-1, a UTF-16 file keeps its byte
 order mark, CRLF stays CRLF and a missing final newline stays missing, so that saving without a change
-writes the very bytes that were read. A file that is not text (NUL bytes, control characters) is refused:
+writes the very bytes that were read. The one exception is a file that mixes CRLF and LF lines: it is saved
+with its more usual ending on every line (TextForm.mixed_newlines; the editor says so before the first save).
+A file that is not text (NUL bytes, control characters) is refused:
 shown as text and saved again, it would be destroyed.
 
 Saving goes through gui.core.dockerfile.recovery.write_keeping_recovery, as a UTF-8 save does: the recovery
@@ -50,6 +52,7 @@ class TextForm:
     encoding: str = "utf-8"  # a Python codec name
     bom: bool = False
     newline: str = "\n"  # "\r\n" when the file used it (saving writes it back)
+    mixed_newlines: bool = False  # the file mixes CRLF and LF lines: saving writes `newline` after every line
 
     @property
     def label(self) -> str:
@@ -108,8 +111,9 @@ def decode_text(data: bytes, name: str = "The file") -> tuple[str, TextForm]:
     assert text is not None and encoding is not None  # latin-1 decodes any bytes
     if _looks_binary(text):
         raise _not_text(name)
-    newline = "\r\n" if _mostly_crlf(text) else "\n"
-    return text.replace("\r\n", "\n"), TextForm(encoding, bom, newline)
+    crlf, lf = text.count("\r\n"), text.count("\n")
+    newline = "\r\n" if crlf > 0 and crlf * 2 >= lf else "\n"  # mixed: the more usual one (CRLF on a tie)
+    return text.replace("\r\n", "\n"), TextForm(encoding, bom, newline, mixed_newlines=0 < crlf < lf)
 
 
 def encode_text(text: str, form: TextForm, name: str = "the file") -> bytes:
@@ -142,12 +146,6 @@ def _looks_binary(text: str) -> bool:
         return True
     controls = sum(1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc")
     return controls > max(1, len(text) * _BINARY_SHARE)
-
-
-def _mostly_crlf(text: str) -> bool:
-    """True when most line breaks are CRLF (a file with mixed endings is saved with its usual one)."""
-    crlf = text.count("\r\n")
-    return crlf > 0 and crlf * 2 >= text.count("\n")
 
 
 # Reading and saving documents ---------------------------------------------------------------------------

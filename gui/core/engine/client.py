@@ -8,16 +8,23 @@ from dataclasses import dataclass
 
 import docker
 import docker.auth
+import docker.utils
 from docker.types.daemon import CancellableStream
 
 from gui.core import log
 from gui.core.engine.actions import Action
 from gui.core.engine.connection import Diagnosis, Endpoint, make_api_client, negotiate_version
 from gui.core.engine.rows import ContainerRow, ImageRow, container_row, image_rows
-from gui.core.errors import explain
+from gui.core.errors import EngineNotAnswering, explain
 from gui.core.monitor.stats import is_stopped
 
 logger = log.get("engine")
+
+# A stream's first answer (its status line and headers) must come within this long, or the engine is taken as not
+# answering (issue 15): a hung engine would otherwise leave the stream waiting for ever, and the user with no word.
+# The body has no limit: a quiet container's log may say nothing for hours. The engine sends a log or event
+# stream's headers at once, before any line.
+STREAM_ANSWER_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -108,8 +115,18 @@ class Engine:
     # Streams: each opens its own client, so closing it from another thread cancels it. -----------
 
     def events(self, since: float | None = None) -> Stream:
-        client = self.new_client(timeout=None)
-        return Stream(client, client.events(since=since, decode=True, filters={"type": ["container", "image"]}))
+        """Decoded container and image events, as `docker events` reads them. Raises EngineNotAnswering (through
+        explain) when the engine does not answer within STREAM_ANSWER_TIMEOUT_S."""
+        client = self.new_client(timeout=STREAM_ANSWER_TIMEOUT_S)
+        try:
+            filters = docker.utils.convert_filters({"type": ["container", "image"]})
+            response = client._get(client._url("/events"), params={"since": since, "filters": filters}, stream=True)
+            client._raise_for_status(response)
+            _no_time_limit_on_the_body(client, response)
+        except BaseException:
+            client.close()
+            raise
+        return Stream(client, CancellableStream(client._stream_helper(response, decode=True), response))
 
     def logs(
         self,
@@ -118,16 +135,21 @@ class Engine:
         tail: int | str = 1000,
         follow: bool = True,
         since: int | float | None = None,
-    ) -> Stream:
+    ) -> LogStream:
         """Raw byte chunks of the container's output (stdout and stderr, demultiplexed). since: only the lines
-        written at or after this time (seconds since the epoch), as `docker logs --since` asks."""
-        client = self.new_client(timeout=None)
+        written at or after this time (seconds since the epoch), as `docker logs --since` asks. The stream knows
+        when the container's current run began (its StartedAt), so a stream that ends can be told from a restart.
+        Raises EngineNotAnswering (through explain) when the engine does not answer within
+        STREAM_ANSWER_TIMEOUT_S."""
+        client = self.new_client(timeout=STREAM_ANSWER_TIMEOUT_S)
         try:
+            started_at = (client.inspect_container(container).get("State") or {}).get("StartedAt")
             stream = client.logs(container, stream=True, follow=follow, timestamps=timestamps, tail=tail, since=since)
+            _no_time_limit_on_the_body(client, stream._response)
         except BaseException:
             client.close()
             raise
-        return Stream(client, stream)
+        return LogStream(client, stream, started_at)
 
     def pull(self, repository: str, tag: str, auth_header: str | None = None) -> Stream:
         """Decoded progress messages. Closing the stream drops the connection, which makes the engine
@@ -226,6 +248,37 @@ class Engine:
         client = self.api
         return client._result(client._get(client._url("/containers/{0}/stats", container_id), params=params), json=True)
 
+    def exec_run(self, container: str, argv: list[str], timeout_s: float) -> tuple[int | None, str]:
+        """`docker exec CONTAINER ARGV…`: its exit code and its output (stdout and stderr together), within timeout_s
+        seconds or EngineNotAnswering. docker-py waits on the exec's output with no time limit whatever the client's
+        timeout, so a timer closes the stream when the time is up; the process may go on in the container (the
+        engine offers no way to end it)."""
+        client = self.new_client(timeout=max(1, round(timeout_s)))
+        expired = threading.Event()
+        try:
+            created = client.exec_create(container, argv, stdout=True, stderr=True)
+            stream = client.exec_start(created["Id"], stream=True)
+            timer = threading.Timer(timeout_s, lambda: (expired.set(), stream.close()))
+            timer.daemon = True
+            timer.start()
+            try:
+                output = b"".join(stream)
+            finally:
+                timer.cancel()
+            if expired.is_set():
+                raise EngineNotAnswering(
+                    f"The command in the container did not finish within {timeout_s:g} s, so Portside stopped waiting "
+                    "for it. The container may be very busy; try again later."
+                )
+            exit_code = client.exec_inspect(created["Id"]).get("ExitCode")
+        except EngineNotAnswering:
+            raise
+        except Exception as exc:
+            raise explain(exc, "run a command in the container") from exc
+        finally:
+            client.close()
+        return exit_code, output.decode("utf-8", errors="replace")
+
 
 def _cli_auth_header(client: docker.APIClient, repository: str) -> str | None:
     """The X-Registry-Auth value from the docker CLI's login for the repository's registry, if any."""
@@ -235,6 +288,11 @@ def _cli_auth_header(client: docker.APIClient, repository: str) -> str | None:
 
 def _version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
+def _no_time_limit_on_the_body(client: docker.APIClient, response) -> None:
+    """The answer's headers came within the client's timeout; its body may take as long as it likes."""
+    client._disable_socket_timeout(client._get_raw_response_socket(response))
 
 
 def _until_stopped(payloads: Iterator[dict]) -> Iterator[dict]:
@@ -271,3 +329,12 @@ class Stream:
             logger.debug("closing a stream: %s", exc)
         finally:
             self._client.close()
+
+
+class LogStream(Stream):
+    """A container's log stream, and when the container's run it follows began (State.StartedAt, docker's
+    RFC 3339 text; None when the engine did not say)."""
+
+    def __init__(self, client: docker.APIClient, cancellable: CancellableStream, started_at: str | None):
+        super().__init__(client, cancellable)
+        self.started_at = started_at

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from gui.core import log
+from gui.core.engine.nvidia_hook import engine_nvidia_hook
 
 # docker-py and requests take about 0.3 s to import: they are imported where they are used, in
 # worker threads, so the first window does not wait for them.
@@ -203,8 +204,12 @@ def negotiate_version(server_api_version: str) -> str:
     return min(server_api_version, client_max, key=_version_tuple)
 
 
-def gpu_support(info: dict, cdi_spec_text: str = "") -> str | None:
-    """How this engine can hand NVIDIA GPUs to containers, or None when it cannot."""
+NVIDIA_HOOK_SUPPORT = "NVIDIA Container Toolkit hook"
+
+
+def gpu_support(info: dict, cdi_spec_text: str = "", nvidia_hook: bool = False) -> str | None:
+    """How this engine can hand NVIDIA GPUs to containers, or None when it cannot. `nvidia_hook`: the engine has
+    the toolkit's hook on its PATH (nvidia_hook.engine_nvidia_hook), which `docker info` does not show."""
     runtimes = info.get("Runtimes") or {}
     if "nvidia" in runtimes:
         return "nvidia runtime"
@@ -213,7 +218,7 @@ def gpu_support(info: dict, cdi_spec_text: str = "") -> str | None:
             return "CDI devices"
     if "nvidia.com/gpu" in cdi_spec_text:
         return "CDI devices"
-    return None
+    return NVIDIA_HOOK_SUPPORT if nvidia_hook else None
 
 
 def _local_cdi_specs(info: dict) -> str:
@@ -239,6 +244,7 @@ def _free_bytes(path: str, endpoint: Endpoint) -> int | None:
 
 def engine_info(info: dict, version: dict, endpoint: Endpoint) -> EngineInfo:
     data_root = info.get("DockerRootDir", "")
+    local_socket = endpoint.socket_path
     return EngineInfo(
         engine_version=version.get("Version", "?"),
         api_version=version.get("ApiVersion", "?"),
@@ -250,7 +256,11 @@ def engine_info(info: dict, version: dict, endpoint: Endpoint) -> EngineInfo:
         storage_driver=info.get("Driver", "?"),
         data_root=data_root,
         data_root_free_bytes=_free_bytes(data_root, endpoint) if data_root else None,
-        gpu_support=gpu_support(info, _local_cdi_specs(info) if endpoint.socket_path else ""),
+        gpu_support=gpu_support(
+            info,
+            _local_cdi_specs(info) if local_socket else "",
+            nvidia_hook=bool(local_socket and engine_nvidia_hook(local_socket)),
+        ),
         runtimes=tuple(sorted(info.get("Runtimes") or {})),
         containers=int(info.get("Containers") or 0),
         images=int(info.get("Images") or 0),

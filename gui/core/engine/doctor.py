@@ -92,7 +92,11 @@ def container_gpu_check(gpu_support: str | None, gpus: GpuInventory | None) -> C
     if gpus is not None and not gpus.available:
         return Check("GPUs for containers", True, "no (not needed: this computer has no NVIDIA driver)")
     return Check(
-        "GPUs for containers", False, "no NVIDIA runtime or CDI devices in `docker info`", engine_help.GPU_TOOLKIT_STEPS
+        "GPUs for containers",
+        False,
+        "no (no NVIDIA runtime or CDI devices in `docker info`, and no nvidia-container-runtime-hook where the "
+        "engine looks)",
+        engine_help.GPU_TOOLKIT_STEPS,
     )
 
 

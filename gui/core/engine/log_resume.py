@@ -4,7 +4,9 @@ A log stream ends for two very different reasons: the container ended (its state
 connection to the engine dropped (the container may be running still, or be restarted by its restart policy).
 LogPosition remembers where the log shown so far ends (the newest timestamp and how many lines carried it), so the
 stream can be asked again with `since` and the lines already shown are dropped: no line is shown twice.
-LogEnd reads `docker container inspect` after a stream ended and says, in plain words, what happened next.
+LogEnd reads `docker container inspect` after a stream ended and says, in plain words, what happened next. A
+container found running was either started again or never stopped (only the connection dropped): its State.StartedAt,
+compared with the one read when the stream began, tells which.
 """
 
 from __future__ import annotations
@@ -16,7 +18,20 @@ from dataclasses import dataclass
 from gui.core.engine.exit_codes import meaning
 from gui.core.engine.logtext import split_timestamp
 
-__all__ = ["LogEnd", "LogPosition", "ResumeFilter", "log_end", "timestamp_nanos"]
+__all__ = [
+    "CONNECTION_DROPPED",
+    "RUNNING_AGAIN",
+    "STARTED_AGAIN",
+    "LogEnd",
+    "LogPosition",
+    "ResumeFilter",
+    "log_end",
+    "timestamp_nanos",
+]
+
+STARTED_AGAIN = "The container started again; following its log."
+CONNECTION_DROPPED = "The connection to the engine dropped; resuming the log."
+RUNNING_AGAIN = "The container is running; following its log again."  # when the run's start time is not known
 
 _RFC3339_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$")
 
@@ -100,16 +115,23 @@ class ResumeFilter:
 class LogEnd:
     """What a finished log stream means, from the container's inspect payload."""
 
-    running: bool  # it is running (it restarted already): follow it again now
+    running: bool  # it is running (it restarted, or never stopped): follow it again now
     comes_back: bool  # it is restarting, or may be started again by its restart policy
     message: str  # what the status line says
+    same_run: bool = False  # running, and the run the stream followed: only the connection dropped
 
 
 _COMES_BACK_POLICIES = ("always", "unless-stopped")
 
 
-def log_end(inspect: dict) -> LogEnd:
-    """Reads the State and RestartPolicy of `docker container inspect` after the container's log stream ended."""
+def _same_time(one: str | None, other: str | None) -> bool:
+    nanos = timestamp_nanos(one), timestamp_nanos(other)
+    return nanos[0] == nanos[1] if None not in nanos else one == other
+
+
+def log_end(inspect: dict, started_at: str | None = None) -> LogEnd:
+    """Reads the State and RestartPolicy of `docker container inspect` after the container's log stream ended.
+    started_at: the container's State.StartedAt when the stream began (None: not known)."""
     state = inspect.get("State") or {}
     status = str(state.get("Status") or "").lower()
     policy = ((inspect.get("HostConfig") or {}).get("RestartPolicy") or {}).get("Name") or "no"
@@ -120,7 +142,11 @@ def log_end(inspect: dict) -> LogEnd:
     if state.get("OOMKilled"):
         why += " The kernel stopped it because it ran out of memory."
     if status == "running" and not state.get("Restarting"):
-        return LogEnd(True, True, "The container started again; following its log.")
+        if started_at is None:
+            return LogEnd(True, True, RUNNING_AGAIN)
+        if _same_time(state.get("StartedAt"), started_at):
+            return LogEnd(True, True, CONNECTION_DROPPED, same_run=True)
+        return LogEnd(True, True, STARTED_AGAIN)
     if status == "restarting" or state.get("Restarting"):
         return LogEnd(
             False, True, f"{stopped} and is restarting (restart policy {policy}). The log goes on when it starts.{why}"

@@ -9,6 +9,10 @@ raises for NVML problems:
   value None; the other GPUs are sampled as usual;
 - a value a GPU does not have (fan of a passively cooled card, per-process utilisation on many cards) -> None.
 
+MIG: a GPU split into instances lists each (`GpuSample.mig`) with its own UUID, memory and processes; the GPU's
+own process list gets the instances' processes it lacks (NVML lists them there for privileged callers only), so a
+container on an instance is attributed either way.
+
 Per-process utilisation: NVML keeps a buffer of samples; we ask for those newer than the last one we saw on that GPU
 (its lastSeenTimeStamp). A process with no new sample keeps its last value for `_HOLD_CALLS` more calls (the
 driver's sample period and ours do not line up, and a value flickering to 0 would mislead), then counts as 0 %.
@@ -44,6 +48,18 @@ class GpuProcessUse:
 
 
 @dataclass(frozen=True)
+class MigSample:
+    """One MIG instance: a slice of a GPU that `docker run --gpus device=<uuid>` gives on its own."""
+
+    slot: int  # its place on the GPU (NVML's MIG device index)
+    name: str  # "NVIDIA A100-SXM4-40GB MIG 3g.20gb"
+    uuid: str  # "MIG-…"
+    memory_used: int | None  # bytes
+    memory_total: int | None
+    processes: tuple[GpuProcessUse, ...]  # gpu_index is its GPU's, gpu_uuid its own
+
+
+@dataclass(frozen=True)
 class GpuSample:
     index: int  # NVML's index: what `docker run --gpus device=N` means
     name: str
@@ -61,6 +77,9 @@ class GpuSample:
     processes: tuple[GpuProcessUse, ...]
     lost: bool = False  # fell off the bus / GPU lost: shown as such, the values above are None
     problem: str | None = None  # why this GPU could not be read (lost, or another error), for a tooltip
+    mig_enabled: bool = False  # split into MIG instances: containers get those, by their UUIDs
+    mig: tuple[MigSample, ...] = ()
+    mig_problem: str | None = None  # MIG is on but its instances could not be listed, and why
 
     @property
     def memory_percent(self) -> float | None:
@@ -136,6 +155,7 @@ def _sample_gpu(index: int) -> GpuSample:
             logger.info("GPU %d answers again", index)
         memory = _read(nvml.memory_info, handle)
         rates = _read(nvml.utilization, handle)
+        mig_enabled, instances, mig_problem = _mig(handle, index)
         return GpuSample(
             index=index,
             name=name,
@@ -150,7 +170,10 @@ def _sample_gpu(index: int) -> GpuSample:
             fan=_read(nvml.fan_speed, handle),
             sm_clock=_read(nvml.sm_clock, handle),
             memory_clock=_read(nvml.memory_clock, handle),
-            processes=_processes(handle, index, uuid),
+            processes=_with_instance_processes(_processes(handle, index, uuid), instances, uuid),
+            mig_enabled=mig_enabled,
+            mig=instances,
+            mig_problem=mig_problem,
         )
     except nvml.NvmlUnavailable:
         raise
@@ -207,6 +230,54 @@ def _processes(handle: Any, index: int, uuid: str) -> tuple[GpuProcessUse, ...]:
                 sm_percent=None if sm is None else sm.get(process.pid, 0.0),
             )
     return tuple(uses.values())
+
+
+def _mig(handle: Any, index: int) -> tuple[bool, tuple[MigSample, ...], str | None]:
+    """(in MIG mode, its instances, why they could not be listed); listing can fail on its own (no permission)."""
+    if not _read(nvml.mig_enabled, handle):
+        return False, (), None
+    try:
+        instances = tuple(_sample_instance(instance, index, slot) for slot, instance in nvml.mig_devices(handle))
+    except (nvml.GpuLost, nvml.NvmlUnavailable):
+        raise
+    except nvml.NvmlError as exc:
+        return True, (), exc.reason
+    return True, instances, None
+
+
+def _sample_instance(handle: Any, index: int, slot: int) -> MigSample:
+    uuid = nvml.device_uuid(handle) or ""
+    memory = _read(nvml.memory_info, handle)
+    processes = tuple(
+        GpuProcessUse(
+            pid=process.pid,
+            gpu_index=index,
+            gpu_uuid=uuid,
+            used_memory=process.used_memory,
+            kind=COMPUTE,
+            sm_percent=None,  # NVML samples utilisation per GPU, not per instance
+        )
+        for process in _read(nvml.compute_processes, handle) or ()
+    )
+    return MigSample(
+        slot=slot,
+        name=nvml.device_name(handle) or f"MIG {slot}",
+        uuid=uuid,
+        memory_used=None if memory is None else memory.used,
+        memory_total=None if memory is None else memory.total,
+        processes=processes,
+    )
+
+
+def _with_instance_processes(
+    processes: tuple[GpuProcessUse, ...], instances: tuple[MigSample, ...], uuid: str
+) -> tuple[GpuProcessUse, ...]:
+    """The GPU's processes and those of its instances that it does not list (an unprivileged caller sees none)."""
+    listed = {process.pid: process for process in processes}
+    for instance in instances:
+        for process in instance.processes:
+            listed.setdefault(process.pid, replace(process, gpu_uuid=uuid))
+    return tuple(listed.values())
 
 
 def _process_sm(handle: Any, uuid: str) -> dict[int, float] | None:

@@ -355,3 +355,30 @@ def process_utilization(handle: Any, last_seen: int = 0) -> list[ProcessUtilizat
         for s in samples
         if s.pid
     ]  # a driver may pad the array with empty entries
+
+
+# ---- MIG: a GPU split into instances (A100, H100, ...), each given to a container by its own UUID ----
+
+
+def mig_enabled(handle: Any) -> bool | None:
+    """Whether the GPU is split into MIG instances now; None for a GPU without MIG."""
+    modes = query(pynvml.nvmlDeviceGetMigMode, handle)
+    return None if modes is None else modes[0] == pynvml.NVML_DEVICE_MIG_ENABLE
+
+
+def mig_devices(handle: Any) -> list[tuple[int, Any]]:
+    """The MIG instances of a GPU in MIG mode, as (slot, handle); empty slots are left out.
+
+    An instance's handle answers device_name, device_uuid ("MIG-…", what `docker run --gpus device=` takes),
+    memory_info and compute_processes for that instance alone."""
+    found = []
+    for slot in range(query(pynvml.nvmlDeviceGetMaxMigDeviceCount, handle) or 0):
+        try:
+            instance = query(pynvml.nvmlDeviceGetMigDeviceHandleByIndex, handle, slot)
+        except NvmlError as exc:
+            if exc.code == pynvml.NVML_ERROR_NOT_FOUND:
+                continue  # no instance made in this slot
+            raise
+        if instance is not None:
+            found.append((slot, instance))
+    return found

@@ -399,9 +399,11 @@ class CredentialVault:
                 helper_name = config.helper_for(registry)
                 if helper_name and HelperStore(helper_name).available():
                     helper = HelperStore(helper_name)
-                    if registry in {normalise_registry(server) for server in helper.list()}:
-                        helper.erase(registry)  # what `docker logout` does with a helper
-                        removed = True
+                    # Every spelling the docker CLI may have kept (http://host, https://host/), as `docker logout` does.
+                    for server in helper.list():
+                        if normalise_registry(server) == registry:
+                            helper.erase(server)
+                            removed = True
             except StoreFailed as exc:
                 raise EngineError(f"Could not sign out of {display_name(registry)}: {exc}.", str(exc)) from None
             if helper_name is None and registry in config.plaintext:

@@ -25,14 +25,13 @@ from gui.core.run.spec import (
     PortSpec,
     Problem,
     RunSpec,
-    cpus_value,
     host_port_text,
     parse_cpus,
     parse_size,
     port_range,
     split_host,
 )
-from gui.core.run.values import is_ip
+from gui.core.run.values import NANO_CPUS_MAX, is_cpus_number, is_ip
 
 MIN_MEMORY = 6 * 1024**2  # the engine refuses less: "Minimum memory limit allowed is 6MB"
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
@@ -213,7 +212,9 @@ def _ports(rows: tuple[PortSpec, ...], publish_all: bool) -> list[Problem]:
             )
             # Docker accepts it, then `docker run` fails to start: the second row cannot bind the port.
             if clash is not None:
-                seen[(*key, _address(row))] = clash
+                # Kept for the rows after it (10.0.0.2:5000 clashes with 0.0.0.0:5000, not 127.0.0.1:5000); an
+                # address already taken keeps its first row.
+                seen.setdefault((*key, _address(row)), row_index)
                 problems.append(
                     Problem(
                         "ports",
@@ -504,13 +505,15 @@ def _size_problem(text: str, what: str, example: str) -> str | None:
 
 
 def _cpus_problem(text: str, host_cpus: int | None) -> str | None:
-    value = cpus_value(text)
-    if value is None:
+    if not is_cpus_number(text):
         return f'"{text}" is not a number of CPUs. Enter a number like 1.5, or leave it empty for no limit.'
-    if parse_cpus(text) is None:
+    nano = parse_cpus(text)
+    if nano is None:
         return "Docker counts CPUs in billionths: use at most nine decimals, like 0.25."
-    if value < 0:
+    if nano < 0:
         return "The CPU limit cannot be negative. Enter a number like 1.5, or leave it empty for no limit."
-    if host_cpus is not None and value > host_cpus:
+    if host_cpus is not None and nano > host_cpus * 10**9:
         return f"This computer has {host_cpus} CPUs, so the limit can be at most {host_cpus}."
+    if nano > NANO_CPUS_MAX:  # the engine's count is unknown (a remote engine); the CLI would wrap this round
+        return "That is more CPUs than Docker can count. Enter a number like 1.5, or leave it empty for no limit."
     return None

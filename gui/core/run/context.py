@@ -288,7 +288,7 @@ def _gpu_problems(spec: RunSpec, context: RunContext) -> list[Problem]:
             Problem("gpus", f"This computer has {_gpu_count(present)}. Ask for {present} or fewer, or choose all GPUs.")
         )
     if gpus.mode == GpuMode.CHOSEN:
-        known = {str(gpu.index) for gpu in inventory.gpus} | {gpu.uuid for gpu in inventory.gpus if gpu.uuid}
+        known = inventory.device_ids  # MIG instances' UUIDs too
         missing = [device for device in gpus.device_ids if device.strip() not in known]
         if missing:
             choices = ", ".join(str(gpu.index) for gpu in inventory.gpus) or "none"

@@ -20,9 +20,10 @@ from typing import Any, ClassVar
 
 from gui.core.engine.actions import Action
 from gui.core.errors import EngineError, explain
-from gui.core.run.values import (  # noqa: F401 (parse_size, cpus_value and parse_cpus are imported from here)
+from gui.core.run.values import (  # noqa: F401 (the CPU and size readers are imported from here)
+    NANO_CPUS_MAX,
     SIZE_UNITS,
-    cpus_value,
+    is_cpus_number,
     parse_cpus,
     parse_size,
     split_host,

@@ -4,7 +4,10 @@ The tags follow the build folder: each folder gets folder-name:1.0 suggested, or
 the previous project's; a tag that already names an image on the engine is flagged before Build.
 
 Build needs the engine: the button is off while it is away. A build the engine's going away cut off says so, and
-offers Build again once the engine is back (gui.workers.build_runner removes what that build left behind)."""
+offers Build again once the engine is back (gui.workers.build_runner removes what that build left behind).
+
+Build arguments are rows of a name and a value, as the Run dialog's variables: a secret's value shows as dots, and
+is masked in the command, the log, the result and the history; only the build itself gets it."""
 
 from __future__ import annotations
 
@@ -21,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 from gui.core.build.progress import failing_line
 from gui.core.build.spec import BuildSpec, replaced_tag_warnings, stage_names, suggested_tag
 from gui.core.format import human_bytes, human_duration
+from gui.views.build.build_args import BuildArgsSection
 from gui.views.widgets.log_view import LogView
 from gui.views.widgets.style import colour_style, error_label_style, text_colour
 from gui.workers.build_runner import BuildOutcome, BuildRunner
@@ -46,6 +49,13 @@ def _stage_names(dockerfile: Path) -> list[str]:
         return stage_names(dockerfile.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return []
+
+
+def _problems(spec: BuildSpec, has_context: bool) -> dict[str, str]:
+    """The form's problems. Reads the disk: run it in a worker."""
+    if not has_context:
+        return {"context": "Choose the folder to build: the one with your Dockerfile."}
+    return spec.problems()
 
 
 class BuildDialog(QDialog):
@@ -96,9 +106,13 @@ class BuildDialog(QDialog):
         self.tag_warning_label.setWordWrap(True)
         self.tag_warning_label.setStyleSheet(colour_style("warning"))
         self.tag_warning_label.hide()
-        self.args_edit = QPlainTextEdit(self)
-        self.args_edit.setPlaceholderText("One NAME=value per line (for ARG in the Dockerfile; never secrets)")
-        self.args_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.args_section = BuildArgsSection(self)
+        self.args_table = self.args_section.table
+        self.args_warning_label = QLabel(self)
+        self.args_warning_label.setObjectName("build-args-warning")
+        self.args_warning_label.setWordWrap(True)
+        self.args_warning_label.setStyleSheet(colour_style("warning"))
+        self.args_warning_label.hide()
         self.target_combo = QComboBox(self)
         self.target_combo.setEditable(True)
         self.target_combo.lineEdit().setAccessibleName("Target stage")
@@ -122,7 +136,8 @@ class BuildDialog(QDialog):
         self._add_row(form, "Dockerfile", self.dockerfile_edit, "dockerfile")
         self._add_row(form, "Tags", self.tags_edit, "tags")
         form.addRow("", self.tag_warning_label)
-        self._add_row(form, "Build arguments", self.args_edit, "build_args")
+        self._add_row(form, "Build arguments", self.args_section, "build_args")
+        form.addRow("", self.args_warning_label)
         form.addRow("Target stage", self.target_combo)
         form.addRow("", self.no_cache_box)
         form.addRow("", self.pull_box)
@@ -183,7 +198,7 @@ class BuildDialog(QDialog):
 
         for edit in (self.context_edit, self.dockerfile_edit, self.tags_edit):
             edit.textChanged.connect(self._validate)
-        self.args_edit.textChanged.connect(self._validate)
+        self.args_table.changed.connect(self._validate)
         self.target_combo.currentTextChanged.connect(self._validate)
         self.no_cache_box.toggled.connect(self._validate)
         self.pull_box.toggled.connect(self._validate)
@@ -222,26 +237,15 @@ class BuildDialog(QDialog):
     # The form ------------------------------------------------------------------------------------
 
     def spec(self) -> BuildSpec:
-        args = []
-        for line in self.args_edit.toPlainText().splitlines():
-            if line.strip():
-                name, _, value = line.strip().partition("=")
-                args.append((name.strip(), value))
         return BuildSpec(
             context=Path(self.context_edit.text().strip() or "."),
             dockerfile=self.dockerfile_edit.text().strip() or "Dockerfile",
             tags=tuple(self.tags_edit.text().replace(",", " ").split()),
-            build_args=tuple(args),
+            build_args=self.args_table.build_args(),
             target=self.target_combo.currentText().strip() or None,
             no_cache=self.no_cache_box.isChecked(),
             pull=self.pull_box.isChecked(),
         )
-
-    def problems(self) -> dict[str, str]:
-        """Blocking (it reads the disk): the dialog calls it in a worker."""
-        if not self.context_edit.text().strip():
-            return {"context": "Choose the folder to build: the one with your Dockerfile."}
-        return self.spec().problems()
 
     def _validate(self) -> None:
         """Checks the form off the GUI thread (it reads the disk), a moment after the last keystroke."""
@@ -251,7 +255,10 @@ class BuildDialog(QDialog):
 
     def _check_now(self) -> None:
         generation = self._generation
-        self.session.tasks.submit(self.problems, lambda problems: self._show_problems(generation, problems))
+        spec, has_context = self.spec(), bool(self.context_edit.text().strip())  # widgets are read here only
+        self.session.tasks.submit(
+            lambda: _problems(spec, has_context), lambda problems: self._show_problems(generation, problems)
+        )
 
     def _show_problems(self, generation: int, problems: dict[str, str]) -> None:
         if generation != self._generation:
@@ -267,6 +274,9 @@ class BuildDialog(QDialog):
         self.command_label.setText(spec.command if valid else "")
         self.hint_label.setText(" ".join(spec.tag_hints()) if valid else "")
         self.hint_label.setVisible(bool(self.hint_label.text()))
+        warnings = " ".join(spec.build_arg_warnings())  # names and words only: never a value
+        self.args_warning_label.setText(warnings)
+        self.args_warning_label.setVisible(bool(warnings))
         self._show_tag_warning()
 
     def _update_build_button(self) -> None:

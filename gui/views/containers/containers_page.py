@@ -31,6 +31,7 @@ from gui.views.widgets.list_page import ListPage
 from gui.workers.session import EngineSession
 
 if TYPE_CHECKING:
+    from gui.workers.monitor.gpu_watch import GpuWatch
     from gui.workers.monitor.service import MonitorService
 
 PORTS_COLUMN = 4
@@ -49,6 +50,7 @@ class ContainersPage(ListPage):
     logsRequested = Signal(object)  # ContainerRow
     inspectRequested = Signal(object)  # ContainerRow
     runAgainRequested = Signal(object)  # ContainerRow: reopen the Run dialog filled from it
+    commandPasted = Signal(object)  # a PastedCommand: run it from the Run dialog, filled
     monitorRequested = Signal(object)  # ContainerRow: its live charts
 
     def __init__(self, session: EngineSession, parent=None):
@@ -61,6 +63,7 @@ class ContainersPage(ListPage):
         )
         self.session = session
         self.monitor: MonitorService | None = None  # set_monitor() wires it; the usage columns stay empty till then
+        self.gpu_watch: GpuWatch | None = None  # set_gpu_watch() wires it: GPU-use states and Check GPU inside
         self.model.setParent(self)
         self.link_delegate = LinkDelegate(self.table)
         self.table.setItemDelegateForColumn(PORTS_COLUMN, self.link_delegate)
@@ -74,6 +77,12 @@ class ContainersPage(ListPage):
         self.monitor_action = self.add_action(
             "Usage", self.open_monitor, "Ctrl+M", tip="Live CPU, memory, network, disk and GPU charts of the container"
         )
+        self.gpu_check_action = self.add_action(
+            "Check GPU inside",
+            self.check_gpu_inside,
+            tip="Look inside the running container for why it does not use the GPU it was given (docker exec)",
+        )
+        self.toolbar.removeAction(self.gpu_check_action)  # in the context menu only: it is for a few containers
         self.browser_action = self.add_action(
             "Open in browser",
             self.open_in_browser,
@@ -86,6 +95,12 @@ class ContainersPage(ListPage):
             "Ctrl+Shift+N",
             tip="Open the Run dialog filled with this container's settings",
         )
+        self.run_command_action = self.add_action(
+            "Run from a command…",
+            self.run_from_command,
+            tip="Paste a docker run command, from an image's documentation say, and run it from a filled Run form",
+            needs_selection=False,
+        )
         self.add_separator()
         self.remove_action = self.add_action("Remove", self.remove_selected, QKeySequence.StandardKey.Delete)
 
@@ -97,7 +112,7 @@ class ContainersPage(ListPage):
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.show_all)
 
-        self.set_column_widths([22, 26, 9, 17, 24, 14, 13, 13, 12])
+        self.set_column_widths([22, 26, 9, 17, 24, 14, 13, 13, 30])
         self.set_stretch_column(1)  # the image: long names (a registry, a path, a tag)
         # Status ("Exited (137) About a minute ago") and Created are never cut off: they size to their text.
         self.fitter = ColumnFitter(self.table, (CONTAINER_STATUS_COLUMN, CONTAINER_CREATED_COLUMN))
@@ -129,6 +144,9 @@ class ContainersPage(ListPage):
         self._enable(self.inspect_action, single, "docker container inspect")
         self._enable(self.run_again_action, single, "docker container inspect")
         self._enable(self.monitor_action, single, "docker stats")
+        watch = self.gpu_watch
+        given = [r for r in single if r.state == "running" and watch is not None and watch.grant(r.id) is not None]
+        self._enable(self.gpu_check_action, given, "docker exec")
         url = single[0].browser_url if single else None
         self.browser_action.setEnabled(url is not None)
         self.browser_action.setToolTip(
@@ -261,6 +279,23 @@ class ContainersPage(ListPage):
         if len(rows) == 1:
             self.monitorRequested.emit(rows[0])
 
+    def check_gpu_inside(self) -> None:
+        from gui.views.monitor.gpu_check_view import show_report_box
+
+        rows = self.selected_rows()
+        if len(rows) == 1 and self.gpu_watch is not None:
+            self.message.emit(f"Looking inside {rows[0].name} for its GPU…")
+            self.gpu_watch.check_inside(
+                rows[0],
+                while_alive(self, lambda report: show_report_box(self, report)),
+                while_alive(self, lambda error: feedback.show_error(self, "Could not check inside", error)),
+            )
+
+    def run_from_command(self) -> None:
+        from gui.views.run.paste_dialog import ask_for_command  # only when asked: start-up stays quick
+
+        ask_for_command(self, self.commandPasted.emit)
+
     def run_again(self) -> None:
         rows = self.selected_rows()
         if len(rows) == 1:
@@ -302,11 +337,18 @@ class ContainersPage(ListPage):
                 gpu.gpu_memory if gpu else None,
                 book.series(key, "cpu").recent(self.SPARK_POINTS),
                 book.series(key, "memory").recent(self.SPARK_POINTS),
+                self.gpu_watch.state(container_id) if self.gpu_watch is not None else None,
             )
         self.model.set_usage(usage)
-        # GPU memory only means something where there is an NVIDIA GPU.
+        # GPU use only means something where there is an NVIDIA GPU, or a container was given one.
         gpus = self.monitor.gpus
-        self.table.setColumnHidden(USAGE_COLUMNS[1], not (gpus is not None and gpus.available and gpus.gpus))
+        has_gpus = gpus is not None and gpus.available and bool(gpus.gpus)
+        given = any(u.gpu_state is not None for u in usage.values())
+        self.table.setColumnHidden(USAGE_COLUMNS[1], not (has_gpus or given))
+
+    def set_gpu_watch(self, watch: GpuWatch) -> None:
+        self.gpu_watch = watch
+        watch.changed.connect(self._update_actions)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

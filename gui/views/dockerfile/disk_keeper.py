@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -292,6 +293,8 @@ class DiskKeeper(QObject):
         if path != self._path:
             return
         self._disk_text = text
+        if self._form.mixed_newlines:  # the save wrote one line ending everywhere
+            self._set_form(replace(self._form, mixed_newlines=False))
         if self.editor.toPlainText() == text:
             self.editor.document().setModified(False)
             self._recovery_text = None
@@ -509,16 +512,26 @@ class DiskKeeper(QObject):
     # Encodings ---------------------------------------------------------------------------------------------
 
     def _set_form(self, form: TextForm) -> None:
-        """Remembers how the file stores its text and, when that is not plain UTF-8, says so above the text."""
+        """Remembers how the file stores its text and, when that is not plain UTF-8 or mixes line endings (which
+        the next save evens out), says so above the text."""
         self._form = form
-        if form.is_plain_utf8:
-            self.encoding_bar.hide()
-        else:
-            self.encoding_bar.show_text(
+        sentences = []
+        if not form.is_plain_utf8:
+            sentences.append(
                 f"This file is {form.label} text. Portside saves it back that way; "
-                "convert it to use UTF-8, the usual encoding for Dockerfiles.",
-                "info",
+                "convert it to use UTF-8, the usual encoding for Dockerfiles."
             )
+        if form.mixed_newlines:
+            ending = "CRLF" if form.newline == "\r\n" else "LF"
+            sentences.append(
+                "This file mixes Windows (CRLF) and Unix (LF) line endings; "
+                f"Portside will save it with {ending} everywhere."
+            )
+        self.convert_button.setVisible(not form.is_plain_utf8)
+        if sentences:
+            self.encoding_bar.show_text(" ".join(sentences), "info")
+        else:
+            self.encoding_bar.hide()
         self.formChanged.emit(form)
 
     def convert_to_utf8(self) -> None:

@@ -96,7 +96,9 @@ class DockerfileEditor(QWidget):
     def _build_widgets(self, recovery: RecoveryStore) -> None:
         self.editor = CodeEditor(self)
         self.editor.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.highlighter = DockerfileHighlighter(self.editor.document(), self.editor.palette())
+        self.highlighter = DockerfileHighlighter(
+            self.editor.document(), self.editor.palette(), visible_lines=self.editor.visible_lines
+        )
         self.find_bar = FindBar(self.editor, self)
         self.keeper = DiskKeeper(self.editor, self.session.tasks, recovery, self)
         self.message_bar = NoticeBar("message-bar", "error", self)
@@ -368,7 +370,7 @@ class DockerfileEditor(QWidget):
 
     def _on_opened(self, path: Path) -> None:
         self._update_title()
-        self._update_explanation()
+        self._explain_timer.start()  # its parse of a big file waits for the next turn: not on top of showing it
         if self._pending_goto is not None:
             line, message = self._pending_goto
             self._pending_goto = None

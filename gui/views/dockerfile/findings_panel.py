@@ -1,20 +1,22 @@
 """FindingsPanel: the lint findings of the editor's text, listed under it and marked in it (wavy underlines,
 gutter marks, tool tips), with one-click quick fixes from the list or the context menu.
 
-The panel shows findings; running lint (debounced, in a worker) is the editor window's job."""
+The panel shows findings; running lint (debounced, in a worker) is the editor window's job. The list is a
+view over a model, so showing thousands of findings (a 5,000-line file) costs the rows on screen, not one
+widget item per finding."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QTextCharFormat
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QTextCharFormat
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QStyle,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +45,55 @@ _SEVERITY_NAMES = {
     "style": ("style hint", "style hints"),
 }
 LINE_COLUMN, RULE_COLUMN, MESSAGE_COLUMN, WHY_COLUMN = range(4)
-_FINDING_ROLE = Qt.ItemDataRole.UserRole
+_HEADERS = ("Line", "Rule", "Problem", "Why it matters")
+
+
+class FindingsModel(QAbstractTableModel):
+    """The findings as rows (line, rule, problem, why it matters); the view asks only for the rows it shows."""
+
+    def __init__(self, icons: dict[str, QIcon], parent: QObject | None = None):
+        super().__init__(parent)
+        self._icons = icons  # by severity
+        self._findings: list[Finding] = []
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        self.beginResetModel()
+        self._findings = list(findings)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._findings)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._findings):
+            return None
+        finding = self._findings[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            line = str(finding.line) if finding.line > 0 else "—"
+            return (line, finding.rule, finding.message, finding.why)[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == LINE_COLUMN:
+            return self._icons.get(finding.severity, self._icons["info"])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tool_tip(finding)
+        return None
+
+
+def _tool_tip(finding: Finding) -> str:
+    tip = f"{finding.severity.capitalize()} {finding.rule}: {finding.message}"
+    if finding.why:
+        tip += f"\n\nWhy it matters: {finding.why}"
+    if finding.fix is not None:
+        tip += f"\n\nQuick fix: {finding.fix.title}"
+    return tip
 
 
 class FindingsPanel(QWidget):
@@ -62,15 +112,21 @@ class FindingsPanel(QWidget):
         self._current = False
         self._still_checking = False  # hadolint's findings are still to come
 
-        self.tree = QTreeWidget(self)
+        icons = {severity: self.style().standardIcon(icon) for severity, icon in _SEVERITY_ICONS.items()}
+        self.model = FindingsModel(icons, self)
+        self.tree = QTreeView(self)
         self.tree.setObjectName("findings")
-        self.tree.setHeaderLabels(["Line", "Rule", "Problem", "Why it matters"])
+        self.tree.setModel(self.model)
         self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setAllColumnsShowFocus(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.tree.header()
         header.setStretchLastSection(True)
+        header.setResizeContentsPrecision(0)  # fit the columns to the rows on screen, not to thousands
         header.setSectionResizeMode(LINE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(RULE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(MESSAGE_COLUMN, QHeaderView.ResizeMode.Interactive)
@@ -93,8 +149,8 @@ class FindingsPanel(QWidget):
         layout.addWidget(self.tree, 1)
 
         # Activated: a double click, or Enter (a single click where the desktop activates on single click).
-        self.tree.itemActivated.connect(self._on_finding_activated)
-        self.tree.currentItemChanged.connect(lambda *_: self._update_fix_button())
+        self.tree.activated.connect(self._on_finding_activated)
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_fix_button())
         self.fix_button.clicked.connect(self._fix_selected)
 
     # What is shown ---------------------------------------------------------------------------------------
@@ -119,26 +175,7 @@ class FindingsPanel(QWidget):
         self._still_checking = still_checking and current
         self._findings = sorted(findings, key=lambda f: (f.line, _SEVERITY_RANK.get(f.severity, 9), f.rule))
         self._current = current
-        self.tree.clear()
-        style = self.style()
-        items = []
-        for index, finding in enumerate(self._findings):
-            item = QTreeWidgetItem(
-                [str(finding.line) if finding.line > 0 else "—", finding.rule, finding.message, finding.why]
-            )
-            item.setIcon(
-                LINE_COLUMN, style.standardIcon(_SEVERITY_ICONS.get(finding.severity, _SEVERITY_ICONS["info"]))
-            )
-            item.setData(LINE_COLUMN, _FINDING_ROLE, index)
-            tip = f"{finding.severity.capitalize()} {finding.rule}: {finding.message}"
-            if finding.why:
-                tip += f"\n\nWhy it matters: {finding.why}"
-            if finding.fix is not None:
-                tip += f"\n\nQuick fix: {finding.fix.title}"
-            for column in range(4):
-                item.setToolTip(column, tip)
-            items.append(item)
-        self.tree.addTopLevelItems(items)
+        self.model.set_findings(self._findings)
         self._mark_lines()
         self._summarise()
         self._update_fix_button()
@@ -161,15 +198,17 @@ class FindingsPanel(QWidget):
             known = worst.get(finding.line)
             if known is None or _SEVERITY_RANK.get(finding.severity, 9) < _SEVERITY_RANK.get(known.severity, 9):
                 worst[finding.line] = finding
-        selections, marks = [], {}
+        underlines, marks, formats = {}, {}, {}
         for line, finding in worst.items():
-            colour = QColor(SEVERITY_COLOURS.get(finding.severity, SEVERITY_COLOURS["info"]))
-            text_format = QTextCharFormat()
-            text_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            text_format.setUnderlineColor(colour)
-            selections.append(self.editor.line_selection(line, text_format))
-            marks[line] = colour
-        self.editor.set_layer("lint", selections)
+            severity = finding.severity if finding.severity in SEVERITY_COLOURS else "info"
+            if severity not in formats:
+                colour = QColor(SEVERITY_COLOURS[severity])
+                text_format = QTextCharFormat()
+                text_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+                text_format.setUnderlineColor(colour)
+                formats[severity] = (colour, text_format)
+            marks[line], underlines[line] = formats[severity]
+        self.editor.set_line_layer("lint", underlines)  # made for the lines on screen only
         self.editor.set_line_marks(marks)
         self.editor.set_line_tooltips({line: "\n".join(texts) for line, texts in tips.items()})
 
@@ -190,11 +229,8 @@ class FindingsPanel(QWidget):
     # Choosing and fixing ---------------------------------------------------------------------------------
 
     def _selected_finding(self) -> Finding | None:
-        item = self.tree.currentItem()
-        if item is None:
-            return None
-        index = item.data(LINE_COLUMN, _FINDING_ROLE)
-        return self._findings[index] if isinstance(index, int) and index < len(self._findings) else None
+        index = self.tree.currentIndex()
+        return self._findings[index.row()] if index.isValid() and index.row() < len(self._findings) else None
 
     def _update_fix_button(self) -> None:
         finding = self._selected_finding()
@@ -202,10 +238,9 @@ class FindingsPanel(QWidget):
         self.fix_button.setEnabled(fixable and self._current)
         self.fix_label.setText(finding.fix.title if fixable else "")
 
-    def _on_finding_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        index = item.data(LINE_COLUMN, _FINDING_ROLE)
-        if isinstance(index, int) and index < len(self._findings) and self._findings[index].line > 0:
-            self.editor.go_to_line(self._findings[index].line)
+    def _on_finding_activated(self, index: QModelIndex) -> None:
+        if index.isValid() and index.row() < len(self._findings) and self._findings[index.row()].line > 0:
+            self.editor.go_to_line(self._findings[index.row()].line)
             self.editor.setFocus()
 
     def _fix_selected(self) -> None:

@@ -1,10 +1,27 @@
-"""Colours for Dockerfile text: instructions, comments, strings, $VARIABLES and --flags."""
+"""Colours for Dockerfile text: instructions, comments, strings, $VARIABLES and --flags.
+
+Big edits stay fluid: Qt highlights every changed line at once, inside the edit (opening or pasting 5,000
+lines would hold the window for a tenth of a second or more). So each pass colours lines for a short budget
+(and always the lines on screen); past it, a line only gets the state _UNCOLOURED, and a timer colours those
+lines in short turns, the lines on screen first. Qt goes on from each line it colours to the next while the
+states differ, so every line is read with the state of the line before it in the end."""
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable, Iterator
 
-from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextCharFormat,
+    QTextDocument,
+)
 
 from gui.core.dockerfile.parser import HEREDOC_KEYWORDS, KEYWORDS
 
@@ -13,6 +30,12 @@ __all__ = ["DockerfileHighlighter", "is_dark"]
 # Block states: -1 (Qt's "none") and 0 are a plain line; 1 follows a line that ended in the escape
 # character; 2 + n is inside the n-th heredoc terminator the highlighter has seen.
 _NORMAL, _CONTINUED, _HEREDOC = 0, 1, 2
+_UNCOLOURED = 1 << 24  # a line whose colours (and state) are still to come
+
+PASS_BUDGET_S = 0.008  # one pass (an edit, a paste, opening a file) colours lines for this long...
+PASS_MIN_LINES = 200  # ...and at least this many, so small files are always coloured at once
+TURN_BUDGET_S = 0.008  # each later turn colours the marked lines for this long, then lets the window work
+_DIRECTIVE_LOOKBACK = 16  # parser directives only live in the first few lines
 
 _KEYWORDS = frozenset(KEYWORDS)
 _FIRST_WORD_RE = re.compile(r"\s*([A-Za-z]+)(?=\s|$)")
@@ -56,12 +79,31 @@ def _formats(palette: QPalette) -> dict[str, QTextCharFormat]:
 
 
 class DockerfileHighlighter(QSyntaxHighlighter):
-    """Highlights a QTextDocument holding a Dockerfile. Call set_palette() when the theme changes."""
+    """Highlights a QTextDocument holding a Dockerfile. Call set_palette() when the theme changes.
+    `visible_lines` says which 0-based lines are on screen: they are coloured first."""
 
-    def __init__(self, document: QTextDocument, palette: QPalette | None = None):
-        super().__init__(document)
+    def __init__(
+        self,
+        document: QTextDocument,
+        palette: QPalette | None = None,
+        visible_lines: Callable[[], tuple[int, int]] | None = None,
+    ):
+        super().__init__(None)
+        self.setParent(document)
+        # Each edit begins a new pass: connected before the highlighter's own, which highlights the edit.
+        document.contentsChange.connect(self._end_pass)
+        self.setDocument(document)
         self._formats = _formats(palette or QPalette())
         self._terminators: list[tuple[str, bool]] = []  # heredoc (terminator, strip tabs), by state - 2
+        self._visible_lines = visible_lines or (lambda: (0, -1))
+        self._pass_began: float | None = None  # when the pass in progress began (None: none is)
+        self._pass_lines = 0
+        self._spent = False
+        self._pass_visible = (0, -1)
+        self._escape = "\\"
+        self._uncoloured_from: int | None = None  # where the next turn looks for lines left uncoloured
+        self._pass_end = QTimer(self, singleShot=True, interval=0, timeout=self._end_pass)
+        self._turn = QTimer(self, singleShot=True, interval=0, timeout=self._colour_some)
 
     def set_palette(self, palette: QPalette) -> None:
         self._formats = _formats(palette)
@@ -71,10 +113,86 @@ class DockerfileHighlighter(QSyntaxHighlighter):
         """The format used for one kind of text: keyword, comment, string, variable, flag."""
         return QTextCharFormat(self._formats[name])
 
+    @property
+    def colouring(self) -> bool:
+        """True while some lines still wait for their colours."""
+        return self._uncoloured_from is not None
+
+    # Passes and turns --------------------------------------------------------------------------------
+
     # Qt calls this for each changed line, in order, with the state of the line before it.
     def highlightBlock(self, text: str) -> None:
+        if self._pass_began is None:
+            self._begin_pass()
+        if self._spent:  # past the budget and past the lines on screen: the rest waits for later turns
+            self.setCurrentBlockState(_UNCOLOURED)
+            return
+        self._pass_lines += 1
+        if self._pass_lines > PASS_MIN_LINES and time.perf_counter() - self._pass_began > PASS_BUDGET_S:
+            number = self.currentBlock().blockNumber()
+            first, last = self._pass_visible
+            if not first <= number <= last:
+                self._leave_uncoloured(number)
+                self._spent = number > last
+                return
         previous = self.previousBlockState()
-        escape = self._escape_character()
+        self._highlight_line(text, _NORMAL if previous == _UNCOLOURED else previous)
+
+    def _leave_uncoloured(self, number: int) -> None:
+        """Leaves line `number` (and, as Qt goes on while states differ, the rest of the pass) for a later
+        turn, which reads its state too. One constant state: Qt stops at a line already left like this."""
+        self.setCurrentBlockState(_UNCOLOURED)
+        if self._uncoloured_from is None or number < self._uncoloured_from:
+            self._uncoloured_from = number
+        if not self._turn.isActive():
+            self._turn.start()
+
+    def _begin_pass(self) -> None:
+        """A pass: the lines Qt highlights for one edit, or until the event loop runs again."""
+        self._pass_began = time.perf_counter()
+        self._pass_lines = 0
+        self._spent = False
+        self._pass_visible = self._visible_lines()
+        self._escape = self._escape_character()  # once per pass: it reads the first lines
+        self._pass_end.start()
+
+    def _end_pass(self, *_change) -> None:
+        self._pass_began = None
+
+    def _colour_some(self) -> None:
+        """One turn: colours lines left uncoloured (those on screen first) until the turn's budget is spent.
+        Qt goes on from each such line to the next while their states change, so the lines after it are
+        read with the right state too."""
+        document = self.document()
+        if document is None or self._uncoloured_from is None:
+            return
+        self._begin_pass()
+        self._pass_lines = PASS_MIN_LINES  # this turn is budgeted from its first line
+        blocked = document.blockSignals(True)  # colours are no edit: no textChanged for the editor
+        try:
+            first, last = self._pass_visible
+            for block in _blocks(document, first, last + 1):
+                if block.userState() == _UNCOLOURED:
+                    self.rehighlightBlock(block)
+            for block in _blocks(document, self._uncoloured_from, document.blockCount()):
+                if time.perf_counter() - self._pass_began > TURN_BUDGET_S:
+                    self._uncoloured_from = block.blockNumber()
+                    self._turn.start()
+                    return
+                if block.userState() == _UNCOLOURED:
+                    self.rehighlightBlock(block)
+            self._uncoloured_from = None
+            for block in _blocks(document, 0, document.blockCount()):  # any that edits moved up meanwhile
+                if block.userState() == _UNCOLOURED:
+                    self._uncoloured_from = block.blockNumber()
+                    self._turn.start()
+                    return
+        finally:
+            document.blockSignals(blocked)
+
+    # Colours -----------------------------------------------------------------------------------------
+
+    def _highlight_line(self, text: str, previous: int) -> None:
         if previous >= _HEREDOC:
             self._heredoc_line(text, previous)
             return
@@ -94,7 +212,7 @@ class DockerfileHighlighter(QSyntaxHighlighter):
         self._arguments(text)
 
         stripped = text.rstrip(" \t")
-        if stripped.endswith(escape) and stripped:
+        if stripped.endswith(self._escape) and stripped:
             self.setFormat(len(stripped) - 1, 1, self._formats["escape"])
             self.setCurrentBlockState(_CONTINUED)
             return
@@ -166,13 +284,16 @@ class DockerfileHighlighter(QSyntaxHighlighter):
         self.setCurrentBlockState(state)
 
     def _in_directive_block(self) -> bool:
-        """True while every line above this one is a comment: parser directives live only there."""
+        """True while every line above this one is a comment: parser directives live only there (and only in
+        the first few lines, which keeps this cheap on a file of many comments)."""
         block = self.currentBlock().previous()
-        while block.isValid():
+        for _ in range(_DIRECTIVE_LOOKBACK):
+            if not block.isValid():
+                return True
             if not block.text().lstrip().startswith("#"):
                 return False
             block = block.previous()
-        return True
+        return not block.isValid()
 
     def _escape_character(self) -> str:
         """`\\`, or the character a `# escape=` directive at the top chose."""
@@ -189,3 +310,11 @@ class DockerfileHighlighter(QSyntaxHighlighter):
                 break
             block = block.next()
         return "\\"
+
+
+def _blocks(document: QTextDocument, start: int, stop: int) -> Iterator[QTextBlock]:
+    """The document's blocks (lines) numbered start to stop - 1."""
+    block = document.findBlockByNumber(max(0, start))
+    while block.isValid() and block.blockNumber() < stop:
+        yield block
+        block = block.next()

@@ -24,6 +24,7 @@ class ImagesPage(ListPage):
     pullRequested = Signal()
     inspectRequested = Signal(object)  # ImageRow
     runRequested = Signal(str)  # the image reference (or id, when untagged) to run
+    commandPasted = Signal(object)  # a PastedCommand: run it from the Run dialog, filled
     pushRequested = Signal(str)  # the image reference to push
 
     def __init__(self, session: EngineSession, parent=None):
@@ -49,6 +50,12 @@ class ImagesPage(ListPage):
             self.run_selected,
             "Ctrl+Return",
             tip="Start a container from the image: ports, GPUs, environment, volumes (docker run)",
+        )
+        self.run_command_action = self.add_action(
+            "Run from a command…",
+            self.run_from_command,
+            tip="Paste a docker run command, from an image's documentation say, and run it from a filled Run form",
+            needs_selection=False,
         )
         self.tag_action = self.add_action("Tag…", self.tag_selected, "Ctrl+T")
         self.push_action = self.add_action("Push…", self.push_selected, "Ctrl+Shift+U")
@@ -104,6 +111,11 @@ class ImagesPage(ListPage):
         rows = self.selected_rows()
         if len(rows) == 1:
             self.runRequested.emit(rows[0].id if rows[0].dangling else rows[0].reference)
+
+    def run_from_command(self) -> None:
+        from gui.views.run.paste_dialog import ask_for_command  # only when asked: start-up stays quick
+
+        ask_for_command(self, self.commandPasted.emit)
 
     def set_accounts(self, accounts: list[Account]) -> None:
         self.accounts = list(accounts)

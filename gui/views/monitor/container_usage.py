@@ -32,6 +32,7 @@ from gui.core.format import human_bytes, short_id
 from gui.core.monitor.keys import ContainerKey
 from gui.core.monitor.stats import cpu_percent_tooltip
 from gui.core.monitor.timeseries import WINDOWS, SeriesBook
+from gui.views.monitor.gpu_check_view import GpuCheckPanel
 from gui.views.monitor.monitor_page import NA, bold_title, note_visible
 from gui.views.widgets.style import set_secondary
 
@@ -140,14 +141,16 @@ class ContainerPage(QWidget):
         top.addWidget(self.window_combo)
 
         self.grid = QGridLayout()
-        self.gpu_box = QGroupBox("GPU processes in this container", self)
+        self.gpu_box = QGroupBox("GPU use", self)
         self.gpu_box.hide()
+        self.gpu_check = GpuCheckPanel(self.gpu_box)  # its state in words, and Check inside
         self.gpu_processes = GpuProcessTable(self.gpu_box)
         self.gpu_empty = QLabel(self.gpu_box)
         self.gpu_empty.setObjectName("gpu-processes-empty")
         self.gpu_empty.setWordWrap(True)
         set_secondary(self.gpu_empty)
         gpu_layout = QVBoxLayout(self.gpu_box)
+        gpu_layout.addWidget(self.gpu_check)
         gpu_layout.addWidget(self.gpu_processes)
         gpu_layout.addWidget(self.gpu_empty)
         gpu_layout.addStretch()
@@ -184,8 +187,14 @@ class ContainerPage(QWidget):
         """One of timeseries.WINDOWS' names, e.g. '15 min'."""
         self.window_combo.setCurrentIndex(list(WINDOWS).index(name))
 
+    def set_gpu_watch(self, watch) -> None:
+        """The GpuWatch worker: the container's GPU-use state and Check inside."""
+        self.gpu_check.watch = watch
+        watch.changed.connect(self._on_updated)
+
     def show_container(self, row: ContainerRow) -> None:
         self.row = row
+        self.gpu_check.show_container(row)
         self.title.setText(row.name)
         self.subtitle.setToolTip(f"ID {row.id}\n{row.status}")
         self._ensure_charts()
@@ -272,8 +281,11 @@ class ContainerPage(QWidget):
     def _show_gpu_processes(self) -> None:
         gpus = self.monitor.gpus
         has_gpus = gpus is not None and bool(gpus.gpus)
+        watch = self.gpu_check.watch
+        given = watch is not None and self.row is not None and watch.grant(self.row.id) is not None
         self.charts["gpu_memory"].setVisible(has_gpus)
-        self.gpu_box.setVisible(has_gpus)
+        self.gpu_box.setVisible(has_gpus or given)  # given a GPU where NVML sees none: Check inside says why
+        self.gpu_check.refresh()
         if gpus is not None and not has_gpus:
             self.gpu_note.setText(gpus.unavailable_reason or "This computer has no NVIDIA GPU.")
         self.gpu_note.setVisible(gpus is not None and not has_gpus)

@@ -36,6 +36,7 @@ from gui.core.monitor.keys import HOST, ContainerKey
 from gui.core.monitor.stats import cpu_percent_tooltip
 from gui.core.monitor.timeseries import SeriesBook
 from gui.models.table import SPARK_ROLE
+from gui.views.monitor.gpu_timeline import GpuTimelinePanel
 from gui.views.widgets.sparkline_delegate import SparklineDelegate
 from gui.views.widgets.style import colour_style, set_secondary
 
@@ -366,9 +367,9 @@ class GpuPanel(QGroupBox):
 
 
 class BusiestTable(QTableWidget):
-    """The containers using the most CPU now, with memory and GPU memory; activate a row to open its charts."""
+    """The containers using the most CPU now, with memory and GPU use; activate a row to open its charts."""
 
-    COLUMNS = ("Container", "CPU", "Memory", "GPU memory")
+    COLUMNS = ("Container", "CPU", "Memory", "GPU")
 
     def __init__(self, parent=None):
         super().__init__(0, len(self.COLUMNS), parent)
@@ -384,7 +385,7 @@ class BusiestTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         width = self.fontMetrics().averageCharWidth()
-        for column, characters in ((1, 22), (2, 22), (3, 14)):
+        for column, characters in ((1, 22), (2, 22), (3, 32)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, characters * width)
         self.setItemDelegateForColumn(1, SparklineDelegate(self))
@@ -402,7 +403,8 @@ class BusiestTable(QTableWidget):
             + self.verticalHeader().defaultSectionSize() * max(1, min(self.rowCount(), TOP_CONTAINERS))
         )
 
-    def show_containers(self, containers: dict, gpu_use: dict, book: SeriesBook) -> None:
+    def show_containers(self, containers: dict, gpu_use: dict, book: SeriesBook, states: dict | None = None) -> None:
+        """states: container id -> GpuUseState (gui.core.monitor.gpu_use), where the GPU watch is wired."""
         busiest = sorted(
             containers.values(), key=lambda s: (-(s.cpu_percent if s.cpu_percent is not None else -1), s.name)
         )[:TOP_CONTAINERS]
@@ -414,11 +416,15 @@ class BusiestTable(QTableWidget):
             cpu = NA if stats.cpu_percent is None else f"{stats.cpu_percent:.1f} %"
             memory = human_bytes(stats.memory_used)
             gpu_memory = human_bytes(gpu.gpu_memory) if gpu is not None and gpu.gpu_memory else ""
+            gpu_tip = "GPU memory its processes use" if gpu_memory else ""
+            state = (states or {}).get(stats.container_id)
+            if state is not None:
+                gpu_memory, gpu_tip = state.text, state.tooltip
             cells = (
                 (stats.name, f"{stats.name}\nID {short_id(stats.container_id)}. Double-click for its charts.", None),
                 (cpu, cpu_percent_tooltip(stats.online_cpus), _recent(book, key, "cpu")),
                 (memory, _of(stats.memory_used, stats.memory_limit) + " of its limit", _recent(book, key, "memory")),
-                (gpu_memory, "GPU memory its processes use" if gpu_memory else "", None),
+                (gpu_memory, gpu_tip, None),
             )
             for column, (text, tip, spark) in enumerate(cells):
                 item = self.item(row, column)
@@ -443,6 +449,7 @@ class MonitorPage(QWidget):
         super().__init__(parent)
         self.setObjectName("monitor-page")
         self.monitor = monitor
+        self.watch = None  # the GpuWatch worker (set_gpu_watch): GPU-use states and the GPU timeline
         self._stale = True
 
         self.title = bold_title("Monitor", self)
@@ -465,6 +472,9 @@ class MonitorPage(QWidget):
 
         self.host = HostPanel(self)
         self.gpus = GpuPanel(self)
+        self.timeline = GpuTimelinePanel(self)
+        self.timeline.hide()
+        self.timeline.window_combo.currentIndexChanged.connect(lambda _i: self.refresh_now())
         self.busiest = BusiestTable(self)
         self.busiest.activated.connect(self._activated)
         self.busiest.doubleClicked.connect(self._activated)
@@ -492,6 +502,7 @@ class MonitorPage(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.host)
         body.addWidget(self.gpus)
+        body.addWidget(self.timeline)
         body.addWidget(busiest_box)
         body.addStretch()
         scroll = QScrollArea(self)
@@ -506,6 +517,10 @@ class MonitorPage(QWidget):
         self._set_paused(monitor.paused)
         monitor.updated.connect(self._on_updated)
         note_visible(monitor, self, False)
+
+    def set_gpu_watch(self, watch) -> None:
+        self.watch = watch
+        watch.changed.connect(self._on_updated)
 
     # Controls ------------------------------------------------------------------------------------
 
@@ -536,9 +551,12 @@ class MonitorPage(QWidget):
         monitor = self.monitor
         self._stale = False
         self.host.show_sample(monitor.host)
-        self.host.show_history(monitor.book, time.time())
+        now = time.time()
+        self.host.show_history(monitor.book, now)
         self.gpus.show_snapshot(monitor.gpus, monitor.gpu_use)
-        self.busiest.show_containers(monitor.containers, monitor.gpu_use, monitor.book)
+        self.timeline.show_history(self.watch, monitor.gpus, now)
+        states = {cid: self.watch.state(cid, now) for cid in monitor.containers} if self.watch is not None else None
+        self.busiest.show_containers(monitor.containers, monitor.gpu_use, monitor.book, states)
         empty = not monitor.containers
         self.busiest.setVisible(not empty)
         self.no_containers.setVisible(empty)
@@ -546,6 +564,7 @@ class MonitorPage(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.host.ensure_chart()
+        self.timeline.shown = True  # its charts may be built now
         note_visible(self.monitor, self, True)
         if self._stale:
             self.refresh_now()

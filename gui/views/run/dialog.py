@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from gui.core import log
 from gui.core.errors import EngineError
+from gui.core.run.command_line import PastedCommand
 from gui.core.run.context import RunContext, default_spec, load_context, preflight
 from gui.core.run.envfile import read_env_file
 from gui.core.run.memory import Recalled, RunMemory
@@ -35,6 +36,7 @@ from gui.core.run.spec import Problem, RunContainer, RunSpec, suggest_name
 from gui.views.run.command_preview import CommandPreview
 from gui.views.run.form_sections import AdvancedSection, GeneralSection, ResourcesSection
 from gui.views.run.gpu_section import GpuSection
+from gui.views.run.paste_dialog import ask_for_command, pasted_status
 from gui.views.run.problem_list import ProblemList, problem_icon
 from gui.views.run.sections import Section
 from gui.views.run.table_sections import EnvSection, PortsSection, VolumesSection
@@ -72,6 +74,7 @@ class RunDialog(QDialog):
         initial: RunSpec | None = None,
         memory: RunMemory | None = None,
         parent: QWidget | None = None,
+        monitor=None,  # the app's MonitorService: the GPU tab shows what is on each GPU from its samples
     ):
         super().__init__(parent)
         self.setObjectName("run-dialog")
@@ -83,6 +86,7 @@ class RunDialog(QDialog):
         self.presets: dict[str, RunSpec] = {}
         self._presets_not_kept: dict[str, frozenset[str]] = {}  # secrets each preset could not keep
         self._initial = initial
+        self._initial_status = "Filled in from the container's settings: change what you like."
         self._remembered: Recalled | None = None
         self._default = RunSpec(image=image)  # the image's ports on 127.0.0.1, from default_spec
         self._memory_read = False
@@ -102,6 +106,9 @@ class RunDialog(QDialog):
         for section in self.sections:
             section.changed.connect(self._on_edited)
         self.env.importRequested.connect(self.import_env_file)
+        self.gpus.adviceChanged.connect(lambda: self.context and not self._filling and self._show_problems(self.spec()))
+        if monitor is not None:
+            self.gpus.follow(monitor, session, image)
         self._set_form_enabled(False)
         self.load()
 
@@ -158,6 +165,11 @@ class RunDialog(QDialog):
         self.presets_menu = QMenu(self.presets_button)
         self.presets_menu.aboutToShow.connect(self._fill_presets_menu)
         self.presets_button.setMenu(self.presets_menu)
+        self.paste_button = QPushButton("Paste Comman&d…", self)
+        self.paste_button.setObjectName("run-paste")
+        self.paste_button.setAutoDefault(False)
+        self.paste_button.setToolTip("Fill the form from a docker run command, such as one from an image's docs")
+        self.paste_button.clicked.connect(lambda: ask_for_command(self, self.load_pasted, self.image))
         self.open_logs_box = QCheckBox("Open the &log after it starts", self)
         self.open_logs_box.setObjectName("run-open-logs")
         self.keep_failed_box = QCheckBox("&Keep the container if it fails to start", self)
@@ -180,6 +192,7 @@ class RunDialog(QDialog):
         error_row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignTop)
         options = QHBoxLayout()
         options.addWidget(self.presets_button)
+        options.addWidget(self.paste_button)
         options.addSpacing(self.fontMetrics().averageCharWidth() * 2)
         options.addWidget(self.open_logs_box)
         options.addWidget(self.keep_failed_box)
@@ -286,7 +299,7 @@ class RunDialog(QDialog):
     def _fill(self) -> None:
         if self._initial is not None:
             self.load_spec(self._initial)
-            self._show_status("Filled in from the container's settings: change what you like.")
+            self._show_status(self._initial_status)
         elif self._remembered is not None:
             self.load_spec(self._remembered.spec, self._remembered.not_kept)
             self._show_status(f"Filled in from your last run of this image.{_not_kept_note(self._remembered)}")
@@ -346,7 +359,8 @@ class RunDialog(QDialog):
     def _show_problems(self, spec: RunSpec) -> None:
         host_cpus = self.context.host_cpus if self.context is not None else None
         own = spec.problems(host_cpus)
-        problems = own + self._loaded_notes + [problem for problem in self._preflight if problem not in own]
+        extra = self._loaded_notes + self.gpus.advice_problems()  # GPU memory: from the Monitor, not the spec
+        problems = own + extra + [problem for problem in self._preflight if problem not in own]
         self._problems = problems
         for index, section in enumerate(self.sections):
             mine = [problem for problem in problems if problem.field in section.FIELDS]
@@ -426,6 +440,7 @@ class RunDialog(QDialog):
         # Read-only while a run is on its way, so what runs is what the form shows; nothing is cleared.
         self.tabs.setEnabled(enabled)
         self.presets_button.setEnabled(enabled)
+        self.paste_button.setEnabled(enabled)
         self._update_run_button()
 
     # Messages ------------------------------------------------------------------------------------------------
@@ -460,6 +475,17 @@ class RunDialog(QDialog):
         count = len(variables)
         done = f"Added {count} variable{'s' if count != 1 else ''} from {Path(path).name}." if variables else ""
         self.env.show_import_report(" ".join([done, *notes]).strip(), warning=bool(notes))
+
+    # Run from a command ----------------------------------------------------------------------------------------
+
+    def load_pasted(self, pasted: PastedCommand) -> None:
+        """Fills the form from a pasted command; the status names what the form has no field for."""
+        self._initial_status = pasted_status(pasted, self.image)
+        if not self.ready:  # still opening: _fill takes it
+            self._initial = pasted.spec
+            return
+        self.load_spec(pasted.spec)
+        self._show_status(self._initial_status)
 
     # Presets -----------------------------------------------------------------------------------------------------
 

@@ -1,11 +1,17 @@
 """CodeEditor: a plain-text editor with a line-number gutter, named highlight layers and per-line marks, and
 replace_lines, the one-undo-step whole-line edit behind quick fixes, reloads and restores.
 
+Big files stay fluid: layers that can mark thousands of places (every match of a search, every line with a
+finding) are made only for the lines on screen, again as the view scrolls or the text changes, so a repaint
+or a cursor move costs the same on 5,000 lines as on 50.
+
 The find/replace bar that goes with it lives in gui.views.widgets.find_bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -14,6 +20,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -21,10 +28,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-__all__ = ["CodeEditor", "replace_lines"]
+__all__ = ["CodeEditor", "SelectionsFor", "replace_lines"]
 
 # The order the highlight layers are drawn in: later ones paint over earlier ones.
 LAYERS = ("current_line", "lint", "find", "goto")
+
+# Makes a layer's extra selections for one line (a text block) on screen.
+SelectionsFor = Callable[[QTextBlock], list[QTextEdit.ExtraSelection]]
 
 
 class _Gutter(QWidget):
@@ -60,16 +70,27 @@ class CodeEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("code-editor")
-        self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {name: [] for name in LAYERS}
+        self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {name: [] for name in LAYERS}  # as shown
+        self._fixed: dict[str, list[QTextEdit.ExtraSelection]] = {}  # layers given as selections
+        self._on_screen: dict[str, SelectionsFor] = {}  # layers made for the lines on screen only
+        self._line_formats: dict[str, dict[int, QTextCharFormat]] = {}  # line layers: 1-based line -> format
+        self._made_for: tuple[int, int, int] | None = None  # (first, last block, revision) _on_screen was made for
+        self._revision = 0  # +1 when a layer or the text changes: the selections on screen are made again
         self._marks: dict[int, QColor] = {}
         self._tooltips: dict[int, str] = {}
+        self._block_count = self.document().blockCount()
         self._gutter = _Gutter(self)
+        self._gutter_margin = -1
+        # After an edit the layout settles first, then the layers on screen are made again.
+        self._relayer = QTimer(self, singleShot=True, interval=0, timeout=self._show_layers)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._apply_tab_width()
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
         self.cursorPositionChanged.connect(self._highlight_current_line)
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self._show_layers())
+        self.document().contentsChange.connect(self._on_contents_change)
         self._update_gutter_width()
         self._highlight_current_line()
 
@@ -98,12 +119,91 @@ class CodeEditor(QPlainTextEdit):
     # Highlight layers --------------------------------------------------------------------------------
 
     def set_layer(self, name: str, selections: list[QTextEdit.ExtraSelection]) -> None:
-        """Replaces one layer of extra selections (current_line, lint, find, goto)."""
-        self._layers[name] = list(selections)
-        self.setExtraSelections([s for layer in LAYERS for s in self._layers[layer]])
+        """Replaces one layer (current_line, lint, find, goto) with these extra selections (a few: each is
+        handed to Qt on every repaint)."""
+        self._on_screen.pop(name, None)
+        self._line_formats.pop(name, None)
+        self._fixed[name] = list(selections)
+        self._show_layers()
+
+    def set_screen_layer(self, name: str, selections_for: SelectionsFor) -> None:
+        """Replaces one layer with one made line by line, for the lines on screen only (again as the view
+        scrolls or the text changes): for layers that may mark thousands of places."""
+        self._line_formats.pop(name, None)
+        self._set_screen_layer(name, selections_for)
+
+    def set_line_layer(self, name: str, formats: dict[int, QTextCharFormat]) -> None:
+        """Replaces one layer with whole-line marks: each 1-based line in `formats` gets its format over its
+        text (without indentation). Made for the lines on screen only; the marks move with their lines when
+        lines are added or removed above them."""
+        self._line_formats[name] = dict(formats)
+        self._set_screen_layer(name, lambda block: self._line_format_selection(name, block))
+
+    def _set_screen_layer(self, name: str, selections_for: SelectionsFor) -> None:
+        self._fixed.pop(name, None)
+        self._on_screen[name] = selections_for
+        self._revision += 1
+        self._show_layers()
 
     def layer(self, name: str) -> list[QTextEdit.ExtraSelection]:
+        """The layer's extra selections as shown now (for screen and line layers: those on screen)."""
         return list(self._layers[name])
+
+    def _line_format_selection(self, name: str, block: QTextBlock) -> list[QTextEdit.ExtraSelection]:
+        text_format = self._line_formats.get(name, {}).get(block.blockNumber() + 1)
+        return [] if text_format is None else [self.line_selection(block.blockNumber() + 1, text_format)]
+
+    def visible_blocks(self) -> list[QTextBlock]:
+        """The text blocks (lines) the viewport shows now, top to bottom."""
+        blocks = []
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= height:
+            if block.isVisible():
+                blocks.append(block)
+            block = block.next()
+        return blocks
+
+    def visible_lines(self) -> tuple[int, int]:
+        """The first and last 0-based line numbers on screen, from the top line and the viewport's height
+        (lines do not wrap): cheap, and safe to ask in the middle of an edit, as it lays nothing out."""
+        first = self.firstVisibleBlock().blockNumber()
+        return first, first + self.viewport().height() // max(1, self.fontMetrics().lineSpacing()) + 1
+
+    def _show_layers(self) -> None:
+        """Hands Qt the layers' selections: the fixed ones, and the screen layers' for the lines on screen."""
+        self._relayer.stop()
+        if self._on_screen:
+            blocks = self.visible_blocks()
+            span = (blocks[0].blockNumber(), blocks[-1].blockNumber()) if blocks else (0, -1)
+            if self._made_for != (*span, self._revision):
+                self._made_for = (*span, self._revision)
+                for name, selections_for in self._on_screen.items():
+                    self._layers[name] = [selection for block in blocks for selection in selections_for(block)]
+        for name in LAYERS:
+            if name in self._fixed:
+                self._layers[name] = self._fixed[name]
+            elif name not in self._on_screen:
+                self._layers[name] = []
+        self.setExtraSelections([s for layer in LAYERS for s in self._layers[layer]])
+
+    def _on_contents_change(self, position: int, removed: int, added: int) -> None:
+        """Line marks move with their lines (as cursors would); the layers on screen are made again."""
+        count = self.document().blockCount()
+        delta, self._block_count = count - self._block_count, count
+        if delta:
+            block = self.document().findBlock(position)
+            line = block.blockNumber() + 1  # lines after this one move by delta
+            if delta > 0 and not removed and position == block.position():
+                line -= 1  # lines inserted at the start of a line push that line down too
+            for formats in self._line_formats.values():
+                _shift_lines(formats, line, delta)
+            _shift_lines(self._marks, line, delta)
+            _shift_lines(self._tooltips, line, delta)
+        self._revision += 1
+        if self._on_screen:
+            self._relayer.start()
 
     def line_selection(
         self, line: int, text_format: QTextCharFormat, full_width: bool = False, skip_indent: bool = True
@@ -149,6 +249,9 @@ class CodeEditor(QPlainTextEdit):
         """Text shown when the mouse rests on a 1-based line (or its gutter mark)."""
         self._tooltips = dict(tooltips)
 
+    def line_tooltips(self) -> dict[int, str]:
+        return dict(self._tooltips)
+
     def gutter_width(self) -> int:
         digits = max(2, len(str(self.line_count())))
         metrics = self.fontMetrics()
@@ -158,7 +261,10 @@ class CodeEditor(QPlainTextEdit):
         return max(4, self.fontMetrics().height() // 2)
 
     def _update_gutter_width(self, *_args) -> None:
-        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+        width = self.gutter_width()
+        if width != self._gutter_margin:  # setting the same margins again lays the whole view out again
+            self._gutter_margin = width
+            self.setViewportMargins(width, 0, 0, 0)
 
     def _update_gutter(self, rect: QRect, dy: int) -> None:
         if dy:
@@ -172,6 +278,7 @@ class CodeEditor(QPlainTextEdit):
         super().resizeEvent(event)
         contents = self.contentsRect()
         self._gutter.setGeometry(QRect(contents.left(), contents.top(), self.gutter_width(), contents.height()))
+        self._show_layers()  # more or fewer lines are on screen now
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -249,6 +356,18 @@ class CodeEditor(QPlainTextEdit):
         differ, so the cursor, the scroll position and the rest of the undo history stay. False when
         nothing differs."""
         return replace_lines(self.document(), new_text)
+
+
+def _shift_lines(by_line: dict, after: int, delta: int) -> None:
+    """Moves the 1-based line keys after line `after` by `delta` lines (in place); keys of removed lines go."""
+    moved = {}
+    for line, value in by_line.items():
+        if line <= after:
+            moved[line] = value
+        elif line + delta > after:
+            moved[line + delta] = value
+    by_line.clear()
+    by_line.update(moved)
 
 
 def _utf16_length(text: str) -> int:

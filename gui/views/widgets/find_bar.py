@@ -1,11 +1,17 @@
-"""FindBar: find (and optionally replace) in a CodeEditor, counting and highlighting every match."""
+"""FindBar: find (and optionally replace) in a CodeEditor, counting every match and highlighting those on screen.
+
+Fast on big files: the matches are found by one regular-expression pass over the document's text (positions
+kept in sorted lists, so stepping and "3 of 1200" are a bisection), only the matches on screen are
+highlighted (the editor makes that layer for the lines on screen), and Replace All is one edit of the text
+between the first and the last match: one undo step, however many matches."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import re
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextBlock, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -49,20 +55,28 @@ class _SearchField(QLineEdit):
         super().keyPressEvent(event)
 
 
-@dataclass(frozen=True)
-class _Match:
-    start: int
-    end: int
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")  # characters Qt counts as two (UTF-16 surrogate pairs)
+
+
+class _Positions:
+    """Turns Python string indices into QTextCursor positions, which count UTF-16 code units."""
+
+    def __init__(self, text: str):
+        self._astral = [] if text.isascii() else [match.start() for match in _ASTRAL_RE.finditer(text)]
+
+    def __call__(self, index: int) -> int:
+        return index + bisect.bisect_left(self._astral, index) if self._astral else index
 
 
 class FindBar(QWidget):
-    """Find (and optionally replace) in a CodeEditor: counts and highlights every match."""
+    """Find (and optionally replace) in a CodeEditor: counts every match and highlights those on screen."""
 
     def __init__(self, editor: CodeEditor, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("find-bar")
         self._editor = editor
-        self._matches: list[_Match] = []
+        self._starts: list[int] = []  # the matches' document positions, in order
+        self._ends: list[int] = []
         self._truncated = False
         self._note = ""  # a one-off message ("Replaced 3"), cleared by the next search
 
@@ -172,19 +186,20 @@ class FindBar(QWidget):
 
     @property
     def match_count(self) -> int:
-        return len(self._matches)
+        return len(self._starts)
 
-    def _flags(self) -> QTextDocument.FindFlag:
-        flags = QTextDocument.FindFlag(0)
-        if self.match_case.isChecked():
-            flags |= QTextDocument.FindFlag.FindCaseSensitively
-        return flags
+    def _pattern(self) -> re.Pattern[str] | None:
+        """The search text as a pattern (literal; case-insensitive unless Match case is on), None when empty."""
+        term = self.find_edit.text()
+        if not term:
+            return None
+        return re.compile(re.escape(term), 0 if self.match_case.isChecked() else re.IGNORECASE)
 
     def _on_term_edited(self, _text: str) -> None:
         self._note = ""
         self.refresh()
         # Typing in the box jumps to the first match at or after the cursor, as browsers do.
-        if self._matches and self._current_index() is None:
+        if self._starts and self._current_index() is None:
             cursor = self._editor.textCursor()
             self._select_from(cursor.selectionStart(), forward=True)
 
@@ -194,47 +209,52 @@ class FindBar(QWidget):
 
     def refresh(self) -> None:
         """Counts and highlights the matches of the search text."""
-        term = self.find_edit.text()
-        self._matches = []
+        self._starts, self._ends = [], []
         self._truncated = False
-        document = self._editor.document()
-        if term:
-            cursor = QTextCursor(document)
-            flags = self._flags()
-            while True:
-                cursor = document.find(term, cursor, flags)
-                if cursor.isNull():
-                    break
-                if len(self._matches) >= MAX_MATCHES:
+        pattern = self._pattern()
+        if pattern is not None:
+            text = self._editor.document().toRawText()  # positions as the document counts them (one per line break)
+            position = _Positions(text)
+            for match in pattern.finditer(text):
+                if len(self._starts) >= MAX_MATCHES:
                     self._truncated = True
                     break
-                self._matches.append(_Match(cursor.selectionStart(), cursor.selectionEnd()))
-        self._highlight()
+                self._starts.append(position(match.start()))
+                self._ends.append(position(match.end()))
+        self._highlight(pattern)
         self._show_count()
 
-    def _highlight(self) -> None:
-        if not self.isVisible():
+    def _highlight(self, pattern: re.Pattern[str] | None) -> None:
+        if not self.isVisible() or pattern is None:
             self._editor.set_layer("find", [])
             return
         text_format = QTextCharFormat()
         text_format.setBackground(QColor("#ffcc4d"))  # dark text on amber reads on light and dark themes
         text_format.setForeground(QColor("#1a1a1a"))
-        selections = []
-        for match in self._matches:
-            selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self._editor.document())
-            cursor.setPosition(match.start)
-            cursor.setPosition(match.end, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            selection.format = text_format
-            selections.append(selection)
-        self._editor.set_layer("find", selections)
+        document = self._editor.document()
+
+        def matches_in(block: QTextBlock) -> list[QTextEdit.ExtraSelection]:
+            selections = []
+            text = block.text()
+            position = _Positions(text)
+            for match in pattern.finditer(text):
+                selection = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(document)
+                cursor.setPosition(block.position() + position(match.start()))
+                cursor.setPosition(block.position() + position(match.end()), QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selection.format = text_format
+                selections.append(selection)
+            return selections
+
+        self._editor.set_screen_layer("find", matches_in)
 
     def _current_index(self) -> int | None:
+        """The index of the match the editor's selection is, or None."""
         cursor = self._editor.textCursor()
-        for index, match in enumerate(self._matches):
-            if match.start == cursor.selectionStart() and match.end == cursor.selectionEnd():
-                return index
+        index = bisect.bisect_left(self._starts, cursor.selectionStart())
+        if index < len(self._starts) and self._starts[index] == cursor.selectionStart():
+            return index if self._ends[index] == cursor.selectionEnd() else None
         return None
 
     def _show_count(self) -> None:
@@ -244,11 +264,11 @@ class FindBar(QWidget):
             text = self._note
         elif not self.find_edit.text():
             text = ""
-        elif not self._matches:
+        elif not self._starts:
             text = "No matches"
             colour = QColor(text_colour("error", palette))
         else:
-            total = f"{len(self._matches)}{'+' if self._truncated else ''}"
+            total = f"{len(self._starts)}{'+' if self._truncated else ''}"
             index = self._current_index()
             text = f"{index + 1} of {total}" if index is not None else f"{total} match{'es' if total != '1' else ''}"
         self.count_label.setText(text)
@@ -264,25 +284,25 @@ class FindBar(QWidget):
 
     def _step(self, forward: bool) -> bool:
         self._note = ""
-        if self._recount.isActive() or not self._matches:
+        if self._recount.isActive() or not self._starts:
             self._recount.stop()
             self.refresh()
-        if not self._matches:
+        if not self._starts:
             return False
         cursor = self._editor.textCursor()
         anchor = cursor.selectionEnd() if forward else cursor.selectionStart()
         return self._select_from(anchor, forward)
 
     def _select_from(self, position: int, forward: bool) -> bool:
+        """Selects the first match at or after `position` (forward) or the last one before it, wrapping."""
+        index = bisect.bisect_left(self._starts, position)
         if forward:
-            candidates = [m for m in self._matches if m.start >= position]
-            match = candidates[0] if candidates else self._matches[0]
+            index = index if index < len(self._starts) else 0
         else:
-            candidates = [m for m in self._matches if m.start < position]
-            match = candidates[-1] if candidates else self._matches[-1]
+            index = index - 1 if index > 0 else len(self._starts) - 1
         cursor = self._editor.textCursor()
-        cursor.setPosition(match.start)
-        cursor.setPosition(match.end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self._starts[index])
+        cursor.setPosition(self._ends[index], QTextCursor.MoveMode.KeepAnchor)
         self._editor.setTextCursor(cursor)
         self._editor.ensureCursorVisible()
         self._show_count()
@@ -302,27 +322,48 @@ class FindBar(QWidget):
         cursor.insertText(self.replace_edit.text())
         self._editor.setTextCursor(cursor)
         self.refresh()
-        if self._matches:
+        if self._starts:
             self._select_from(cursor.position(), forward=True)
         return True
 
     def replace_all(self) -> int:
-        """Replaces every match in one undoable edit; returns how many were replaced."""
-        self._recount.stop()
-        self.refresh()
-        matches = list(self._matches)
-        if not matches:
+        """Replaces every counted match in one undoable edit; returns how many were replaced.
+
+        The text from the first match to the last is written once, with the replacements in it: one edit
+        for Qt to lay out and highlight, not one per match. The cursor and the view stay where they were."""
+        if self._recount.isActive() or not self.isVisible():  # else the matches are those of the text now
+            self._recount.stop()
+            self.refresh()
+        pattern = self._pattern()
+        count = len(self._starts)
+        if pattern is None or not count:
             return 0
+        text = self._editor.document().toRawText()
         replacement = self.replace_edit.text()
-        cursor = QTextCursor(self._editor.document())
+        pieces: list[str] = []
+        previous = None
+        for match in pattern.finditer(text):
+            pieces += [text[match.start() if previous is None else previous : match.start()], replacement]
+            previous = match.end()
+            if len(pieces) == 2 * count:
+                break
+        editor = self._editor
+        line, column = editor.textCursor().blockNumber(), editor.textCursor().positionInBlock()
+        scrolled = editor.verticalScrollBar().value(), editor.horizontalScrollBar().value()
+        cursor = QTextCursor(editor.document())
         cursor.beginEditBlock()
-        for match in reversed(matches):  # from the end, so earlier positions stay valid
-            cursor.setPosition(match.start)
-            cursor.setPosition(match.end, QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(replacement)
+        cursor.setPosition(self._starts[0])
+        cursor.setPosition(self._ends[-1], QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText("".join(pieces))  # block separators (U+2029) in it stay line breaks
         cursor.endEditBlock()
-        self.refresh()
-        count = len(matches)
+        block = editor.document().findBlockByNumber(line)
+        place = QTextCursor(block)
+        place.setPosition(block.position() + min(column, block.length() - 1))
+        editor.setTextCursor(place)
+        editor.verticalScrollBar().setValue(scrolled[0])
+        editor.horizontalScrollBar().setValue(scrolled[1])
+        self._recount.stop()
+        self.refresh()  # the replacements may match too ("a" -> "aa")
         self._note = f"Replaced {count} match{'es' if count != 1 else ''}"
         self._show_count()
         return count

@@ -93,15 +93,19 @@ class StatsStreams:
             heapq.heappush(self._timers, (time.monotonic() + seconds, next(self._sequence), fn))
         self._wake()
 
-    def stop(self, timeout_s: float = 5.0) -> None:
-        """Ends every stream (no on_end) and the thread; waits for it. Safe to call twice.
-
-        The wait is short whatever the engine does (issue 15): woken, the thread only closes sockets, and it never
-        blocks on the engine (a connect with a timeout to a Unix socket that takes no connection fails at once)."""
+    def stop(self) -> None:
+        """Ends every stream (no on_end) and the thread, without waiting for it (issue 15: this runs on the GUI
+        thread). Woken, the thread closes every socket and ends; one still busy (a connect to an engine that takes
+        no connection, a callback) is left to end by itself once that returns: a daemon thread, it never holds up
+        quitting. Safe to call twice, from any thread."""
         self._stopping.set()
         self._wake()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+
+    def wait(self, timeout_s: float = 5.0) -> bool:
+        """Blocks until the thread is gone; True when it is. Tests only: the app never waits for it."""
+        if self._thread.ident is not None and threading.current_thread() is not self._thread:
             self._thread.join(timeout_s)
+        return not self._thread.is_alive()
 
     @property
     def running(self) -> bool:

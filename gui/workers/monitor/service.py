@@ -8,6 +8,8 @@ Where the work happens:
   that comes while the previous job still runs is skipped, so work never piles up behind a slow GPU driver; a job
   that hangs (a GPU that stopped answering) holds back nothing for longer than STALLED_SYSTEM_MS: after that the
   ticks go on with the containers alone;
+- GPU memory per image: the same job keeps, in `gpu_needs`, the most GPU memory each image's containers held (the
+  Run dialog's "Needs about N GiB"), so that file is written off the GUI thread too;
 - `updated` is emitted once per tick, after that tick's host and GPU samples are recorded; container batches
   recorded since the previous tick are part of it.
 
@@ -34,6 +36,7 @@ from gui.core.monitor.gpu import GpuSnapshot, sample_gpus
 from gui.core.monitor.host import HostSample, sample_host
 from gui.core.monitor.keys import HOST, ContainerKey, GpuKey
 from gui.core.monitor.timeseries import SeriesBook
+from gui.core.run.gpu_need import GpuNeeds
 from gui.workers.monitor.container_stats import ContainerStatsCollector
 from gui.workers.tasks import TaskRunner
 
@@ -92,11 +95,13 @@ def _gpu_values(gpu) -> dict[str, float | None]:
     }
 
 
-def _sample_system(data_root: str | None, want_host: bool, want_gpus: bool):
-    """Runs on the pool thread: everything blocking of one tick."""
+def _sample_system(data_root: str | None, want_host: bool, want_gpus: bool, remember_use=None):
+    """Runs on the pool thread: everything blocking of one tick. `remember_use(use)` records GPU memory per image."""
     host = sample_host(data_root) if want_host else None
     gpus = sample_gpus() if want_gpus else None
     use = attribute(gpus) if gpus is not None and gpus.gpus else {}
+    if use and remember_use is not None:
+        remember_use(use)
     return host, gpus, use
 
 
@@ -114,6 +119,7 @@ class MonitorService(QObject):
         parent: QObject | None = None,
         *,
         collector: ContainerStatsCollector | None = None,
+        gpu_needs: GpuNeeds | None = None,
     ):
         super().__init__(parent)
         self._session = session
@@ -123,6 +129,7 @@ class MonitorService(QObject):
         self.gpu_use: dict[str | None, GpuUse] = {}
         self.host: HostSample | None = None
         self.gpus: GpuSnapshot | None = None
+        self.gpu_needs = gpu_needs if gpu_needs is not None else GpuNeeds()  # GPU memory per image, for Run
         self._collector = collector or ContainerStatsCollector(session, self._interval_ms, parent=self)
         self._collector.sampled.connect(self._on_containers_sampled)
         self._recorded: dict[str, ContainerStats] = {}  # the sample last recorded per container
@@ -237,14 +244,22 @@ class MonitorService(QObject):
         if want_gpus:
             self._last_gpus = now
         data_root = self._local_data_root()
+        remember_use = self._use_recorder() if want_gpus else None
         generation = self._generation
         self._system_busy = True
         self._system_started = now
         self._system.submit(
-            lambda: _sample_system(data_root, want_host, want_gpus),
+            lambda: _sample_system(data_root, want_host, want_gpus, remember_use),
             lambda result: self._on_system(generation, result),
             lambda error: self._on_system_failed(generation, error),
         )
+
+    def _use_recorder(self):
+        """What the pool thread calls with the tick's attribution: each container's GPU memory, kept per image."""
+        snapshot, needs = self._session.snapshot, self.gpu_needs
+        if snapshot is None:
+            return None
+        return lambda use: needs.record(use, {row.id: row.image for row in snapshot.containers if row.id in use})
 
     @property
     def _gpus_unavailable(self) -> bool:

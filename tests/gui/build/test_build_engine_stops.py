@@ -3,6 +3,7 @@ container the build left is removed once the engine is back, and Build again bui
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -83,3 +84,48 @@ def test_engine_stopping_during_a_build_is_said_cleaned_up_and_offers_build_agai
     qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)  # Build again: the same build
     qtbot.waitUntil(lambda: len(engine.builds) == 2, timeout=5000)
     assert engine.builds[1] == engine.builds[0]
+
+
+def test_a_step_container_the_log_never_named_is_found_and_removed_and_the_users_own_kept(
+    window, dialog, engine, engine_state, project, qtbot, monkeypatch
+):
+    """Found: the engine dropped the stream right after it made the step's container, before " ---> Running in
+    <id>": the container stayed behind. Now it is found by its step's marks; the user's container made from the
+    same image before the build stays."""
+    engine.build_messages = UNTIL_RUN[:-1]  # no "Running in" line
+    engine.build_blocks = True
+    layer = "sha256:1234567890ab" + "0" * 52  # the image after step 1 (" ---> 1234567890ab")
+    step = replace(
+        fake_engine.container("eager_turing", state="exited", image=layer),
+        id="f00dfeed" * 8,
+        image_id=layer,
+        command="/bin/sh -c 'sleep 30'",
+    )
+    users = replace(step, id="beef" * 16, name="debugging", created=time.time() - 3600)
+    engine.add_container(users)
+    dialog.context_edit.setText(str(project))
+    dialog.tags_edit.setText("sleepy:1.0")
+    qtbot.waitUntil(dialog.build_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Step 2/2" in dialog.step_label.text(), timeout=5000)
+
+    real_containers = engine.containers
+
+    def gone():
+        raise EngineGone("the Docker engine stopped answering.")
+
+    monkeypatch.setattr(engine, "containers", gone)
+    engine.containers_by_id[step.id] = replace(step, created=time.time())  # made during the build
+    engine_state.state = EngineState.NOT_RUNNING
+    engine.end_event_streams()
+    engine.build_streams[-1].end()
+    qtbot.waitUntil(lambda: dialog.result_label.text() == ENGINE_STOPPED, timeout=5000)
+
+    monkeypatch.setattr(engine, "containers", real_containers)
+    engine_state.state = EngineState.CONNECTED
+    qtbot.waitUntil(lambda: step.id not in engine.containers_by_id, timeout=10_000)
+    assert users.id in engine.containers_by_id
+    assert f"docker rm --force {step.id}" in window.commands.commands()
+    qtbot.waitUntil(lambda: "removed the container that build left behind" in dialog.result_label.text(), timeout=5000)
+    assert "docker rm --force f00dfeedf00d" in dialog.result_label.text()
+    assert [action.container for action in engine.performed if hasattr(action, "container")] == [step.id]

@@ -92,7 +92,10 @@ def test_failed_build_says_why_and_opens_the_line(window, dialog, engine, projec
         qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
     path, line, message = opened.args
     assert path == project / "Dockerfile" and line == 2
-    assert "exit code 1" in message or "failed" in message
+    assert message == (
+        "The step RUN pip install -r requirements.txt failed with exit code 1. Scroll up in the log for the command's"
+        " own error."
+    )
     assert "Failed at step 2" in dialog.step_label.text()
     assert window.builds_page.model.rows[0].result == "failed"
 

@@ -8,11 +8,13 @@ import re
 import pytest
 
 from gui.core.engine.connection import EngineState
+from gui.core.engine.log_resume import CONNECTION_DROPPED, STARTED_AGAIN
 from gui.core.errors import EngineGone
 from gui.workers.log_follower import DROPPED, ENGINE_BACK
 from tests.fakes import fake_engine
 
 BASE_SECOND = 1795600810  # 2026-11-25T10:00:10Z, the first line's second
+FIRST_RUN = "2026-11-25T10:00:09.500000000Z"  # when the container's run began (State.StartedAt)
 
 
 def open_logs(window, qtbot, name: str):
@@ -27,16 +29,22 @@ def numbers(logs) -> list[int]:
     return [int(match[1]) for match in re.finditer(r"line (\d+)", logs.view.plain_text())]
 
 
-def inspect_payload(status: str, exit_code: int = 0, policy: str = "no") -> dict:
+def inspect_payload(status: str, exit_code: int = 0, policy: str = "no", started_at: str = FIRST_RUN) -> dict:
     return {
-        "State": {"Status": status, "ExitCode": exit_code, "Restarting": status == "restarting"},
+        "State": {
+            "Status": status,
+            "ExitCode": exit_code,
+            "Restarting": status == "restarting",
+            "StartedAt": started_at,
+        },
         "HostConfig": {"RestartPolicy": {"Name": policy}},
     }
 
 
 class TimedLog:
     """A container's log with docker's timestamps (three lines a second), served the way the engine serves it:
-    `since` keeps the lines at or after that second; while `down`, every call fails as on a dead engine."""
+    `since` keeps the lines at or after that second, and each stream knows when the container's run began (as
+    gui.core.engine.client.LogStream does); while `down`, every call fails as on a dead engine."""
 
     def __init__(self, engine, count: int):
         self.engine = engine
@@ -60,6 +68,7 @@ class TimedLog:
         if self.cut_last:  # the connection dropped in the middle of the next line
             chunks.append(self.line(self.count, timestamps)[:-5])
         stream = fake_engine.FakeStream(chunks)
+        stream.started_at = self.state["State"]["StartedAt"]
         self.engine.log_streams.append(stream)
         return stream
 
@@ -168,4 +177,29 @@ def test_a_line_cut_off_by_the_drop_is_shown_once_whole_and_last_words_are_kept(
     engine.log_streams[-1].end()
     qtbot.waitUntil(lambda: "complete" in logs.status_label.text(), timeout=5000)
     assert logs.view.plain_text().splitlines()[-1] == "li"  # all it wrote of its last line
+    logs.close()
+
+
+def test_a_dropped_connection_to_a_running_container_is_not_called_a_restart(window, engine, timed_log, qtbot):
+    """The log stream ends while the container runs on (the connection dropped, the engine stayed): the same run
+    as when the stream began, so the window says the connection dropped, never that the container started again.
+    A container that did start again (a newer run) is still said to have."""
+    _row, logs = open_logs(window, qtbot, "web")
+    said: list[str] = []
+    logs.follower.status.connect(said.append)
+    qtbot.waitUntil(lambda: numbers(logs) == list(range(6)), timeout=5000)
+
+    timed_log.count = 8  # it went on printing
+    engine.log_streams[-1].end()  # the connection dropped; the container never stopped
+    qtbot.waitUntil(lambda: numbers(logs)[-1:] == [7], timeout=5000)
+    assert numbers(logs) == list(range(8))
+    assert logs.status_label.text() == CONNECTION_DROPPED
+    assert STARTED_AGAIN not in said and "stopped" not in " ".join(said)
+
+    timed_log.state = inspect_payload("running", policy="always", started_at="2026-11-25T10:00:12.000000000Z")
+    timed_log.count = 9
+    engine.log_streams[-1].end()  # this time it restarted at once, before the follower looked
+    qtbot.waitUntil(lambda: numbers(logs)[-1:] == [8], timeout=5000)
+    assert logs.status_label.text() == STARTED_AGAIN
+    assert numbers(logs) == list(range(9))
     logs.close()

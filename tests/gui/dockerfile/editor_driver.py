@@ -64,6 +64,17 @@ def formats_at(document: QTextDocument, line: int, column: int) -> list[QTextCha
     return [QTextCharFormat(r.format) for r in block.layout().formats() if r.start <= column < r.start + r.length]
 
 
-def finding_items(editor):
+class FindingRow:
+    """One row of the findings list, read as the user reads it; `index` selects or locates it in the view."""
+
+    def __init__(self, tree, row: int):
+        self._model = tree.model()
+        self.index = self._model.index(row, 0)
+
+    def text(self, column: int) -> str:
+        return self._model.index(self.index.row(), column).data()
+
+
+def finding_items(editor) -> list[FindingRow]:
     tree = editor.findings_panel.tree
-    return [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    return [FindingRow(tree, row) for row in range(tree.model().rowCount())]

@@ -113,13 +113,16 @@ def test_close_asks_save_discard_or_cancel(make_editor, qtbot, project, recovery
     path = project / "Dockerfile"
     path.write_text(SAMPLE, encoding="utf-8")
     editor = make_editor(path)
-    assert editor.maybe_close.__self__ is editor
+    editor.show()
     type_text(qtbot, editor.editor, "# more\n")
     seen: list[str] = []
 
     answer_message_box(qtbot, "Cancel", seen)
-    assert editor.maybe_close() is False
+    editor.close()  # the window's close button: Cancel keeps the window and the edits
     assert "Save the changes to Dockerfile" in seen[0]
+    assert editor.isVisible() and editor.is_modified()
+    answer_message_box(qtbot, "Cancel", seen)
+    assert editor.maybe_close() is False
     assert editor.is_modified()
 
     answer_message_box(qtbot, "Save", seen)

@@ -87,3 +87,28 @@ def test_a_plain_utf8_file_shows_no_encoding(make_editor, project):
     path.write_bytes(b"FROM busybox:1.36\n")
     editor = make_editor(path)
     assert not editor.keeper.encoding_bar.isVisible() and "UTF" not in editor.windowTitle()
+
+
+def test_mixed_line_endings_are_named_before_the_first_save(make_editor, qtbot, project):
+    """Found: a file with both CRLF and LF lines was saved with CRLF on every line without a word."""
+    path = project / "Dockerfile"
+    path.write_bytes(b"FROM busybox:1.36\r\nRUN true\r\nUSER nobody\n")
+    editor = make_editor(path)
+    bar = editor.keeper.encoding_bar
+    assert bar.isVisible() and bar.text == (
+        "This file mixes Windows (CRLF) and Unix (LF) line endings; Portside will save it with CRLF everywhere."
+    )
+    assert not editor.keeper.convert_button.isVisible()  # UTF-8 already: nothing to convert
+    with qtbot.waitSignal(editor.saved):
+        editor.save()
+    assert path.read_bytes() == b"FROM busybox:1.36\r\nRUN true\r\nUSER nobody\r\n"
+    assert not bar.isVisible()  # the file has one line ending now
+
+
+def test_a_latin1_file_with_mixed_line_endings_names_both(make_editor, project):
+    path = project / "Dockerfile"
+    path.write_bytes(b"FROM busybox:1.36\n# caf\xe9\nRUN true\r\n")
+    editor = make_editor(path)
+    bar = editor.keeper.encoding_bar
+    assert "Windows-1252" in bar.text and "Portside will save it with LF everywhere." in bar.text
+    assert editor.keeper.convert_button.isVisible()

@@ -63,7 +63,7 @@ def test_fix_button_applies_the_fix_and_undo_restores(make_editor, qtbot, projec
     type_lines(qtbot, editor, "FROM python:3.12-slim", "RUN pip install flask==3.0.3")
     qtbot.waitUntil(lambda: any(f.rule == "PS007" for f in editor.findings_shown()), timeout=8000)
     item = next(i for i in finding_items(editor) if i.text(findings_panel.RULE_COLUMN) == "PS007")
-    editor.findings_panel.tree.setCurrentItem(item)
+    editor.findings_panel.tree.setCurrentIndex(item.index)
     assert editor.findings_panel.fix_button.isEnabled() and "no-cache-dir" in editor.findings_panel.fix_label.text()
     before = editor.text()
     qtbot.mouseClick(editor.findings_panel.fix_button, Qt.MouseButton.LeftButton)
@@ -83,7 +83,7 @@ def test_double_click_on_a_finding_goes_to_its_line(make_editor, qtbot):
     qtbot.waitUntil(lambda: any(f.line == 4 for f in editor.findings_shown()), timeout=8000)
     item = next(i for i in finding_items(editor) if i.text(findings_panel.LINE_COLUMN) == "4")
     editor.editor.go_to_line(1)
-    centre = editor.findings_panel.tree.visualItemRect(item).center()
+    centre = editor.findings_panel.tree.visualRect(item.index).center()
     # A real double click is press, release, press, double-click, release; QTest's mouseDClick sends
     # only the second half, so the first click comes separately.
     qtbot.mouseClick(editor.findings_panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=centre)
@@ -112,8 +112,21 @@ def test_a_fix_that_removes_a_line(make_editor, qtbot):
     editor.set_text(original)
     qtbot.waitUntil(lambda: any(f.rule == "PS003" and f.fix for f in editor.findings_shown()), timeout=8000)
     item = next(i for i in finding_items(editor) if i.text(findings_panel.RULE_COLUMN) == "PS003")
-    editor.findings_panel.tree.setCurrentItem(item)
+    editor.findings_panel.tree.setCurrentIndex(item.index)
     qtbot.mouseClick(editor.findings_panel.fix_button, Qt.MouseButton.LeftButton)
     assert "API_KEY" not in editor.text() and editor.text().startswith("FROM python:3.12-slim\n")
     editor.editor.undo()
     assert editor.text() == original
+
+
+def test_the_findings_model_keeps_qts_model_rules(make_editor, qtmodeltester):
+    editor = make_editor()
+    editor.findings_panel.show_findings(
+        [
+            Finding(line=2, rule="PS004", severity="warning", message="latest", why="moves"),
+            Finding(line=0, rule="hadolint", severity="info", message="not installed"),
+        ],
+        current=True,
+    )
+    qtmodeltester.check(editor.findings_panel.model)
+    assert editor.findings_panel.model.index(0, findings_panel.LINE_COLUMN).data() == "—"  # no line

@@ -97,6 +97,20 @@ def test_run_hadolint_kills_the_process_when_cancelled(tmp_path, monkeypatch):
     assert not alive
 
 
+def test_hadolint_slower_than_a_tenth_of_a_second_still_answers(tmp_path, monkeypatch):
+    """Found: with a cancel hook (as the editor always runs it), a hadolint that took longer than the first
+    0.1 s wait failed with "Cannot send input after starting communication": the editor showed "Could not
+    check the file" instead of hadolint's findings on any file hadolint needs a moment for."""
+    fake = tmp_path / "hadolint"
+    answer = '[{"line": 1, "code": "DL3006", "message": "Always tag the version of an image explicitly", '
+    answer += '"column": 1, "file": "-", "level": "warning"}]'
+    fake.write_text(f"#!/bin/sh\ncat > /dev/null\nsleep 0.3\necho '{answer}'\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(hadolint_module, "hadolint_path", lambda: str(fake))
+    found = hadolint_module.run_hadolint("FROM busybox\n" * 2000, 20, None, threading.Event())
+    assert [f.rule for f in found] == ["DL3006"]
+
+
 def test_syntax_too_new_for_the_connected_engine_is_named_with_its_version(make_editor, session, qtbot, monkeypatch):
     """A heredoc is valid Dockerfile syntax, but an engine older than 23 cannot read it: the editor says which
     Docker reads it, from the connected engine's own version, instead of calling the file broken."""

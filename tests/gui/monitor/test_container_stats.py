@@ -127,9 +127,22 @@ def test_stop_ends_every_stream_and_is_safe_twice(qtbot, session, engine, collec
     assert collector.latest == {}
 
 
-def test_set_interval(qtbot, session, collector):
-    collector.set_interval(2000)
-    assert collector.interval_ms == 2000
+def test_set_interval_sets_when_the_next_batch_comes(qtbot, session, engine):
+    first, second = fake_engine.stats_payloads("v1-net-stream.json", engine._find("web"))
+    engine.stats_payloads = {WEB: [first]}
+    # An hour between ticks: the first samples come from the first readings (they do not wait for a tick), and a
+    # later payload waits for the next tick.
+    collector = ContainerStatsCollector(session, interval_ms=3_600_000)
+    try:
+        started(qtbot, session, collector)
+        engine.stats_streams[WEB][-1].push(second)
+        collector.set_interval(100)
+        qtbot.waitUntil(lambda: collector.latest[WEB].net_tx_rate is not None, timeout=5000)
+        assert collector.interval_ms == 100
+        collector.set_interval(10)  # nonsense is raised to the minimum
+        assert collector.interval_ms == 50
+    finally:
+        collector.stop()
 
 
 def test_fake_engine_one_shot_payloads(engine):

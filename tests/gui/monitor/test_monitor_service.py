@@ -125,13 +125,31 @@ def test_a_tick_records_host_gpus_and_containers(qtbot, session, engine, monitor
         assert set(monitor.book.metrics(ContainerKey(cid))) == set(monitor_module.CONTAINER_METRICS)
 
 
-def test_updated_comes_once_per_tick_after_everything_is_recorded(qtbot, session, monitor, fake_nvml, fake_proc):
+def test_updated_comes_once_per_tick_after_everything_is_recorded(
+    qtbot, session, monitor, fake_nvml, fake_proc, monkeypatch
+):
+    # Each tick hands one host and GPU sampling job to a worker, and the next tick waits for its answer (with no
+    # cut-off for a job that hangs, here), so the jobs started count the ticks.
+    monkeypatch.setattr(monitor_module, "STALLED_SYSTEM_MS", 3_600_000)
+    ticks = []
+    sample_system = monitor_module._sample_system
+
+    def counted(*args):
+        ticks.append(1)
+        return sample_system(*args)
+
+    monkeypatch.setattr(monitor_module, "_sample_system", counted)
     fake_nvml.set(two_gpus())
     seen = []
-    monitor.updated.connect(lambda: seen.append((monitor.host, monitor.gpus)))
+    monitor.updated.connect(
+        lambda: seen.append((len(ticks), monitor.host, monitor.gpus, monitor.book.series(HOST, "cpu").last()))
+    )
     started(qtbot, session, monitor)
-    wait_ticks(qtbot, monitor, 3)
-    assert all(host is not None and gpus is not None for host, gpus in seen)
+    qtbot.waitUntil(lambda: len(seen) >= 4, timeout=10_000)
+    # One `updated` per tick: the n-th comes after the n-th tick's job, never twice for one tick.
+    assert [tick for tick, *_ in seen] == list(range(1, len(seen) + 1))
+    # And after the tick's samples are in: the host's and the GPUs' numbers, and the host's history.
+    assert all(host is not None and gpus is not None and cpu is not None for _, host, gpus, cpu in seen)
 
 
 def test_no_driver_one_calm_sentence_and_the_rest_works(qtbot, session, monitor, fake_nvml):

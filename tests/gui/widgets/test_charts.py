@@ -104,7 +104,7 @@ def test_sparkline_path_breaks_at_gaps_and_fits_its_rect():
     assert long.elementCount() == MAX_POINTS
 
 
-def test_sparkline_delegate_paints_value_and_line(qtbot):
+def test_sparkline_delegate_paints_value_and_line(qtbot, tmp_path):
     from gui.views.widgets.sparkline_delegate import SparklineDelegate
 
     model = QStandardItemModel(2, 1)
@@ -119,8 +119,8 @@ def test_sparkline_delegate_paints_value_and_line(qtbot):
     view.setColumnWidth(0, view.fontMetrics().averageCharWidth() * 24)
     view.show()
     image = view.grab().toImage()
-    image.save("/tmp/shots5/sparkline-test.png")
     assert not image.isNull()
+    image.save(str(tmp_path / "sparkline.png"))  # kept with the test's files, to look at when it fails
     highlight = view.palette().highlight().color()
     rect = view.visualRect(model.index(0, 0))
     line_pixels = sum(

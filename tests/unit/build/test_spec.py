@@ -233,3 +233,37 @@ def test_secret_build_arguments_are_masked_in_the_command_and_the_history(projec
     assert "PIP_INDEX_URL=https://user:••••••@pypi.example.com/simple" in argv
     assert build.api_kwargs()["buildargs"]["GITHUBTOKEN"] == "plain-but-secret"  # the build gets the real value
     assert "GITHUBTOKEN=plain-but-secret" in build.argv(reveal_secrets=True)
+
+
+HF_TOKEN = "hf_" + "aB3dE6gH9" * 4
+
+
+def test_a_secret_value_under_a_plain_name_is_allowed_with_a_warning(project):
+    url = "https://user:pypi-s3cret@pypi.example.com/simple"
+    build = spec(project, build_args=(("PIP_INDEX_URL", url), ("MODEL", HF_TOKEN), ("PYTHON_VERSION", "3.12")))
+    assert build.problems() == {}
+    warnings = build.build_arg_warnings()
+    assert [warning.split()[0] for warning in warnings] == ["PIP_INDEX_URL", "MODEL"]
+    assert "(docker history)" in warnings[0] and "when it runs" in warnings[0]
+    assert not any("pypi-s3cret" in warning or HF_TOKEN in warning for warning in warnings)
+    assert spec(project, build_args=(("HF_TOKEN", "x"),)).build_arg_warnings() == []  # refused by problems()
+
+
+def test_the_builds_secret_values_are_masked_in_its_log_lines(project):
+    build = spec(
+        project,
+        build_args=(
+            ("MODEL", HF_TOKEN),
+            ("PIP_INDEX_URL", "https://user:pypi-s3cret@pypi.example.com/simple"),
+            ("GITHUBTOKEN", "plain-but-secret"),
+            ("DB_PASSWORD", "ab"),  # too short to look for in free text
+            ("GREETING", "hello"),
+        ),
+    )
+    assert build.mask_secrets(f"Downloading with {HF_TOKEN} now") == "Downloading with •••••• now"
+    assert build.mask_secrets("Looking in indexes: https://user:pypi-s3cret@pypi.example.com/simple") == (
+        "Looking in indexes: https://user:••••••@pypi.example.com/simple"
+    )
+    assert build.mask_secrets("token plain-but-secret; ab; hello") == "token ••••••; ab; hello"
+    plain = spec(project, build_args=(("GREETING", "hello"),))
+    assert plain.mask_secrets("say hello, HF_TOKEN=abc") == "say hello, HF_TOKEN=abc"  # no secrets: as it is

@@ -144,6 +144,13 @@ def test_run_lists_every_unpinned_package():
     assert "torch, transformers[torch] have no pinned version" in text
 
 
+def test_the_value_of_any_pip_option_is_no_package():
+    """Found: explain kept its own, shorter list of pip options that take a value, so the value of --timeout,
+    --retries or --progress-bar was named as an unpinned package."""
+    text = about("RUN pip install --timeout 60 --retries 5 --progress-bar off --prefix /opt torch\n")
+    assert "torch has no pinned version" in text
+
+
 def test_cmd_entrypoint_forms():
     assert "receives the stop signal" in about('CMD ["python", "app.py"]\n')
     shell = about("CMD python app.py\n")

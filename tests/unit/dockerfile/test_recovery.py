@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import os
@@ -10,18 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from gui.core.dockerfile import recovery
+from gui.core.dockerfile import text_file
 from gui.core.dockerfile.recovery import (
     RecoveryStore,
     SaveFailed,
     default_folder,
     drop_recovery_copy,
     keep_recovery_copy,
-    open_document,
     pending_copies,
-    read_document,
-    save_document,
 )
+from gui.core.dockerfile.text_file import UTF8, read_text_document, save_text_document
 from gui.core.errors import EngineError
 
 
@@ -111,50 +110,19 @@ def test_default_folder_is_in_the_user_state_folder(tmp_path, monkeypatch):
 # Reading and saving documents ---------------------------------------------------------------------------
 
 
-def test_read_document_normalises_crlf_and_save_writes_it_back(tmp_path):
-    path = tmp_path / "Dockerfile"
-    path.write_bytes(b"FROM busybox:1.36\r\nRUN true\r\n")
-    disk = read_document(path)
-    assert disk.text == "FROM busybox:1.36\nRUN true\n" and disk.newline == "\r\n"
-    save_document(path, disk.text + "USER app\n", disk.newline, RecoveryStore(tmp_path / "recovery"))
-    assert path.read_bytes() == b"FROM busybox:1.36\r\nRUN true\r\nUSER app\r\n"
-
-
-def test_a_missing_file_reads_as_none(tmp_path):
-    disk = read_document(tmp_path / "Dockerfile")
-    assert disk.text is None and disk.newline == "\n"
-
-
-def test_non_utf8_is_refused_with_a_sentence(tmp_path):
-    path = tmp_path / "Dockerfile"
-    path.write_bytes(b"# caf\xe9\n")
-    with pytest.raises(EngineError, match="not UTF-8"):
-        read_document(path)
-
-
 def test_an_unreadable_path_says_why(tmp_path):
     folder = tmp_path / "Dockerfile"
     folder.mkdir()
     with pytest.raises(EngineError, match="Could not read Dockerfile: that is a folder"):
-        read_document(folder)
+        read_text_document(folder)
 
 
-def test_open_document_reads_the_file_and_its_recovery_copy(tmp_path):
-    store = RecoveryStore(tmp_path / "recovery")
-    path = tmp_path / "Dockerfile"
-    path.write_text("FROM a\n", encoding="utf-8")
-    assert open_document(path, store).recovered is None
-    store.save(path, "FROM b\n")
-    opened = open_document(path, store)
-    assert opened.disk.text == "FROM a\n" and opened.recovered == "FROM b\n" and opened.recovered_at
-
-
-def test_save_document_discards_the_copies_of_this_and_older_names(tmp_path):
+def test_a_save_discards_the_copies_of_this_and_older_names(tmp_path):
     store = RecoveryStore(tmp_path / "recovery")
     old, new = tmp_path / "Dockerfile.old", tmp_path / "Dockerfile"
     store.save(old, "FROM a")
     store.save(new, "FROM a")
-    assert save_document(new, "FROM a", "\n", store, forget=(old,)) == "FROM a"
+    assert save_text_document(new, "FROM a", UTF8, store, forget=(old,)) == "FROM a"
     assert new.read_text(encoding="utf-8") == "FROM a"
     assert store.pending() == []
 
@@ -163,7 +131,7 @@ def test_a_failed_save_keeps_the_text_in_the_recovery_copy(tmp_path):
     store = RecoveryStore(tmp_path / "recovery")
     path = tmp_path / "missing-folder" / "Dockerfile"
     with pytest.raises(SaveFailed, match=r"Not saved to .*Dockerfile: its folder does not exist") as failed:
-        save_document(path, "FROM precious", "\n", store)
+        save_text_document(path, "FROM precious", UTF8, store)
     assert failed.value.recovery_saved and "safe in a recovery copy" in failed.value.message
     assert store.load(path) == "FROM precious"
 
@@ -177,10 +145,10 @@ def test_a_full_disk_that_refuses_the_recovery_copy_too_says_so(tmp_path, monkey
     store = RecoveryStore(tmp_path / "recovery")
     path = tmp_path / "Dockerfile"
     path.write_text("FROM old", encoding="utf-8")
-    monkeypatch.setattr(recovery, "atomic_write", _disk_full)
+    monkeypatch.setattr(text_file, "atomic_write_bytes", _disk_full)
     monkeypatch.setattr(store, "save", _disk_full)
     with pytest.raises(EngineError) as failed:
-        save_document(path, "FROM precious", "\n", store)
+        save_text_document(path, "FROM precious", UTF8, store)
     assert failed.value.message == (
         f"Not saved to {path}: the disk is full. The recovery copy could not be written either: "
         "copy your text somewhere safe now."
@@ -192,16 +160,16 @@ def test_a_full_disk_that_refuses_the_recovery_copy_too_says_so(tmp_path, monkey
 def test_a_full_disk_that_takes_the_recovery_copy_says_the_text_is_safe(tmp_path, monkeypatch):
     store = RecoveryStore(tmp_path / "recovery")
     path = tmp_path / "Dockerfile"
-    real_write = recovery.atomic_write
+    real_write = text_file.atomic_write_bytes
 
     def document_full(target, *args, **kwargs):
         if Path(target) == path:
             _disk_full()
         return real_write(target, *args, **kwargs)
 
-    monkeypatch.setattr(recovery, "atomic_write", document_full)
+    monkeypatch.setattr(text_file, "atomic_write_bytes", document_full)
     with pytest.raises(SaveFailed) as failed:
-        save_document(path, "FROM precious", "\n", store)
+        save_text_document(path, "FROM precious", UTF8, store)
     assert failed.value.message.startswith(
         f"Not saved to {path}: the disk is full. Your text is safe in a recovery copy"
     )
@@ -212,7 +180,7 @@ def test_a_copy_that_cannot_be_removed_after_a_save_is_no_failed_save(tmp_path, 
     store = RecoveryStore(tmp_path / "recovery")
     path = tmp_path / "Dockerfile"
     monkeypatch.setattr(store, "discard", _disk_full)
-    assert save_document(path, "FROM saved", "\n", store) == "FROM saved"
+    assert save_text_document(path, "FROM saved", UTF8, store) == "FROM saved"
     assert path.read_text(encoding="utf-8") == "FROM saved"
 
 
@@ -236,7 +204,7 @@ def test_pending_copies_say_what_each_file_holds_now(tmp_path):
     for path in (unchanged, changed, same):
         path.parent.mkdir()
         path.write_text("FROM a\nRUN old\n", encoding="utf-8")
-    unreadable.write_bytes(b"# caf\xe9\n")
+    unreadable.write_bytes(b"FROM a\x00\x01\x02")
     for path in (unchanged, changed, gone, no_folder, unreadable):
         store.save(path, "FROM a\nRUN new\n")
     store.save(same, "FROM a\nRUN old\n")
@@ -253,8 +221,29 @@ def test_pending_copies_say_what_each_file_holds_now(tmp_path):
     assert copies[changed].changed_since
     assert copies[gone].gone and copies[gone].folder_exists and "+FROM a" in copies[gone].diff.splitlines()
     assert copies[no_folder].gone and not copies[no_folder].folder_exists
-    assert not copies[unreadable].gone and "not UTF-8" in copies[unreadable].unreadable
+    assert not copies[unreadable].gone and "not a text file" in copies[unreadable].unreadable
 
 
 def test_no_copies_means_nothing_to_offer(tmp_path):
     assert pending_copies(RecoveryStore(tmp_path / "never-made")) == []
+
+
+def test_copies_of_latin1_and_utf16_files_are_compared_with_what_the_file_says(tmp_path):
+    """Found: the offer read files as UTF-8 only, so the copy of a Latin-1 or UTF-16 Dockerfile (which the
+    editor opens and saves) was offered as "cannot be read", with Restore turned off."""
+    store = RecoveryStore(tmp_path / "recovery")
+    latin1, utf16, same = tmp_path / "latin1", tmp_path / "utf16", tmp_path / "same"
+    latin1.write_bytes(b"FROM a\n# caf\xe9\n")
+    utf16.write_bytes(codecs.BOM_UTF16_LE + "FROM a\r\n# café\r\n".encode("utf-16-le"))
+    same.write_bytes(b"FROM a\r\n# na\xefve\r\n")
+    store.save(latin1, "FROM a\n# café\nUSER app\n")
+    store.save(utf16, "FROM b\n# café\n")
+    store.save(same, "FROM a\n# naïve\n")  # what the editor held: the file's text with "\n" line breaks
+
+    copies = {copy.path: copy for copy in pending_copies(store)}
+    assert sorted(copies) == sorted([latin1, utf16])
+    assert store.load(same) is None  # equal to its Latin-1, CRLF file: nothing unsaved, removed
+    assert copies[latin1].unreadable is None and copies[latin1].disk_text == "FROM a\n# café\n"
+    assert copies[latin1].diff.splitlines()[-1] == "+USER app"
+    assert copies[utf16].unreadable is None and copies[utf16].disk_text == "FROM a\n# café\n"
+    assert {"-FROM a", "+FROM b"} <= set(copies[utf16].diff.splitlines())

@@ -111,3 +111,20 @@ def test_an_edit_keeps_the_encoding_and_converting_writes_utf8(tmp_path):
 def test_a_missing_file_reads_as_none_in_utf8(tmp_path):
     document = read_text_document(tmp_path / "nothing")
     assert document.text is None and document.form == UTF8
+
+
+@pytest.mark.parametrize(
+    ("data", "newline", "mixed"),
+    [
+        (b"FROM a\r\nRUN true\r\nUSER app\n", "\r\n", True),
+        (b"FROM a\r\nRUN true\n", "\r\n", True),  # a tie: CRLF
+        (b"FROM a\nRUN true\nUSER app\r\n", "\n", True),
+        (b"FROM a\r\nRUN true\r\n", "\r\n", False),
+        (b"FROM a\nRUN true\n", "\n", False),
+        (b"FROM a", "\n", False),
+    ],
+)
+def test_mixed_line_endings_are_noticed_and_saved_with_the_usual_one(data, newline, mixed):
+    text, form = decode_text(data)
+    assert (form.newline, form.mixed_newlines) == (newline, mixed)
+    assert encode_text(text, form) == text.replace("\n", newline).encode()

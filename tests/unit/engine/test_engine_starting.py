@@ -8,7 +8,7 @@ import pytest
 from gui.core.engine import connection, doctor
 from gui.core.engine import help as engine_help
 from gui.core.engine.connection import DEFAULT_UNIX_HOST, Diagnosis, Endpoint, EngineState, diagnose
-from tests.unit.engine.silent_socket import SilentEngine
+from tests.fakes.silent_socket import SilentEngine
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from gui.core.engine.log_resume import LogPosition, log_end, timestamp_nanos
+from gui.core.engine.log_resume import (
+    CONNECTION_DROPPED,
+    RUNNING_AGAIN,
+    STARTED_AGAIN,
+    LogPosition,
+    log_end,
+    timestamp_nanos,
+)
 
 
 def stamped(second: int, nanos: int, text: str) -> str:
@@ -46,11 +53,12 @@ def test_a_fresh_log_keeps_everything_and_splits_the_timestamp():
     assert resume.keep("no stamp") == (None, "no stamp")
 
 
-def inspect(status, code=0, policy="no", oom=False):
-    return {
-        "State": {"Status": status, "ExitCode": code, "Restarting": status == "restarting", "OOMKilled": oom},
-        "HostConfig": {"RestartPolicy": {"Name": policy}},
-    }
+RUN_BEGAN = "2026-11-25T10:00:00.123456789Z"
+
+
+def inspect(status, code=0, policy="no", oom=False, started_at=RUN_BEGAN):
+    state = {"Status": status, "ExitCode": code, "Restarting": status == "restarting", "OOMKilled": oom}
+    return {"State": {**state, "StartedAt": started_at}, "HostConfig": {"RestartPolicy": {"Name": policy}}}
 
 
 @pytest.mark.parametrize(
@@ -62,7 +70,7 @@ def inspect(status, code=0, policy="no", oom=False):
         (inspect("exited", 137, "unless-stopped"), False, True, "may start it again"),
         (inspect("exited", 2, "on-failure"), False, True, "may start it again"),
         (inspect("exited", 0, "on-failure"), False, False, "the log is complete"),
-        (inspect("running", 0, "always"), True, True, "started again"),
+        (inspect("running", 0, "always"), True, True, RUNNING_AGAIN),  # when its run began is not known
         (inspect("created"), False, True, "has not started yet"),
         ({"State": {"Status": "exited"}}, False, False, "The container stopped; the log is complete."),
     ],
@@ -72,3 +80,17 @@ def test_why_a_log_stream_ended(payload, running, comes_back, words):
     assert (end.running, end.comes_back) == (running, comes_back)
     assert words in end.message
     assert "complete" not in end.message or not comes_back
+
+
+def test_a_running_container_whose_run_began_with_the_stream_only_lost_the_connection():
+    """The stream dropped while the container ran on: the same StartedAt as when the stream began. Not a restart."""
+    end = log_end(inspect("running", policy="always"), started_at=RUN_BEGAN)
+    assert (end.running, end.same_run, end.message) == (True, True, CONNECTION_DROPPED)
+    assert "started again" not in end.message
+    # The same instant written another way (an offset instead of Z) is the same run.
+    assert log_end(inspect("running"), started_at="2026-11-25T12:00:00.123456789+02:00").same_run
+
+
+def test_a_running_container_with_a_newer_run_started_again():
+    end = log_end(inspect("running", policy="always", started_at="2026-11-25T10:00:07.5Z"), started_at=RUN_BEGAN)
+    assert (end.running, end.same_run, end.message) == (True, False, STARTED_AGAIN)

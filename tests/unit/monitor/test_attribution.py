@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,9 @@ HOST_V1 = """12:memory:/user.slice/user-1000.slice/session-2.scope
         pytest.param(f"0::/docker/{A}0\n", None, id="65 hex digits"),
         pytest.param("", None, id="empty"),
         pytest.param("garbage without colons\n", None, id="garbage"),
+        pytest.param(f"garbage\n0::/docker/{A}\n", A, id="a stray line is skipped, not the end"),
+        pytest.param(f"0::/machine.slice/vm:1.scope/docker/{A}\n", A, id="a colon inside the path"),
+        pytest.param(f"0::/system.slice/docker-{A}.scope/system.slice/app:1.service\n", A, id="a colon after the id"),
     ],
 )
 def test_container_id_from_cgroup(text, expected):
@@ -94,9 +98,25 @@ def test_container_of_pid_reads_proc(tmp_path):
     assert container_of_pid(0, proc) is None
 
 
+def test_pid_1_is_a_process_like_any_other(tmp_path):
+    # A container's first process, seen from an engine's own pid namespace (Docker in Docker, kind).
+    assert container_of_pid(1, _proc(tmp_path, {1: f"0::/docker/{B}\n"})) == B
+
+
+def test_a_cgroup_named_in_bytes_that_are_not_utf8_is_still_read(tmp_path):
+    for pid, path in ((100, f"/docker/{A}/\xff".encode("latin-1")), (200, b"/user.slice/\xfe\xff.scope")):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "cgroup").write_bytes(b"0::" + path + b"\n")
+    assert container_of_pid(100, tmp_path) == A
+    assert container_of_pid(200, tmp_path) is None
+
+
 def test_container_of_this_test_process_is_read_from_the_real_proc():
-    expected = container_id_from_cgroup(Path(f"/proc/{os.getpid()}/cgroup").read_text())
-    assert container_of_pid(os.getpid()) == expected
+    # Worked out without the parser: a container's full id is 64 lower-case hex digits, the innermost one last.
+    # (A process on the host has none; the 32-digit ids of other cgroup managers are not Docker's.)
+    text = Path(f"/proc/{os.getpid()}/cgroup").read_text()
+    ids = re.findall(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])", text)
+    assert container_of_pid(os.getpid()) == (ids[-1] if ids else None)
 
 
 def _gpu(index: int, *processes: GpuProcessUse) -> GpuSample:

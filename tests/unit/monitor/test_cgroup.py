@@ -1,6 +1,7 @@
 """The first sample of a local container (CPU %, memory, processes), from the kernel's files in a fake tree."""
 
 import os
+import time
 
 import pytest
 
@@ -14,7 +15,7 @@ from gui.core.monitor.cgroup import (
     read_cpu,
     system_cpu_ns,
 )
-from gui.core.monitor.stats import stats_between
+from gui.core.monitor.stats import stats_between, stats_reading
 
 CONTAINER = "ab12" * 16
 TICK_NS = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
@@ -142,3 +143,41 @@ def test_without_memory_files_there_is_no_first_sample_from_the_kernel(tmp_path)
     kernel = files(tmp_path, [1, 1, 1, 1, 1, 1, 1])
     assert read_cpu(CONTAINER, kernel) is not None
     assert kernel_reading(CONTAINER, CpuReading(0, 0, 2), kernel) is None
+
+
+def test_host_time_counts_the_first_seven_fields_only(tmp_path):
+    # An older kernel's line has exactly seven; a newer one's eighth field (steal) is not host time to dockerd.
+    seven = write(tmp_path / "seven", "cpu  100 0 50 800 10 5 5\ncpu0 1 2 3 4 5 6 7\n")
+    assert system_cpu_ns(seven) == (970 * TICK_NS, 1)
+    steal = write(tmp_path / "steal", "cpu  100 0 50 800 10 5 5 999 0 0\ncpu0 1 2 3 4 5 6 7 0 0 0\n")
+    assert system_cpu_ns(steal) == (970 * TICK_NS, 1)
+
+
+def test_host_time_of_a_big_machine_up_for_a_year_stays_exact(tmp_path):
+    ticks = 128 * 365 * 86_400 * 100 + 1  # 128 CPUs, a year, at 100 ticks a second: beyond a float's 53 bits in ns
+    stat = write(tmp_path / "stat", f"cpu  {ticks} 0 0 0 0 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 0 0 0\n")
+    assert system_cpu_ns(stat) == (ticks * TICK_NS, 1)
+
+
+def test_host_counters_without_the_total_line_or_without_cpus_give_none(tmp_path):
+    assert system_cpu_ns(write(tmp_path / "short", "cpu  1 2 3 4\ncpu0 1 2 3 4\n")) is None  # a kernel before 2.6
+    assert system_cpu_ns(write(tmp_path / "no-cpus", "cpu  1 2 3 4 5 6 7 0 0 0\nintr 1\n")) is None
+
+
+def test_first_sample_is_stamped_now_and_the_engines_next_payload_follows_it(tmp_path):
+    v1_container(tmp_path, usage_ns=5)
+    before = time.time()
+    first = kernel_reading(CONTAINER, CpuReading(0, 0, 2), files(tmp_path, [10, 0, 5, 10, 0, 0, 0]))
+    assert before <= first.read <= time.time()
+    # The engine's payload a second later knows network totals; the kernel's reading did not, so no rate yet.
+    payload = stats_reading({"read": "2100-01-01T00:00:00Z", "networks": {"eth0": {"rx_bytes": 500, "tx_bytes": 100}}})
+    stats = stats_between(payload, first, CONTAINER, "web")
+    assert (stats.net_rx, stats.net_rx_rate) == (500, None)
+
+
+def test_no_limit_and_no_machine_memory_known_gives_no_limit(tmp_path):
+    folder = tmp_path / "cgroup" / "docker" / CONTAINER
+    write(folder / "memory.current", "10000000\n")
+    write(folder / "memory.max", "max\n")
+    kernel = KernelFiles(tmp_path / "cgroup", tmp_path / "stat", tmp_path / "no-meminfo")
+    assert container_memory(CONTAINER, kernel) == (10_000_000, 0)

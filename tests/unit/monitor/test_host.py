@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections import namedtuple
 
 import psutil
@@ -15,8 +16,8 @@ from gui.core.monitor.host import HostSampler, busy_percent, sample_host
 Times = namedtuple("Times", "user nice system idle iowait irq softirq steal guest guest_nice")
 
 
-def times(user=0.0, system=0.0, idle=0.0, iowait=0.0, guest=0.0):
-    return Times(user, 0.0, system, idle, iowait, 0.0, 0.0, 0.0, guest, 0.0)
+def times(user=0.0, system=0.0, idle=0.0, iowait=0.0, guest=0.0, nice=0.0, guest_nice=0.0):
+    return Times(user, nice, system, idle, iowait, 0.0, 0.0, 0.0, guest, guest_nice)
 
 
 def test_busy_percent_by_hand():
@@ -31,6 +32,34 @@ def test_guest_time_is_not_counted_twice():
     after = times(user=200, idle=200, guest=100)
     # user +100 includes guest +50: all = (100 + 100 + 50) - 50 = 200 -> busy 100 / 200
     assert busy_percent(before, after) == 50.0
+
+
+def test_niced_guest_time_is_not_counted_twice_either():
+    before = times(user=100, nice=100, idle=200, guest_nice=50)
+    after = times(user=100, nice=200, idle=300, guest_nice=100)
+    # nice +100 includes guest_nice +50: all = (100 + 100 + 50) - 50 = 200 -> busy 100 / 200
+    assert busy_percent(before, after) == 50.0
+
+
+def test_one_cpu_over_one_second_and_a_tenth_of_a_percent():
+    # A sample per second, per CPU: well under one second of each kind of time passes.
+    assert busy_percent(times(user=10.0, idle=10.0), times(user=10.25, idle=10.75)) == 25.0
+    assert busy_percent(times(user=0.0, idle=0.0), times(user=0.1, idle=0.2)) == 33.3
+
+
+# Times as psutil gives them where there is no iowait or guest time (macOS: user nice system idle).
+MacTimes = namedtuple("MacTimes", "user nice system idle")
+
+
+def test_cpu_times_without_iowait_or_guest_fields():
+    assert busy_percent(MacTimes(10, 0, 10, 80), MacTimes(40, 0, 20, 140)) == 40.0
+
+
+def test_idle_time_going_back_gives_no_nonsense():
+    # Linux's idle counter can go back a little (tickless idle accounting); psutil clamps, and so do we.
+    assert busy_percent(times(user=5, idle=5), times(user=4, idle=10)) == 0.0  # busy went back
+    assert busy_percent(times(user=5, idle=5), times(user=6, idle=4)) == 0.0  # no time passed in all
+    assert busy_percent(times(user=5, idle=5), times(user=7, idle=4)) == 100.0  # more busy than time passed
 
 
 def test_no_time_passed_or_counters_went_back_give_zero():
@@ -64,6 +93,28 @@ def test_sampler_uses_its_previous_call_as_baseline(monkeypatch):
     assert first.cpu_percent == 50.0 and first.per_cpu == (100.0, 0.0)
     second = sampler.sample()
     assert second.cpu_percent == 0.0 and second.per_cpu == (0.0, 0.0)
+
+
+def test_each_sample_covers_the_time_since_the_previous_one(monkeypatch):
+    monkeypatch.setattr(host_stats, "FIRST_INTERVAL", 0.0)
+    readings = [
+        (times(user=0, idle=0), [times(user=0, idle=0)]),
+        (times(user=0, idle=10), [times(user=0, idle=10)]),
+        (times(user=30, idle=20), [times(user=30, idle=20)]),
+    ]
+    sampler = HostSampler(cpu_times=FakeCpuTimes(readings))
+    assert sampler.sample().cpu_percent == 0.0
+    second = sampler.sample()  # from the first sample's reading, not a fresh baseline of its own
+    assert (second.cpu_percent, second.per_cpu) == (75.0, (75.0,))
+
+
+def test_a_sampler_of_its_own_reads_this_computer(monkeypatch):
+    monkeypatch.setattr(host_stats, "FIRST_INTERVAL", 0.0)
+    before = time.time()
+    sample = HostSampler().sample()
+    assert before <= sample.time <= time.time()
+    assert len(sample.per_cpu) == psutil.cpu_count()
+    assert 0.0 <= sample.cpu_percent <= 100.0
 
 
 def test_a_cpu_coming_online_does_not_break_the_sample(monkeypatch):

@@ -11,11 +11,15 @@ import pytest
 
 from gui.workers.monitor.local_stats import StatsStreams
 from tests.fakes.http_answers import chunked
+from tests.fakes.silent_socket import SilentEngine
 
 RUNNING = {"read": "2026-12-03T07:00:00.1Z", "cpu_stats": {"cpu_usage": {"total_usage": 5}}}
 STOPPED = {"read": "0001-01-01T00:00:00Z"}
 ID_A = "a" * 64
 ID_B = "b" * 64
+# A blocked call ends when the test says so, or by itself after this long: below the 5 s the old stop() waited for
+# the thread, so a stop that waits returns only after the thread ended, and one that does not, while it is blocked.
+FALLBACK_S = 4.0
 
 
 def wait_for(condition, seconds: float = 10.0):
@@ -84,6 +88,7 @@ def streams(engine):
     reader.start()
     yield reader
     reader.stop()
+    assert reader.wait(10), "the streams' thread did not end"
 
 
 def test_payloads_arrive_per_container_over_one_thread(engine, streams):
@@ -149,6 +154,7 @@ def test_no_engine_at_the_socket_says_so(tmp_path):
     reader.open(ID_A, "a")
     wait_for(lambda: ended)
     reader.stop()
+    assert reader.wait(10)
     assert ended[0][0] == "a" and ended[0][1].startswith("Could not reach the engine for stats")
 
 
@@ -167,9 +173,38 @@ def test_stop_hangs_up_everything_and_ends_the_thread(engine, streams):
     streams.open(ID_B, "b")
     wait_for(lambda: len(streams.got) == 2)
     streams.stop()
-    assert not streams.running
+    wait_for(lambda: not streams.running)
     wait_for(lambda: sorted(engine.closed_by_client) == [ID_A, ID_B])
     assert streams.ended == []
+
+
+def test_stop_returns_while_the_streams_thread_is_blocked_on_a_silent_socket(tmp_path):
+    """stop() runs on the GUI thread (the Monitor, a window closing, quitting): it never waits for the streams'
+    thread, even one stuck on an engine that says nothing; that thread ends by itself once the engine hangs up."""
+    silent = SilentEngine(tmp_path / "silent.sock")
+    reader = StatsStreams(str(tmp_path / "engine.sock"), "1.41", lambda *_: None, lambda *_: None)
+    asked, returned = threading.Event(), threading.Event()
+
+    def ask_the_silent_engine():  # as a stream's first reading from a hung engine would
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(60)  # a safety net only: the engine hangs up first
+            sock.connect(str(silent.path))
+            asked.set()
+            sock.recv(1)  # nothing comes until the engine hangs up
+
+    try:
+        reader.start()
+        reader.call_later(0, ask_the_silent_engine)
+        assert asked.wait(10) and silent.accepted.acquire(timeout=10)
+        # The engine hangs up once the test is back from stop(), or after FALLBACK_S, whichever comes first.
+        threading.Thread(target=lambda: (returned.wait(FALLBACK_S), silent.hang_up()), daemon=True).start()
+        reader.stop()
+        stopped_while_blocked = reader.running
+        returned.set()
+        assert stopped_while_blocked, "stop() waited for the blocked thread"
+        wait_for(lambda: not reader.running)  # it ends by itself once the engine hangs up
+    finally:
+        silent.close()
 
 
 def test_later_calls_run_on_the_streams_thread_in_order(streams):
@@ -195,3 +230,4 @@ def test_a_failing_callback_does_not_stop_the_other_streams(engine, expect_log_w
     reader.open(ID_B, "b")
     wait_for(lambda: got == ["b", "b"])
     reader.stop()
+    assert reader.wait(10)

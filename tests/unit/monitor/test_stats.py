@@ -16,13 +16,16 @@ import pytest
 
 from gui.core.monitor.stats import (
     ContainerStats,
+    StatsReading,
     block_io_totals,
     container_stats,
     cpu_percent,
     cpu_percent_tooltip,
     is_stopped,
     memory_used,
+    network_totals,
     read_time,
+    stats_between,
 )
 
 STATS = Path(__file__).parents[2] / "fakes" / "stats"
@@ -212,7 +215,6 @@ def test_given_id_and_name_win_over_the_payloads():
 
 def test_read_time_keeps_nanoseconds_as_far_as_a_float_can():
     assert read_time("2026-11-25T11:52:51.677856483Z") == pytest.approx(1795607571.677856483, abs=1e-6)
-    assert read_time("2026-11-25T12:52:51.5+01:00") == pytest.approx(1795607571.5)
     assert read_time("2026-11-25T11:52:51Z") == 1795607571.0
     assert read_time("0001-01-01T00:00:00Z") == 0.0
     assert read_time(None) == 0.0
@@ -223,3 +225,105 @@ def test_tooltip_says_why_cpu_can_pass_100_percent():
         "100 % is one full CPU. This container may use up to 8 CPUs, so it can show up to 800 %, as docker stats does."
     )
     assert "one full CPU" in cpu_percent_tooltip(1)
+
+
+# Edges the CLI's formulas decide ------------------------------------------------------------------
+
+
+def reading(read: float = 100.0, cpu: int = 0, system: int | None = 0, cpus: int = 2, net: int | None = 0):
+    """A reading with only what these tests look at."""
+    return StatsReading(
+        read=read,
+        cpu_total=cpu,
+        system_cpu=system,
+        online_cpus=cpus,
+        pre_cpu_total=0,
+        pre_system_cpu=None,
+        memory_used=0,
+        memory_limit=0,
+        net_rx=net,
+        net_tx=net,
+        block_read=net,
+        block_write=net,
+        pids=None,
+    )
+
+
+def test_payload_without_id_or_name_gives_empty_ones():
+    stats = container_stats(load("v1-idle-oneshot.json") | {"id": None, "name": None})
+    assert (stats.container_id, stats.name) == ("", "")
+
+
+def test_only_the_leading_slash_leaves_the_name():
+    assert stats_between(reading(), None, "abc", "/Xenon").name == "Xenon"
+
+
+def test_a_stopped_previous_payload_gives_no_rates():
+    # Its read time is Go's zero time: "since the year 1" would make every rate about zero.
+    stats = stats_between(reading(read=100.0, net=5_000), reading(read=0.0, net=1_000), "abc", "web")
+    assert stats.net_rx_rate is stats.block_write_rate is None
+
+
+def test_two_payloads_read_at_the_same_time_give_no_rates():
+    stats = stats_between(reading(read=100.0, net=5_000), reading(read=100.0, net=1_000), "abc", "web")
+    assert stats.net_rx_rate is stats.block_read_rate is None
+
+
+def test_after_a_reading_without_totals_the_next_one_has_no_rate_yet():
+    # The first sample from the kernel knows no network or disk totals; the engine's next payload does.
+    stats = stats_between(reading(read=101.0, net=5_000), reading(read=100.0, net=None), "abc", "web")
+    assert (stats.net_rx, stats.net_rx_rate, stats.block_read_rate) == (5_000, None, None)
+
+
+def test_a_reading_without_cpu_usage_counts_as_none_used():
+    current = {"cpu_usage": {"total_usage": 1_000}, "system_cpu_usage": 20_000, "online_cpus": 1}
+    assert cpu_percent(current, {"system_cpu_usage": 10_000}) == 10.0
+
+
+def test_host_time_that_stood_still_gives_zero_not_an_error():
+    current = {"cpu_usage": {"total_usage": 2_000}, "system_cpu_usage": 10_000, "online_cpus": 2}
+    previous = {"cpu_usage": {"total_usage": 1_000}, "system_cpu_usage": 10_000}
+    assert cpu_percent(current, previous) == 0.0
+
+
+def test_the_smallest_deltas_still_count():
+    current = {"cpu_usage": {"total_usage": 1}, "system_cpu_usage": 1, "online_cpus": 1}
+    assert cpu_percent(current, {"cpu_usage": {"total_usage": 0}, "system_cpu_usage": 0}) == 100.0
+    assert cpu_percent(current | {"system_cpu_usage": 4}, {"system_cpu_usage": 0}) == 25.0
+
+
+def test_v1_memory_prefers_the_hierarchys_inactive_file_like_the_cli():
+    # total_inactive_file counts child cgroups too; the CLI takes it whenever the payload has it.
+    assert memory_used({"usage": 1000, "stats": {"total_inactive_file": 300, "inactive_file": 200}}) == 700
+
+
+def test_inactive_file_equal_to_usage_is_not_subtracted():
+    assert memory_used({"usage": 1000, "stats": {"total_inactive_file": 1000, "inactive_file": 1000}}) == 1000
+    assert memory_used({"usage": 1000, "stats": {"inactive_file": 1000}}) == 1000
+
+
+def test_memory_without_page_cache_figures_is_the_usage():
+    assert memory_used({"usage": 1000, "stats": {}}) == 1000
+
+
+def test_missing_counters_count_as_zero():
+    assert network_totals({"eth0": {"tx_bytes": 5}, "eth1": {"rx_bytes": 7}}) == (7, 5)
+    assert block_io_totals({"io_service_bytes_recursive": [{"op": "Read"}, {"op": "Write", "value": 9}]}) == (0, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("2026-11-25T12:52:51.5+01:00", 1795607571.5, id="east of UTC"),
+        pytest.param("2026-11-25T06:22:51.25-05:30", 1795607571.25, id="west of UTC, with minutes"),
+        pytest.param("2026-11-25T17:22:51+05:30", 1795607571.0, id="east, with minutes, no fraction"),
+        pytest.param("2026-11-25T11:52:51", 1795607571.0, id="no zone: UTC"),
+    ],
+)
+def test_read_time_with_an_offset_is_the_same_moment_in_utc(text, expected):
+    assert read_time(text) == pytest.approx(expected, abs=1e-6)
+
+
+def test_tooltip_for_one_and_for_two_cpus():
+    assert cpu_percent_tooltip(1) == "100 % is one full CPU, the most this container can use on this computer."
+    assert cpu_percent_tooltip(2).endswith("may use up to 2 CPUs, so it can show up to 200 %, as docker stats does.")

@@ -21,7 +21,7 @@ def filled(seconds: int, start: float = T0, value=lambda i: float(i)) -> Series:
     return series
 
 
-def test_windows_are_the_issue_s_four():
+def test_the_charts_offer_four_windows_from_a_minute_to_an_hour():
     assert WINDOWS == {"1 min": 60, "5 min": 300, "15 min": 900, "60 min": 3600}
 
 

@@ -198,6 +198,12 @@ def test_the_cpu_limit_defaults_to_this_computers_count(monkeypatch):
     assert replace(BASE, cpus="3").host_config_kwargs()["nano_cpus"] == 3_000_000_000
 
 
+def test_with_no_cpu_count_known_the_limit_is_one_cpu(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: None)
+    assert replace(BASE, cpus="1").errors == []
+    assert "at most 1" in replace(BASE, cpus="2").errors[0].message
+
+
 # --- parsing and naming ----------------------------------------------------------------------------------
 
 
@@ -270,6 +276,9 @@ def test_parse_cpus_gives_nano_cpus(text, nano):
         ("-web", set(), "web"),
         ("a", set(), "a-container"),
         ("", set(), "container"),
+        ("ab", set(), "ab"),
+        ("MyApp", set(), "MyApp"),
+        ("Xavier", {"/Xavier"}, "Xavier-2"),
     ],
 )
 def test_suggest_name_gives_a_free_valid_name(base, taken, name):

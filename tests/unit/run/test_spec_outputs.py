@@ -230,6 +230,52 @@ def test_the_preview_still_shows_something_while_the_input_is_wrong():
         spec.host_config_kwargs()
 
 
+def test_a_container_removed_when_it_stops():
+    spec = replace(BASE, auto_remove=True)
+    assert spec.argv() == ["docker", "run", "--detach", "--rm", "my-app:1"]
+    assert spec.host_config_kwargs()["auto_remove"] is True
+
+
+@pytest.mark.parametrize(
+    ("restart", "retries", "flag"),
+    [
+        ("always", 0, "always"),
+        ("unless-stopped", 0, "unless-stopped"),
+        ("on-failure", 0, "on-failure"),  # 0: retry for ever, which is what the plain policy means
+        ("on-failure", 5, "on-failure:5"),
+    ],
+)
+def test_the_restart_policy_on_the_command_line(restart, retries, flag):
+    argv = replace(BASE, restart=restart, restart_max_retries=retries).argv()
+    assert argv[argv.index("--restart") + 1] == flag
+
+
+def test_spaces_typed_inside_a_size_are_left_out_of_the_command_line():
+    """The CLI would read "1 g" as two words; the spec means one size, as create_kwargs reads it."""
+    argv = replace(BASE, memory="1 g", shm_size=" 2 g ").argv()
+    assert argv[3:7] == ["--memory", "1g", "--shm-size", "2g"]
+
+
+def test_an_entrypoint_still_being_typed_is_previewed_as_typed():
+    spec = replace(BASE, entrypoint="python -m app")
+    assert spec.errors  # the checks say to move "-m app" to Command...
+    assert spec.argv()[3:5] == ["--entrypoint", "python -m app"]  # ...and the preview shows what is there
+
+
+def test_a_secret_label_is_shown_when_asked():
+    spec = replace(BASE, labels=(("deploy.api_key", "k-123"),))
+    assert spec.argv()[3:5] == ["--label", f"deploy.api_key={MASK}"]
+    assert spec.argv(reveal_secrets=True)[3:5] == ["--label", "deploy.api_key=k-123"]
+
+
+def test_an_invalid_spec_names_each_problem_with_its_field():
+    with pytest.raises(ValueError) as raised:
+        replace(BASE, image="", memory="5m").create_kwargs()
+    message = str(raised.value)
+    assert message.startswith("image: Enter an image name")
+    assert "; memory: Docker needs at least 6 MB of memory for a container." in message
+
+
 # --- the action ------------------------------------------------------------------------------------------
 
 
@@ -290,7 +336,7 @@ def test_a_failed_container_is_kept_when_asked():
     with pytest.raises(RunFailed) as failed:
         RunContainer(SPEC, keep_failed=True).run(api)
     assert failed.value.kept and failed.value.message.startswith("Could not start the container: no GPU")
-    assert "is kept" in failed.value.message
+    assert failed.value.message.endswith("The container c0ffeec0ffee is kept, stopped, so you can inspect it.")
     assert not any(call[0] == "remove_container" for call in api.calls)
 
 
@@ -298,7 +344,9 @@ def test_a_failed_container_that_cannot_be_removed_is_reported():
     api = FakeApi(start_error=RuntimeError("boom"), remove_error=RuntimeError("engine busy"))
     with pytest.raises(RunFailed) as failed:
         RunContainer(SPEC).run(api)
-    assert "could not remove the container it had created (c0ffeec0ffee)" in failed.value.message
+    assert failed.value.message.endswith(
+        "Portside could not remove the container it had created (c0ffeec0ffee); remove it from Containers."
+    )
     assert "boom" in failed.value.message  # the start error is not lost over the clean-up
 
 

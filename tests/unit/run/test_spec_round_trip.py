@@ -49,6 +49,64 @@ def test_secret_values_are_not_remembered():
     assert replace(remembered, env=FULL.env) == FULL
 
 
+def test_the_saved_form_names_each_field_in_plain_json():
+    """What goes into the settings file, which older and newer Portsides read: lists, strings, numbers."""
+    spec = replace(
+        BASE,
+        ports=(port("80", "5000"),),
+        env=(EnvVar("MODE", "prod"),),
+        mounts=(volume("cache", "/c"),),
+        gpus=GpuSpec(GpuMode.CHOSEN, device_ids=("0",), capabilities=("video",)),
+        labels=(("team", "ml"),),
+    )
+    assert spec.to_dict() == {
+        **{key: "" for key in ("name", "command", "entrypoint", "workdir", "user", "memory", "cpus", "shm_size")},
+        "image": "my-app:1",
+        "auto_remove": False,
+        "restart": "no",
+        "restart_max_retries": 0,
+        "interactive_tty": False,
+        "ports": [{"container": "80", "host": "5000", "protocol": "tcp", "all_interfaces": False}],
+        "publish_all": False,
+        "env": [{"name": "MODE", "value": "prod"}],
+        "mounts": [{"kind": "volume", "source": "cache", "target": "/c", "read_only": False}],
+        "gpus": {"mode": "chosen", "count": 1, "device_ids": ["0"], "capabilities": ["video"]},
+        "privileged": False,
+        "labels": [["team", "ml"]],
+    }
+
+
+def test_numbers_and_flags_written_by_hand_are_read():
+    saved = {"image": "web", "cpus": 1.5, "shm_size": 0, "user": 1000, "memory": True}
+    saved |= {"auto_remove": 1, "interactive_tty": 1, "publish_all": 1, "privileged": 1}
+    spec = RunSpec.from_dict(saved)
+    assert (spec.cpus, spec.shm_size, spec.user, spec.memory) == ("1.5", "0", "1000", "")  # true is no size
+    assert spec.auto_remove and spec.interactive_tty and spec.publish_all and spec.privileged
+
+
+def test_settings_without_an_image_ask_for_one():
+    spec = RunSpec.from_dict({"name": "web"})
+    assert spec.image == ""
+    assert [problem.field for problem in spec.errors] == ["image"]
+
+
+def test_a_broken_row_does_not_lose_the_rows_after_it():
+    spec = RunSpec.from_dict({"image": "web", "ports": ["junk", {"host": "5000"}, {"container": "80"}]})
+    assert spec.ports == (port("80"),)
+
+
+def test_a_number_of_gpus_is_remembered():
+    spec = replace(BASE, gpus=GpuSpec(GpuMode.COUNT, count=3))
+    assert RunSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
+
+
+@pytest.mark.parametrize("count", ["two", True, None, 1.5])
+def test_a_gpu_count_that_is_no_whole_number_reads_as_one(count):
+    spec = RunSpec.from_dict({"image": "web", "gpus": {"mode": "count", "count": count}})
+    assert spec.gpus == GpuSpec(GpuMode.COUNT, count=1)
+    spec.problems(host_cpus=4)  # no traceback
+
+
 # --- run again with changes ------------------------------------------------------------------------------
 
 IMAGE = {
