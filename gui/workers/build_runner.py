@@ -36,6 +36,9 @@ logger = log.get("builds")
 
 ENGINE_STOPPED = "The engine stopped during the build; nothing was built. Build again when it is back."
 NO_IMAGE = "The engine ended the build without an image. Check the log above."
+# The most engine messages (about a log line each) folded and shown at a time: a step printing as fast as it can is
+# shown in slices of a few milliseconds, with the dialog's own events handled between them.
+MESSAGES_PER_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class BuildOutcome:
 
 
 class BuildRunner(QObject):
-    lines = Signal(list)  # log lines to show
+    lines = Signal(object)  # a list of log lines to show (object: handed over as it is, not copied item by item)
     progressed = Signal(int, int, str)  # step, total steps, current instruction
     finished = Signal(object)  # BuildOutcome
     cleanedUp = Signal(list)  # short ids of the step containers an interrupted build left, now removed
@@ -90,7 +93,9 @@ class BuildRunner(QObject):
         self._wall_started = time.time()
         self.session.commandIssued.emit(spec.command, "build the image")
         # open_build words the refusals that come before any stream (a parse error in the Dockerfile).
-        self._worker = StreamWorker(lambda: open_build(engine, spec), name="build", parent=self)
+        self._worker = StreamWorker(
+            lambda: open_build(engine, spec), max_batch=MESSAGES_PER_BATCH, name="build", parent=self
+        )
         self._worker.batch.connect(self._on_messages)
         self._worker.ended.connect(self._on_ended)
         self._worker.start()

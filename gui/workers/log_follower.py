@@ -37,6 +37,9 @@ NOT_ANSWERING = (
     "healthy (run docker info in a terminal)."
 )
 REMOVED = "The container was removed; the log above is all there is."
+# The most lines handed to the view at a time: a container printing as fast as it can is shown in slices of a few
+# milliseconds each, a batch per turn of the event loop, with the window's own events handled between them.
+LINES_PER_BATCH = 2000
 CHECK_EVERY_MS = 2000  # while the engine is away or silent, or the container restarting: look again this often
 QUICK_RESUME_MS = 250  # a stream that ended on a running container (it restarted at once)
 MAX_RESUME_DELAY_MS = 8000
@@ -88,10 +91,25 @@ def _reader_side(resume: ResumeFilter):
     return (lambda chunk: keep(assembler.feed(chunk))), finish
 
 
+def _advance(position: LogPosition, stamps: tuple[str | None, ...]) -> None:
+    """Moves `position` past a batch of lines, as advancing it line by line would, but reading only the newest
+    timestamp: docker's timestamps (RFC 3339, nine digits, UTC) sort as text when they are all alike."""
+    known = [stamp for stamp in stamps if stamp]
+    if not known:
+        return
+    if len(set(map(len, known))) == 1 and "".join(known).count("Z") == len(known):  # one "Z" each: at its end
+        newest = max(known)
+        for _ in range(known.count(newest)):
+            position.advance(newest)
+    else:  # mixed forms (an offset instead of Z, digits trimmed): each in turn
+        for stamp in known:
+            position.advance(stamp)
+
+
 class LogFollower(QObject):
     """The log of one container, as lines for a view, and what the stream is doing, as a sentence."""
 
-    lines = Signal(list)  # lines to append (text, with docker's timestamp in front when asked for)
+    lines = Signal(object)  # a list of lines to append (text, with docker's timestamp in front when asked for)
     status = Signal(str)  # the status line: following, the engine dropped, the container ended…
     commandChanged = Signal(str)  # the `docker logs` command the shown log equals
 
@@ -172,6 +190,7 @@ class LogFollower(QObject):
             transform=transform,
             finish=finish,
             max_pending=self.max_pending,
+            max_batch=LINES_PER_BATCH,
             name="logs",
             parent=self,
         )
@@ -206,17 +225,18 @@ class LogFollower(QObject):
         self.commandChanged.emit(self.command)
 
     def _on_items(self, items: list[tuple[str | None, str]]) -> None:
-        shown = []
-        for item in items:
-            if isinstance(item, _Unfinished):
-                self._unfinished.append(item)
-                continue
-            timestamp, text = item
-            self.position.advance(timestamp)
-            shown.append(f"{timestamp} {text}" if self.timestamps and timestamp else text)
-        if shown:
-            self._quick_resumes = 0
-            self.lines.emit(shown)
+        if items and isinstance(items[-1], _Unfinished):  # the stream's end: only ever after the last whole line
+            whole = [item for item in items if not isinstance(item, _Unfinished)]
+            self._unfinished.extend(item for item in items if isinstance(item, _Unfinished))
+            items = whole
+        if not items:
+            return
+        stamps, texts = zip(*items)
+        _advance(self.position, stamps)
+        self._quick_resumes = 0
+        self.lines.emit(
+            [f"{stamp} {text}" if stamp else text for stamp, text in items] if self.timestamps else list(texts)
+        )
 
     # Why it ended --------------------------------------------------------------------------------
 

@@ -39,6 +39,11 @@ def _connect(diagnosis: Diagnosis) -> Engine:
 
 # Bursts of events (docker compose up, a prune) become one refresh.
 EVENT_COALESCE_MS = 50
+# The engine announces a container's end ("die") before its list says "exited": it cleans up in between, longer under
+# load. While a container that died is still listed as running, the lists are read again this often, for at most
+# DIED_WAIT_S after the event.
+RECHECK_MS = 500
+DIED_WAIT_S = 10.0
 
 
 class EngineSession(QObject):
@@ -72,6 +77,8 @@ class EngineSession(QObject):
         self._stopped = False
         self._retry = QTimer(self, singleShot=True, interval=RETRY_INTERVAL_MS, timeout=self.check)
         self._coalesce = QTimer(self, singleShot=True, interval=EVENT_COALESCE_MS, timeout=self.refresh)
+        self._recheck = QTimer(self, singleShot=True, interval=RECHECK_MS, timeout=self.refresh)
+        self._died: dict[str, float] = {}  # container id: when the engine said it died (monotonic seconds)
 
     # Connection ----------------------------------------------------------------------------------
 
@@ -145,9 +152,29 @@ class EngineSession(QObject):
     def _on_events(self, events: list[dict]) -> None:
         for event in events:
             self._last_event_time = event.get("time", self._last_event_time)
+            self._note_death(event)
             self.eventReceived.emit(event)
         if not self._coalesce.isActive():
             self._coalesce.start()
+
+    def _note_death(self, event: dict) -> None:
+        if event.get("Type") != "container":
+            return
+        container_id = event.get("id") or (event.get("Actor") or {}).get("ID")
+        if not container_id:
+            return
+        if event.get("Action") == "die":
+            self._died[container_id] = time.monotonic()
+        elif event.get("Action") == "start":
+            self._died.pop(container_id, None)
+
+    def _wait_for_the_dead(self, snapshot: Snapshot) -> None:
+        """Reads again soon while a container the engine said died is still listed as running."""
+        now = time.monotonic()
+        listed_running = {row.id for row in snapshot.containers if row.state == "running"}
+        self._died = {cid: at for cid, at in self._died.items() if cid in listed_running and now - at < DIED_WAIT_S}
+        if self._died:
+            self._recheck.start()
 
     def _on_events_ended(self, error: EngineError | None) -> None:
         # The engine closed the stream: it stopped, restarted or went away. Find out which.
@@ -179,6 +206,7 @@ class EngineSession(QObject):
         if self._stopped:
             return  # a read that was in flight when the session stopped
         self.snapshot = snapshot
+        self._wait_for_the_dead(snapshot)
         self.snapshotChanged.emit(snapshot)
         if self._refresh_again:
             self._refresh_again = False
@@ -231,6 +259,8 @@ class EngineSession(QObject):
         self._stopped = True
         self._retry.stop()
         self._coalesce.stop()
+        self._recheck.stop()
+        self._died.clear()
         self._stop_events()
         self._probe.drop_pending()
         self._probing = False

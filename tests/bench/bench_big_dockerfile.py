@@ -35,7 +35,48 @@ def main() -> None:
     parser.add_argument("--probe", action="store_true", help="say where the GUI thread was when it stalled")
     parser.add_argument("--lines", type=int, nargs="*", default=[300, 5000], choices=[300, 5000])
     args = parser.parse_args()
+    found = measure(args.lines, args.rounds, args.repeat, args.probe)
+    print()
+    for lines, (from_key, after_pause) in found["latency"].items():
+        print(
+            f"{lines:5d} lines: own findings {statistics.median(from_key):6.0f} ms after the last key "
+            f"(worst {max(from_key):.0f}); after the {found['delay_ms']} ms pause: median "
+            f"{statistics.median(after_pause):.0f} ms, worst {max(after_pause):.0f} ms "
+            f"(goal {LATENCY_GOALS_MS[lines]} ms)"
+        )
+    print()
+    print(f"longest GUI-thread gap per run (ms): the median of the runs, then the worst; goal {GAP_GOAL_MS} ms")
+    print(f"{'lines':>5}  {'activity':44s} {'median':>6} {'worst':>6}  runs")
+    for (lines, name), gaps in found["table"].items():
+        verdict = "" if statistics.median(gaps) <= GAP_GOAL_MS else "  OVER"
+        print(f"{lines:5d}  {name:44s} {statistics.median(gaps):6.0f} {max(gaps):6d}  {len(gaps)}{verdict}")
+    if found["probe"] is not None:
+        print()
+        print(found["probe"].report())
 
+
+def metrics(quick: bool):
+    """For `python -m tests.bench`: own-rule latency after the typing pause, and the worst GUI gap of any activity
+    (the median of its runs), per file size."""
+    from tests.bench.results import Metric
+
+    sizes = [300] if quick else [300, 5000]
+    found = measure(sizes, 2 if quick else 5, 1 if quick else 3, False)
+    rows = []
+    for lines in sizes:
+        after_pause = found["latency"][lines][1]
+        worst = max(statistics.median(gaps) for (size, _), gaps in found["table"].items() if size == lines)
+        rows += [
+            Metric(f"editor, {lines} lines: own findings after the pause", statistics.median(after_pause),
+                   goal=LATENCY_GOALS_MS[lines]),
+            Metric(f"editor, {lines} lines: worst GUI gap of any activity", worst, goal=GAP_GOAL_MS),
+        ]  # fmt: skip
+    return rows
+
+
+def measure(sizes: list[int], rounds: int, repeat: int, probe_on: bool) -> dict:
+    """latency: {lines: (ms from the last key, ms after the typing pause)}; table: {(lines, activity): [longest gap
+    of each run]}; probe: the StallProbe, or None."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -55,7 +96,7 @@ def main() -> None:
     engine = fake_engine.FakeEngine()
     session = EngineSession(diagnose_fn=fake_engine.diagnosis, engine_factory=lambda _diagnosis: engine)
     folder = Path(tempfile.mkdtemp(prefix="portside-bench-"))
-    probe = StallProbe(threshold_ms=GAP_GOAL_MS) if args.probe else None
+    probe = StallProbe(threshold_ms=GAP_GOAL_MS) if probe_on else None
     if probe is not None:
         probe.start()
 
@@ -85,8 +126,8 @@ def main() -> None:
         editor.lint_runner.ownReady.connect(lambda _own: shown.append(time.perf_counter()))
         from_key, after_pause = [], []
         gaps = {"own findings shown": 0, "hadolint findings merged": 0}
-        for round_ in range(args.rounds):
-            editor.editor.go_to_line(min(lines, 40 + round_ * (lines // args.rounds)))
+        for round_ in range(rounds):
+            editor.editor.go_to_line(min(lines, 40 + round_ * (lines // rounds)))
             pump(0.2)
             heartbeat = Heartbeat()
             heartbeat.start()
@@ -102,12 +143,7 @@ def main() -> None:
             wait(app, lambda: not editor.lint_runner.hadolint_running, timeout_s=60, settle_s=0.1)
             heartbeat.stop()
             gaps["hadolint findings merged"] = max(gaps["hadolint findings merged"], heartbeat.longest)
-        latencies.append(
-            f"{lines:5d} lines: own findings {statistics.median(from_key):6.0f} ms after the last key "
-            f"(worst {max(from_key):.0f}); after the {LINT_DELAY_MS} ms pause: median "
-            f"{statistics.median(after_pause):.0f} ms, worst {max(after_pause):.0f} ms "
-            f"(goal {LATENCY_GOALS_MS[lines]} ms)"
-        )
+        latencies[lines] = (from_key, after_pause)
         return list(gaps.items())
 
     def measured(action, settle_s: float = 0.3) -> int:
@@ -182,13 +218,13 @@ def main() -> None:
         print(f"  find counted: {counted!r}; replace-all said: {replaced!r}")
         return rows
 
-    latencies: list[str] = []
+    latencies: dict[int, tuple[list[float], list[float]]] = {}
     table: dict[tuple[int, str], list[int]] = {}
-    for lines in args.lines:
+    for lines in sizes:
         print(f"{lines} lines ...", flush=True)
         editor, rows = open_editor(lines)
         rows += own_rule_latency(editor, lines)
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             rows += activities(editor)
             wait(app, lambda: not editor.lint_runner.hadolint_running, timeout_s=60)
         for name, gap in rows:
@@ -201,19 +237,8 @@ def main() -> None:
     if probe is not None:
         probe.stop()
     wait(app, lambda: session.tasks.active == 0, timeout_s=60)
-    print()
-    for line in latencies:
-        print(line)
-    print()
-    print(f"longest GUI-thread gap per run (ms): the median of the runs, then the worst; goal {GAP_GOAL_MS} ms")
-    print(f"{'lines':>5}  {'activity':44s} {'median':>6} {'worst':>6}  runs")
-    for (lines, name), gaps in table.items():
-        verdict = "" if statistics.median(gaps) <= GAP_GOAL_MS else "  OVER"
-        print(f"{lines:5d}  {name:44s} {statistics.median(gaps):6.0f} {max(gaps):6d}  {len(gaps)}{verdict}")
-    if probe is not None:
-        print()
-        print(probe.report())
     session.stop()
+    return {"latency": latencies, "table": table, "probe": probe, "delay_ms": LINT_DELAY_MS}
 
 
 if __name__ == "__main__":

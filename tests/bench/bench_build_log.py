@@ -72,7 +72,7 @@ def main() -> None:
         time.sleep(0.0005)
     seconds = time.perf_counter() - began
     heartbeat.stop()
-    shown = dialog.log_view.document().blockCount()
+    shown = dialog.log_view.line_count
     print(f"lines streamed          {args.lines}")
     print(f"seconds to show all     {seconds:.2f}")
     print(f"lines per second        {args.lines / seconds:,.0f}")

@@ -11,7 +11,8 @@ second. Halfway, it kills dockerd with SIGKILL and starts it again. Then it prin
   the end;
 - how long the page took to match `docker ps -a` once the engine answered again (the load waits meanwhile, so the
   two can be compared), and once the load stopped;
-- the longest gap of the GUI thread (a 5 ms heartbeat), over the whole run and around the restart.
+- the longest gap of the GUI thread (a 5 ms heartbeat), over the whole run and around the restart, and how much of
+  it the GUI thread spent working (its CPU time; the rest it waited for a CPU or for the interpreter lock).
 """
 
 from __future__ import annotations
@@ -254,7 +255,8 @@ def main() -> None:
     from gui.core.engine.connection import Endpoint, diagnose
     from gui.views.main_window import MainWindow
     from gui.workers.session import EngineSession
-    from tests.bench.benchkit import Heartbeat, wait
+    from tests.bench.bench_lists import working_heartbeat
+    from tests.bench.benchkit import wait
     from tests.engine import engine_helpers as eh
     from tests.engine import images, private_engine
 
@@ -284,7 +286,7 @@ def main() -> None:
         wait(app, lambda: len(window.containers_page.model.rows) == args.containers, timeout_s=60)
         events = [0]
         session.eventReceived.connect(lambda _event: events.__setitem__(0, events[0] + 1))
-        heartbeat = Heartbeat()
+        heartbeat = working_heartbeat()
         comparer = Comparer(dockerd.host)
         driver = LoadProcess(dockerd.host, names, args.rate, args.max_running)
 
@@ -298,7 +300,7 @@ def main() -> None:
         heartbeat.start()
         driver.start()
         run_for(app, total_s / 2)
-        before_restart = heartbeat.longest
+        before_restart, before_busy = heartbeat.longest, heartbeat.busy_ms
 
         # The engine crashes and comes back; the GUI keeps turning meanwhile.
         restart = {}
@@ -318,7 +320,7 @@ def main() -> None:
         after_restart_page = page_rows(window)
         around_restart = heartbeat.longest
         driver.go.set()
-        heartbeat_rest = Heartbeat()
+        heartbeat_rest = working_heartbeat()
         heartbeat_rest.start()
         run_for(app, max(0.0, total_s / 2 - (time.monotonic() - restart["up"])))
         heartbeat.stop()
@@ -353,6 +355,10 @@ def main() -> None:
             f"longest GUI-thread gap: {max(before_restart, around_restart, heartbeat_rest.longest)} ms "
             f"(before the restart {before_restart} ms, around it {around_restart} ms, after it "
             f"{heartbeat_rest.longest} ms); gaps over 50 ms after the restart: {heartbeat_rest.over_50ms}"
+        )
+        print(
+            f"  of those longest gaps, the GUI thread worked {before_busy:.0f} ms before the restart and "
+            f"{heartbeat_rest.busy_ms:.0f} ms after it; the rest it waited for a CPU or the interpreter lock"
         )
         if probe is not None:
             print(probe.report())

@@ -29,6 +29,8 @@ GPUS = 8
 PROCESSES = 30
 CONTAINERS = 10
 SAMPLE_MS = 250
+PAINT_GOAL_MS = 150
+STALL_GOAL_MS = 50
 
 
 def summary(samples: list[float]) -> str:
@@ -40,7 +42,34 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
+    found = measure(args.rounds, args.seconds)
+    painted, ready = found["painted"], found["ready"]
+    print(f"{GPUS} GPUs, {PROCESSES} GPU processes in {CONTAINERS} containers, a Monitor sample every {SAMPLE_MS} ms")
+    # The first dialog of a process also loads fonts and polishes styles once: said apart from the rest.
+    print(f"first open -> painted     {painted[0]:7.1f} ms, -> ready {ready[0]:.1f} ms")
+    print(f"open -> GPU list painted  {summary(painted[1:] or painted)}   goal < 150 ms")
+    print(f"open -> ready, live       {summary(ready[1:] or ready)}")
+    print(f"no dialog:   longest stall {found['stall_alone']:4d} ms, {found['over_50ms_alone']} over 50 ms")
+    print(f"dialog open: longest stall {found['stall']:4d} ms, {found['over_50ms']} over 50 ms   goal: none over 50")
+    print(f"list update per sample    {summary(found['updates'])}   ({len(found['updates'])} samples)")
 
+
+def metrics(quick: bool):
+    """For `python -m tests.bench`: the Run dialog's GPU tab, opened and following the Monitor."""
+    from tests.bench.results import Metric
+
+    found = measure(3 if quick else 10, 3.0 if quick else 10.0)
+    painted = found["painted"][1:] or found["painted"]
+    return [
+        Metric(f"Run dialog, {GPUS} GPUs: open -> GPU list painted", statistics.median(painted), goal=PAINT_GOAL_MS),
+        Metric("Run dialog GPU list: longest stall while live", found["stall"], goal=STALL_GOAL_MS),
+    ]
+
+
+def measure(rounds: int, seconds: float) -> dict:
+    """Opens the dialog `rounds` times (ms to painted and to ready), then follows the Monitor for `seconds` without
+    and with it (longest stalls, stalls over 50 ms, ms of each list update)."""
+    found: dict = {}
     folder = Path(tempfile.mkdtemp(prefix="bench-gpu-choice-"))
     os.environ["XDG_CONFIG_HOME"] = str(folder / "config")  # the GPU needs file of this run only
     from tests.fakes import fake_engine
@@ -127,7 +156,7 @@ def main() -> None:
             return False
 
     painted, ready = [], []
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         began = time.perf_counter()
         dialog = RunDialog(session, "job:0", None, memory, monitor=monitor)
         dialog.tabs.setCurrentWidget(dialog.gpus)
@@ -142,18 +171,14 @@ def main() -> None:
         dialog.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # as the app's event loop does
         wait(app, lambda: session.tasks.active == 0, settle_s=0.1)
-    print(f"{GPUS} GPUs, {PROCESSES} GPU processes in {CONTAINERS} containers, a Monitor sample every {SAMPLE_MS} ms")
-    # The first dialog of a process also loads fonts and polishes styles once: said apart from the rest.
-    print(f"first open -> painted     {painted[0]:7.1f} ms, -> ready {ready[0]:.1f} ms")
-    print(f"open -> GPU list painted  {summary(painted[1:] or painted)}   goal < 150 ms")
-    print(f"open -> ready, live       {summary(ready[1:] or ready)}")
+    found.update(painted=painted, ready=ready)
 
     heartbeat = Heartbeat()
     heartbeat.start()
-    deadline = time.monotonic() + args.seconds
+    deadline = time.monotonic() + seconds
     wait(app, lambda: time.monotonic() > deadline)
     heartbeat.stop()
-    print(f"no dialog:   longest stall {heartbeat.longest:4d} ms, {heartbeat.over_50ms} over 50 ms")
+    found.update(stall_alone=heartbeat.longest, over_50ms_alone=heartbeat.over_50ms)
 
     dialog = RunDialog(session, "job:0", None, memory, monitor=monitor)
     dialog.tabs.setCurrentWidget(dialog.gpus)
@@ -169,14 +194,11 @@ def main() -> None:
 
     GpuSection._show_choices = timed_show
     heartbeat.start()
-    deadline = time.monotonic() + args.seconds
+    deadline = time.monotonic() + seconds
     wait(app, lambda: time.monotonic() > deadline)
     heartbeat.stop()
     GpuSection._show_choices = show_choices
-    print(
-        f"dialog open: longest stall {heartbeat.longest:4d} ms, {heartbeat.over_50ms} over 50 ms   goal: none over 50"
-    )
-    print(f"list update per sample    {summary(updates)}   ({len(updates)} samples)")
+    found.update(stall=heartbeat.longest, over_50ms=heartbeat.over_50ms, updates=updates)
 
     stop.set()
     changer.join()
@@ -184,6 +206,7 @@ def main() -> None:
     monitor.stop()
     session.stop()
     wait(app, lambda: session.tasks.active == 0, settle_s=0.2)
+    return found
 
 
 if __name__ == "__main__":

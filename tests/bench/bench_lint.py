@@ -43,16 +43,40 @@ def timed_ms(call, rounds: int) -> list[float]:
     return times
 
 
-def main() -> None:
+def measure(rounds_scale: float = 1.0) -> dict[str, list[float]]:
+    """ms per call of each lint, by name; `rounds_scale` < 1 for fewer rounds."""
     generated = render_dockerfile(default_spec(AppKind.HTTP_API))
     big = big_dockerfile()
+    found = {}
     for name, call, rounds in (
         ("portside_rules, generated file", lambda: portside_rules(generated), 50),
         ("portside_rules, 300 lines", lambda: portside_rules(big), 20),
         ("hadolint, generated file", lambda: run_hadolint(generated), 10),
         ("hadolint, 300 lines", lambda: run_hadolint(big), 3),
     ):
-        times = timed_ms(call, rounds)
+        found[name] = timed_ms(call, max(2, round(rounds * rounds_scale)))
+    return found
+
+
+def metrics(quick: bool):
+    """For `python -m tests.bench`: Portside's own rules against hadolint, the linter a user would run by hand."""
+    from tests.bench.results import Metric
+
+    found = {name: statistics.median(times) for name, times in measure(0.3 if quick else 1.0).items()}
+    return [
+        Metric(
+            f"lint: Portside's rules, {what}",
+            found[f"portside_rules, {what}"],
+            found[f"hadolint, {what}"],
+            "hadolint",
+            beat_anchor=True,
+        )
+        for what in ("generated file", "300 lines")
+    ]
+
+
+def main() -> None:
+    for name, times in measure().items():
         print(f"{name:32s} median {statistics.median(times):7.1f} ms  best {min(times):7.1f} ms")
 
 

@@ -34,24 +34,27 @@ ROOT = Path(__file__).resolve().parents[2]
 EQUIVALENTS = Path(__file__).with_name("mutation_equivalents.toml")
 GOAL = 90.0
 
-# The modules issue 24 holds to GOAL, with the unit tests that speak for each.
+# The modules the project holds to GOAL, with the unit tests that speak for each (a folder that holds all of a
+# module's tests keeps the run short; a narrower folder can only lower the score, never raise it).
 KEPT = {
-    "gui/core/monitor/stats.py": "tests/unit",  # the stats formulas
-    "gui/core/monitor/cgroup.py": "tests/unit",  # cgroup and kernel readings
-    "gui/core/monitor/host.py": "tests/unit",
+    "gui/core/monitor/stats.py": "tests/unit/monitor",  # the stats formulas
+    "gui/core/monitor/cgroup.py": "tests/unit/monitor",  # cgroup and kernel readings
+    "gui/core/monitor/host.py": "tests/unit/monitor",
+    "gui/core/monitor/attribution.py": "tests/unit/monitor",  # which container owns a GPU process
     "gui/core/secrets.py": "tests/unit",
-    "gui/core/run/spec.py": "tests/unit",
-    "gui/core/run/checks.py": "tests/unit",
-    "gui/core/dockerfile/parser.py": "tests/unit",
-    "gui/core/dockerfile/rules.py": "tests/unit",
-    "gui/core/registry/credentials.py": "tests/unit",
-    "gui/core/monitor/attribution.py": "tests/unit",
+    "gui/core/registry/credentials.py": "tests/unit/registry",
+    "gui/core/run/spec.py": "tests/unit/run",
+    "gui/core/run/checks.py": "tests/unit/run",
+    "gui/core/dockerfile/parser.py": "tests/unit/dockerfile",
+    "gui/core/dockerfile/rules.py": "tests/unit/dockerfile",
 }
 
 
 # The tests of how the checkout is installed see a copy, not the checkout: they say nothing of the mutants.
 PYTEST_ARGS = ["-p", "no:cacheprovider", "-q", "--ignore=tests/unit/test_resources.py"]
 PYTEST_ARGS += ["--ignore=tests/unit/test_packaging.py"]
+# mutmut asks pytest for single tests by node id; this plugin finds the ids pytest cannot parse back.
+PYTEST_ARGS += ["-p", "tests.bench.mutation_ids"]
 
 
 @dataclass

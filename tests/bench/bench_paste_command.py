@@ -59,7 +59,30 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
+    found = measure(args.rounds)
+    print(f"a line of {len(LINE)} characters, {found['options']} options, {found['dropped']} left out")
+    print(f"reading the line        {summary(found['reading'])}")
+    print(f"paste dialog, one edit  {summary(found['edit'])}")
+    filled = found["filled"]
+    verdict = "meets" if statistics.median(filled) < GOAL_MS else "MISSES"
+    print(f"paste -> filled form    {summary(filled)}  ({verdict} the {GOAL_MS} ms goal)")
+    cpu = found["cpu"]
+    print(f"  of which CPU time     {summary(cpu)}  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
+
+def metrics(quick: bool):
+    """For `python -m tests.bench`: reading the line, and paste -> filled form against its goal."""
+    from tests.bench.results import Metric
+
+    found = measure(30 if quick else 200)
+    return [
+        Metric("paste a docker run line: reading it", statistics.median(found["reading"])),
+        Metric("paste a docker run line: -> filled Run form", statistics.median(found["filled"]), goal=GOAL_MS),
+    ]
+
+
+def measure(rounds: int) -> dict:
+    """ms per round of each step (reading, edit, filled; cpu: the process's CPU ms of each filled form)."""
     from PySide6.QtWidgets import QApplication
 
     from gui.core.run.command_line import parse_command
@@ -72,10 +95,12 @@ def main() -> None:
 
     environ, home = dict(os.environ), str(Path.home())
     pasted = parse_command(LINE, environ, home, home)
-    options = sum(1 for word in pasted.arguments[: pasted.image_index] if word.startswith("-"))
     assert pasted.ok, pasted.errors
-    print(f"a line of {len(LINE)} characters, {options} options, {len(pasted.dropped)} left out")
-    print(f"reading the line        {summary(timed(lambda: parse_command(LINE, environ, home, home), args.rounds))}")
+    found: dict = {
+        "options": sum(1 for word in pasted.arguments[: pasted.image_index] if word.startswith("-")),
+        "dropped": len(pasted.dropped),
+        "reading": timed(lambda: parse_command(LINE, environ, home, home), rounds),
+    }
 
     app = QApplication.instance() or QApplication([])
     paste_dialog = PasteCommandDialog(None, "web:1.0")
@@ -85,7 +110,7 @@ def main() -> None:
         paste_dialog.text_edit.setPlainText(LINE)  # one edit: the dialog reads the text again and shows it
         app.processEvents()
 
-    print(f"paste dialog, one edit  {summary(timed(follow_an_edit, args.rounds))}")
+    found["edit"] = timed(follow_an_edit, rounds)
 
     engine = fake_engine.FakeEngine()
     engine.images = [fake_engine.image("web", "1.0")]
@@ -100,15 +125,13 @@ def main() -> None:
         dialog.load_pasted(parse_command(LINE, environ, home, home))
         app.processEvents()
 
-    cpu: list[float] = []
-    filled = timed(paste_to_filled_form, args.rounds, cpu)
+    found["cpu"] = []
+    found["filled"] = timed(paste_to_filled_form, rounds, found["cpu"])
     assert dialog.general.name_edit.text() == "llm-server" and len(dialog.spec().env) == 12
-    verdict = "meets" if statistics.median(filled) < GOAL_MS else "MISSES"
-    print(f"paste -> filled form    {summary(filled)}  ({verdict} the {GOAL_MS} ms goal)")
-    print(f"  of which CPU time     {summary(cpu)}  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     dialog.close()
     paste_dialog.close()
     session.stop()
+    return found
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 BENCH_LABEL = ("io.portside.bench", "1")
+STALL_GOAL_MS = 50
 
 
 def summary(samples: list[float]) -> str:
@@ -42,7 +44,50 @@ def main() -> None:
     parser.add_argument("--image", default="portside-test/busybox:1")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    found = measure(args.image, args.rounds, print)
+    print(f"dialog open -> ready    {summary(found['opened'])}")
+    print(f"typing: longest stall   {summary(found['stalls'])}")
+    print(f"Run -> shown selected   {summary(found['started'])}")
 
+
+def metrics(quick: bool):
+    """For `python -m tests.bench`: the Run dialog opening, typing in it, and Run until the new container is shown
+    selected, against `docker run -d` of the same image and command (which shows nothing)."""
+    from tests.bench.results import Metric
+    from tests.engine import engine_helpers, images
+
+    image = images.ensure_busybox_image(engine_helpers.connect())
+    rounds = 2 if quick else 5
+    found = measure(image, rounds, lambda _line: None)
+    return [
+        Metric("Run dialog: open -> ready", statistics.median(found["opened"])),
+        Metric("Run dialog: longest stall while typing", statistics.median(found["stalls"]), goal=STALL_GOAL_MS),
+        Metric(
+            "Run -> new container shown selected",
+            statistics.median(found["started"]),
+            statistics.median(docker_run_ms(image) for _ in range(rounds)),
+            "docker run -d",
+        ),
+    ]
+
+
+def docker_run_ms(image: str) -> float:
+    """`docker run -d` of the benchmark's container, timed; the container is removed after."""
+    began = time.perf_counter()
+    done = subprocess.run(
+        ["docker", "run", "-d", "--label", "=".join(BENCH_LABEL), "-m", "512m", image, "sleep", "300"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    took = (time.perf_counter() - began) * 1000
+    subprocess.run(["docker", "rm", "-f", done.stdout.strip()], check=True, capture_output=True)
+    return took
+
+
+def measure(image: str, rounds: int, say) -> dict:
+    """ms lists: opened (open -> ready), stalls (longest while typing), started (Run -> shown selected); `say`
+    gets the lines about the engine and the checks."""
     from PySide6.QtCore import QSettings
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -59,14 +104,14 @@ def main() -> None:
 
     diagnosis = diagnose()
     engine = Engine.from_diagnosis(diagnosis)
-    context = load_context(engine, args.image, diagnosis.info.gpu_support)
-    print(
+    context = load_context(engine, image, diagnosis.info.gpu_support)
+    say(
         f"engine {diagnosis.info.engine_version}, {len(context.container_names)} containers, "
-        f"{len(context.ports_in_use)} host ports in use, image {args.image}"
+        f"{len(context.ports_in_use)} host ports in use, image {image}"
     )
-    print(f"load_context            {summary(timed(lambda: load_context(engine, args.image, None), 20))}")
+    say(f"load_context            {summary(timed(lambda: load_context(engine, image, None), 20))}")
     spec = RunSpec(
-        args.image,
+        image,
         name="bench-web",
         command="sleep 300",
         ports=(PortSpec("80", "5000"),),
@@ -75,9 +120,9 @@ def main() -> None:
         cpus="1",
         shm_size="1g",
     )
-    print(f"preflight               {summary(timed(lambda: preflight(spec, context), 20))}")
+    say(f"preflight               {summary(timed(lambda: preflight(spec, context), 20))}")
     per_key = timed(lambda: (spec.problems(host_cpus=2), spec.command_line), 2000)
-    print(f"problems + preview      {statistics.median(per_key) * 1000:8.0f} µs (per key press)")
+    say(f"problems + preview      {statistics.median(per_key) * 1000:8.0f} µs (per key press)")
 
     app = QApplication.instance() or QApplication([])
     folder = Path(tempfile.mkdtemp())
@@ -95,9 +140,9 @@ def main() -> None:
     heartbeat = Heartbeat()
     opened, started, stalls = [], [], []
     try:
-        for round_number in range(args.rounds):
+        for round_number in range(rounds):
             began = time.perf_counter()
-            dialog = window.open_run_dialog(args.image)
+            dialog = window.open_run_dialog(image)
             wait(app, lambda: dialog.ready)
             opened.append((time.perf_counter() - began) * 1000)
 
@@ -128,9 +173,7 @@ def main() -> None:
         window.close()
         session.stop()
         engine.close()
-    print(f"dialog open -> ready    {summary(opened)}")
-    print(f"typing: longest stall   {summary(stalls)}")
-    print(f"Run -> shown selected   {summary(started)}")
+    return {"opened": opened, "stalls": stalls, "started": started}
 
 
 if __name__ == "__main__":

@@ -280,6 +280,42 @@ def fmt(value: float | None, unit: str = "s") -> str:
     return "-" if value is None else f"{value:.2f}{unit}" if unit == "s" else f"{value:.1f}{unit}"
 
 
+def metrics(quick: bool):
+    """For `python -m tests.bench`: the app's collector on N running containers, its first CPU % for every one against
+    `docker stats --no-stream` on the same containers, and its CPU use in steady state."""
+    from tests.bench.results import Metric
+
+    count, seconds = (10, 3.0) if quick else (50, 10.0)
+    client = docker.DockerClient(
+        base_url=os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock", version="auto"
+    )
+    cleanup(client)
+    note = ""
+    try:
+        ids = start_containers(client, count)
+        try:
+            cli = docker_stats_cli(ids)
+        except subprocess.CalledProcessError as error:  # said in the table rather than losing the whole run
+            cli, note = None, f"docker stats failed: {(error.stderr or b'').decode(errors='replace').strip()[:80]}"
+        row = run_collector(ids, seconds, warmup=2.0)
+    finally:
+        cleanup(client)
+        client.close()
+    return [
+        Metric(
+            f"stats: first CPU % of {count} containers",
+            row["first_cpu_s"],
+            cli,
+            "docker stats --no-stream",
+            unit="s",
+            beat_anchor=True,
+            note=note,
+        ),
+        Metric(f"stats: collector CPU, {count} containers", row["own_cpu"], unit="% core"),
+        Metric(f"stats: longest GUI stall, {count} containers", row["stall_ms"], goal=50),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", type=int, nargs="+", default=[20, 50])

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from gui.core.ansi import PALETTE_16, PALETTE_256, PLAIN, Style, apply_sgr, parse_ansi, strip_ansi
+from gui.core.ansi import PALETTE_16, PALETTE_256, PLAIN, Style, apply_sgr, parse_ansi, read_lines, strip_ansi
 
 ESC = "\x1b"
 RED = PALETTE_16[1]
@@ -309,3 +309,63 @@ def _contrast(first: str, second: str) -> float:
 @pytest.mark.parametrize("background", ["#ffffff", "#1e1e1e"])
 def test_16_colours_are_readable_on_light_and_dark_backgrounds(colour, background):
     assert _contrast(colour, background) >= 2.5
+
+
+# ------------------------------------------------------- many lines at once
+
+
+def painted(plain: str, raw: str | None, start: Style | None) -> list[tuple[str, Style]]:
+    """The segments a log view paints a line read by read_lines with."""
+    if raw is None and start is None:
+        return [(plain, PLAIN)] if plain else []
+    return [(text, style) for text, style in parse_ansi(raw if raw is not None else plain, start or PLAIN)[0] if text]
+
+
+def read_one_by_one(lines: list[str], style: Style) -> tuple[list[str], list[list[tuple[str, Style]]], Style]:
+    plain, segments = [], []
+    for line in lines:
+        line_segments, style = parse_ansi(line, style)
+        plain.append("".join(text for text, _ in line_segments))
+        segments.append([(text, segment_style) for text, segment_style in line_segments if text])
+    return plain, segments, style
+
+
+PIECES = [
+    "a", "bc", " ", "é", "\t", sgr("31"), sgr("0"), sgr(""), sgr("1;32"), sgr("38;5;196"), sgr("39"), sgr("4:3"),
+    sgr("38:2::1:2:3"), f"{ESC}[2K", f"{ESC}]0;title\x07", f"{ESC}]0;unfinished", "\r", ESC, f"{ESC}[", "\x07",
+    "\x9b", f"{ESC}(B",
+]  # fmt: skip
+COLOURS_AND_TEXT = [
+    "a",
+    "bc",
+    " ",
+    "é",
+    "\t",
+    *(piece for piece in PIECES if piece.startswith(f"{ESC}[") and piece.endswith("m")),
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_read_lines_reads_a_batch_as_parse_ansi_reads_each_line(seed):
+    rnd = random.Random(seed)
+    for _ in range(400):
+        pieces = rnd.choice([PIECES, COLOURS_AND_TEXT])  # batches of colours alone take a quicker way
+        lines = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6))) for _ in range(rnd.randint(1, 8))]
+        start = rnd.choice([PLAIN, style_of(sgr("31")), style_of(sgr("1;4"))])
+        read = read_lines(lines, start)
+        plain, segments, end = read_one_by_one(lines, start)
+        assert read.plain == plain == [strip_ansi(line) for line in lines]
+        assert [painted(*line) for line in zip(read.plain, read.raws, read.starts)] == segments, lines
+        assert read.style == end
+
+
+def test_read_lines_keeps_nothing_for_plain_lines():
+    read = read_lines(["one", "two"])
+    assert read == (["one", "two"], [None, None], [None, None], PLAIN)
+
+
+def test_read_lines_carries_a_colour_over_lines_without_escapes():
+    read = read_lines([f"{sgr('32')}green begins", "still going", f"ends{sgr('0')}", "plain"])
+    assert read.plain == ["green begins", "still going", "ends", "plain"]
+    assert [start and start.fg for start in read.starts] == [None, GREEN, GREEN, None]
+    assert read.raws[1] is None and read.style == PLAIN

@@ -12,6 +12,7 @@ import docker.utils
 from docker.types.daemon import CancellableStream
 
 from gui.core import log
+from gui.core.engine import log_frames
 from gui.core.engine.actions import Action
 from gui.core.engine.connection import Diagnosis, Endpoint, make_api_client, negotiate_version
 from gui.core.engine.rows import ContainerRow, ImageRow, container_row, image_rows
@@ -136,20 +137,21 @@ class Engine:
         follow: bool = True,
         since: int | float | None = None,
     ) -> LogStream:
-        """Raw byte chunks of the container's output (stdout and stderr, demultiplexed). since: only the lines
-        written at or after this time (seconds since the epoch), as `docker logs --since` asks. The stream knows
-        when the container's current run began (its StartedAt), so a stream that ends can be told from a restart.
-        Raises EngineNotAnswering (through explain) when the engine does not answer within
-        STREAM_ANSWER_TIMEOUT_S."""
+        """Raw byte chunks of the container's output (stdout and stderr, demultiplexed), each as much as has arrived
+        (gui.core.engine.log_frames). since: only the lines written at or after this time (seconds since the epoch),
+        as `docker logs --since` asks. The stream knows when the container's current run began (its StartedAt), so a
+        stream that ends can be told from a restart. Raises EngineNotAnswering (through explain) when the engine does
+        not answer within STREAM_ANSWER_TIMEOUT_S."""
         client = self.new_client(timeout=STREAM_ANSWER_TIMEOUT_S)
         try:
-            started_at = (client.inspect_container(container).get("State") or {}).get("StartedAt")
+            info = client.inspect_container(container)
+            started_at = (info.get("State") or {}).get("StartedAt")
             stream = client.logs(container, stream=True, follow=follow, timestamps=timestamps, tail=tail, since=since)
             _no_time_limit_on_the_body(client, stream._response)
         except BaseException:
             client.close()
             raise
-        return LogStream(client, stream, started_at)
+        return LogStream(client, _in_bulk(stream, tty=bool((info.get("Config") or {}).get("Tty"))), started_at)
 
     def pull(self, repository: str, tag: str, auth_header: str | None = None) -> Stream:
         """Decoded progress messages. Closing the stream drops the connection, which makes the engine
@@ -293,6 +295,20 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 def _no_time_limit_on_the_body(client: docker.APIClient, response) -> None:
     """The answer's headers came within the client's timeout; its body may take as long as it likes."""
     client._disable_socket_timeout(client._get_raw_response_socket(response))
+
+
+def _in_bulk(stream: CancellableStream, tty: bool) -> CancellableStream:
+    """The same log stream read many frames at a time (gui.core.engine.log_frames); docker-py's own reader, a frame
+    at a time, on a connection that cannot be read so."""
+    response = stream._response
+    http_response = getattr(response.raw, "_fp", None)  # http.client's response, under urllib3's
+    socket_file = getattr(http_response, "fp", None)
+    if not hasattr(socket_file, "read1") or getattr(http_response, "chunk_left", 0) is not None:
+        return stream  # not a buffered socket file, or its body has been read from already
+    payloads = log_frames.read_payloads(
+        socket_file.read1, chunked=bool(http_response.chunked), multiplexed=not tty, length=http_response.length
+    )
+    return CancellableStream(payloads, response)
 
 
 def _until_stopped(payloads: Iterator[dict]) -> Iterator[dict]:

@@ -1,5 +1,10 @@
 """A local container's CPU time, memory and processes, read straight from the kernel as the engine reads them.
 
+Where this serves: a container whose numbers come from the engine's stats stream (a local engine's container that
+gui.core.monitor.kernel_stats cannot read all of, or a collector that reads no kernel). A local engine's containers
+are otherwise read whole, every second, by kernel_stats, which finds their files from the engine's own facts; the
+file locations (KernelFiles) and the host's counters here serve both.
+
 Why: the engine's first stats payload for a new stream comes with its next collection round, 0 to 1 s away, and
 later for many containers (it collects them one after another); and it has no previous CPU reading, so its CPU %
 waits another round. Two readings of the engine's own counters taken here, when a stream opens and a quarter of a
@@ -11,8 +16,8 @@ The counters are the engine's own (dockerd's stats collector, which also caps an
 machine's memory):
 - CPU: cpuacct.usage (cgroup v1, nanoseconds) or usage_usec in cpu.stat (cgroup v2, microseconds);
 - host CPU: the first seven fields of the "cpu" line of /proc/stat, in clock ticks, turned into nanoseconds;
-- memory: memory.usage_in_bytes, total_inactive_file and memory.limit_in_bytes (v1), or memory.current,
-  inactive_file and memory.max (v2);
+- memory: memory.usage_in_bytes, total_inactive_file and hierarchical_memory_limit (v1: the limit dockerd reports,
+  which a parent cgroup's lower limit lowers), or memory.current, inactive_file and memory.max (v2);
 - processes: pids.current.
 Network and block I/O are left out (None): the engine's next payload brings them. Blocking file reads: call from
 a worker thread.
@@ -31,6 +36,8 @@ from gui.core.monitor.stats import StatsReading, memory_used
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 PROC_STAT = Path("/proc/stat")
 PROC_MEMINFO = Path("/proc/meminfo")
+PROC = Path("/proc")
+MOUNTINFO = Path("/proc/self/mountinfo")
 _NANOSECONDS = 1_000_000_000
 
 # Where Docker puts a container's cgroup, under a controller's folder (v1) or the root (v2): cgroupfs and systemd
@@ -53,6 +60,8 @@ class KernelFiles:
     cgroup_root: Path = CGROUP_ROOT
     proc_stat: Path = PROC_STAT
     proc_meminfo: Path = PROC_MEMINFO
+    proc: Path = PROC  # /proc/PID/cgroup and /proc/PID/net/dev (gui.core.monitor.kernel_stats)
+    mountinfo: Path = MOUNTINFO  # where the cgroup hierarchies are mounted (gui.core.monitor.cgroup_paths)
 
 
 LIVE = KernelFiles()
@@ -113,11 +122,14 @@ def container_memory(container_id: str, files: KernelFiles = LIVE) -> tuple[int,
         usage = _read_int(folder / ("memory.usage_in_bytes" if v1 else "memory.current"))
         if usage is None:
             continue
-        limit = _read_int(folder / ("memory.limit_in_bytes" if v1 else "memory.max"))  # v2 "max": no limit
+        stats = _stat_values(folder / "memory.stat")
+        limit = stats.get("hierarchical_memory_limit") if v1 else None  # the limit dockerd reports on v1
+        if limit is None:
+            limit = _read_int(folder / ("memory.limit_in_bytes" if v1 else "memory.max"))  # v2 "max": no limit
         machine = machine_memory(files.proc_meminfo)
         if limit is None or (machine and limit > machine):
             limit = machine or 0
-        return memory_used({"usage": usage, "stats": _stat_values(folder / "memory.stat")}), limit
+        return memory_used({"usage": usage, "stats": stats}), limit
     return None
 
 

@@ -7,7 +7,9 @@ The formulas follow the docker CLI (cli/command/container/stats_helpers.go):
   than usage; memory % = used / limit × 100.
 - network = rx/tx bytes summed over all interfaces; block I/O = io_service_bytes_recursive summed by operation
   (ops starting with r/R are reads, w/W writes).
-Rates (bytes per second) are ours: the CLI shows totals. No I/O here.
+Rates (bytes per second) are ours: the CLI shows totals. Where the CLI shows 0 for a piece the payload lacks (no
+"networks": the host network, or a reading from the kernel that could not see it; no "blkio_stats"), the numbers
+here are None, shown as n/a: never a zero that was not measured. No I/O here.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class ContainerStats:
     block_read_rate: float | None
     block_write_rate: float | None
     pids: int | None
+    source: str = ""  # where the numbers come from, for the Monitor's tooltip (gui.workers.monitor.container_stats)
 
 
 class StatsReading(NamedTuple):
@@ -58,7 +61,7 @@ class StatsReading(NamedTuple):
     pre_system_cpu: int | None
     memory_used: int
     memory_limit: int
-    net_rx: int | None  # None: not known (a reading from the kernel alone, gui.core.monitor.cgroup)
+    net_rx: int | None  # None: not known (a first reading from the kernel, or no "networks" in the payload)
     net_tx: int | None
     block_read: int | None
     block_write: int | None
@@ -69,8 +72,9 @@ def stats_reading(payload: dict) -> StatsReading:
     cpu = payload.get("cpu_stats") or {}
     pre_cpu = payload.get("precpu_stats") or {}
     memory = payload.get("memory_stats") or {}
-    rx, tx = network_totals(payload.get("networks"))
-    block_read, block_write = block_io_totals(payload.get("blkio_stats"))
+    networks, blkio = payload.get("networks"), payload.get("blkio_stats")
+    rx, tx = network_totals(networks) if networks is not None else (None, None)
+    block_read, block_write = block_io_totals(blkio) if blkio is not None else (None, None)
     pids = (payload.get("pids_stats") or {}).get("current")
     return StatsReading(
         read=read_time(payload.get("read")),
@@ -103,8 +107,11 @@ def container_stats(
     )
 
 
-def stats_between(reading: StatsReading, previous: StatsReading | None, container_id: str, name: str) -> ContainerStats:
-    """container_stats for readings: CPU % and rates between `previous` and `reading`."""
+def stats_between(
+    reading: StatsReading, previous: StatsReading | None, container_id: str, name: str, source: str = ""
+) -> ContainerStats:
+    """container_stats for readings: CPU % and rates between `previous` and `reading`; `source` says where they
+    come from."""
     if previous is not None:
         pre_total, pre_system = previous.cpu_total, previous.system_cpu
     else:
@@ -138,6 +145,7 @@ def stats_between(reading: StatsReading, previous: StatsReading | None, containe
         block_read_rate=rates[2],
         block_write_rate=rates[3],
         pids=reading.pids,
+        source=source,
     )
 
 
@@ -225,6 +233,7 @@ def is_stopped(payload: dict) -> bool:
 def read_time(text: str | None) -> float:
     """The engine's RFC 3339 time with nanoseconds ("2026-11-25T11:52:51.677856483Z") as epoch seconds; 0.0 for
     Go's zero time (a stopped container) or nothing."""
+    global _last_whole
     if not text or text.startswith(_ZERO_TIME_PREFIX):
         return 0.0
     text = text.strip()
@@ -236,8 +245,14 @@ def read_time(text: str | None) -> float:
         offset = sign * (int(text[-5:-3]) * 3600 + int(text[-2:]) * 60)
         text = text[:-6]
     whole, _, fraction = text.partition(".")
-    seconds = calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S"))
+    cached, seconds = _last_whole  # one tuple, read and written whole: safe from any thread
+    if cached != whole:  # the payloads of a round share their whole second, and strptime is slow
+        seconds = calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S"))
+        _last_whole = (whole, seconds)
     return seconds - offset + (float("0." + fraction) if fraction.isdigit() else 0.0)
+
+
+_last_whole: tuple[str, int] = ("", 0)  # read_time's last "YYYY-MM-DDTHH:MM:SS", and its epoch seconds
 
 
 def _rate(current: int | None, previous: int | None, seconds: float) -> float | None:

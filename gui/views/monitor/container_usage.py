@@ -167,6 +167,11 @@ class ContainerPage(QWidget):
         set_secondary(self.gpu_note)
         self.gpu_note.hide()
         body.addWidget(self.gpu_note)
+        self.source = QLabel(self)  # where the numbers come from: the kernel's files or the engine's stream
+        self.source.setObjectName("container-source")
+        self.source.setWordWrap(True)
+        set_secondary(self.source)
+        body.addWidget(self.source)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -255,6 +260,8 @@ class ContainerPage(QWidget):
         self.notice.setVisible(stats is None or monitor.paused)
         pids = f" · {stats.pids} processes" if stats is not None and stats.pids is not None else ""
         self.subtitle.setText(f"{self.row.image} · {self.row.state} · {short_id(self.row.id)}{pids}")
+        self.source.setText(stats.source if stats is not None else "")
+        self.source.setVisible(bool(self.source.text()))
         self._show_gpu_processes()
 
     def _show_cpus(self, stats) -> None:

@@ -1,7 +1,8 @@
 """Live time charts on pyqtgraph: one or two lines, human units on the axes, the system palette's colours.
 
 pyqtgraph (and its Qt shim) costs a few tenths of a second to import, so nothing here imports it at module
-level: the first TimeChart built pays for it, and a window that never shows a chart never does.
+level: the app imports it on a worker thread once its window and first lists are shown (import_modules), and
+otherwise the first TimeChart built pays for it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ SECOND_COLOUR = "#e07b39"
 
 _pg = None  # the pyqtgraph module, once imported and configured
 _classes: dict[str, type] = {}
+
+
+def import_modules() -> None:
+    """Imports numpy, then pyqtgraph, without configuring pyqtgraph: safe on a worker thread, since importing them
+    creates no QObject (tests/gui/test_startup.py checks). The app does it once its window and first lists are
+    shown (gui/app.py), so that neither they nor the first chart wait for the import. numpy comes first and on its own:
+    the Monitor's first samples need it about a second after start, in the GUI thread."""
+    import numpy  # noqa: F401
+    import pyqtgraph  # noqa: F401
 
 
 def pyqtgraph():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,7 @@ class ListPage(QWidget):
         self.filter_edit.setPlaceholderText(f"Filter {name} (Ctrl+F)")
         self.filter_edit.setAccessibleName(f"Filter {name}")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
 
         self.table = QTableView(self)
         self.table.setObjectName(f"{name}-table")
@@ -183,14 +183,16 @@ class ListPage(QWidget):
         return [index.data(ROW_ROLE) for index in sorted(indexes, key=lambda i: i.row())]
 
     def select_keys(self, keys: set, key) -> None:
-        selection = self.table.selectionModel()
-        selection.clearSelection()
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if key(index.data(ROW_ROLE)) in keys:
-                selection.select(
-                    index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-                )
+        """Selects the shown rows whose key(row) is in `keys`, in one selection change."""
+        wanted = QItemSelection()
+        for position, row in enumerate(self.model.rows):
+            if key(row) in keys:
+                index = self.proxy.mapFromSource(self.model.index(position, 0))
+                if index.isValid():
+                    wanted.select(index, index)
+        self.table.selectionModel().select(
+            wanted, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue(f"{self.name}/header", self.table.horizontalHeader().saveState())

@@ -1,77 +1,78 @@
-"""A read-only, bounded log display that shows ANSI colours and follows the tail."""
+"""A read-only log display for long, fast logs: ANSI colours, search, selection, and following the tail.
+
+It paints only the lines on screen, each laid out when it first shows (gui.views.widgets.log_lines keeps the text):
+appending a batch is a list extend, a million lines cost their text and little more, and any line is a jump away.
+A QPlainTextEdit lays out and keeps every line it holds: some 15 µs and 300 bytes a line (issue 17).
+"""
 
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QResizeEvent, QTextBlock, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFontDatabase,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextCharFormat,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 
-from gui.core.ansi import PLAIN, Style, parse_ansi, strip_ansi
+from gui.views.widgets.log_lines import LogLines, Position, count_in
+from gui.views.widgets.log_painting import LinePainter
 
 __all__ = ["LogView"]
 
-# Characters that QTextCursor.insertText turns into a new block (a new line),
-# as it does \r.  parse_ansi/strip_ansi already remove \r; the rest must not
-# split a line by surprise: one line, one block.
-_BLOCK_BREAK_RE = re.compile("[\n\u2028\u2029\ufdd0\ufdd1]")
-
-# Distinct truecolour styles are unbounded; past this we start the cache over.
-_FORMAT_CACHE_LIMIT = 1024
-
-_Run = tuple[list[str], Style]  # text pieces joined on insert, and their style
+# Characters a text layout would break the line at: one line of the log is one line on screen.
+_LINE_BREAKS_RE = re.compile("[\n\u2028\u2029\ufdd0\ufdd1]")
+_OTHER_LINE_BREAKS_RE = re.compile("[\u2028\u2029\ufdd0\ufdd1]")
+_WORD_RE = re.compile(r"\w+")
+_MARGIN = 4  # pixels left of the text, as a text edit's document margin
+_DRAG_SCROLL_MS = 40
 
 
-def _match_format() -> QTextCharFormat:
-    # Dark text on amber reads well whether the view's theme is light or dark.
-    text_format = QTextCharFormat()
-    text_format.setBackground(QColor("#ffcc4d"))
-    text_format.setForeground(QColor("#1a1a1a"))
-    return text_format
-
-
-class LogView(QPlainTextEdit):
+class LogView(QAbstractScrollArea):
     """Shows container log lines, keeping at most `max_lines` of them.
 
-    `follow` is True while the view sticks to the newest line.  Scrolling up
-    pauses it, scrolling back to the bottom resumes it, and followChanged
-    reports those changes (set_follow() does not emit: its caller knows).
+    `follow` is True while the view sticks to the newest line. Scrolling up pauses it, scrolling back to the bottom
+    resumes it, and followChanged reports those changes (set_follow() does not emit: its caller knows). While paused,
+    the lines on screen stay on screen as new ones come and old ones are dropped.
     """
 
     followChanged = Signal(bool)
+    matchCountChanged = Signal(int)  # the search term's matches, as lines come and go
 
     def __init__(self, parent: QWidget | None = None, max_lines: int = 50_000) -> None:
         super().__init__(parent)
-        if max_lines < 1:
-            raise ValueError("max_lines must be at least 1")
-        self._raw_lines: deque[str] = deque(maxlen=max_lines)  # kept to re-render and save
-        self._has_lines = False  # the document holds at least one line
-        self._style = PLAIN  # ANSI style in effect at the end of the last line
+        self._lines = LogLines(max_lines)
         self._colours = True
         self._follow = True
         self._scrolling_programmatically = False
-        self._formats: dict[Style, QTextCharFormat] = {}
-        self._search: re.Pattern[str] | None = None
-        self._match_format = _match_format()
-
-        self._configure_widget(max_lines)
-        scroll_bar = self.verticalScrollBar()
-        scroll_bar.valueChanged.connect(self._on_scrolled)
-        scroll_bar.rangeChanged.connect(self._on_scroll_range_changed)
-
-    def _configure_widget(self, max_lines: int) -> None:
-        self.setReadOnly(True)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.setUndoRedoEnabled(False)  # undo history would hold every line again
-        self.setMaximumBlockCount(max_lines)  # Qt drops the oldest lines for us
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._term = ""  # the search term, lowered
+        self._match_count = 0
+        self._anchor: Position | None = None  # the selection runs from the anchor to the caret
+        self._caret: Position | None = None
+        self._placeholder = ""
+        self._drag_point = QPoint()
+        self._drag_timer = QTimer(self, interval=_DRAG_SCROLL_MS, timeout=self._drag_scroll)
+        self._triple_click_timer = QTimer(self, singleShot=True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+        self.viewport().setBackgroundRole(QPalette.ColorRole.Base)
+        self.viewport().setAutoFillBackground(True)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._painter = LinePainter(self._lines, font, self.viewport())
+        self.setFont(font)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     # ------------------------------------------------------------------ state
 
@@ -87,100 +88,115 @@ class LogView(QPlainTextEdit):
 
     @property
     def max_lines(self) -> int:
-        return self.maximumBlockCount()
+        return self._lines.max_lines
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    @property
+    def match_count(self) -> int:
+        """How many times the search term occurs in the kept lines."""
+        return self._match_count
 
     def set_follow(self, enabled: bool) -> None:
         """Start or stop following the tail; starting jumps to the newest line."""
         self._follow = enabled
         if enabled:
             self._scroll_to_bottom()
-            self._highlight_visible_matches()
 
     def set_colours(self, enabled: bool) -> None:
-        """Render ANSI colours or plain text, re-rendering the kept lines."""
-        if enabled == self._colours:
-            return
-        self._colours = enabled
-        self._rerender()
+        """Render ANSI colours or plain text."""
+        if enabled != self._colours:
+            self._colours = self._painter.colours = enabled
+            self._painter.forget()
+            self.viewport().update()
+
+    def setPlaceholderText(self, text: str) -> None:  # Qt's name, as a text edit has it
+        self._placeholder = text
+        self.viewport().update()
+
+    def placeholderText(self) -> str:
+        return self._placeholder
 
     # ------------------------------------------------------------------ lines
 
     def append_lines(self, lines: Iterable[str]) -> None:
         """Append lines (without newlines) in a single edit."""
-        lines = [_as_single_line(line) for line in lines]
+        lines = _single_lines(list(lines))
         if not lines:
             return
-        self._raw_lines.extend(lines)
-        self._render(lines)
-        self._highlight_visible_matches()
+        top = self._top_line()
+        added, removed = self._lines.append(lines)
+        if self._term:
+            change = count_in(added, self._term) - count_in(removed, self._term)
+            if change:
+                self._match_count += change
+                self.matchCountChanged.emit(self._match_count)
+        self._update_scroll_bars(keep_top=top)
+        self.viewport().update()
 
     def clear_log(self) -> None:
-        """Forget every line.  A search term stays and applies to new lines."""
-        self._raw_lines.clear()
-        self._reset_document()
+        """Forget every line. A search term stays and applies to new lines."""
+        self._lines.clear()
+        self._painter.forget()
+        self._anchor = self._caret = None
+        if self._match_count:
+            self._match_count = 0
+            self.matchCountChanged.emit(0)
         self._set_follow_and_notify(True)
-        self._highlight_visible_matches()
+        self._update_scroll_bars()
+        self.viewport().update()
 
     def plain_text(self) -> str:
         """All kept lines without escape sequences, e.g. for saving to a file."""
-        return "\n".join(map(strip_ansi, self._raw_lines))
+        return self._lines.plain_text()
 
-    def _reset_document(self) -> None:
+    def line_formats(self, index: int) -> list[tuple[str, QTextCharFormat]]:
+        """Line `index` of the kept lines (0 the oldest) as it is painted: its pieces and their formats."""
+        number = self._lines.first + index
+        text = self._lines.text(number)
+        pieces, position = [], 0
+        for start, length, text_format in self._painter.colour_runs(number):
+            if start > position:
+                pieces.append((text[position:start], QTextCharFormat()))
+            pieces.append((text[start : start + length], text_format))
+            position = start + length
+        if position < len(text) or not pieces:
+            pieces.append((text[position:], QTextCharFormat()))
+        return pieces
+
+    # -------------------------------------------------------------- scrolling
+
+    def _rows(self) -> int:
+        """Whole lines the viewport has room for."""
+        return max(1, self.viewport().height() // self._painter.pitch)
+
+    def _top_line(self) -> int:
+        return self._lines.first + self.verticalScrollBar().value()
+
+    def _update_scroll_bars(self, keep_top: int | None = None) -> None:
+        rows = self._rows()
+        vertical = self.verticalScrollBar()
         with self._programmatic_scroll():
-            self.clear()
-        self._has_lines = False
-        self._style = PLAIN
-
-    def _rerender(self) -> None:
-        scroll_position = self.verticalScrollBar().value()
-        self._reset_document()
-        self._render(list(self._raw_lines))
-        if not self._follow:
-            with self._programmatic_scroll():
-                self.verticalScrollBar().setValue(scroll_position)
-        self._highlight_visible_matches()
-
-    def _render(self, lines: list[str]) -> None:
-        """Insert `lines` at the end of the document in one edit."""
-        if not lines:
-            return
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        separate_first_line = self._has_lines
-        self._has_lines = True
-        with self._programmatic_scroll():
-            cursor.beginEditBlock()
-            if self._colours:
-                runs, self._style = _styled_runs(lines, self._style, separate_first_line)
-                for pieces, style in runs:
-                    cursor.insertText("".join(pieces), self._char_format(style))
-            else:
-                text = "\n".join(map(strip_ansi, lines))
-                cursor.insertText("\n" + text if separate_first_line else text, QTextCharFormat())
-            cursor.endEditBlock()  # the oldest lines beyond max_lines are dropped here
+            vertical.setRange(0, max(0, len(self._lines) - rows))
+            vertical.setPageStep(rows)
             if self._follow:
-                self._scroll_to_bottom()
+                vertical.setValue(vertical.maximum())
+            elif keep_top is not None:  # the lines on screen stay there while older ones are dropped
+                vertical.setValue(keep_top - self._lines.first)
+        self._update_horizontal_range()
 
-    def _char_format(self, style: Style) -> QTextCharFormat:
-        text_format = self._formats.get(style)
-        if text_format is None:
-            if len(self._formats) >= _FORMAT_CACHE_LIMIT:
-                self._formats.clear()
-            text_format = self._formats[style] = _format_for(style)
-        return text_format
-
-    # ------------------------------------------------------------- following
+    def _update_horizontal_range(self) -> None:
+        widest = max(self._lines.widest * self._painter.char_width, self._painter.widest) + 2 * _MARGIN
+        horizontal = self.horizontalScrollBar()
+        horizontal.setRange(0, max(0, int(widest) - self.viewport().width()))
+        horizontal.setPageStep(self.viewport().width())
+        horizontal.setSingleStep(self._painter.char_width * 2)
 
     def _on_scrolled(self, value: int) -> None:
-        if self._scrolling_programmatically:
-            return  # whoever scrolled also refreshes the highlights once done
-        self._set_follow_and_notify(value >= self.verticalScrollBar().maximum())
-        self._highlight_visible_matches()
-
-    def _on_scroll_range_changed(self, _minimum: int, _maximum: int) -> None:
-        # New lines, a resize or a late layout pass: stay on the tail if following.
-        if self._follow:
-            self._scroll_to_bottom()
+        if not self._scrolling_programmatically:
+            self._set_follow_and_notify(value >= self.verticalScrollBar().maximum())
 
     def _set_follow_and_notify(self, enabled: bool) -> None:
         if enabled != self._follow:
@@ -202,133 +218,232 @@ class LogView(QPlainTextEdit):
         finally:
             self._scrolling_programmatically = previous
 
+    def _show_position(self, start: Position, end: Position) -> None:
+        """Scrolls (as the user would) so the text from `start` to `end` is on screen."""
+        vertical, rows = self.verticalScrollBar(), self._rows()
+        row = start.line - self._lines.first
+        if not vertical.value() <= row < vertical.value() + rows:
+            vertical.setValue(row - rows // 2)
+        left = self._painter.x_of(start.line, start.column)
+        right = self._painter.x_of(end.line, end.column) if end.line == start.line else left
+        horizontal, width = self.horizontalScrollBar(), self.viewport().width() - 2 * _MARGIN
+        if left < horizontal.value() or right > horizontal.value() + width:
+            horizontal.setValue(int(left - width / 3))
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._highlight_visible_matches()  # more or fewer lines are on screen now
+        self._update_scroll_bars()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._painter.set_font(self.font(), self.viewport())
+            self._update_scroll_bars()
+            self.viewport().update()
+
+    # --------------------------------------------------------------- painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        palette = self.palette()
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        if not len(self._lines):
+            if self._placeholder:
+                painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+                area = self.viewport().rect().adjusted(_MARGIN, _MARGIN, -_MARGIN, -_MARGIN)
+                painter.drawText(area, Qt.TextFlag.TextWordWrap, self._placeholder)
+            return
+        pitch = self._painter.pitch
+        top, rows = self._top_line(), self.viewport().height() // pitch + 1
+        x = _MARGIN - self.horizontalScrollBar().value()
+        selection, selection_format = self._selection(), self._selection_format()
+        widest = self._painter.widest
+        for row, number in enumerate(range(top, min(top + rows, self._lines.end))):
+            if event.rect().intersects(QRect(0, row * pitch, self.viewport().width(), pitch)):
+                self._painter.draw(painter, number, QPointF(x, row * pitch), self._term, selection, selection_format)
+        painter.end()
+        self._painter.keep_only(top, top + rows)
+        if self._painter.widest > widest:
+            QTimer.singleShot(0, self._update_horizontal_range)  # a line wider than known: not while painting
+
+    def _selection_format(self) -> QTextCharFormat:
+        text_format = QTextCharFormat()
+        palette = self.palette()
+        group = QPalette.ColorGroup.Active if self.hasFocus() else QPalette.ColorGroup.Inactive
+        text_format.setBackground(palette.brush(group, QPalette.ColorRole.Highlight))
+        text_format.setForeground(palette.brush(group, QPalette.ColorRole.HighlightedText))
+        return text_format
+
+    # -------------------------------------------------------------- selection
+
+    def has_selection(self) -> bool:
+        return self._selection() is not None
+
+    def selected_text(self) -> str:
+        selection = self._selection()
+        return self._lines.text_between(*selection) if selection is not None else ""
+
+    def select_all(self) -> None:
+        if len(self._lines):
+            self._anchor = Position(self._lines.first, 0)
+            self._caret = Position(self._lines.end - 1, len(self._lines.text(self._lines.end - 1)))
+            self.viewport().update()
+
+    def copy(self) -> None:
+        text = self.selected_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def _selection(self) -> tuple[Position, Position] | None:
+        """The selection's start and end within the kept lines, or None when nothing is selected."""
+        if self._anchor is None or self._caret is None or self._anchor == self._caret:
+            return None
+        start, end = sorted((self._anchor, self._caret))
+        first = Position(self._lines.first, 0)
+        if end <= first:
+            return None
+        return max(start, first), end
+
+    def _position_at(self, point: QPoint) -> Position:
+        if not len(self._lines):
+            return Position(self._lines.first, 0)
+        number = self._top_line() + point.y() // self._painter.pitch
+        if number < self._lines.first:
+            return Position(self._lines.first, 0)
+        if number >= self._lines.end:
+            return Position(self._lines.end - 1, len(self._lines.text(self._lines.end - 1)))
+        return Position(
+            number, self._painter.column_at(number, point.x() - _MARGIN + self.horizontalScrollBar().value())
+        )
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        position = self._position_at(event.position().toPoint())
+        if self._triple_click_timer.isActive():  # a third click selects the whole line
+            self._anchor = Position(position.line, 0)
+            self._caret = Position(position.line, len(self._lines.text(position.line)))
+        elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self._anchor is not None:
+            self._caret = position
+        else:
+            self._anchor = self._caret = position
+        self.viewport().update()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or not len(self._lines):
+            super().mouseDoubleClickEvent(event)
+            return
+        position = self._position_at(event.position().toPoint())
+        text = self._lines.text(position.line)
+        for match in _WORD_RE.finditer(text):
+            if match.start() <= position.column <= match.end():
+                self._anchor, self._caret = Position(position.line, match.start()), Position(position.line, match.end())
+                break
+        self._triple_click_timer.start(QGuiApplication.styleHints().mouseDoubleClickInterval())
+        self.viewport().update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if not event.buttons() & Qt.MouseButton.LeftButton or self._anchor is None:
+            super().mouseMoveEvent(event)
+            return
+        self._drag_point = event.position().toPoint()
+        self._caret = self._position_at(self._drag_point)
+        inside = 0 <= self._drag_point.y() < self.viewport().height()
+        if inside:
+            self._drag_timer.stop()
+        elif not self._drag_timer.isActive():
+            self._drag_timer.start()
+        self.viewport().update()
+
+    def _drag_scroll(self) -> None:
+        """While a selection is dragged past the top or bottom, the view scrolls on and the selection with it."""
+        y = self._drag_point.y()
+        step = -1 if y < 0 else 1 if y >= self.viewport().height() else 0
+        if step == 0 or not QGuiApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            self._drag_timer.stop()
+            return
+        distance = -y if step < 0 else y - self.viewport().height()
+        self.verticalScrollBar().setValue(
+            self.verticalScrollBar().value() + step * (1 + distance // self._painter.pitch)
+        )
+        self._caret = self._position_at(self._drag_point)
+        self.viewport().update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        self._drag_timer.stop()
+        clipboard = QGuiApplication.clipboard()
+        if clipboard.supportsSelection() and self.has_selection():
+            clipboard.setText(self.selected_text(), clipboard.Mode.Selection)  # X11: pasted with the middle button
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+        elif event.matches(QKeySequence.StandardKey.SelectAll):
+            self.select_all()
+        elif event.key() == Qt.Key.Key_Home:
+            self.verticalScrollBar().setValue(0)
+        elif event.key() == Qt.Key.Key_End:
+            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+        else:
+            super().keyPressEvent(event)  # page and arrow keys move the scroll bars
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        copy = menu.addAction("&Copy", QKeySequence.StandardKey.Copy, self.copy)
+        copy.setEnabled(self.has_selection())
+        menu.addSeparator()
+        menu.addAction("Select &All", QKeySequence.StandardKey.SelectAll, self.select_all)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     # ---------------------------------------------------------------- search
-    #
-    # Matches are found with Python's re on the text, and only the lines on
-    # screen get highlights: one QTextCursor per match in 50,000 lines would
-    # make Qt adjust every one of them for each line it trims.
 
     def find_all(self, term: str) -> int:
         """Highlight every case-insensitive match of `term`; return how many there are.
 
-        Lines appended later are highlighted too.  An empty term clears the search.
+        Lines appended later are highlighted and counted too (matchCountChanged). An empty term clears the search.
         """
-        self._search = re.compile(re.escape(term), re.IGNORECASE) if term else None
-        self._highlight_visible_matches()
-        if self._search is None:
-            return 0
-        return sum(1 for _ in self._search.finditer(self.document().toPlainText()))
+        self._term = term.lower() if "\n" not in term else ""
+        if not self._term:
+            self._lines.forget_search()
+        count = self._lines.count(self._term) if self._term else 0
+        if count != self._match_count:
+            self._match_count = count
+            self.matchCountChanged.emit(count)
+        self.viewport().update()
+        return count
 
     def find_next(self, backward: bool = False) -> bool:
-        """Select the next match after the cursor (or the one before it), wrapping around.
+        """Select the next match after the selection (or the one before it), wrapping around.
 
         Returns False when there is nothing to find.
         """
-        if self._search is None:
+        if not self._term:
             return False
-        # toPlainText() positions equal document positions: a block break is one '\n'.
-        text = self.document().toPlainText()
-        cursor = self.textCursor()
-        if backward:
-            match = self._last_match(text, end=cursor.selectionStart()) or self._last_match(text, end=len(text))
+        selection = self._selection()
+        if selection is None:
+            after = self._caret if self._caret is not None else Position(self._lines.first, 0)
         else:
-            match = self._search.search(text, cursor.selectionEnd()) or self._search.search(text)
-        if match is None:
+            after = selection[0] if backward else selection[1]
+        found = self._lines.find(self._term, after, backward)
+        if found is None:
             return False
-        self._select(match.start(), match.end())
+        self._anchor, self._caret = found
+        self._show_position(*found)
+        self.viewport().update()
         return True
-
-    def _last_match(self, text: str, end: int) -> re.Match[str] | None:
-        last = None
-        for last in self._search.finditer(text, 0, end):  # noqa: B007  (the loop keeps the last match)
-            pass
-        return last
-
-    def _select(self, start: int, end: int) -> None:
-        cursor = self.textCursor()
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cursor)  # also scrolls it into view
-
-    def _highlight_visible_matches(self) -> None:
-        selections = []
-        if self._search is not None:
-            for block in self._visible_blocks():
-                for match in self._search.finditer(block.text()):
-                    selections.append(self._highlight(block.position() + match.start(), block.position() + match.end()))
-        if selections or self.extraSelections():
-            self.setExtraSelections(selections)
-
-    def _visible_blocks(self) -> Iterator[QTextBlock]:
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
-        viewport_height = self.viewport().height()
-        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= viewport_height:
-            yield block
-            block = block.next()
-
-    def _highlight(self, start: int, end: int) -> QTextEdit.ExtraSelection:
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor
-        selection.format = self._match_format
-        return selection
 
 
 # --------------------------------------------------------------------- helpers
 
 
-def _as_single_line(line: str) -> str:
-    return _BLOCK_BREAK_RE.sub("\ufffd", line)
-
-
-def _styled_runs(lines: list[str], style: Style, separate_first_line: bool) -> tuple[list[_Run], Style]:
-    """Parse `lines`, starting in `style`, into as few same-style runs as possible.
-
-    Newlines are included; each run is one insertText call, so a batch of
-    plain lines is a single run.  Also returns the style in effect at the end.
-    """
-    runs: list[_Run] = []
-    for number, line in enumerate(lines):
-        if number or separate_first_line:
-            _add_newline(runs, style)
-        segments, style = parse_ansi(line, style)
-        for text, segment_style in segments:
-            _add_to_runs(runs, text, segment_style)
-    return runs, style
-
-
-def _add_to_runs(runs: list[_Run], text: str, style: Style) -> None:
-    if runs and (runs[-1][1] is style or runs[-1][1] == style):
-        runs[-1][0].append(text)
-    else:
-        runs.append(([text], style))
-
-
-def _add_newline(runs: list[_Run], style: Style) -> None:
-    # A newline shows nothing, so it joins whatever run came last.
-    if runs:
-        runs[-1][0].append("\n")
-    else:
-        runs.append((["\n"], style))
-
-
-def _format_for(style: Style) -> QTextCharFormat:
-    text_format = QTextCharFormat()  # empty: the widget's own colours and font
-    if style.fg:
-        text_format.setForeground(QColor(style.fg))
-    if style.bg:
-        text_format.setBackground(QColor(style.bg))
-    if style.bold:
-        text_format.setFontWeight(QFont.Weight.Bold)
-    if style.italic:
-        text_format.setFontItalic(True)
-    if style.underline:
-        text_format.setFontUnderline(True)
-    return text_format
+def _single_lines(lines: list[str]) -> list[str]:
+    """The lines with any character a layout breaks a line at made visible as U+FFFD: one line, one line."""
+    joined = "\n".join(lines)
+    if joined.count("\n") == len(lines) - 1 and not _OTHER_LINE_BREAKS_RE.search(joined):
+        return lines
+    return [_LINE_BREAKS_RE.sub("\ufffd", line) for line in lines]

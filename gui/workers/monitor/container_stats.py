@@ -1,4 +1,17 @@
-"""Live stats of every running container: one streaming stats connection per container, one batch per interval.
+"""Live stats of every running container, one batch per interval: read from the kernel for an engine on this
+computer, from one streaming stats connection per container otherwise.
+
+The kernel (issue 23): for an engine on this computer (and `kernel` given, as the Monitor service does) each
+container's numbers are read where the engine reads them (gui.workers.monitor.kernel_stats), and no stats stream is
+opened at all: the engine then spends nothing on Portside's Monitor. A container whose files cannot be read here
+(permission, another PID namespace, a VM) gets its engine stream alone, and its sample says which source its
+numbers come from (ContainerStats.source, the Monitor's tooltip). A container read from the kernel that dies is
+held for RESTART_GRACE_MS: started again within it (a restart, a restart policy), it is read on at its new PID
+and its chart line goes on without a break. The kernel's reader hands over each container's starting point and then
+its payloads, a round at a time; each round is one cue to the GUI thread, which turns the round into samples at once
+(its first sample measured from the starting point, so CPU %, memory, network and disk rates all come together, a
+tenth of a second after the container is added). Everything below describes the streams, which remote engines, the
+fallback and the collector without `kernel` use.
 
 How it collects, and why (tests/bench/bench_stats_collection.py, this engine: dockerd 20.10, API 1.41, cgroup v1,
 2 CPUs shared with other work; CPU as % of one core; engine = dockerd + containerd + shims):
@@ -55,8 +68,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
-from gui.core.monitor.cgroup import kernel_reading, read_cpu
+from gui.core.monitor.cgroup import KernelFiles, kernel_reading, read_cpu
+from gui.core.monitor.kernel_stats import stream_source
 from gui.core.monitor.stats import ContainerStats, StatsReading, stats_between, stats_reading
+from gui.workers.monitor.kernel_stats import KernelStats
 from gui.workers.monitor.local_stats import StatsStreams
 from gui.workers.monitor.threaded_stats import ThreadedStatsStreams
 
@@ -71,7 +86,8 @@ logger = log.get("workers")
 _RUNS = {"start", "unpause", "restart"}
 _ENDS = {"die", "destroy"}  # not "kill" or "oom": a signal or a killed child process may leave it running
 # Opening a stream costs the GUI thread a little (a thread and a client for an engine elsewhere): with 100
-# containers running at start-up, opening them all at once froze the window for 0.35 s. A few per turn instead.
+# containers running at start-up, opening them all at once froze the window for 0.35 s. A few per turn instead;
+# a container read from the kernel costs a request to its thread only, and does not count.
 FOLLOWS_PER_TURN = 8
 STATS_PER_TURN = 25
 # The first sample of a local container comes from two kernel readings (gui.core.monitor.cgroup) this far apart:
@@ -79,6 +95,10 @@ STATS_PER_TURN = 25
 FIRST_CPU_WINDOW_S = 0.25
 # A container's first reading brings the next tick this close, so its numbers show without waiting out the interval.
 FIRST_TICK_DELAY_MS = 50
+# A container read from the kernel that dies keeps its place this long: started again meanwhile (docker restart, a
+# restart policy), its line goes on without a break.
+RESTART_GRACE_MS = 3000
+REMOTE_SOURCE = stream_source("the engine runs on another computer, whose kernel Portside cannot read")
 
 
 class _Follow:
@@ -96,8 +116,16 @@ class _Follow:
         # was announced to the GUI thread; whether the container is no longer followed.
         self.from_kernel: StatsReading | None = None
         self.engine_gave_cpu = False
+        # Under the lock: the kernel reader's starting point (added, or started again), which the next sample is
+        # measured from instead of `used`: its first sample then has CPU % and rates.
+        self.start: StatsReading | None = None
         self.announced = False
         self.dropped = False
+        # GUI thread: read from the kernel (not a stream); died and waiting to start again. `source`: where its
+        # numbers come from, for the Monitor's tooltip (written by the kernel's thread under the lock, too).
+        self.kernel = False
+        self.held = False
+        self.source = ""
 
 
 class ContainerStatsCollector(QObject):
@@ -106,14 +134,27 @@ class ContainerStatsCollector(QObject):
     sampled = Signal(object)  # dict[str, ContainerStats]: every running container's latest sample
     _firstReading = Signal()  # from the streams' threads: a container's first reading is in
     _streamEnded = Signal(object, object)  # from any thread: (_Follow, reason or None)
+    _kernelRefused = Signal(object, str)  # from the kernel's thread: (_Follow, why its files cannot be read)
+    _kernelRound = Signal()  # from the kernel's thread: a round of payloads is in
 
-    def __init__(self, session: EngineSession, interval_ms: int = 1000, parent: QObject | None = None):
+    def __init__(
+        self,
+        session: EngineSession,
+        interval_ms: int = 1000,
+        parent: QObject | None = None,
+        *,
+        kernel: KernelFiles | None = None,
+    ):
+        """kernel: read a local engine's containers from these kernel files (gui.core.monitor.cgroup.LIVE) instead
+        of opening stats streams; None: streams only."""
         super().__init__(parent)
         self._session = session
+        self._kernel_files = kernel
         self._lock = threading.Lock()
         self._follows: dict[str, _Follow] = {}
         self._streams: StatsStreams | ThreadedStatsStreams | None = None
-        self._streams_engine: Engine | None = None
+        self._kernel: KernelStats | None = None
+        self._streams_engine: Engine | None = None  # the engine the streams and the kernel reader belong to
         self._latest: dict[str, ContainerStats] = {}
         self._changed = False
         self._started = False
@@ -122,10 +163,13 @@ class ContainerStatsCollector(QObject):
         self._timer.timeout.connect(self._tick)
         self._to_follow: dict[str, str] = {}  # id -> name, waiting for their turn
         self._pending: list = []  # this tick's readings not yet turned into samples
+        self._kernel_round: list = []  # the kernel thread's round so far: (_Follow, reading, source); that thread only
         self._follow_timer = QTimer(self, interval=0, timeout=self._follow_some)
         self._first_tick = QTimer(self, singleShot=True, interval=FIRST_TICK_DELAY_MS, timeout=self._tick)
         self._firstReading.connect(self._on_first_reading)
         self._streamEnded.connect(self._on_ended)
+        self._kernelRefused.connect(self._on_kernel_refused)
+        self._kernelRound.connect(self._on_kernel_round)
 
     @property
     def latest(self) -> dict[str, ContainerStats]:
@@ -137,11 +181,18 @@ class ContainerStatsCollector(QObject):
         return self._streams.open_streams if self._streams is not None else frozenset()
 
     @property
+    def kernel_follows(self) -> frozenset[str]:
+        """The containers whose numbers are read from the kernel now."""
+        return self._kernel.following if self._kernel is not None else frozenset()
+
+    @property
     def interval_ms(self) -> int:
         return self._timer.interval()
 
     def set_interval(self, ms: int) -> None:
         self._timer.setInterval(max(50, int(ms)))
+        if self._kernel is not None:
+            self._kernel.set_interval(self._timer.interval() / 1000)
 
     def start(self) -> None:
         if self._started:
@@ -172,8 +223,8 @@ class ContainerStatsCollector(QObject):
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         running = {row.id: row.name for row in snapshot.containers if row.running}
-        for container_id in list(self._follows):
-            if container_id not in running:
+        for container_id, follow in list(self._follows.items()):
+            if container_id not in running and not follow.held:  # a held one has its grace
                 self._unfollow(container_id)
         for container_id, name in running.items():
             if container_id not in self._follows:
@@ -182,11 +233,11 @@ class ContainerStatsCollector(QObject):
             self._follow_timer.start()
 
     def _follow_some(self) -> None:
-        for _ in range(FOLLOWS_PER_TURN):
-            if not self._to_follow:
-                break
+        streams = 0
+        while self._to_follow and streams < FOLLOWS_PER_TURN:
             container_id = next(iter(self._to_follow))
-            self._follow(container_id, self._to_follow.pop(container_id))
+            follow = self._follow(container_id, self._to_follow.pop(container_id))
+            streams += follow is not None and not follow.kernel
         if not self._to_follow:
             self._follow_timer.stop()
 
@@ -197,21 +248,44 @@ class ContainerStatsCollector(QObject):
         container_id = str(event.get("id") or (event.get("Actor") or {}).get("ID") or "")
         if not container_id:
             return
-        if action in _ENDS:
+        follow = self._follows.get(container_id)
+        if action == "die" and follow is not None and follow.kernel:
+            self._hold(follow)
+        elif action in _ENDS:
             self._unfollow(container_id)
         elif action in _RUNS:
             name = str(((event.get("Actor") or {}).get("Attributes") or {}).get("name") or "")
             self._follow(container_id, name)
 
-    def _follow(self, container_id: str, name: str) -> None:
-        if not self._started or container_id in self._follows:
-            return
-        streams = self._streams_for(self._session.engine)
-        if streams is None:
-            return
+    def _follow(self, container_id: str, name: str) -> _Follow | None:
+        """Follows it (unless it is already); the new follow, if there is one."""
+        if not self._started:
+            return None
+        follow = self._follows.get(container_id)
+        if follow is not None:
+            if follow.held:  # started again within its grace: read on at its new PID
+                self._resume(follow)
+            return None
+        engine = self._session.engine
+        if engine is None:
+            return None
+        if engine is not self._streams_engine:  # a new engine (the old one went away) starts afresh
+            self._drop_streams()
+            self._streams_engine = engine
         follow = _Follow(container_id, name)
         self._follows[container_id] = follow
-        streams.open(container_id, follow)
+        kernel = self._kernel_reader(engine)
+        if kernel is not None:
+            follow.kernel = True
+            kernel.add(container_id, follow)
+        else:
+            self._open_stream(follow, "" if engine.stats_socket() else REMOTE_SOURCE)
+        return follow
+
+    def _open_stream(self, follow: _Follow, source: str) -> None:
+        streams = self._streams_for(self._streams_engine)
+        follow.source = source
+        streams.open(follow.container_id, follow)
         if isinstance(streams, StatsStreams):  # on this computer: the first sample from the kernel
             streams.call_later(0, lambda: self._first_from_kernel(streams, follow))
 
@@ -221,35 +295,79 @@ class ContainerStatsCollector(QObject):
         if follow is not None:
             with self._lock:
                 follow.dropped = True
+            if self._kernel is not None:
+                self._kernel.remove(container_id)
             if self._streams is not None:
                 self._streams.close(container_id)
         if self._latest.pop(container_id, None) is not None:
             self._changed = True
 
-    def _streams_for(self, engine: Engine | None) -> StatsStreams | ThreadedStatsStreams | None:
-        """The streams of the session's engine; a new engine (the old one went away) starts afresh."""
-        if engine is None:
+    def _hold(self, follow: _Follow) -> None:
+        """A container read from the kernel died: its last sample stays for RESTART_GRACE_MS, in case it starts
+        again; after that it goes, as a stopped container's does."""
+        follow.held = True
+        if self._kernel is not None:
+            self._kernel.hold(follow.container_id)
+        QTimer.singleShot(RESTART_GRACE_MS, self, lambda: self._hold_expired(follow))
+
+    def _hold_expired(self, follow: _Follow) -> None:
+        if follow.held and self._follows.get(follow.container_id) is follow:
+            self._unfollow(follow.container_id)
+
+    def _resume(self, follow: _Follow) -> None:
+        follow.held = False
+        follow.used = None  # fresh counters: its next CPU % from its own new starting point
+        if self._kernel is not None:
+            self._kernel.restarted(follow.container_id)
+
+    def _kernel_reader(self, engine: Engine) -> KernelStats | None:
+        """The kernel reader of an engine on this computer, when this collector reads the kernel."""
+        if self._kernel_files is None or not engine.stats_socket():
             return None
-        if engine is not self._streams_engine:
-            self._drop_streams()
+        if self._kernel is None:
+            self._kernel = KernelStats(
+                engine,
+                self._keep_from_kernel,
+                self._kernelRefused.emit,
+                self._streamEnded.emit,
+                self._timer.interval() / 1000,
+                self._kernel_files,
+                on_start=self._start_from_kernel,
+                on_round=self._end_kernel_round,
+            )
+            self._kernel.start()
+        return self._kernel
+
+    def _streams_for(self, engine: Engine) -> StatsStreams | ThreadedStatsStreams:
+        """The streams of the session's engine, opened with the first stream it needs."""
+        if self._streams is None:
             socket_path = engine.stats_socket()
             if socket_path:
                 self._streams = StatsStreams(socket_path, engine.api_version, self._keep, self._streamEnded.emit)
             else:
                 self._streams = ThreadedStatsStreams(engine, self._keep, self._streamEnded.emit, parent=self)
-            self._streams_engine = engine
             self._streams.start()
         return self._streams
 
     def _drop_streams(self) -> None:
+        """Ends every stream and the kernel reader, and forgets every container (the engine went away)."""
         streams, self._streams, self._streams_engine = self._streams, None, None
+        kernel, self._kernel = self._kernel, None
         # Dropped first: a reading the streams' thread is still handling is then thrown away, not announced.
         for container_id in list(self._follows):
             self._unfollow(container_id)
+        if kernel is not None:
+            kernel.stop()  # waits for nothing
         if streams is not None:
             streams.stop()  # waits for no engine (see each kind's stop)
             if isinstance(streams, QObject):
                 streams.deleteLater()
+
+    def _on_kernel_refused(self, follow: _Follow, reason: str) -> None:
+        """Its files cannot be read here: this container alone gets the engine's stream."""
+        if self._follows.get(follow.container_id) is follow and self._streams_engine is not None:
+            follow.kernel = False
+            self._open_stream(follow, stream_source(reason))
 
     # The streams' threads --------------------------------------------------------------------------
 
@@ -269,6 +387,27 @@ class ContainerStatsCollector(QObject):
     def _keep(self, follow: _Follow, payload: dict) -> None:
         """Keep only the newest payload, as a reading; the tick takes it."""
         self._put(follow, stats_reading(payload))
+
+    def _start_from_kernel(self, follow: _Follow, payload: dict) -> None:
+        """The kernel reader's starting point for it: its next sample is measured from this reading."""
+        reading = stats_reading(payload)
+        with self._lock:
+            if not follow.dropped:
+                follow.start, follow.newest = reading, None  # a reading before a restart has the old counters
+
+    def _keep_from_kernel(self, follow: _Follow, payload: dict, source: str) -> None:
+        """A payload of the kernel's round, as a reading: kept aside until the round ends."""
+        self._kernel_round.append((follow, stats_reading(payload), source))
+
+    def _end_kernel_round(self) -> None:
+        """The round's readings become the newest all at once, and one cue brings the tick: a tick never finds half a
+        round (a timer tick in the middle of one made a first frame of 37 containers out of 100)."""
+        readings, self._kernel_round = self._kernel_round, []
+        with self._lock:
+            for follow, reading, source in readings:
+                if not follow.dropped:
+                    follow.source, follow.newest = source, reading
+        self._kernelRound.emit()
 
     def _put(self, follow: _Follow, reading: StatsReading, from_kernel: bool = False) -> None:
         with self._lock:
@@ -291,6 +430,10 @@ class ContainerStatsCollector(QObject):
 
     # Back on the GUI thread ------------------------------------------------------------------------
 
+    def _on_kernel_round(self) -> None:
+        if self._started:
+            self._tick()
+
     def _on_first_reading(self) -> None:
         if self._started and not self._first_tick.isActive():
             self._first_tick.start()
@@ -298,6 +441,8 @@ class ContainerStatsCollector(QObject):
     def _on_ended(self, follow: _Follow, reason: str | None) -> None:
         # The container stopped, was removed, or the engine went away: drop it quietly. The next snapshot
         # starts it again if it runs.
+        if follow.held:
+            return  # died, and its grace decides
         if self._follows.get(follow.container_id) is follow:
             self._unfollow(follow.container_id)
         if reason is not None:
@@ -308,23 +453,26 @@ class ContainerStatsCollector(QObject):
     def _tick(self) -> None:
         with self._lock:
             fresh = [
-                (container_id, follow, follow.newest)
+                (container_id, follow, follow.newest, follow.start)
                 for container_id, follow in self._follows.items()
                 if follow.newest is not None
             ]
-            for _, follow, _ in fresh:
-                follow.newest = None
-        self._pending = fresh
-        self._compute_some()
+            for _, follow, _, _ in fresh:
+                follow.newest = follow.start = None
+        computing = bool(self._pending)  # a tick's slices still to come: these join them
+        self._pending += fresh
+        if not computing:
+            self._compute_some()
 
     def _compute_some(self) -> None:
         """A slice of the tick's samples per event-loop turn: 100 containers at once kept the window still for
         up to 37 ms; slices keep each turn short. One `sampled` batch once all are done."""
         batch, self._pending = self._pending[:STATS_PER_TURN], self._pending[STATS_PER_TURN:]
-        for container_id, follow, reading in batch:
+        for container_id, follow, reading, start in batch:
             if self._follows.get(container_id) is not follow:
                 continue  # its stream ended meanwhile
-            self._latest[container_id] = stats_between(reading, follow.used, container_id, follow.name)
+            previous = start if start is not None else follow.used
+            self._latest[container_id] = stats_between(reading, previous, container_id, follow.name, follow.source)
             follow.used = reading
         if self._pending:
             QTimer.singleShot(0, self, self._compute_some)

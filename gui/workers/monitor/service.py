@@ -3,7 +3,9 @@ the Monitor page, the container page and the list columns once per tick that the
 
 Where the work happens:
 - containers: ContainerStatsCollector (its own threads) hands over a batch of samples per interval; each batch is
-  recorded into the history at once, on the GUI thread (about a millisecond for 100 containers);
+  recorded into the history at once, on the GUI thread (about a millisecond for 100 containers). For an engine on
+  this computer it reads the containers' numbers from the kernel (issue 23: no stats stream, so the engine spends
+  nothing on them), each container's sample saying where its numbers came from;
 - host and GPUs: one TaskRunner job per tick (sample_host, sample_gpus, attribute) on a single pool thread; a tick
   that comes while the previous job still runs is skipped, so work never piles up behind a slow GPU driver; a job
   that hangs (a GPU that stopped answering) holds back nothing for longer than STALLED_SYSTEM_MS: after that the
@@ -11,7 +13,9 @@ Where the work happens:
 - GPU memory per image: the same job keeps, in `gpu_needs`, the most GPU memory each image's containers held (the
   Run dialog's "Needs about N GiB"), so that file is written off the GUI thread too;
 - `updated` is emitted once per tick, after that tick's host and GPU samples are recorded; container batches
-  recorded since the previous tick are part of it.
+  recorded since the previous tick are part of it. A batch that brings containers not shown before brings the tick
+  forward to now: their first numbers show within a tenth of a second or so of their start (or of the Monitor
+  opening on them), not up to an interval later.
 
 Costs by state:
 - shown (the default): everything at the refresh interval;
@@ -32,6 +36,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
 from gui.core.monitor.attribution import GpuUse, attribute
+from gui.core.monitor.cgroup import LIVE
 from gui.core.monitor.gpu import GpuSnapshot, sample_gpus
 from gui.core.monitor.host import HostSample, sample_host
 from gui.core.monitor.keys import HOST, ContainerKey, GpuKey
@@ -54,7 +59,9 @@ GPU_RETRY_MS = 10_000
 STALLED_SYSTEM_MS = 2000  # a host/GPU job running longer than this no longer holds back the container updates
 DESTROYED_MEMORY = 1000  # destroyed container ids remembered, to drop their late samples
 
-CONTAINER_METRICS = ("cpu", "memory", "memory_percent", "net_rx", "net_tx", "block_read", "block_write")
+# Each container's history: what its charts and the lists' sparklines draw, and nothing more (a series is 20 KB at
+# full length: 100 containers, 12 MB; memory % has no chart, so no series).
+CONTAINER_METRICS = ("cpu", "memory", "net_rx", "net_tx", "block_read", "block_write")
 HOST_METRICS = ("cpu", "memory_percent", "swap_percent", "load1")
 GPU_METRICS = ("util", "memory_used", "memory_percent", "temperature", "power")
 
@@ -63,7 +70,6 @@ def _container_values(stats: ContainerStats) -> dict[str, float | None]:
     return {
         "cpu": stats.cpu_percent,
         "memory": stats.memory_used,
-        "memory_percent": stats.memory_percent,
         "net_rx": stats.net_rx_rate,
         "net_tx": stats.net_tx_rate,
         "block_read": stats.block_read_rate,
@@ -130,7 +136,7 @@ class MonitorService(QObject):
         self.host: HostSample | None = None
         self.gpus: GpuSnapshot | None = None
         self.gpu_needs = gpu_needs if gpu_needs is not None else GpuNeeds()  # GPU memory per image, for Run
-        self._collector = collector or ContainerStatsCollector(session, self._interval_ms, parent=self)
+        self._collector = collector or ContainerStatsCollector(session, self._interval_ms, parent=self, kernel=LIVE)
         self._collector.sampled.connect(self._on_containers_sampled)
         self._recorded: dict[str, ContainerStats] = {}  # the sample last recorded per container
         # Destroyed containers (ids are never reused): a sample of one still on its way is not recorded again.
@@ -327,12 +333,16 @@ class MonitorService(QObject):
         t = time.time()
         if self._destroyed:
             samples = {cid: stats for cid, stats in samples.items() if cid not in self._destroyed}
+        new = any(container_id not in self.containers for container_id in samples)
         for container_id, stats in samples.items():
             if self._recorded.get(container_id) is not stats:  # a batch may repeat a sample not yet renewed
                 self._recorded[container_id] = stats
                 self.book.record(ContainerKey(container_id), t, _container_values(stats))
         self._check_vanished(t, set(samples))
         self.containers = dict(samples)
+        if new and self._running and not self._paused:
+            self._timer.start()  # the next tick a whole interval after this one
+            self._tick()
 
     def _check_vanished(self, t: float, current: set[str]) -> None:
         """Containers that stopped being sampled (stopped, engine gone) get a break at the end of their lines."""

@@ -187,8 +187,8 @@ def test_stopped_container_payload():
         memory_used=0,
         memory_limit=0,
         memory_percent=None,
-        net_rx=0,
-        net_tx=0,
+        net_rx=None,  # the payload has no "networks": not measured, so n/a, not 0 (issue 23)
+        net_tx=None,
         block_read=0,
         block_write=0,
         net_rx_rate=None,
@@ -327,3 +327,23 @@ def test_read_time_with_an_offset_is_the_same_moment_in_utc(text, expected):
 def test_tooltip_for_one_and_for_two_cpus():
     assert cpu_percent_tooltip(1) == "100 % is one full CPU, the most this container can use on this computer."
     assert cpu_percent_tooltip(2).endswith("may use up to 2 CPUs, so it can show up to 200 %, as docker stats does.")
+
+
+# Missing pieces are n/a, never 0 (issue 23) ---------------------------------------------------------------------
+
+
+def test_a_payload_without_networks_has_no_network_numbers():
+    """Found: the engine sends no "networks" for a container on the host network, and the Monitor showed 0 B/s
+    where nothing was measured. Now n/a; an empty "networks" (a container with no interface) is a measured 0."""
+    payload = load("v1-net-stream.json")[1]
+    del payload["networks"]
+    stats = container_stats(payload)
+    assert (stats.net_rx, stats.net_tx) == (None, None)
+    assert container_stats(load("v1-net-stream.json")[1] | {"networks": {}}).net_rx == 0
+
+
+def test_a_payload_without_block_io_has_no_block_io_numbers():
+    payload = load("v1-net-stream.json")[1]
+    del payload["blkio_stats"]
+    assert (container_stats(payload).block_read, container_stats(payload).block_write) == (None, None)
+    assert container_stats(load("v1-net-stream.json")[1]).block_read == 0  # present and empty: nothing was read

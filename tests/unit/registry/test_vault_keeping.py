@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import stat
+import sys
 
 import pytest
 from keyring.backends import fail
@@ -51,8 +52,6 @@ def messages(caplog) -> list[str]:
 
 
 def install_locked_helper(bin_dir, listing: dict[str, str]) -> None:
-    import sys
-
     program = bin_dir / "docker-credential-locked"
     program.write_text(LOCKED_HELPER.format(python=sys.executable, listing=listing))
     program.chmod(0o755)

@@ -19,7 +19,7 @@ from gui.core.run.command_line import parse_command
 from gui.core.run.command_words import Dialect, read_command
 from gui.core.run.spec import EnvVar, GpuMode, GpuSpec, PortSpec, RunSpec
 from tests.unavailable import unavailable
-from tests.unit.run.paste_lines import BAD, ENVIRON, FOLDER, HOME, LINES, TOKEN, Line
+from tests.unit.run.paste_lines import BAD, ENVIRON, FOLDER, HOME, LINES, TOKEN, Line, plain_id
 
 # Every option the Run form has a field for, in each spelling the docker CLI takes.
 FORM_OPTIONS = {
@@ -99,7 +99,7 @@ def test_the_table_is_large_and_uses_every_option_the_form_has_in_every_spelling
     assert FORM_OPTIONS - used == set()
 
 
-@pytest.mark.parametrize(("text", "piece", "where"), BAD, ids=[case[0][:50] or "empty" for case in BAD])
+@pytest.mark.parametrize(("text", "piece", "where"), BAD, ids=[plain_id(case[0]) for case in BAD])
 def test_bad_input_gets_a_sentence_at_the_word_and_fills_nothing(text, piece, where):
     pasted = parse(text)
     assert pasted.spec is None and not pasted.ok
