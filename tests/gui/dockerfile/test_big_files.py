@@ -9,25 +9,15 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gui.views.dockerfile import lint_runner
+from tests.bench import bench_lint
 from tests.gui.dockerfile.editor_driver import Keys, formats_at, shortcut
 
-BLOCK = [
-    "FROM python:3.12 AS build{n}",
-    "WORKDIR /app",
-    "COPY . .",
-    "RUN apt-get update && apt-get install -y gcc \\",
-    "    # compilers",
-    "    && rm -rf /var/lib/apt/lists/*",
-    "ENV A=1 HF_TOKEN=x",
-    "RUN pip install -r requirements.txt",
-    "EXPOSE 80",
-    'CMD ["python", "app.py"]',
-]
+BIG = 5000  # lines: the size the issue names
 
 
-def big_dockerfile(lines: int = 5000) -> str:
-    out = [line.format(n=n) for n in range(lines // len(BLOCK) + 1) for line in BLOCK]
-    return "\n".join(out[:lines]) + "\n"
+def big_dockerfile(lines: int = BIG) -> str:
+    """The benchmarks' realistic Dockerfile, repeated to `lines` lines."""
+    return bench_lint.big_dockerfile(lines)
 
 
 @pytest.fixture(autouse=True)
