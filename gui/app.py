@@ -14,7 +14,6 @@ logger = log.get("app")
 STARTED = time.perf_counter()
 GIL_SWITCH_INTERVAL_S = 0.001  # see run_gui
 QUIT_GRACE_MS = 500  # see _shut_down: quitting takes at most about this long, whatever the engine does
-WARM_UP_LATEST_MS = 1000  # see _first_painted
 # The pages --page accepts: gui.views.main_window.PAGES, written out here so that reading the command line
 # needs no Qt (tests/unit/test_app_cli.py checks that both lists match).
 PAGES = ("containers", "images", "builds", "registries", "monitor", "engine", "learn")
@@ -190,7 +189,7 @@ def run_gui(args: argparse.Namespace) -> int:
     window.show()
     if args.startup_report:
         _report_startup(app, window, session)
-    _after_first_paint(window, lambda: _first_painted(app, session))
+    _after_first_paint(window, _first_painted)
     if args.quit_after is not None:
         QTimer.singleShot(args.quit_after, window.close)
     code = app.exec()
@@ -228,38 +227,8 @@ def _after_first_paint(window, callback) -> None:
     window.installEventFilter(FirstPaint(window))
 
 
-def _first_painted(app, session) -> None:
-    """The window is on screen: once the engine's first lists are shown too (or after WARM_UP_LATEST_MS without
-    them, when the engine is slow or away), the warm-up, so that it takes no time from either."""
-    from PySide6.QtCore import QTimer
-
+def _first_painted() -> None:
     logger.info("first window painted after %.0f ms", _elapsed_ms())
-    if session.snapshot is not None:
-        _warm_up(app)
-        return
-    waiting = [True]
-
-    def start(_snapshot=None) -> None:
-        if waiting:
-            waiting.clear()
-            session.snapshotChanged.disconnect(start)
-            _warm_up(app)
-
-    session.snapshotChanged.connect(start)
-    QTimer.singleShot(WARM_UP_LATEST_MS, start)
-
-
-def _warm_up(app) -> None:
-    """Imports on a worker thread what the first minutes need and the first paint does not (issue 17): numpy, which
-    the Monitor's first samples use about a second after start, in the GUI thread; and pyqtgraph, which made the
-    Monitor page's first visit wait 130-370 ms. Importing them creates no QObject, so it is safe off the GUI thread;
-    should the GUI thread need one while it is still being imported, Python's import lock makes it wait for this
-    import to finish rather than start another. Configuring pyqtgraph is left to the GUI thread."""
-    from gui.views.widgets import charts
-    from gui.workers.tasks import TaskRunner
-
-    runner = TaskRunner(app, max_threads=1)  # of its own: the session's busy indicator stays off
-    runner.submit(charts.import_modules, on_done=lambda _result: charts.pyqtgraph())
 
 
 def _report_startup(app, window, session) -> None:

@@ -49,24 +49,3 @@ def build_log(quick: bool) -> list[Metric]:
         ),
         Metric("build log: longest GUI stall", number(out, r"longest GUI stall \(ms\)"), goal=STALL_GOAL_MS),
     ]
-
-
-def monitor(quick: bool) -> list[Metric]:
-    """bench_monitor's steady state: the first complete set of stats against `docker stats --no-stream`, then the
-    app's CPU and stalls with the Monitor page on screen."""
-    count, minutes = (10, 0.25) if quick else (50, 1.0)
-    out = run_cli("bench_monitor", "--first", str(count), "--steady", str(count), "--minutes", str(minutes))
-    first = number(out, rf"first complete set, {count} containers:")
-    cli = number(out, rf"docker stats --no-stream, {count} containers:")
-    return [
-        Metric(
-            f"Monitor: first complete stats, {count} containers",
-            first,
-            cli,
-            "docker stats --no-stream",
-            unit="s",
-            beat_anchor=True,
-        ),
-        Metric(f"Monitor: app CPU, {count} containers", number(out, "app CPU"), unit="% core"),
-        Metric(f"Monitor: longest GUI stall, {count} containers", number(out, "longest GUI stall"), goal=STALL_GOAL_MS),
-    ]

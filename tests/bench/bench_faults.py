@@ -8,8 +8,7 @@ a build, a pull of a name no registry has, and quitting. Prints a table: mode x 
 GUI-thread heartbeat (ms; goal: none over 50), and the outcome (ok / recovered / clear message / waiting / wrong
 message / lost data) with what the window said. --probe adds what the GUI thread was doing in each late beat.
 A first window (mode pass: start-up, every page, quit) warms the process up before the modes are measured: its
-numbers are printed apart as "cold", since the first visit of a page pays its imports (the Monitor page's
-pyqtgraph, about 150 ms) whatever the engine does. The proxy runs in this process: its threads only pass bytes on.
+numbers are printed apart as "cold", since the first visit of a page pays its imports whatever the engine does. The proxy runs in this process: its threads only pass bytes on.
 Needs the engine and the shared busybox test image (built here if missing); what it creates carries a test label
 and is removed at the end.
 """

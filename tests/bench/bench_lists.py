@@ -556,3 +556,47 @@ def cli_ms_lines(host: str, *args: str) -> list[str]:
 
 if __name__ == "__main__":
     main()
+
+
+def metrics(quick: bool):
+    """For `python -m tests.bench`: this benchmark on a private dockerd, its printout read back."""
+    import re
+
+    from tests.bench.adapters import number, run_cli
+    from tests.bench.results import Metric
+
+    count = 100 if quick else 1000
+    out = run_cli("bench_lists", "--containers", str(count), "--images", str(count), timeout_s=1500)
+    print(out)  # the runner keeps it in NAME.log
+
+    def after(label: str, pattern: str) -> float | None:
+        line = next((line for line in out.splitlines() if line.startswith(label)), "")
+        return number(line, pattern)
+
+    cli_ps = number(out, r"anchor docker ps -a --no-trunc\s+median")
+    cli_images = number(out, r"anchor docker images\s+median")
+    anchor = cli_ps + cli_images if cli_ps is not None and cli_images is not None else None
+    # The burst's driver (a process of its own) and the engine busy both CPUs of a small machine: its longest gap is
+    # reported apart, with the GUI thread's own share of it.
+    gaps = [
+        int(gap)
+        for line in out.splitlines()
+        if not line.startswith("burst of")
+        for gap in re.findall(r"longest GUI gap\s+([0-9]+) ms", line)
+    ]
+    return [
+        Metric(
+            f"lists, {count} containers and {count} image rows: first fill",
+            after("first fill", "request to rows"),
+            anchor,
+            "docker ps -a + docker images",
+        ),
+        Metric("lists: a refresh after an event", after("full refresh", "request to rows median")),
+        Metric("lists: a burst of events, until equal to the engine", after("burst of", "page equal to the engine")),
+        Metric("lists: sort the containers", after("sort containers", "median"), goal=50),
+        Metric("lists: filter the containers, a key", after("filter containers", "median"), goal=50),
+        Metric("lists: a container created outside, to its row", after("event to row", "median")),
+        Metric("lists: longest GUI stall, but for the burst", max(gaps, default=None), goal=50),
+        Metric("lists: burst, longest GUI stall", after("burst of", "longest GUI gap")),
+        Metric("lists: burst, GUI thread working in it", after("burst of", "GUI thread working"), goal=50),
+    ]

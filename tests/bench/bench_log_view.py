@@ -337,3 +337,38 @@ if __name__ == "__main__":
 
     faulthandler.dump_traceback_later(600, exit=True)  # a stuck run prints where it is
     main()
+
+
+def metrics(quick: bool):
+    """For `python -m tests.bench`: this benchmark run as a user would, its printout read back."""
+    from tests.bench.adapters import number, run_cli
+    from tests.bench.results import Metric
+
+    lines, big = (20_000, 100_000) if quick else (200_000, 1_000_000)
+    out = run_cli("bench_log_view", "--lines", str(lines), "--big", str(big))
+    print(out)  # the runner keeps it in NAME.log
+    live, replay = out.split("2. replay", 1)
+    replay, loaded = replay.split("3. a ", 1)
+    return [
+        Metric(
+            f"logs: live, lines shown per second ({lines:,} lines)",
+            number(live, r"Portside shown\s+[0-9,]+ lines in [0-9.]+ s:"),
+            goal=GOAL_LINES_PER_S,
+            unit="lines/s",
+            lower_is_better=False,
+        ),
+        Metric("logs: live, longest GUI stall", number(live, "longest GUI stall"), goal=GOAL_STALL_MS),
+        Metric(
+            "logs: replay, lines shown per second",
+            number(replay, r"Portside\s+[0-9.]+ s:"),
+            number(replay, r"docker logs > /dev/null\s+[0-9.]+ s:"),
+            "docker logs > /dev/null",
+            goal=GOAL_LINES_PER_S,
+            unit="lines/s",
+            lower_is_better=False,
+        ),
+        Metric(f"logs: load {big:,} lines", number(loaded, r"load [0-9,]+ lines"), unit="s"),
+        Metric("logs: longest stall loading", number(loaded, "longest stall loading"), goal=GOAL_STALL_MS),
+        Metric("logs: page down, longest", number(loaded, r"page down \(50 steps\)"), goal=GOAL_STALL_MS),
+        Metric("logs: search, count every match", number(loaded, r"search 'charlie'"), goal=GOAL_SEARCH_MS),
+    ]

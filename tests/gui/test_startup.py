@@ -1,9 +1,7 @@
-"""Start-up keeps heavy work out of the user's way (issue 17): the window paints and the engine's lists are shown
-first; numpy and pyqtgraph load on a worker thread after them, so the Monitor's first samples and first chart find
-them loaded; PySide6 no longer reads the source of every module imported, and Qt's names stay the same for every
-module.
+"""Start-up keeps heavy work out of the user's way (issue 17): no page loads a heavy library it does not need;
+PySide6 no longer reads the source of every module imported, and Qt's names stay the same for every module.
 
-Each check runs in a fresh Python (a subprocess): this test process has long imported numpy and pyqtgraph.
+Each check runs in a fresh Python (a subprocess): this test process has long imported what the checks watch.
 Timings live in tests/bench/bench_startup.py; these tests say what happens, never how fast.
 """
 
@@ -35,63 +33,68 @@ def run_python(code: str, tmp_path: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_numpy_and_pyqtgraph_load_off_the_gui_thread_once_the_window_and_lists_are_shown(tmp_path):
+def test_no_page_but_registries_loads_a_heavy_library_and_that_one_only_when_seen(tmp_path):
+    """Memory (issue 23: at most 120 MiB while monitoring): the charts are Portside's own, so numpy and pyqtgraph
+    (52 MiB) are never imported, and the system keyring's modules (11 MiB) load only once the Registries page is
+    seen, to say where a new sign-in would be kept."""
     found = run_python(
-        """
-        import gc, json, threading, time
+        f"""
+        import json, os, time
         import _frozen_importlib
 
-        loaded = {}  # module -> (thread name, whether the window had painted by then, whether the lists were in)
-        painted = []
-        session = None
+        for kind in ("config", "data", "state", "cache"):
+            os.environ[f"XDG_{{kind.upper()}}_HOME"] = os.path.join({str(tmp_path)!r}, kind)
+        watched_names = ("numpy", "pyqtgraph", "keyring")
+        loaded = {{}}  # module -> the pages seen before it was imported
+        seen = []
         find_and_load = _frozen_importlib._find_and_load
 
         def watched(name, import_):
-            if name in ("numpy", "pyqtgraph") and name not in loaded:
-                lists_in = session is not None and session.snapshot is not None
-                loaded[name] = (threading.current_thread().name, bool(painted), lists_in)
+            if name in watched_names and name not in loaded:
+                loaded[name] = list(seen)
             return find_and_load(name, import_)
 
         _frozen_importlib._find_and_load = watched
 
-        from PySide6.QtCore import QObject
-        from PySide6.QtWidgets import QApplication, QLabel
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
 
-        from gui import app as portside
-        from gui.views.widgets import charts
+        from gui.app import PAGES
+        from gui.core.registry.credentials import CredentialVault
+        from gui.views.main_window import MainWindow
         from gui.workers.session import EngineSession
         from tests.fakes import fake_engine
 
         app = QApplication([])
+
+        def wait(condition, seconds=20):
+            deadline = time.monotonic() + seconds
+            while not condition() and time.monotonic() < deadline:
+                app.processEvents()
+                time.sleep(0.01)
+            return condition()
+
         session = EngineSession(diagnose_fn=fake_engine.diagnosis, engine_factory=lambda _: fake_engine.FakeEngine())
-        window = QLabel("Portside")
-        window.show()  # as gui.app.run_gui does: the session starts, the window shows, the warm-up waits for both
-        portside._after_first_paint(window, lambda: (painted.append(True), portside._first_painted(app, session)))
+        settings = QSettings(os.path.join({str(tmp_path)!r}, "portside.ini"), QSettings.Format.IniFormat)
+        vault = CredentialVault({str(tmp_path)!r}, os.path.join({str(tmp_path)!r}, "sign-ins.json"))
+        window = MainWindow(session, settings, vault=vault)
+        window.show()
         session.start()
-        deadline = time.monotonic() + 60
-        while charts._pg is None and time.monotonic() < deadline:  # configured in the GUI thread once loaded
-            app.processEvents()
-            time.sleep(0.01)
-        elsewhere = [o for o in gc.get_objects() if isinstance(o, QObject) and o.thread() is not app.thread()]
-        chart = charts.TimeChart("Last 5 minutes", charts.PERCENT, ("CPU", "Memory"))  # the first chart works
+        for page in [page for page in PAGES if page != "registries"] + ["registries"]:
+            seen.append(page)  # before it shows: what it loads is recorded with it
+            window.show_page(page)
+            wait(lambda: False, 0.3)
+        charted = wait(lambda: window.monitor_page.host.chart is not None)
+        told = wait(lambda: window.registries_page.storage_label.text() != "")
         session.stop()
-        print(json.dumps({
-            "loaded": loaded,
-            "configured": charts._pg is not None,
-            "qobjects_elsewhere": len(elsewhere),
-            "chart_lines": len(chart.curves),
-        }))
+        print(json.dumps({{"loaded": loaded, "charted": charted, "told": told}}))
         """,
         tmp_path,
     )
-    assert found["configured"]
-    for module in ("numpy", "pyqtgraph"):
-        thread, after_paint, after_lists = found["loaded"][module]
-        assert thread != "MainThread", f"{module} was imported in the GUI thread"
-        assert after_paint, f"{module} was imported before the window painted"
-        assert after_lists, f"{module} was imported before the engine's lists were in"
-    assert found["qobjects_elsewhere"] == 0  # importing them made no QObject that lives in the worker thread
-    assert found["chart_lines"] == 2
+    assert found["charted"]  # the Monitor page built its chart
+    assert "numpy" not in found["loaded"] and "pyqtgraph" not in found["loaded"]
+    assert found["told"]  # the Registries page said where sign-ins go: that needed the keyring
+    assert found["loaded"]["keyring"][-1] == "registries"
 
 
 def test_modules_imported_after_pyside6_are_not_read_and_keep_qt_names(tmp_path):

@@ -45,6 +45,7 @@ class ContainerRow:
     ports: tuple[PublishedPort, ...] = ()
     exposed: tuple[str, ...] = ()  # container ports not published, like "80/tcp"
     labels: tuple[tuple[str, str], ...] = ()
+    network_mode: str = ""  # HostConfig.NetworkMode: "host" has no network of its own
 
     @property
     def short_id(self) -> str:
@@ -123,6 +124,7 @@ def container_row(raw: dict) -> ContainerRow:
         ports=ports,
         exposed=exposed,
         labels=tuple(sorted((raw.get("Labels") or {}).items())),
+        network_mode=str((raw.get("HostConfig") or {}).get("NetworkMode") or ""),
     )
 
 

@@ -17,6 +17,7 @@ functions read small files and are meant for a worker thread.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass
@@ -82,6 +83,27 @@ def container_facts(inspect: dict) -> ContainerFacts:
         cgroup_parent=str(host.get("CgroupParent") or ""),
         network_mode=str(host.get("NetworkMode") or ""),
     )
+
+
+def listed_facts(
+    container_id: str, name: str, network_mode: str, engine: EngineFacts, mounts: list[Mount]
+) -> ContainerFacts | None:
+    """A running container as the engine's list shows it (no PID, no cgroup parent), with a process of its cgroup by
+    Docker's default rule: enough to read its numbers at once while its inspect, which names its main process and its
+    cgroup parent, is on the way (the Monitor's first frame waited a third of its time for 100 inspects). The cgroup's
+    folder names the container's whole id, so it is the container's own; locate then checks that the process is in
+    it. None where the rule finds no such folder (a --cgroup-parent) or no process in it (processes in child
+    cgroups): the inspect alone says."""
+    container = ContainerFacts(container_id, name, 0, True, "", network_mode)
+    if not container_id.isalnum() or engine.cgroup_driver == "none":
+        return None
+    folders = _folders(docker_cgroup(container, engine), engine.cgroup_version, _of_version(mounts, engine))
+    folder = folders.folder("memory" if folders.version == 1 else "") if folders is not None else None
+    try:
+        pids = [int(line) for line in (folder / "cgroup.procs").read_text().split()] if folder is not None else []
+    except (OSError, ValueError):
+        return None
+    return dataclasses.replace(container, pid=min(pids)) if pids else None
 
 
 def expand_slice(name: str) -> str:
@@ -194,7 +216,7 @@ def locate(
         raise NotReadable("it is not running")
     if mounts is None:
         mounts = read_mounts(files)
-    mounts = [m for m in mounts if m.version == engine.cgroup_version]
+    mounts = _of_version(mounts, engine)
     if not mounts:
         raise NotReadable(f"this computer shows no cgroup v{engine.cgroup_version} hierarchy")
     candidates = [docker_cgroup(container, engine)]
@@ -248,6 +270,10 @@ def _folders(cgroup: str, version: int, mounts: list[Mount]) -> CgroupFolders | 
     if not all(any(name == needed for name, _ in found) for needed in REQUIRED_V1):
         return None
     return CgroupFolders(1, tuple(found))
+
+
+def _of_version(mounts: list[Mount], engine: EngineFacts) -> list[Mount]:
+    return [mount for mount in mounts if mount.version == engine.cgroup_version]
 
 
 def _unescape(text: str) -> str:

@@ -7,20 +7,21 @@ used that GPU for FORGET_AFTER_S; the book then drops it. `stack` lines the owne
 a stacked chart. Sampling that stopped for a while (paused, the page hidden and sampled slowly) leaves a gap, not a
 straight line across it.
 
-Costs: one series per (GPU, owner), about 20 KB each (gui.core.monitor.timeseries); a few array operations per owner
-for `stack`.
+Costs: one series per (GPU, owner), about 20 KB each (gui.core.monitor.timeseries); for `stack`, one pass over the
+window's points per owner.
 """
 
 from __future__ import annotations
 
+import math
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gui.core.monitor.timeseries import FINE_STEP, SeriesBook
 
 if TYPE_CHECKING:
-    import numpy
-
     from gui.core.monitor.attribution import GpuUse
     from gui.core.monitor.gpu import GpuSnapshot
 
@@ -47,15 +48,15 @@ class GpuShareKey:
 @dataclass(frozen=True)
 class Layer:
     owner: str | None  # container id; None: processes of this computer, not in any container
-    values: numpy.ndarray  # bytes, on Stack.times
+    values: array  # array('d'): bytes, on Stack.times
     peak: float  # the most it used in the window
     last: float  # what it uses now (its newest value)
 
 
 @dataclass(frozen=True)
 class Stack:
-    times: numpy.ndarray  # epoch seconds, oldest first
-    total: numpy.ndarray  # the GPU's memory in use (every process, and what no process owns); NaN in gaps
+    times: array  # array('d'): epoch seconds, oldest first
+    total: array  # array('d'): the GPU's memory in use (every process, and what no process owns); NaN in gaps
     layers: tuple[Layer, ...]  # owners that used the GPU in the window, the biggest first
 
 
@@ -99,12 +100,9 @@ class GpuTimeline:
 
     def stack(self, gpu_index: int, seconds: float, now: float) -> Stack:
         """The last `seconds` of one GPU: its total and each owner's memory on the total's times."""
-        import numpy
-
         total = self.book.get(GpuTotalKey(gpu_index), METRIC)
         if total is None:
-            empty = numpy.empty(0)
-            return Stack(empty, empty, ())
+            return Stack(array("d"), array("d"), ())
         times, values = total.window(seconds, now)
         layers = []
         for key in self.book:
@@ -115,11 +113,37 @@ class GpuTimeline:
             if not len(own_times) or not len(times):
                 continue
             # Recorded on the same samples as the total; an owner that came later reads 0 before its first point.
-            on_times = numpy.interp(times, own_times, own_values, left=0.0, right=0.0)
-            finite = on_times[numpy.isfinite(on_times)]
-            peak = float(finite.max()) if len(finite) else 0.0
+            on_times = interpolate(times, own_times, own_values, outside=0.0)
+            peak = max((value for value in on_times if math.isfinite(value)), default=0.0)
             if peak > 0:
                 last = series.last() if series is not None else None
                 layers.append(Layer(key.owner, on_times, peak, float(last or 0.0)))
         layers.sort(key=lambda layer: (-layer.peak, layer.owner or ""))
         return Stack(times, values, tuple(layers))
+
+
+def interpolate(x: array, xp: array, fp: array, outside: float) -> array:
+    """fp (given at the ascending times xp) read at the times x, linearly between its points and `outside` beyond
+    them: numpy.interp(x, xp, fp, left=outside, right=outside) to the last bit, NaN in fp included (a NaN point is
+    NaN where hit exactly and spoils the spans either side). x must hold no NaN (times never do)."""
+    # Owners are recorded on the total's samples, so most times are hits: a dict finds them faster than bisect.
+    at_point = {t: j for j, t in enumerate(xp)}  # of equal times the last wins, as bisect_right would find
+    last = len(xp) - 1
+    result = array("d")
+    for at in x:
+        j = at_point.get(at)
+        if j is not None:
+            result.append(fp[j])
+            continue
+        j = bisect_right(xp, at) - 1  # xp[j] < at < xp[j + 1]
+        if j < 0 or j == last:  # before the first point or after the last
+            result.append(outside)
+            continue
+        slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+        value = slope * (at - xp[j]) + fp[j]
+        if math.isnan(value):  # as numpy does: from the other end, then a flat span's value (infinities)
+            value = slope * (at - xp[j + 1]) + fp[j + 1]
+            if math.isnan(value) and fp[j] == fp[j + 1]:
+                value = fp[j]
+        result.append(value)
+    return result

@@ -144,10 +144,8 @@ def _using(use: GpuUse) -> GpuUseState:
 
 def used_since(gpu_memory: Series | None, since: float | None, now: float) -> bool:
     """Whether a container's GPU memory history (the Monitor's "gpu_memory" series) shows use since `since`."""
-    import numpy
-
     if gpu_memory is None:
         return False
     seconds = now - since if since is not None else math.inf
     _times, values = gpu_memory.window(min(seconds, 3600.0) + 1.0, now)
-    return bool((values[numpy.isfinite(values)] > 0).any())
+    return any(value > 0 and math.isfinite(value) for value in values)

@@ -4,25 +4,25 @@ ring of 10 s averages for the last hour, per metric.
 Memory is bounded per series whatever the sampling rate or uptime: at most FINE_POINTS + COARSE_POINTS pairs of
 float64 (time, value), about 20 KB. The rings start small and double as points come (RING_START), so a series holds
 about what it has recorded: a container watched for a minute costs 2 KB a metric, not 20 (at 100 containers the
-Monitor's first minutes took 12 MB less). Appending costs a few Python operations and two array writes (an
-allocation only when a ring doubles), so recording ~600 values a second (100 containers, 6 metrics) is a
-millisecond or so. `window` and `recent` return
-fresh copies, never views of the rings, so a chart may keep them while recording goes on.
+Monitor's first minutes took 12 MB less). The rings are the standard library's array('d'): plain C doubles, 8 bytes
+a float where a list of floats takes 32, with nothing to import (an array library would cost 18 MiB resident, of the
+app's 120 MiB). Appending costs a few Python operations and two array writes (an allocation only when a ring
+doubles), so recording ~600 values a second (100 containers, 6 metrics) is a fraction of a millisecond. `window`
+and `recent` return fresh copies, never the rings themselves, so a chart may keep them while recording goes on.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import numpy
-
     from gui.core.monitor.keys import SeriesKey
-# numpy is imported where the rings are made and read, not here: it takes about 0.15 s, and the Monitor
-# service that imports this module is built with the first window.
 
 WINDOWS = {"1 min": 60, "5 min": 300, "15 min": 900, "60 min": 3600}  # seconds
 
@@ -43,18 +43,21 @@ RING_START = 64  # points a ring holds at first; it doubles when full, up to its
 _NAN = math.nan
 
 
+def _zeros(count: int) -> array:
+    """`count` doubles, allocated exactly (repeating an array does not over-allocate, appending would)."""
+    return array("d", (0.0,)) * count
+
+
 class _Ring:
-    """Bounded (time, value) ring in two arrays, oldest overwritten first once `capacity` points are held. The arrays
-    start at RING_START points and double when full (no wrapping until they reach `capacity`)."""
+    """Bounded (time, value) ring in two arrays of doubles, oldest overwritten first once `capacity` points are held.
+    The arrays start at RING_START points and double when full (no wrapping until they reach `capacity`)."""
 
     __slots__ = ("capacity", "head", "size", "times", "values")
 
     def __init__(self, capacity: int):
-        import numpy
-
         start = min(capacity, RING_START)
-        self.times = numpy.empty(start, dtype=numpy.float64)
-        self.values = numpy.empty(start, dtype=numpy.float64)
+        self.times = _zeros(start)
+        self.values = _zeros(start)
         self.capacity = capacity
         self.size = 0
         self.head = 0  # where the next point goes
@@ -70,13 +73,9 @@ class _Ring:
 
     def _grow(self) -> None:
         """Twice the room (at most `capacity`); only ever full and unwrapped here, so the points keep their places."""
-        import numpy
-
-        room = min(self.capacity, 2 * len(self.times))
-        for name in ("times", "values"):
-            grown = numpy.empty(room, dtype=numpy.float64)
-            grown[: self.size] = getattr(self, name)[: self.size]
-            setattr(self, name, grown)
+        more = min(self.capacity, 2 * len(self.times)) - len(self.times)
+        self.times = self.times + _zeros(more)
+        self.values = self.values + _zeros(more)
 
     def set_last_value(self, value: float) -> None:
         self.values[self.head - 1] = value  # index -1 wraps to the end of the arrays, as a ring should
@@ -84,27 +83,27 @@ class _Ring:
     def clear(self) -> None:
         self.size = self.head = 0
 
-    def ordered(self) -> tuple[numpy.ndarray, numpy.ndarray]:
+    def ordered(self) -> tuple[array, array]:
         """Copies of the points, oldest first."""
-        import numpy
+        if self.size < self.capacity:  # not wrapped yet: the points are the first `size`
+            return self.times[: self.size], self.values[: self.size]  # slices of an array are copies
+        head = self.head
+        return self.times[head:] + self.times[:head], self.values[head:] + self.values[:head]
 
-        if self.size < self.capacity:
-            return self.times[: self.size].copy(), self.values[: self.size].copy()
-        order = numpy.r_[self.head : self.capacity, 0 : self.head]
-        return self.times[order], self.values[order]  # fancy indexing copies
-
-    def last_values(self, count: int) -> numpy.ndarray:
-        import numpy
-
+    def last_values(self, count: int) -> list[float]:
+        """The newest `count` values (fewer while the ring holds fewer), oldest first."""
         count = min(count, self.size)
-        return self.values[(numpy.arange(self.head - count, self.head)) % self.capacity]
+        if count <= self.head:
+            return self.values[self.head - count : self.head].tolist()
+        # Wrapped, so the arrays are `capacity` long: the older part is at their end.
+        return self.values[self.head - count :].tolist() + self.values[: self.head].tolist()
 
 
 class Series:
     """One metric's bounded history: 1 s points for the last 15 minutes, 10 s averages up to 60 minutes.
 
     Times are epoch seconds and should not go backwards (see CLOCK_STEP_TOLERANCE). A value of None is a gap (no
-    sample): it is kept as NaN so a chart breaks its line there (pyqtgraph: connect="finite").
+    sample): it is kept as NaN so a chart breaks its line there.
     """
 
     __slots__ = (
@@ -186,30 +185,29 @@ class Series:
     def last_time(self) -> float | None:
         return None if self._fine.size == 0 else self._last_time
 
-    def window(self, seconds: float, now: float | None = None) -> tuple[numpy.ndarray, numpy.ndarray]:
-        """(times, values) of the last `seconds` up to `now` (default: the wall clock), oldest first, as new arrays.
+    def window(self, seconds: float, now: float | None = None) -> tuple[array, array]:
+        """(times, values) of the last `seconds` up to `now` (default: the wall clock), oldest first, as two new
+        array('d') the caller may keep and change.
 
         The last 15 minutes come at 1 s resolution; older parts of a longer window as 10 s averages, with NaN
         breaks where no samples were taken."""
-        import numpy
-
         now = time.time() if now is None else now
         start = now - seconds
-        times, values = self._fine.ordered()
-        first = int(numpy.searchsorted(times, start, side="left"))
-        end = int(numpy.searchsorted(times, now, side="right"))
-        times, values = times[first:end], values[first:end]
+        times, values = self._fine.ordered()  # copies, in time order (times never go back: see append)
+        first = bisect_left(times, start)
+        end = bisect_right(times, now)
+        if first or end < len(times):
+            times, values = times[first:end], values[first:end]
         if first == 0 and self._coarse.size:  # the window reaches back past the fine ring: older 10 s means
-            fine_start = times[0] if len(times) else now
-            coarse_times, coarse_values = self._coarse.ordered()
-            keep = (coarse_times >= start) & (coarse_times < fine_start)
-            coarse_times, coarse_values = coarse_times[keep], coarse_values[keep]
-            if len(coarse_times):
-                coarse_times, coarse_values = _break_gaps(coarse_times, coarse_values, COARSE_GAP)
-                times = numpy.concatenate((coarse_times, times))
-                values = numpy.concatenate((coarse_values, values))
-        # Slices of the copies made above are views of them; hand out arrays that own their memory.
-        return (times if times.base is None else times.copy()), (values if values.base is None else values.copy())
+            fine_start = times[0] if times else now
+            coarse_times, coarse_values = self._coarse.ordered()  # in time order too: each span's mean is later
+            low = bisect_left(coarse_times, start)
+            high = bisect_left(coarse_times, fine_start)
+            if low < high:
+                coarse_times, coarse_values = _break_gaps(coarse_times[low:high], coarse_values[low:high], COARSE_GAP)
+                times = coarse_times + times
+                values = coarse_values + values
+        return times, values
 
     def last(self) -> float | None:
         """The newest value; None when there is none or the newest is a gap."""
@@ -222,17 +220,25 @@ class Series:
         """The newest `count` fine values (fewer while the history is short), oldest first, gaps as NaN."""
         if count <= 0:
             return []
-        return self._fine.last_values(count).tolist()
+        return self._fine.last_values(count)
 
 
-def _break_gaps(times: numpy.ndarray, values: numpy.ndarray, gap: float) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """Inserts a NaN point after every pair of points further apart than `gap`."""
-    import numpy
-
-    after = numpy.flatnonzero(numpy.diff(times) > gap) + 1
-    if not len(after):
+def _break_gaps(times: array, values: array, gap: float) -> tuple[array, array]:
+    """Inserts a NaN point after every pair of points further apart than `gap` (the arrays given when there is none)."""
+    after = [i for i, (a, b) in enumerate(pairwise(times), start=1) if b - a > gap]
+    if not after:
         return times, values
-    return numpy.insert(times, after, times[after - 1] + COARSE_STEP), numpy.insert(values, after, _NAN)
+    broken_times, broken_values = array("d"), array("d")
+    begin = 0
+    for i in after:
+        broken_times += times[begin:i]
+        broken_times.append(times[i - 1] + COARSE_STEP)
+        broken_values += values[begin:i]
+        broken_values.append(_NAN)
+        begin = i
+    broken_times += times[begin:]
+    broken_values += values[begin:]
+    return broken_times, broken_values
 
 
 class SeriesBook:

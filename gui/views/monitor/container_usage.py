@@ -1,7 +1,7 @@
 """One container's live charts: CPU, memory, network, disk and GPU memory over the last 1 to 60 minutes, and the
 GPU processes running in it. Reached from the Containers list and the Monitor page; Back returns there.
 
-The charts (and pyqtgraph with them) are built the first time a container is shown, not with the window.
+The charts are built the first time a container is shown, not with the window.
 """
 
 from __future__ import annotations

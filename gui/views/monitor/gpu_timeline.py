@@ -1,17 +1,17 @@
 """The Monitor's GPU timeline: each GPU's memory over the last 1 to 60 minutes, stacked by container, so "who took my
 GPU, and when" reads at a glance. The history is kept by the GpuWatch worker (gui.core.monitor.gpu_timeline); this
-only draws it. Charts (and pyqtgraph) are built the first time the page shows.
+only draws it. Charts are built the first time the page shows.
 """
 
 from __future__ import annotations
-
-import math
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.core.format import human_bytes, short_id
 from gui.core.monitor.timeseries import WINDOWS
+from gui.views.widgets.chart_points import last_value
+from gui.views.widgets.charts import BYTES, TimeChart
 from gui.views.widgets.style import set_secondary
 
 DEFAULT_WINDOW = "15 min"
@@ -25,34 +25,20 @@ TIP = (
 )
 
 
-def _opaque_tint(colour: QColor, background: QColor, strength: float = 0.6) -> QColor:
-    """The colour mixed into the background, opaque: see-through fills stacked in front of each other would mix into
-    a colour of no owner."""
-    mixed = [round(b + (c - b) * strength) for c, b in zip(colour.getRgb()[:3], background.getRgb()[:3])]
-    return QColor(*mixed)
-
-
 def owner_name(owner: str | None, names: dict[str, str]) -> str:
     return HOST_NAME if owner is None else names.get(owner) or short_id(owner)
 
 
 class StackedGpuChart(QWidget):
-    """One GPU: a TimeChart whose owners are filled areas stacked from the bottom (biggest first) under a line for
+    """One GPU: a TimeChart whose owners are filled bands stacked from the bottom (biggest first) under a line for
     the card's total."""
 
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
-        from gui.views.widgets.charts import BYTES, TimeChart, pyqtgraph
-
-        class TotalChart(TimeChart):
-            def _colours(self) -> list[QColor]:  # the total in the text's colour: the fills have the others
-                return [self.palette().color(QPalette.ColorRole.Text)]
-
-        self._pg = pyqtgraph()
-        self.chart = TotalChart(title, BYTES, ("all processes",), self)
+        # The total in the text's colour: the bands have the others.
+        self.chart = TimeChart(title, BYTES, ("all processes",), self, colours=(QPalette.ColorRole.Text,))
         self.chart.setToolTip(TIP)
-        self.areas: list = []  # PlotDataItems, reused from one update to the next
-        self.owners: tuple[str | None, ...] = ()  # what each area shows, bottom first
+        self.owners: tuple[str | None, ...] = ()  # what each band shows, bottom first
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.chart)
@@ -61,43 +47,22 @@ class StackedGpuChart(QWidget):
         self.chart.set_window(seconds)
 
     def show_stack(self, stack, colours: dict, names: dict[str, str], now: float) -> None:
-        import numpy
-
-        from gui.views.widgets.charts import BYTES, round_top
-
-        chart = self.chart
-        chart.set_lines([(stack.times, stack.total)], now)  # the card's total, which sets the value axis...
-        tops, cumulative = [], numpy.zeros(len(stack.times))
+        # The card's total is the line; the value axis reaches the higher of it and the stack (NVML's total and its
+        # processes' figures are read apart, so the stack may stand a little above the line).
+        self.chart.set_lines([(stack.times, stack.total)], now)
+        bands, bottoms = [], [0.0] * len(stack.times)
         for layer in stack.layers:
-            cumulative = cumulative + layer.values
-            tops.append(cumulative)
-        if tops:  # ...unless the stack is higher (NVML's total and its processes' figures are read apart)
-            highest = numpy.nanmax(tops[-1], initial=0.0)
-            if highest > chart.y_range()[1]:
-                chart.plot.getPlotItem().setYRange(0, round_top(float(highest), BYTES), padding=0)
-        while len(self.areas) < len(tops):
-            area = self._pg.PlotDataItem([], [], fillLevel=0.0)
-            area.setClipToView(True)
-            chart.plot.addItem(area)
-            self.areas.append(area)
-        x = numpy.asarray(stack.times, dtype=float) - now
-        background = chart.palette().color(QPalette.ColorRole.Base)
-        for position, area in enumerate(self.areas):
-            if position >= len(tops):
-                area.setData([], [])
-                continue
-            colour = QColor(colours[stack.layers[position].owner])
-            area.setData(x, tops[position], connect="finite")
-            area.setPen(self._pg.mkPen(colour, width=1))
-            area.setBrush(_opaque_tint(colour, background))
-            area.setZValue(-1 - position)  # each higher top behind the ones below: its colour shows only above them
+            tops = [bottom + value for bottom, value in zip(bottoms, layer.values)]  # NaN (a gap) stays NaN
+            bands.append((bottoms, tops, QColor(colours[layer.owner]), owner_name(layer.owner, names)))
+            bottoms = tops
+        self.chart.set_bands(stack.times, bands, now)
         self.owners = tuple(layer.owner for layer in stack.layers)
         self._legend(stack, colours, names)
 
     def _legend(self, stack, colours: dict, names: dict[str, str]) -> None:
         chart = self.chart
         line = chart.palette().color(QPalette.ColorRole.Text).name()
-        total = next((float(v) for v in reversed(stack.total) if not math.isnan(v)), None)
+        total = last_value(stack.total)
         parts = [
             f"<span style='color:{colours[layer.owner]}'>■</span> {owner_name(layer.owner, names)} "
             f"{human_bytes(layer.last)}"

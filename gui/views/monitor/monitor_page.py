@@ -166,7 +166,7 @@ class HostPanel(QGroupBox):
         self.disk.setObjectName("host-disk")
         self.disk.setWordWrap(True)
         self.disk_bar = _meter(self)
-        self.chart = None  # CPU and memory history, built the first time the page shows (pyqtgraph loads then)
+        self.chart = None  # CPU and memory history, built the first time the page shows
 
         form = QFormLayout()
         form.addRow("CPU", self.cpu)

@@ -105,6 +105,7 @@ class RegistriesPage(ListPage):
         self.table.doubleClicked.connect(lambda _index: self.open_sign_in(self._selected_registry()))
         self.selectionChanged.connect(self._update_actions)
         self.accounts: list[Account] = []
+        self._storage_shown = False  # see _read_storage
         self._update_actions()
         self.refresh()
 
@@ -115,8 +116,20 @@ class RegistriesPage(ListPage):
         self.tasks.submit(
             vault.accounts, self._show_accounts, lambda error: self._read_failed("Could not read the sign-ins", error)
         )
+        if self._storage_shown:
+            self._read_storage()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._storage_shown:
+            self._storage_shown = True
+            self._read_storage()
+
+    def _read_storage(self) -> None:
+        """Where a new sign-in would go, asked once the page is seen: the answer loads the system keyring, 11 MiB
+        of modules (keyring, D-Bus, cryptography) that no other page needs (issue 23's memory goal)."""
         self.tasks.submit(
-            lambda: vault.storage_for(DOCKER_HUB),
+            lambda: self.vault.storage_for(DOCKER_HUB),
             self._show_storage,
             lambda error: self.storage_label.setText(f"Could not tell where sign-ins are kept: {error.message}"),
         )

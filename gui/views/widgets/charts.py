@@ -1,172 +1,266 @@
-"""Live time charts on pyqtgraph: one or two lines, human units on the axes, the system palette's colours.
+"""Live time charts painted with QPainter: one or two lines (and stacked bands, for the GPU timeline) over the last
+N seconds, human units on the axes, the system palette's colours.
 
-pyqtgraph (and its Qt shim) costs a few tenths of a second to import, so nothing here imports it at module
-level: the app imports it on a worker thread once its window and first lists are shown (import_modules), and
-otherwise the first TimeChart built pays for it.
+Light on purpose: no chart library and no numpy (issue 23: pyqtgraph and numpy cost 52 MiB of the app's memory).
+A paint draws one cached picture of the axes and grid, then a polyline per line with only the points inside the
+window, at most two a pixel column (chart_points), so an hour of 1 s samples paints like five minutes of them.
+What the axes say is worked out in chart_axes.
 """
 
 from __future__ import annotations
 
-import gc
-import math
+import struct
+import sys
 import time
+from array import array
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QPalette
-from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QDataStream, QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap, QPolygonF, QTransform
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from gui.core.format import human_bytes
+from gui.views.widgets.chart_axes import (
+    BYTES,
+    PERCENT,
+    RATE,
+    _binary_unit,
+    format_value,
+    round_top,
+    time_tick_text,
+    time_ticks,
+    value_ticks,
+)
+from gui.views.widgets.chart_points import drawn_runs, has_gaps, highest, in_window, last_value
 
-# Kinds of value a chart shows: they pick the axis labels and the text of the current value.
-PERCENT = "percent"
-BYTES = "bytes"
-RATE = "rate"  # bytes per second
+__all__ = [
+    "BYTES",
+    "PERCENT",
+    "RATE",
+    "SECOND_COLOUR",
+    "ChartCanvas",
+    "TimeChart",
+    "_binary_unit",
+    "format_value",
+    "round_top",
+    "time_tick_text",
+    "time_ticks",
+    "value_ticks",
+]
 
 # The second line (tx, write, limit) needs a colour the palette does not name; this orange reads on light and dark.
 SECOND_COLOUR = "#e07b39"
+_GRID_ALPHA = 0.15  # grid lines: the text's colour, faint
+_AXIS_ALPHA = 0.5  # the axes' own lines and the dashed limit
+_FILL_STRENGTH = 0.6  # a band's fill: its colour this far from the background towards it
 
-_pg = None  # the pyqtgraph module, once imported and configured
-_classes: dict[str, type] = {}
-
-
-def import_modules() -> None:
-    """Imports numpy, then pyqtgraph, without configuring pyqtgraph: safe on a worker thread, since importing them
-    creates no QObject (tests/gui/test_startup.py checks). The app does it once its window and first lists are
-    shown (gui/app.py), so that neither they nor the first chart wait for the import. numpy comes first and on its own:
-    the Monitor's first samples need it about a second after start, in the GUI thread."""
-    import numpy  # noqa: F401
-    import pyqtgraph  # noqa: F401
+ColourSpec = QPalette.ColorRole | str
 
 
-def pyqtgraph():
-    """pyqtgraph, imported and configured on first use (PySide6 is already loaded, so it binds to that)."""
-    global _pg
-    if _pg is None:
-        import pyqtgraph as pg
-
-        # Antialiased lines; no OpenGL (offscreen and remote desktops), no surprise zoom from the wheel or a drag.
-        pg.setConfigOptions(antialias=True, useOpenGL=False, leftButtonPan=False)
-        _pg = pg
-        # pyqtgraph and numpy live as long as the app: keep their objects out of later full collections, which
-        # run in the GUI thread (gui.workers.main_thread_gc) and would otherwise scan them every time.
-        gc.freeze()
-    return _pg
+def _tint(colour: QColor, background: QColor, strength: float = _FILL_STRENGTH) -> QColor:
+    """The colour mixed into the background, opaque: see-through bands side by side would mix into a colour of no
+    owner where antialiased edges meet."""
+    mixed = [round(b + (c - b) * strength) for c, b in zip(colour.getRgb()[:3], background.getRgb()[:3])]
+    return QColor(*mixed)
 
 
-def format_value(value: float | None, kind: str) -> str:
-    """The text of one value: '12.5 %', '1.2 GiB', '340.0 KiB/s', or 'n/a'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if kind == PERCENT:
-        return f"{value:.1f} %"
-    if kind == RATE:
-        return f"{human_bytes(value)}/s"
-    return human_bytes(value)
+def _faint(colour: QColor, alpha: float) -> QColor:
+    faint = QColor(colour)
+    faint.setAlphaF(alpha)
+    return faint
 
 
-def _binary_unit(value: float) -> tuple[float, str]:
-    """The power of 1024 (and its name) that shows `value` with at most three digits before the point."""
-    names = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
-    unit = 1.0
-    for name in names:
-        if abs(value) < unit * 1024 or name == names[-1]:
-            return unit, name
-        unit *= 1024
-    raise AssertionError("unreachable")
+def _take(values: Sequence[float], run: range | list[int]) -> array:
+    """The values at a run's indices as doubles, NaN as 0 (a band's edge, which its summit may not share)."""
+    taken = array("d", values[run.start : run.stop] if isinstance(run, range) else [values[i] for i in run])
+    if has_gaps(taken):
+        taken = array("d", (value if value == value else 0.0 for value in taken))
+    return taken
 
 
-def time_tick_text(seconds_ago: float) -> str:
-    """A time-axis tick, relative to now: 'now', '−30 s', '−5 min', '−1 h'."""
-    seconds = round(-seconds_ago)
-    if seconds <= 0:
-        return "now"
-    if seconds % 3600 == 0:
-        return f"−{seconds // 3600} h"
-    if seconds % 60 == 0:
-        return f"−{seconds // 60} min"
-    if seconds > 60:
-        return f"−{seconds / 60:.1f} min"
-    return f"−{seconds} s"
+def _reversed(values: array) -> array:
+    backwards = array("d", values)
+    backwards.reverse()
+    return backwards
 
 
-_TIME_STEPS = (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
-# Tops of the value axis, times a power of ten in the axis's unit: round numbers a little apart.
-_TOP_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-_HEADROOM = 1.05  # the highest value stays a little under the top
+def _polygon(xs: array, ys: array) -> QPolygonF:
+    """A polygon through (xs[i], ys[i]), built in C: the points go in as QDataStream's bytes (a count, then x and y
+    as doubles), which costs a tenth of making a QPointF for each in Python (pyqtgraph builds its paths the same
+    way)."""
+    pairs = array("d", bytes(16 * len(xs)))
+    pairs[0::2], pairs[1::2] = xs, ys
+    if sys.byteorder == "big":
+        pairs.byteswap()
+    stream = QDataStream(QByteArray(struct.pack("<I", len(xs)) + pairs.tobytes()))
+    stream.setByteOrder(QDataStream.ByteOrder.LittleEndian)
+    polygon = QPolygonF()
+    stream >> polygon  # reads the polygon from the stream
+    return polygon
 
 
-def round_top(value: float, kind: str) -> float:
-    """The top of a chart's value axis for `value`: the next round number above it (12 %, 150 MiB, 2.5 GiB/s).
+class ChartCanvas(QWidget):
+    """The painted part of a TimeChart: axes, grid, bands, lines and the dashed limit. TimeChart gives it points
+    already placed in time (x: seconds relative to now, −window … 0) and the value axis's top."""
 
-    Why round: a top that followed the values moved every second, and every move makes pyqtgraph lay out and
-    paint the axis labels again; a round top changes only when the values cross it, and reads better too."""
-    if not value > 0 or math.isinf(value):
-        return 1.0
-    unit = 1.0 if kind == PERCENT else _binary_unit(value * _HEADROOM)[0]
-    scaled = value * _HEADROOM / unit
-    power = 10.0 ** math.floor(math.log10(scaled))
-    step = next(step for step in _TOP_STEPS if step * power >= scaled * (1 - 1e-12))
-    return step * power * unit
+    def __init__(self, chart: TimeChart):
+        super().__init__(chart)
+        self._chart = chart
+        self.window = 300.0
+        self.top = 1.0
+        self.limit: float | None = None
+        self.lines: list[tuple[list[float], Sequence[float]]] = []  # (xs, ys) per line, the window's points
+        self.band_xs: list[float] = []
+        self.bands: list[tuple[Sequence[float], Sequence[float], QColor, str]] = []  # (bottoms, tops, colour, name)
+        self._version = 0  # counts data changes: the shapes are rebuilt only for a new version or geometry
+        self._axes: tuple[tuple, QPixmap] | None = None
+        self._shapes: tuple[tuple, list, list] | None = None
+        self._drawn: list[tuple] = []  # per line, (xs, ys, runs of indices) as the last paint drew them
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the axes picture covers every pixel
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
+    def changed(self) -> None:
+        """New points, window or top: repaint, rebuilding the shapes."""
+        self._version += 1
+        self.update()
 
-def _axis_classes() -> tuple[type, type]:
-    """AxisItem subclasses for time (seconds before now) and for values in human units; made once, lazily."""
-    if "time" in _classes:
-        return _classes["time"], _classes["value"]
-    pg = pyqtgraph()
+    def drawn_line(self, index: int) -> tuple[list[float], list[float]]:
+        """The points of line `index` that the last paint drew, as (xs, ys): the window's points, or the lowest and
+        highest of each pixel column where there were more points than columns."""
+        if index >= len(self._drawn):
+            return [], []
+        xs, ys, runs = self._drawn[index]
+        picked = [i for run in runs for i in run]
+        return [float(xs[i]) for i in picked], [float(ys[i]) for i in picked]
 
-    class TimeAxis(pg.AxisItem):
-        def tickSpacing(self, minVal, maxVal, size):
-            span = maxVal - minVal
-            if span <= 0:
-                return super().tickSpacing(minVal, maxVal, size)
-            # About one label per ten characters of width, on round steps of seconds and minutes.
-            char_width = QFontMetrics(self.style.get("tickFont") or QGuiApplication.font()).averageCharWidth()
-            room = max(2, int(size / (char_width * 10)))
-            step = next((s for s in _TIME_STEPS if span / s <= room), _TIME_STEPS[-1])
-            return [(float(step), 0.0)]
+    def plot_rect(self) -> QRectF:
+        """Where values go: right of the value labels, above the time labels, with half a line above for the top
+        label and room right of 'now' for its label."""
+        metrics = self.fontMetrics()
+        line = metrics.lineSpacing()
+        left = metrics.horizontalAdvance("1023.9 MiB/s") + metrics.averageCharWidth()
+        right = self.width() - metrics.horizontalAdvance("now") // 2 - 2
+        top = line // 2 + 1
+        bottom = self.height() - line - metrics.averageCharWidth() // 2 - 2
+        return QRectF(left, top, max(1, right - left), max(1, bottom - top))
 
-        def tickStrings(self, values, scale, spacing):
-            return [time_tick_text(value) for value in values]
+    # Painting ------------------------------------------------------------------------------------
 
-    class ValueAxis(pg.AxisItem):
-        kind = PERCENT
+    def paintEvent(self, event) -> None:
+        rect = self.plot_rect()
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._axes_picture(rect))
+        painter.setClipRect(rect.adjusted(-1, -1, 1, 1))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        band_shapes, line_shapes = self._shapes_for(rect)
+        background = self.palette().color(QPalette.ColorRole.Base)
+        for (fills, edges), (_bottoms, _tops, colour, _name) in zip(band_shapes, self.bands):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(_tint(colour, background))
+            for polygon in fills:
+                painter.drawPolygon(polygon)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            self._stroke(painter, edges, colour)
+        # One pixel: Qt strokes antialiased one-pixel lines on a fast path (a wider pen took 2 to 3 ms a line).
+        for polygons, colour in zip(line_shapes, self._chart.line_colours()):
+            self._stroke(painter, polygons, colour)
+        if self.limit is not None:
+            y = rect.bottom() - self.limit * rect.height() / self.top
+            faint = _faint(self.palette().color(QPalette.ColorRole.Text), _AXIS_ALPHA)
+            painter.setPen(QPen(faint, 1, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        painter.end()
 
-        def tickSpacing(self, minVal, maxVal, size):
-            if self.kind == PERCENT:
-                return super().tickSpacing(minVal, maxVal, size)
-            # Round steps in the unit the labels use (100 MiB, 200 MiB), not in raw bytes (104857600).
-            unit, _ = _binary_unit(max(abs(minVal), abs(maxVal)))
-            return [
-                (spacing * unit, offset * unit)
-                for spacing, offset in super().tickSpacing(minVal / unit, maxVal / unit, size)
-            ]
+    @staticmethod
+    def _stroke(painter: QPainter, polygons: list[QPolygonF], colour: QColor) -> None:
+        painter.setPen(QPen(colour, 1))
+        for polygon in polygons:
+            if polygon.size() > 1:
+                painter.drawPolyline(polygon)
+            else:  # one point between two gaps: still shown
+                painter.drawPoints(polygon)
 
-        def tickStrings(self, values, scale, spacing):
-            if self.kind == PERCENT:
-                places = 0 if spacing >= 1 else 1
-                return [f"{value:.{places}f} %" for value in values]
-            unit, name = _binary_unit(max((abs(v) for v in values), default=0))
-            places = 0 if spacing / unit >= 1 or name == "B" else 1
-            suffix = "/s" if self.kind == RATE else ""
-            return [f"{value / unit:.{places}f} {name}{suffix}" for value in values]
+    def _shapes_for(self, rect: QRectF) -> tuple[list, list]:
+        """The bands' fills and edges and the lines' polylines in pixels, rebuilt only when the points, the window,
+        the top or the size changed since the last paint."""
+        key = (rect.getRect(), self.top, self.window, self._version)
+        if self._shapes is not None and self._shapes[0] == key:
+            return self._shapes[1], self._shapes[2]
+        scale = rect.width() / self.window
+        offset = rect.left() + self.window * scale  # x = 0 (now) at the right edge
+        to_pixels = QTransform(scale, 0, 0, -rect.height() / self.top, offset, rect.bottom())
+        columns = int(rect.width())
 
-    _classes["time"], _classes["value"] = TimeAxis, ValueAxis
-    return TimeAxis, ValueAxis
+        self._drawn = []
+        line_shapes = []
+        for xs, ys in self.lines:
+            runs = drawn_runs(xs, ys, scale, offset, columns)
+            self._drawn.append((xs, ys, runs))
+            line_shapes.append([to_pixels.map(_polygon(_take(xs, run), _take(ys, run))) for run in runs])
+        band_shapes = []
+        if self.bands:
+            xs = self.band_xs
+            runs = drawn_runs(xs, self.bands[-1][1], scale, offset, columns)  # the summit decides what is drawn
+            for bottoms, tops, _colour, _name in self.bands:
+                fills, edges = [], []
+                for run in runs:
+                    run_xs, run_tops = _take(xs, run), _take(tops, run)
+                    edges.append(to_pixels.map(_polygon(run_xs, run_tops)))
+                    # along the top edge, then back along the bottom one
+                    outline_xs = run_xs + _reversed(run_xs)
+                    fills.append(to_pixels.map(_polygon(outline_xs, run_tops + _reversed(_take(bottoms, run)))))
+                band_shapes.append((fills, edges))
+        self._shapes = (key, band_shapes, line_shapes)
+        return band_shapes, line_shapes
 
+    def _axes_picture(self, rect: QRectF) -> QPixmap:
+        """The background, grid, axes and their labels, drawn again only when the size, the range, the window, the
+        font or the palette changed: they stay put while the lines move every second."""
+        palette, ratio = self.palette(), self.devicePixelRatioF()
+        key = (self.width(), self.height(), ratio, self.top, self.window, palette.cacheKey(), self.font().key())
+        if self._axes is not None and self._axes[0] == key:
+            return self._axes[1]
+        picture = QPixmap(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(palette.color(QPalette.ColorRole.Base))
+        painter = QPainter(picture)
+        text = palette.color(QPalette.ColorRole.Text)
+        grid, axis = QPen(_faint(text, _GRID_ALPHA), 0), QPen(_faint(text, _AXIS_ALPHA), 0)
+        metrics = self.fontMetrics()
+        line, char = metrics.lineSpacing(), metrics.averageCharWidth()
+        left, right, top, bottom = round(rect.left()), round(rect.right()), round(rect.top()), round(rect.bottom())
 
-def _plot_widget_class() -> type:
-    """A PlotWidget that lets the wheel scroll the page around it instead of zooming the chart."""
-    if "plot" not in _classes:
-        pg = pyqtgraph()
+        most = max(2, int(rect.height() / (line * 2)))
+        for value, label in value_ticks(self.top, self._chart.kind, most):
+            y = round(rect.bottom() - value * rect.height() / self.top)
+            if value > 0:
+                painter.setPen(grid)
+                painter.drawLine(left, y, right, y)
+            painter.setPen(text)
+            middle = y - line / 2 if value > 0 else y - line + 1  # 0 sits above the axis, clear of '−5 min' below
+            painter.drawText(
+                QRectF(0, middle, left - char / 2, line),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                label,
+            )
+        for seconds_ago, label in time_ticks(self.window, rect.width(), char):
+            x = round(rect.left() + (seconds_ago + self.window) * rect.width() / self.window)
+            if left < x:
+                painter.setPen(grid)
+                painter.drawLine(x, top, x, bottom)
+            width = metrics.horizontalAdvance(label)
+            at = min(max(0, x - width / 2), self.width() - width)  # '−5 min' and 'now' kept whole at the ends
+            painter.setPen(text)
+            painter.drawText(QPointF(at, bottom + char / 2 + metrics.ascent() + 1), label)
+        painter.setPen(axis)
+        painter.drawLine(left, top, left, bottom)
+        painter.drawLine(left, bottom, right, bottom)
+        painter.end()
+        self._axes = (key, picture)
+        return picture
 
-        class PlotWidget(pg.PlotWidget):
-            def wheelEvent(self, event):
-                event.ignore()
-
-        _classes["plot"] = PlotWidget
-    return _classes["plot"]
+    def wheelEvent(self, event) -> None:
+        event.ignore()  # no zoom: the wheel scrolls the page the chart is on
 
 
 class TimeChart(QWidget):
@@ -176,16 +270,29 @@ class TimeChart(QWidget):
     time passes without rebuilding anything.
     """
 
-    def __init__(self, title: str, kind: str = PERCENT, lines: Sequence[str] = ("",), parent=None):
+    def __init__(
+        self,
+        title: str,
+        kind: str = PERCENT,
+        lines: Sequence[str] = ("",),
+        parent=None,
+        colours: Sequence[ColourSpec] = (QPalette.ColorRole.Highlight, SECOND_COLOUR),
+    ):
         super().__init__(parent)
         self.kind = kind
         self.line_names = tuple(lines)
-        self._window = 300.0
+        self._colour_specs = tuple(colours)  # a palette role follows the palette (dark mode); a name stays put
         # The smallest top of the y range, so that an idle container's noise does not fill the chart.
         self._floor = {PERCENT: 1.0, BYTES: float(1024**2)}.get(kind, 1024.0)
         self._limit: float | None = None
-        self._limit_line = None
         self._note = ""
+        self._now = time.time()
+        self._given_lines: list[tuple[Sequence[float], Sequence[float]]] = []  # as set_lines got them
+        self._given_bands: tuple[Sequence[float], list] = ((), [])
+        self._line_peak: float | None = None  # the highest value of the lines in the window
+        self._band_peak: float | None = None  # and of the bands' summit
+        self._values_text = ""  # the current values as show_values wrote them (redone in new colours)
+        self._shown: tuple[list, str] = ([], "")
 
         self.title = QLabel(title, self)
         font = self.title.font()
@@ -200,143 +307,125 @@ class TimeChart(QWidget):
         header.addStretch()
         header.addWidget(self.values)
 
-        pg = pyqtgraph()
-        time_axis, value_axis = _axis_classes()
-        self._value_axis = value_axis(orientation="left")
-        self._value_axis.kind = kind
-        self.plot = _plot_widget_class()(
-            self, axisItems={"bottom": time_axis(orientation="bottom"), "left": self._value_axis}
-        )
-        self.plot.setObjectName("chart-plot")
-        item = self.plot.getPlotItem()
-        item.setMouseEnabled(x=False, y=False)
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=True, y=True, alpha=0.15)
-        # The axes (with the grid, which they draw) change only when the range does, which round_top keeps rare:
-        # kept as pixmaps they are not laid out and replayed every second (6 ms each here).
-        for name in ("left", "bottom"):
-            item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        item.getViewBox().setDefaultPadding(0.0)
-        # Axis widths from the font, not pixels: labels like '1000.0 MiB/s' fit at any scale factor.
-        metrics = self.fontMetrics()
-        self._value_axis.setWidth(metrics.horizontalAdvance("1023.9 MiB/s") + metrics.averageCharWidth())
-        self.plot.setMinimumHeight(metrics.lineSpacing() * 8)
-        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.curves = [self.plot.plot([], [], name=name) for name in self.line_names]
-        for curve in self.curves:
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
-        self._pg = pg
-
+        self.canvas = ChartCanvas(self)
+        self.canvas.setObjectName("chart-canvas")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
-        layout.addWidget(self.plot, 1)
-        self._apply_palette()
-        self.set_window(self._window)
-        item.enableAutoRange(x=False, y=False)  # set_lines sets the ranges
-        item.setYRange(0, round_top(self._floor, kind), padding=0)
+        layout.addWidget(self.canvas, 1)
+        self._rescale()
 
     # Data ----------------------------------------------------------------------------------------
 
     def set_window(self, seconds: float) -> None:
         """Show the last `seconds` (one of timeseries.WINDOWS)."""
-        self._window = float(seconds)
-        self.plot.getPlotItem().setXRange(-self._window, 0, padding=0)
+        self.canvas.window = float(seconds)
+        self._place()
 
     def x_range(self) -> tuple[float, float]:
-        low, high = self.plot.getPlotItem().getViewBox().viewRange()[0]
-        return float(low), float(high)
+        return -self.canvas.window, 0.0
 
     def y_range(self) -> tuple[float, float]:
-        low, high = self.plot.getPlotItem().getViewBox().viewRange()[1]
-        return float(low), float(high)
+        return 0.0, self.canvas.top
 
     def set_note(self, note: str) -> None:
         """A plain remark after the current values, such as the memory limit."""
         self._note = note
 
     def set_limit(self, limit: float | None) -> None:
-        """A dashed ceiling (a memory limit); None removes it."""
-        self._limit = limit
-        if limit is None:
-            if self._limit_line is not None:
-                self.plot.removeItem(self._limit_line)
-                self._limit_line = None
-            return
-        if self._limit_line is None:
-            self._limit_line = self._pg.InfiniteLine(angle=0, movable=False)
-            self.plot.addItem(self._limit_line)
-            self._apply_palette()
-        self._limit_line.setPos(limit)
+        """A dashed ceiling (a memory limit), which the value axis reaches up to; None removes it."""
+        self._limit = self.canvas.limit = limit
+        self._rescale()
+        self.canvas.changed()
 
     def set_data(self, t, *values, now: float | None = None) -> None:
-        """Times (epoch seconds) and one value array per line, all on the same times; NaN values are gaps."""
+        """Times (epoch seconds) and one value sequence per line, all on the same times; NaN values are gaps."""
         self.set_lines([(t, series) for series in values], now)
 
     def set_lines(self, lines: Sequence[tuple], now: float | None = None) -> None:
-        """One (times, values) pair per line, as Series.window gives them; NaN values are gaps."""
-        import numpy
+        """One (times, values) pair per line, as Series.window gives them (any float sequences, times sorted);
+        NaN values are gaps."""
+        self._now = time.time() if now is None else now
+        self._given_lines = [(times, values) for times, values in list(lines)[: len(self.line_names)]]
+        self._place_lines()
+        self.show_values([last_value(values) for _times, values in self._given_lines], self._note)
 
-        now = time.time() if now is None else now
-        top = self._floor
-        for curve, (t, series) in zip(self.curves, lines):
-            x = numpy.asarray(t, dtype=float) - now
-            y = numpy.asarray(series, dtype=float)
-            curve.setData(x, y, connect="finite")
-            visible = y[x >= -self._window]
-            if numpy.isfinite(visible).any():
-                top = max(top, float(numpy.nanmax(visible)))
-        if self._limit is not None:
-            top = max(top, self._limit)
-        top = round_top(top, self.kind)
-        if self.y_range() != (0.0, top):  # an unchanged range keeps the axis as it was drawn
-            self.plot.getPlotItem().setYRange(0, top, padding=0)
-        self.show_values([self._last(series) for _t, series in lines], self._note)
+    def set_bands(self, times: Sequence[float], bands: Sequence[tuple], now: float | None = None) -> None:
+        """Filled bands under the lines, on shared times: (bottom values, top values, QColor, name) each, drawn in
+        that order, filled with the colour mixed into the background and edged with it on top. The GPU timeline
+        stacks each owner's memory on the ones below this way."""
+        self._now = time.time() if now is None else now
+        self._given_bands = (times, list(bands))
+        self._place_bands()
+
+    def line_data(self, index: int) -> tuple[list[float], list[float]]:
+        """Line `index`'s points inside the window (and one either side), as placed on the chart: (xs, ys), xs in
+        seconds relative to now. canvas.drawn_line gives the fewer a paint may draw of them."""
+        if index >= len(self.canvas.lines):
+            return [], []
+        xs, ys = self.canvas.lines[index]
+        return list(xs), [float(y) for y in ys]
 
     def show_values(self, current: Sequence[float | None], note: str = "") -> None:
         """The current value of each line above the chart; `note` adds a plain remark (the limit)."""
+        self._shown = (list(current), note)
         parts = []
-        for name, colour, value in zip(self.line_names, self._colours(), current):
+        for name, colour, value in zip(self.line_names, self.line_colours(), current):
             label = f"{name} " if name else ""
             parts.append(f"<span style='color:{colour.name()}'>■</span> {label}{format_value(value, self.kind)}")
         if note:
             parts.append(note)
-        self.values.setText("&nbsp;&nbsp;".join(parts))
+        self._values_text = "&nbsp;&nbsp;".join(parts)
+        self.values.setText(self._values_text)
 
-    @staticmethod
-    def _last(series) -> float | None:
-        for value in reversed(series):
-            if not math.isnan(value):
-                return float(value)
-        return None
-
-    # Look ----------------------------------------------------------------------------------------
-
-    def _colours(self) -> list[QColor]:
-        first = self.palette().color(QPalette.ColorRole.Highlight)
-        return [first, QColor(SECOND_COLOUR)][: len(self.line_names)]
-
-    def _apply_palette(self) -> None:
+    def line_colours(self) -> list[QColor]:
+        """Each line's colour, from the palette as it is now."""
         palette = self.palette()
-        self.plot.setBackground(palette.color(QPalette.ColorRole.Base))
-        text = palette.color(QPalette.ColorRole.Text)
-        faint = QColor(text)
-        faint.setAlphaF(0.5)
-        item = self.plot.getPlotItem()
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(faint)
-            axis.setTextPen(text)
-        # One pixel: Qt draws antialiased one-pixel lines on a fast path. At 1.5 a 300-point line took 2 to 3 ms
-        # to stroke, and the whole chart 17 ms to paint instead of 1 (tests/bench/bench_charts.py).
-        for curve, colour in zip(self.curves, self._colours()):
-            curve.setPen(self._pg.mkPen(colour, width=1))
-        if self._limit_line is not None:
-            self._limit_line.setPen(self._pg.mkPen(faint, width=1, style=Qt.PenStyle.DashLine))
+        colours = [
+            QColor(spec) if isinstance(spec, str) else palette.color(spec)
+            for spec in self._colour_specs[: len(self.line_names)]
+        ]
+        return colours + [palette.color(QPalette.ColorRole.Text)] * (len(self.line_names) - len(colours))
+
+    def _place(self) -> None:
+        self._place_lines()
+        self._place_bands()
+
+    def _place_lines(self) -> None:
+        """Cuts the given lines down to the window's points, placed relative to now, and sets the top."""
+        now, window, canvas = self._now, self.canvas.window, self.canvas
+        canvas.lines, peaks = [], []
+        for times, values in self._given_lines:
+            first, end, inside = in_window(times, now, window)
+            canvas.lines.append(([t - now for t in times[first:end]], values[first:end]))
+            peaks.append(highest(values[inside:end]))
+        self._line_peak = max((peak for peak in peaks if peak is not None), default=None)
+        self._rescale()
+        canvas.changed()
+
+    def _place_bands(self) -> None:
+        """The same for the bands; their summit (the last band's tops) may raise the top."""
+        now, window, canvas = self._now, self.canvas.window, self.canvas
+        times, bands = self._given_bands
+        canvas.bands, canvas.band_xs, self._band_peak = [], [], None
+        if bands:
+            first, end, inside = in_window(times, now, window)
+            canvas.band_xs = [t - now for t in times[first:end]]
+            canvas.bands = [
+                (bottoms[first:end], tops[first:end], colour, name) for bottoms, tops, colour, name in bands
+            ]
+            self._band_peak = highest(bands[-1][1][inside:end])
+        self._rescale()
+        canvas.changed()
+
+    def _rescale(self) -> None:
+        """The value axis from 0 to a round number above the highest visible value, the limit and the floor."""
+        top = max(self._floor, self._line_peak or 0.0, self._band_peak or 0.0, self._limit or 0.0)
+        self.canvas.top = round_top(top, self.kind)
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # the desktop switched to dark mode (or back)
-            self._apply_palette()
+            if self.values.text() == self._values_text:  # ours, not a legend a page wrote there
+                self.show_values(*self._shown)
+            self.canvas.update()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import islice
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextBlock, QTextCharFormat, QTextCursor
@@ -63,6 +64,7 @@ class _Positions:
 
     def __init__(self, text: str):
         self._astral = [] if text.isascii() else [match.start() for match in _ASTRAL_RE.finditer(text)]
+        self.identity = not self._astral
 
     def __call__(self, index: int) -> int:
         return index + bisect.bisect_left(self._astral, index) if self._astral else index
@@ -214,13 +216,16 @@ class FindBar(QWidget):
         pattern = self._pattern()
         if pattern is not None:
             text = self._editor.document().toRawText()  # positions as the document counts them (one per line break)
+            spans = [match.span() for match in islice(pattern.finditer(text), MAX_MATCHES + 1)]
+            self._truncated = len(spans) > MAX_MATCHES
+            del spans[MAX_MATCHES:]
             position = _Positions(text)
-            for match in pattern.finditer(text):
-                if len(self._starts) >= MAX_MATCHES:
-                    self._truncated = True
-                    break
-                self._starts.append(position(match.start()))
-                self._ends.append(position(match.end()))
+            if position.identity:  # no characters Qt counts as two: Python's indices are Qt's positions
+                self._starts = [start for start, _end in spans]
+                self._ends = [end for _start, end in spans]
+            else:
+                self._starts = [position(start) for start, _end in spans]
+                self._ends = [position(end) for _start, end in spans]
         self._highlight(pattern)
         self._show_count()
 

@@ -13,9 +13,19 @@ from typing import NamedTuple
 
 from gui.core.ansi import PLAIN, Style, read_lines
 
-__all__ = ["BLOCK_LINES", "LogLines", "Position", "count_in", "matches_in_line"]
+__all__ = [
+    "BLOCK_LINES",
+    "LogLines",
+    "Position",
+    "count_in",
+    "matches_in_line",
+    "units_to_column",
+    "utf16_units",
+    "word_spans",
+]
 
 BLOCK_LINES = 4096
+_WORD_RE = re.compile(r"\w+")
 
 
 class Position(NamedTuple):
@@ -26,13 +36,14 @@ class Position(NamedTuple):
 
 
 class _Block:
-    __slots__ = ("lines", "lowered", "raws", "starts")
+    __slots__ = ("lines", "lowered", "raws", "starts", "units")
 
     def __init__(self) -> None:
         self.lines: list[str] = []  # plain text
         self.raws: list[str | None] = []  # and what painting them in colour needs (gui.core.ansi.ReadLines)
         self.starts: list[Style | None] = []
         self.lowered: str | None = None  # the lines joined by newlines and lowered, once searched
+        self.units: int | None = None  # UTF-16 units of its lines and a newline after each, once asked
 
     def lowered_text(self) -> str:
         if self.lowered is None:
@@ -86,7 +97,7 @@ class LogLines:
             block.lines.extend(plain[start:stop])
             block.raws.extend(raws[start:stop])
             block.starts.extend(starts[start:stop])
-            block.lowered = None
+            block.lowered = block.units = None
             start = stop
         excess = len(self) - self.max_lines
         removed = self.texts(self.first, self.first + excess) if excess > 0 else []
@@ -146,6 +157,45 @@ class LogLines:
     def plain_text(self) -> str:
         return "\n".join(self.texts(self.first, self.end))
 
+    def last(self) -> Position:
+        """The end of the newest line; the start of the log when it is empty."""
+        if not len(self):
+            return Position(self.first, 0)
+        return Position(self.end - 1, len(self.text(self.end - 1)))
+
+    def clamped(self, position: Position) -> Position:
+        """`position` moved onto the kept text: lines dropped since it was taken mean the log's start."""
+        if position.line < self.first:
+            return Position(self.first, 0)
+        if position.line >= self.end:
+            return self.last()
+        return Position(position.line, min(max(position.column, 0), len(self.text(position.line))))
+
+    def moved(self, position: Position, move: str) -> Position:
+        """Where a key's `move` along the text takes a caret at `position` (a kept place): "log start", "log end",
+        "line start", "line end", "next character" or "previous character", "next word" or "previous word"."""
+        number, column = position
+        text = self.text(number)
+        if move == "log start":
+            return Position(self.first, 0)
+        if move == "log end":
+            return self.last()
+        if move == "line start":
+            return Position(number, 0)
+        if move == "line end":
+            return Position(number, len(text))
+        forward = move.startswith("next")
+        if forward and column == len(text):  # past a line's end: the next line's start
+            return Position(number + 1, 0) if number + 1 < self.end else position
+        if not forward and column == 0:
+            return Position(number - 1, len(self.text(number - 1))) if number > self.first else position
+        if move.endswith("character"):
+            return Position(number, column + (1 if forward else -1))
+        starts = [start for start, _end in word_spans(text)]
+        if forward:
+            return Position(number, next((start for start in starts if start > column), len(text)))
+        return Position(number, next((start for start in reversed(starts) if start < column), 0))
+
     def text_between(self, start: Position, end: Position) -> str:
         """The plain text from `start` to `end` (not included), lines joined by newlines."""
         lines = self.texts(start.line, end.line + 1)
@@ -156,6 +206,44 @@ class LogLines:
         lines[0] = lines[0][start.column :]
         lines[-1] = lines[-1][: end.column]
         return "\n".join(lines)
+
+    # ---------------------------------------------------------------- offsets
+    #
+    # Assistive technology reads the log as one text: the kept lines joined by newlines, counted in UTF-16 units as
+    # a QString counts. A block keeps its count once asked, so an offset costs a sum over blocks and one block's lines.
+
+    def character_count(self) -> int:
+        if not self._blocks:
+            return 0
+        return sum(map(_block_units, self._blocks)) - self._dropped_units() - 1  # no newline after the last line
+
+    def offset_of(self, position: Position) -> int:
+        """Where `position` lies in the joined text (a position not kept is clamped first)."""
+        if not len(self):
+            return 0
+        line, column = self.clamped(position)
+        number, index = divmod(line - self._base, BLOCK_LINES)
+        block = self._blocks[number]
+        before = sum(map(_block_units, self._blocks[:number])) + _units(block.lines[:index]) - self._dropped_units()
+        return before + utf16_units(block.lines[index], column)
+
+    def position_of(self, offset: int) -> Position:
+        """The position at `offset` of the joined text; one past its end is the end of the newest line."""
+        remaining = max(0, offset) + self._dropped_units()
+        for number, block in enumerate(self._blocks):
+            if remaining >= _block_units(block):
+                remaining -= _block_units(block)
+                continue
+            for index, text in enumerate(block.lines):
+                length = utf16_units(text, len(text))
+                if remaining <= length:
+                    return Position(self._base + number * BLOCK_LINES + index, units_to_column(text, remaining))
+                remaining -= length + 1
+        return self.last()
+
+    def _dropped_units(self) -> int:
+        """UTF-16 units (newlines too) of the first block's lines that were dropped."""
+        return _units(self._blocks[0].lines[: self._skip]) if self._blocks and self._skip else 0
 
     # ----------------------------------------------------------------- search
     #
@@ -215,6 +303,37 @@ class LogLines:
                 top = at + len(term) - 1
             else:
                 bottom = at + 1
+
+
+def utf16_units(text: str, column: int) -> int:
+    """A column of `text` as Qt counts it: UTF-16 units, two for a character beyond the BMP (an emoji)."""
+    if text.isascii():
+        return column
+    return len(text[:column].encode("utf-16-le")) // 2
+
+
+def units_to_column(text: str, units: int) -> int:
+    """The column of `text` that `units` UTF-16 units from its start reach."""
+    if text.isascii():
+        return min(units, len(text))
+    return len(text.encode("utf-16-le")[: 2 * units].decode("utf-16-le", errors="ignore"))
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where the words of `text` start and end: runs of letters, digits and underscores."""
+    return [match.span() for match in _WORD_RE.finditer(text)]
+
+
+def _units(lines: list[str]) -> int:
+    """UTF-16 units of `lines` with a newline after each."""
+    joined = "".join(lines)
+    return len(lines) + (len(joined) if joined.isascii() else len(joined.encode("utf-16-le")) // 2)
+
+
+def _block_units(block: _Block) -> int:
+    if block.units is None:
+        block.units = _units(block.lines)
+    return block.units
 
 
 def _line_start(text: str, index: int) -> int:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPaintDevice, QPainter, QTextCharFormat, QTextLayout, QTextOption
 
 from gui.core.ansi import PLAIN, Style, parse_ansi
-from gui.views.widgets.log_lines import LogLines, Position, matches_in_line
+from gui.views.widgets.log_lines import LogLines, Position, matches_in_line, units_to_column, utf16_units
 
 __all__ = ["LinePainter"]
 
@@ -123,14 +123,14 @@ class LinePainter:
         layout = self.layout(number)
         if not layout.lineCount():
             return 0
-        return _code_points(self._lines.text(number), layout.lineAt(0).xToCursor(x))
+        return units_to_column(self._lines.text(number), layout.lineAt(0).xToCursor(x))
 
     def x_of(self, number: int, column: int) -> float:
         """Pixels from the text's left edge to `column` of line `number`."""
         layout = self.layout(number)
         if not layout.lineCount():
             return 0.0
-        return layout.lineAt(0).cursorToX(_utf16(self._lines.text(number), column))[0]
+        return layout.lineAt(0).cursorToX(utf16_units(self._lines.text(number), column))[0]
 
     def _char_format(self, style: Style) -> QTextCharFormat:
         text_format = self._formats.get(style)
@@ -141,24 +141,10 @@ class LinePainter:
         return text_format
 
 
-def _utf16(text: str, column: int) -> int:
-    """A column of `text` as a text layout counts it."""
-    if text.isascii():
-        return column
-    return len(text[:column].encode("utf-16-le")) // 2
-
-
-def _code_points(text: str, units: int) -> int:
-    """The column of `text` that `units` UTF-16 units from its start reach."""
-    if text.isascii():
-        return min(units, len(text))
-    return len(text.encode("utf-16-le")[: 2 * units].decode("utf-16-le", errors="ignore"))
-
-
 def _format_range(text: str, start: int, length: int, text_format: QTextCharFormat) -> QTextLayout.FormatRange:
     format_range = QTextLayout.FormatRange()
-    format_range.start = _utf16(text, start)
-    format_range.length = length if text.isascii() else _utf16(text, start + length) - format_range.start
+    format_range.start = utf16_units(text, start)
+    format_range.length = length if text.isascii() else utf16_units(text, start + length) - format_range.start
     format_range.format = text_format
     return format_range
 

@@ -71,7 +71,7 @@ from gui.core import log
 from gui.core.monitor.cgroup import KernelFiles, kernel_reading, read_cpu
 from gui.core.monitor.kernel_stats import stream_source
 from gui.core.monitor.stats import ContainerStats, StatsReading, stats_between, stats_reading
-from gui.workers.monitor.kernel_stats import KernelStats
+from gui.workers.monitor.kernel_stats import KernelStats, Listed
 from gui.workers.monitor.local_stats import StatsStreams
 from gui.workers.monitor.threaded_stats import ThreadedStatsStreams
 
@@ -161,7 +161,7 @@ class ContainerStatsCollector(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
-        self._to_follow: dict[str, str] = {}  # id -> name, waiting for their turn
+        self._to_follow: dict[str, Listed] = {}  # id -> its name and network mode, waiting for their turn
         self._pending: list = []  # this tick's readings not yet turned into samples
         self._kernel_round: list = []  # the kernel thread's round so far: (_Follow, reading, source); that thread only
         self._follow_timer = QTimer(self, interval=0, timeout=self._follow_some)
@@ -222,13 +222,13 @@ class ContainerStatsCollector(QObject):
     # Following the session ---------------------------------------------------------------------
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
-        running = {row.id: row.name for row in snapshot.containers if row.running}
+        running = {row.id: (row.name, row.network_mode) for row in snapshot.containers if row.running}
         for container_id, follow in list(self._follows.items()):
             if container_id not in running and not follow.held:  # a held one has its grace
                 self._unfollow(container_id)
-        for container_id, name in running.items():
+        for container_id, listed in running.items():
             if container_id not in self._follows:
-                self._to_follow[container_id] = name
+                self._to_follow[container_id] = listed
         if self._to_follow:
             self._follow_timer.start()
 
@@ -236,7 +236,7 @@ class ContainerStatsCollector(QObject):
         streams = 0
         while self._to_follow and streams < FOLLOWS_PER_TURN:
             container_id = next(iter(self._to_follow))
-            follow = self._follow(container_id, self._to_follow.pop(container_id))
+            follow = self._follow(container_id, *self._to_follow.pop(container_id))
             streams += follow is not None and not follow.kernel
         if not self._to_follow:
             self._follow_timer.stop()
@@ -257,8 +257,9 @@ class ContainerStatsCollector(QObject):
             name = str(((event.get("Actor") or {}).get("Attributes") or {}).get("name") or "")
             self._follow(container_id, name)
 
-    def _follow(self, container_id: str, name: str) -> _Follow | None:
-        """Follows it (unless it is already); the new follow, if there is one."""
+    def _follow(self, container_id: str, name: str, network_mode: str | None = None) -> _Follow | None:
+        """Follows it (unless it is already); the new follow, if there is one. `network_mode`: from the engine's list
+        (an event does not say it)."""
         if not self._started:
             return None
         follow = self._follows.get(container_id)
@@ -277,7 +278,7 @@ class ContainerStatsCollector(QObject):
         kernel = self._kernel_reader(engine)
         if kernel is not None:
             follow.kernel = True
-            kernel.add(container_id, follow)
+            kernel.add(container_id, follow, (name, network_mode) if network_mode is not None else None)
         else:
             self._open_stream(follow, "" if engine.stats_socket() else REMOTE_SOURCE)
         return follow

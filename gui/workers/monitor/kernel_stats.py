@@ -7,9 +7,12 @@ container's payload, in the engine's shape, to the same callback the streams fee
 per container (inspect: its main PID, cgroup parent and network) and once per engine (`docker info`).
 
 Per container, whichever way its numbers come:
-- added: inspected, its files found and read at once: its starting point, handed to on_start; its first payload
-  follows FIRST_WINDOW_S later, so its first sample has CPU % and the network and disk rates measured over that
-  short span (the Monitor's first complete frame, issue 23); then one payload per interval;
+- added from the engine's list (its name and network mode known): its files found by Docker's rule and its
+  starting point read at once, handed to on_start; its inspect, asked meanwhile on a pool thread, then confirms
+  those files or names others, read from a new starting point. Added from an event: found once its inspect is back.
+  Its first payload follows FIRST_WINDOW_S after its starting point, so its first sample has CPU % and the network
+  and disk rates measured over that short span (the Monitor's first complete frame, issue 23); then one payload per
+  interval;
 - refused (on_refused with the reason, a sentence): its files cannot be read here (permission, another PID
   namespace, a VM, a cgroup where Docker's rule and the kernel do not put it); the collector opens the engine's
   stream for that container alone;
@@ -17,7 +20,8 @@ Per container, whichever way its numbers come:
   PID, and read on from a new starting point, into the same chart line;
 - a read that fails (it stopped while read) gives no payload; at the next tick it is inspected again: stopped for
   good means on_end(context, None), as a stream's end.
-Callbacks run on this thread. add/remove/hold/restarted/set_interval/stop from any thread; stop waits for nothing.
+Callbacks run on this thread, which never waits for an inspect (a slow engine holds up no other container's round).
+add/remove/hold/restarted/set_interval/stop from any thread; stop waits for nothing.
 
 Many containers at once (the Monitor opening on 100 of them): the adds that come together are found together, the
 mount table read once for all of them and the engine's inspects asked INSPECT_THREADS at a time, and their first
@@ -27,10 +31,11 @@ over payloads, the collector's cue to turn them into samples at once.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import CancelledError, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from gui.core import log
@@ -43,6 +48,7 @@ from gui.core.monitor.cgroup_paths import (
     NotReadable,
     container_facts,
     engine_facts,
+    listed_facts,
     read_mounts,
 )
 from gui.core.monitor.kernel_stats import KernelTarget, host_cpu, machine_limit, open_target, read_payload
@@ -56,9 +62,13 @@ logger = log.get("workers")
 # 10 ms ticks, so over 0.1 s on 2 CPUs a first CPU % is within 5 % of itself (a busy loop reads 95 to 105 %); the
 # next payload, a whole interval later, is exact again.
 FIRST_WINDOW_S = 0.1
-# The engine answers inspects side by side: 100 of them took 156 ms one after another here, 98 ms four at a time.
-INSPECT_THREADS = 4
+# Containers started one after another join the first round of those still waiting for theirs, for at most this long.
+FIRST_WAIT_S = 1.0
+# The engine's inspects, asked side by side: 100 of them took 82 ms one after another here, 103 ms four at a time (the
+# engine is the limit), and every answer is parsed in Python, beside the kernel reads and the GUI thread.
+INSPECT_THREADS = 2
 
+Listed = tuple[str, str]  # (name, network mode): what the engine's container list says of a running container
 OnKernelPayload = Callable[[Any, dict, str], None]  # (context, payload, where its numbers come from)
 OnStart = Callable[[Any, dict], None]  # (context, payload): its starting point, which its first payload follows
 OnRound = Callable[[], None]  # a round handed over its payloads
@@ -72,11 +82,20 @@ def _kept(payload: dict) -> dict:
     return {"read": payload["read"], "cpu_stats": payload["cpu_stats"]}
 
 
+def _same_place(listed: ContainerFacts, inspected: ContainerFacts) -> bool:
+    """Whether the inspect confirms where a container read from the list's word was read: the same main process,
+    Docker's default cgroup parent (the one the list's word was read by) and the same network."""
+    return inspected.pid == listed.pid and not inspected.cgroup_parent and inspected.network_mode == listed.network_mode
+
+
 class _Entry:
-    def __init__(self, container_id: str, context: Any):
+    def __init__(self, container_id: str, context: Any, listed: Listed | None = None):
         self.container_id = container_id
         self.context = context
+        self.listed = listed  # what the engine's list said of it, if it came from the list
         self.target: KernelTarget | None = None
+        self.started_at = 0.0  # monotonic time its starting point was read
+        self.finding: object | None = None  # the find its inspect answers (a later find makes an earlier answer stale)
         self.previous: dict | None = None  # of the last payload read: its time and CPU (the next one's precpu)
         self.first_due: float | None = None  # monotonic time of its first payload
         self.held = False
@@ -113,6 +132,8 @@ class KernelStats:
         self._following: frozenset[str] = frozenset()  # a copy for other threads
         self._facts: EngineFacts | NotReadable | None = None
         self._machine: int | None = None
+        self._mounts: list[Mount] | None = None  # the cgroup mounts, read once per batch of containers found
+        self._started: list[_Entry] = []  # started since the last _first_round, this thread only
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     # Any thread ----------------------------------------------------------------------------------
@@ -120,8 +141,10 @@ class KernelStats:
     def start(self) -> None:
         self._thread.start()
 
-    def add(self, container_id: str, context: Any) -> None:
-        self._request("add", container_id, context)
+    def add(self, container_id: str, context: Any, listed: Listed | None = None) -> None:
+        """Reads it from now on. `listed`: its name and network mode from the engine's list, which let its files be
+        read before its inspect is back."""
+        self._request("add", container_id, context, listed)
 
     def remove(self, container_id: str) -> None:
         """Stops reading a container; no callback follows. `following` leaves it out at once."""
@@ -195,6 +218,7 @@ class KernelStats:
                 self._call(self._tick, now, True)
             elif any(entry.first_due is not None and entry.first_due <= now for entry in self._entries.values()):
                 self._call(self._tick, now, False)
+            self._first_round()
 
     def _next_due(self, next_tick: float) -> float:
         firsts = [entry.first_due for entry in self._entries.values() if entry.first_due is not None]
@@ -206,27 +230,40 @@ class KernelStats:
         return requests
 
     def _handle_requests(self) -> None:
-        """Every request waiting, and those that come while the containers added are found: they are found together
-        (one read of the mount table, inspects side by side) and get one starting time, so their first payloads are
-        read in one round."""
-        found: list[_Entry] = []
+        """Every request waiting, and those that come while the containers added are found: the adds that come
+        together are found together (one read of the mount table, their inspects asked side by side)."""
         while requests := self._take_requests():
             to_find: list[_Entry] = []
             for request in requests:
-                self._handle(to_find, *request)
-            found += self._find(
-                [entry for entry in dict.fromkeys(to_find) if self._entries.get(entry.container_id) is entry]
-            )
-        if found:
-            first_due = time.monotonic() + FIRST_WINDOW_S
-            for entry in found:
-                if entry.target is not None and self._entries.get(entry.container_id) is entry:
-                    entry.first_due = first_due
+                if request[0] == "inspected":
+                    self._inspected(*request[1:])
+                else:
+                    self._handle(to_find, *request)
+            self._find([entry for entry in dict.fromkeys(to_find) if self._entries.get(entry.container_id) is entry])
 
-    def _handle(self, to_find: list[_Entry], action: str, container_id: str, context: Any = None) -> None:
+    def _first_round(self) -> None:
+        """The first payloads of the containers started since the last call, in one round with those still waiting
+        for theirs: once the last starting point read is FIRST_WINDOW_S old. A first round is put off this way for
+        at most FIRST_WAIT_S, so that containers started one after another do not hold it up for good."""
+        started, self._started = self._started, []
+        started = [entry for entry in started if entry.target is not None and self._is_current(entry)]
+        if not started:
+            return
+        due = max(entry.started_at for entry in started) + FIRST_WINDOW_S
+        waiting = [entry for entry in self._entries.values() if entry.first_due is not None]
+        for entry in [*started, *waiting]:
+            if entry.first_due is None or entry.started_at + FIRST_WAIT_S >= due:
+                entry.first_due = due
+
+    def _is_current(self, entry: _Entry) -> bool:
+        return self._entries.get(entry.container_id) is entry
+
+    def _handle(
+        self, to_find: list[_Entry], action: str, container_id: str, context: Any = None, listed: Listed | None = None
+    ) -> None:
         entry = self._entries.get(container_id)
         if action == "add" and entry is None:
-            entry = _Entry(container_id, context)
+            entry = _Entry(container_id, context, listed)
             self._entries[container_id] = entry
             self._publish_following()
             to_find.append(entry)
@@ -239,44 +276,43 @@ class KernelStats:
             entry.held = False
             to_find.append(entry)
 
-    def _find(self, entries: list[_Entry]) -> list[_Entry]:
-        """Inspect the containers and find their files; each one's starting point is read as soon as its inspect is
-        back (the next ones are still being asked meanwhile). The ones found."""
+    def _find(self, entries: list[_Entry]) -> None:
+        """Asks the engine to inspect the containers, and reads at once those the engine's list told of (see
+        cgroup_paths.listed_facts). The inspects are answered on the pool's threads, each handed back to this thread
+        as a request ("inspected"): it confirms the files read, or names others, read from a new starting point.
+        This thread never waits for an inspect: a slow engine holds up no round."""
+        if not entries:
+            return
         for entry in entries:
             entry.target, entry.previous, entry.first_due, entry.failed = None, None, None, False
-        if not entries:
-            return []
-        container_ids = [entry.container_id for entry in entries]
-        if len(entries) < 2 * INSPECT_THREADS:
-            inspected: Iterator[ContainerFacts | Exception] = map(self._inspect, container_ids)
-        else:
-            if self._inspectors is None:
-                self._inspectors = ThreadPoolExecutor(INSPECT_THREADS, thread_name_prefix="kernel stats inspect")
-            try:
-                facts = self._inspectors.submit(self._engine_facts_quietly) if self._facts is None else None
-                inspected = self._inspectors.map(self._inspect, container_ids)  # all asked now, answered in order
-            except RuntimeError:  # stopped meanwhile: the pool takes no more
-                return []
-            if facts is not None:
-                facts.result()  # `docker info` beside the first inspects, not after them
+            entry.finding = object()
         try:
-            mounts: list[Mount] | None = read_mounts(self._files)
+            self._mounts = read_mounts(self._files)
         except NotReadable:
-            mounts = None  # each container is refused with the reason, by locate
-        found = []
+            self._mounts = None  # each container is refused with the reason, by locate
+        # Read first, asked after: the inspects' answers, parsed on the pool's threads, would slow these reads down.
+        self._open_listed(entries, self._mounts)
+        if self._inspectors is None:
+            self._inspectors = ThreadPoolExecutor(INSPECT_THREADS, thread_name_prefix="kernel stats inspect")
         try:
-            for entry, container in zip(entries, inspected):
-                if self._open(entry, container, mounts):
-                    found.append(entry)
-        except CancelledError:  # stopped meanwhile
+            for entry in entries:
+                self._inspectors.submit(self._inspect, entry.container_id).add_done_callback(
+                    lambda done, entry=entry, finding=entry.finding: self._hand_back(done, entry, finding)
+                )
+        except RuntimeError:  # stopped meanwhile: the pool takes no more
             pass
-        return found
 
-    def _engine_facts_quietly(self) -> None:
+    def _hand_back(self, done: Future, entry: _Entry, finding: object) -> None:
+        """A pool thread: an inspect's answer, for this thread to act on."""
         try:
-            self._engine_facts()
-        except NotReadable:
-            pass  # said for each container, by _open
+            self._request("inspected", entry, finding, done.result())
+        except CancelledError:
+            pass  # stopped meanwhile
+
+    def _inspected(self, entry: _Entry, finding: object, facts: ContainerFacts | Exception) -> None:
+        if entry.finding is finding:  # not found again since (a restart) nor removed
+            entry.finding = None
+            self._open(entry, facts, self._mounts)
 
     def _inspect(self, container_id: str) -> ContainerFacts | Exception:
         """Any thread (each has its own client: Engine.api)."""
@@ -299,17 +335,47 @@ class KernelStats:
         if not facts.running:
             self._forget(entry, None)
             return False
+        if entry.target is not None and _same_place(entry.target.facts, facts):
+            entry.target = dataclasses.replace(entry.target, facts=facts)  # read from the list's word: confirmed
+            return True
         try:
             target = open_target(facts, self._engine_facts(), self._files, mounts)
         except NotReadable as reason:
             self._refuse(entry, str(reason))
             return False
+        if entry.target is not None and entry.target.files == target.files:
+            entry.target = target  # read from the list's word already, the same files: its starting point stands
+            return True
+        if not self._start(entry, target):
+            self._refuse(entry, "its counters could not be read")
+            return False
+        return True
+
+    def _open_listed(self, entries: list[_Entry], mounts: list[Mount] | None) -> None:
+        """The starting points of the containers the engine's list told of, read before their inspects are back."""
+        try:
+            engine = self._engine_facts() if mounts is not None else None
+        except NotReadable:
+            engine = None  # said for each container once its inspect is back
+        if engine is None:
+            return
+        for entry in entries:
+            facts = listed_facts(entry.container_id, *entry.listed, engine, mounts) if entry.listed else None
+            if facts is None:
+                continue
+            try:
+                self._start(entry, open_target(facts, engine, self._files, mounts))
+            except NotReadable:
+                pass  # its inspect says where its files are, or why they cannot be read
+
+    def _start(self, entry: _Entry, target: KernelTarget) -> bool:
+        """Reads its starting point, which its first payload is measured from; False when it cannot be read."""
         host = host_cpu(self._files)
         baseline = read_payload(target, host, self._machine) if host is not None else None
         if baseline is None:
-            self._refuse(entry, "its counters could not be read")
             return False
-        entry.target, entry.previous = target, _kept(baseline)
+        entry.target, entry.previous, entry.started_at = target, _kept(baseline), time.monotonic()
+        self._started.append(entry)
         if self._on_start is not None:
             self._on_start(entry.context, baseline)
         return True
@@ -349,10 +415,7 @@ class KernelStats:
             handed = True
         if handed and self._on_round is not None:
             self._on_round()
-        if again:
-            first_due = time.monotonic() + FIRST_WINDOW_S
-            for entry in self._find(again):
-                entry.first_due = first_due
+        self._find(again)
 
     def _refuse(self, entry: _Entry, reason: str) -> None:
         logger.info("reading %s's numbers from the engine instead of the kernel: %s", entry.container_id[:12], reason)

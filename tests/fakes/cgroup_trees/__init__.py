@@ -185,6 +185,8 @@ def _write_counters(tree: Tree) -> None:
         _write(proc / str(n["pid"]) / "cgroup", "\n".join(lines) + "\n")
     _write(proc / str(n["pid"]) / "net" / "dev", _net_dev(n["rx"], n["tx"]))
     (_write_v2 if tree.version == 2 else _write_v1)(tree)
+    for controller in ("",) if tree.version == 2 else ("cpuacct", "memory", "blkio", "pids"):
+        _write(tree.folder(controller) / "cgroup.procs", f"{n['pid']}\n")  # the processes in the cgroup, one a line
 
 
 def _net_dev(rx: int, tx: int) -> str:

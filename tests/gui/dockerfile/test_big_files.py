@@ -7,10 +7,12 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from gui.views.dockerfile import lint_runner
+from gui.views.widgets.find_bar import MAX_MATCHES
 from tests.bench import bench_lint
-from tests.gui.dockerfile.editor_driver import Keys, formats_at, shortcut
+from tests.gui.dockerfile.editor_driver import Keys, formats_at, shortcut, type_text
 
 BIG = 5000  # lines: the size the issue names
 
@@ -76,6 +78,38 @@ def test_find_highlights_the_matches_on_screen_and_follows_the_scrolling(make_ed
     qtbot.waitUntil(lambda: min(s.cursor.blockNumber() for s in editor.editor.layer("find")) > 4900, timeout=2000)
 
 
+def test_find_steps_through_every_match_of_a_big_file_and_wraps(make_editor, qtbot):
+    editor = make_editor()
+    text = big_dockerfile()
+    editor.editor.setPlainText(text)
+    editor.editor.go_to_line(1)
+    shortcut(qtbot, editor.editor, Keys.Find)
+    bar = editor.find_bar
+    qtbot.keyClicks(bar.find_edit, "EXPOSE")
+    expected = lines_of(text, "EXPOSE")
+    visited = [editor.editor.current_line()]
+    for _ in expected:
+        qtbot.keyClick(bar.find_edit, Qt.Key.Key_Return)
+        visited.append(editor.editor.current_line())
+    assert visited == [*expected, expected[0]]  # every match in order, then back to the first
+    assert bar.count_label.text() == f"1 of {len(expected)}"
+
+
+def test_find_counts_up_to_its_limit_and_still_steps(make_editor, qtbot):
+    editor = make_editor()
+    text = big_dockerfile()
+    editor.editor.setPlainText(text)
+    editor.editor.go_to_line(1)
+    shortcut(qtbot, editor.editor, Keys.Find)
+    bar = editor.find_bar
+    qtbot.keyClicks(bar.find_edit, " ")  # more matches than the limit
+    assert text.count(" ") > MAX_MATCHES == bar.match_count
+    assert bar.count_label.text() == f"1 of {MAX_MATCHES}+"
+    qtbot.keyClick(bar.find_edit, Qt.Key.Key_Return)
+    assert bar.count_label.text() == f"2 of {MAX_MATCHES}+"
+    assert editor.editor.textCursor().selectedText() == " "
+
+
 def test_find_positions_count_characters_as_qt_does(make_editor, qtbot):
     """Characters outside the Basic Multilingual Plane are two positions in Qt and one in Python."""
     editor = make_editor()
@@ -133,6 +167,53 @@ def test_every_line_of_a_pasted_big_file_gets_its_colours(make_editor, qtbot):
     assert formats_at(document, 4002, 0)[-1].foreground().color() == string  # inside the heredoc
     assert formats_at(document, 4004, 0)[-1].foreground().color() == keyword  # USER after it
     assert formats_at(document, 4005 + 999, 0)[-1].foreground().color() == keyword  # the last CMD
+
+
+def test_a_pasted_big_file_is_all_there_coloured_on_screen_and_one_undo(make_editor, qtbot):
+    editor = make_editor()
+    editor.set_text("FROM busybox:1.36\n")
+    text = big_dockerfile()
+    QApplication.clipboard().setText(text)
+    editor.editor.selectAll()
+    shortcut(qtbot, editor.editor, Keys.Paste)
+    assert editor.text() == text
+    document = editor.editor.document()
+    keyword = editor.highlighter.format_for("keyword").foreground().color()
+    scroll_bar = editor.editor.verticalScrollBar()
+    for place in (scroll_bar.maximum(), scroll_bar.maximum() // 2):  # the end, where the paste left the view
+        scroll_bar.setValue(place)
+        first, last = editor.editor.visible_lines()
+
+        def on_screen_coloured() -> bool:
+            return all(
+                formats_at(document, line, 0) and formats_at(document, line, 0)[-1].foreground().color() == keyword
+                for line in range(first + 1, min(last, 5000) + 1)
+                if re.match(r"[A-Z]+ ", document.findBlockByNumber(line - 1).text())
+            )
+
+        qtbot.waitUntil(on_screen_coloured, timeout=2000)
+    qtbot.waitUntil(lambda: not editor.highlighter.colouring, timeout=10000)
+    instruction_lines = [n for n, line in enumerate(text.split("\n"), 1) if re.match(r"[A-Z]+ ", line)]
+    assert all(formats_at(document, n, 0)[-1].foreground().color() == keyword for n in instruction_lines)
+    editor.editor.setFocus()
+    shortcut(qtbot, editor.editor, Keys.Undo)
+    assert editor.text() == "FROM busybox:1.36\n"
+
+
+def test_the_explanation_follows_typing_in_a_big_file(make_editor, qtbot):
+    """The text is parsed for the explanation in a worker; typing meanwhile is explained once it pauses."""
+    editor = make_editor()
+    editor.editor.setPlainText(big_dockerfile())
+    editor.editor.go_to_line(2501)  # FROM python:3.12 AS build250
+    qtbot.waitUntil(lambda: editor.explanation_text.startswith("FROM"), timeout=5000)
+    qtbot.keyClick(editor.editor, Qt.Key.Key_Home)
+    type_text(qtbot, editor.editor, "USER app\n")
+    qtbot.keyClick(editor.editor, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: editor.explanation_text.startswith("USER"), timeout=5000)
+    qtbot.keyClicks(editor.editor, "\t")
+    qtbot.keyClick(editor.editor, Qt.Key.Key_Backspace)
+    qtbot.keyClick(editor.editor, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: editor.explanation_text.startswith("FROM"), timeout=5000)
 
 
 # Live lint ----------------------------------------------------------------------------------------------------

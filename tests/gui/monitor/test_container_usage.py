@@ -86,8 +86,8 @@ def test_window_selector_changes_the_chart_range(monitor, container_page):
         assert chart.x_range() == pytest.approx((-900, 0))
     combo.setCurrentIndex(0)
     assert container_page.charts["network"].x_range() == pytest.approx((-60, 0))
-    x, _y = container_page.charts["cpu"].curves[0].getData()
-    assert x.min() >= -121 and x.max() <= 0  # two minutes of history, at its true age
+    x, _y = container_page.charts["cpu"].line_data(0)
+    assert min(x) >= -121 and max(x) <= 0  # two minutes of history, at its true age
 
 
 def test_container_gpu_processes_table(monitor, container_page):
@@ -124,7 +124,7 @@ def test_a_stopped_container_keeps_its_history_with_a_note(monitor, container_pa
     container_page.show_container(row)
     assert container_page.notice.isVisible()
     assert "not running" in container_page.notice.text()
-    x, _y = container_page.charts["cpu"].curves[0].getData()
+    x, _y = container_page.charts["cpu"].line_data(0)
     assert len(x) == 120
 
 

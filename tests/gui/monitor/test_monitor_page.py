@@ -237,7 +237,7 @@ def test_pages_follow_the_real_monitor_service(qtbot, session, engine, fake_nvml
         container.show_container(running[0])
         assert not service.hidden
         memory = container.charts["memory"]
-        qtbot.waitUntil(lambda: len(memory.curves[0].getData()[0]) > 0, timeout=10_000)
+        qtbot.waitUntil(lambda: len(memory.line_data(0)[0]) > 0, timeout=10_000)
         assert " KiB" in memory.values.text()  # the recorded payloads' idle busybox
     finally:
         service.stop()

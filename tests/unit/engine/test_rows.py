@@ -18,6 +18,7 @@ RAW_CONTAINER = {
         {"PrivatePort": 9000, "Type": "udp"},
     ],
     "Labels": {"b": "2", "a": "1"},
+    "HostConfig": {"NetworkMode": "host"},
 }
 
 
@@ -26,6 +27,8 @@ def test_container_row_reads_the_list_payload():
     assert (row.name, row.image, row.state, row.running) == ("web", "my-ai-app:1.0", "running", True)
     assert row.short_id == "f" * 12
     assert row.labels == (("a", "1"), ("b", "2"))
+    assert row.network_mode == "host"  # the Monitor reads a listed container before its inspect: no own network
+    assert container_row({**RAW_CONTAINER, "HostConfig": None}).network_mode == ""
 
 
 def test_ports_sorted_one_per_host_port_with_loopback_links():

@@ -220,6 +220,11 @@ def test_read_time_keeps_nanoseconds_as_far_as_a_float_can():
     assert read_time(None) == 0.0
 
 
+def test_a_time_whose_fraction_is_not_digits_reads_as_its_whole_second():
+    # An engine elsewhere (or a proxy) may write something odd after the point: the sample keeps its second.
+    assert read_time("2026-11-25T11:52:51.5xZ") == 1795607571.0
+
+
 def test_tooltip_says_why_cpu_can_pass_100_percent():
     assert cpu_percent_tooltip(8) == (
         "100 % is one full CPU. This container may use up to 8 CPUs, so it can show up to 800 %, as docker stats does."
@@ -256,6 +261,11 @@ def test_payload_without_id_or_name_gives_empty_ones():
 
 def test_only_the_leading_slash_leaves_the_name():
     assert stats_between(reading(), None, "abc", "/Xenon").name == "Xenon"
+
+
+def test_a_sample_says_where_its_numbers_come_from():  # the Monitor's tooltip per container (issue 23)
+    source = "Numbers from the kernel (cgroup v1, /sys/fs/cgroup/memory/docker/abc)."
+    assert stats_between(reading(), None, "abc", "web", source).source == source
 
 
 def test_a_stopped_previous_payload_gives_no_rates():

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+import sys
+from array import array
+from itertools import pairwise
 
-import numpy
 import pytest
 
 from gui.core.monitor import timeseries
 from gui.core.monitor.keys import HOST, ContainerKey, GpuKey
-from gui.core.monitor.timeseries import COARSE_POINTS, FINE_POINTS, WINDOWS, Series, SeriesBook
+from gui.core.monitor.timeseries import COARSE_POINTS, FINE_POINTS, RING_START, WINDOWS, Series, SeriesBook
 
 T0 = 1_700_000_000.0  # a round epoch time: 10 s spans start on multiples of 10
 
@@ -97,7 +99,7 @@ def test_fine_ring_is_bounded_to_fifteen_minutes_of_points():
     assert len(times) == FINE_POINTS  # the window starts one second before the oldest point held
     assert values[-1] == FINE_POINTS + 499
     assert series._fine.size == FINE_POINTS
-    assert series._fine.times.shape == (FINE_POINTS,)
+    assert len(series._fine.times) == FINE_POINTS
 
 
 def test_sixty_minutes_splices_ten_second_means_before_the_fine_points():
@@ -105,15 +107,16 @@ def test_sixty_minutes_splices_ten_second_means_before_the_fine_points():
     now = T0 + 3599
     times, values = series.window(3600, now=now)
     fine_start = now - FINE_POINTS + 1  # the oldest 1 s point still held
-    coarse = times < fine_start
+    coarse = [value for t, value in zip(times, values) if t < fine_start]
+    fine = [value for t, value in zip(times, values) if t >= fine_start]
     # 10 s means from the start of the hour up to the fine points: 2700 s -> 270 means
-    assert coarse.sum() == 270
-    assert numpy.all(numpy.diff(times) > 0)
+    assert len(coarse) == 270
+    assert all(earlier < later for earlier, later in pairwise(times))
     # First span: samples 0..9 at T0..T0+9: mean time T0+4.5, mean value 4.5
     assert times[0] == pytest.approx(T0 + 4.5) and values[0] == pytest.approx(4.5)
-    assert values[coarse][-1] == pytest.approx(sum(range(2690, 2700)) / 10)
+    assert coarse[-1] == pytest.approx(sum(range(2690, 2700)) / 10)
     # Then the 1 s points unchanged
-    assert values[~coarse].tolist() == [float(i) for i in range(2700, 3600)]
+    assert fine == [float(i) for i in range(2700, 3600)]
 
 
 def test_coarse_ring_is_bounded_to_an_hour():
@@ -147,29 +150,44 @@ def test_long_pause_breaks_the_coarse_line():
     for i in range(900):
         series.append(T0 + 2400 + i, 3.0)
     times, values = series.window(3600, now=T0 + 3299)
-    coarse = values[times < T0 + 2400]
-    assert numpy.isnan(coarse).sum() == 1
-    nan_at = int(numpy.flatnonzero(numpy.isnan(values))[0])
+    coarse = [value for t, value in zip(times, values) if t < T0 + 2400]
+    assert sum(math.isnan(value) for value in coarse) == 1
+    nan_at = next(i for i, value in enumerate(values) if math.isnan(value))
     assert times[nan_at - 1] < T0 + 600 and times[nan_at + 1] >= T0 + 1800
+
+
+def overwrite(values: array, value: float) -> None:
+    values[:] = array("d", [value]) * len(values)
 
 
 def test_window_returns_copies_that_recording_does_not_change():
     series = filled(100)
     times, values = series.window(60, now=T0 + 99)
-    saved = values.copy()
-    assert times.base is None and values.base is None
+    assert isinstance(times, array) and isinstance(values, array) and values.typecode == times.typecode == "d"
+    saved = values.tolist()
     for i in range(100, 2000):
         series.append(T0 + i, -1.0)
-    assert numpy.array_equal(values, saved)
-    values[:] = 0  # a chart may do what it likes with its arrays
-    assert series.window(1, now=T0 + 1999)[1].tolist() == [-1.0, -1.0]
+    assert values.tolist() == saved
+    overwrite(times, 0.0)  # a chart may do what it likes with its arrays
+    overwrite(values, 0.0)
+    assert series.window(1, now=T0 + 1999) == (array("d", [T0 + 1998, T0 + 1999]), array("d", [-1.0, -1.0]))
 
 
 def test_short_history_window_returns_copies_too():
     series = filled(5)
-    _, values = series.window(60, now=T0 + 4)
-    values[:] = 99
-    assert series.window(60, now=T0 + 4)[1].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    times, values = series.window(60, now=T0 + 4)
+    overwrite(times, 99.0)
+    overwrite(values, 99.0)
+    assert series.window(60, now=T0 + 4) == (array("d", [T0 + i for i in range(5)]), array("d", [0, 1, 2, 3, 4]))
+
+
+def test_an_hour_window_returns_copies_too():
+    series = filled(3600)
+    times, values = series.window(3600, now=T0 + 3599)
+    overwrite(times, 99.0)
+    overwrite(values, 99.0)
+    assert series.window(3600, now=T0 + 3599)[1][-1] == 3599.0
+    assert series.window(3600, now=T0 + 3599)[1][0] == pytest.approx(4.5)
 
 
 def test_recent_values_for_sparklines():
@@ -237,7 +255,18 @@ def test_book_series_asked_for_but_never_fed_are_dropped_too():
     assert ContainerKey("x") not in book
 
 
+def allocated(*rings) -> int:
+    """Bytes of floats the rings' arrays hold room for."""
+    arrays = [column for ring in rings for column in (ring.times, ring.values)]
+    return sum(sys.getsizeof(column) - sys.getsizeof(array("d")) for column in arrays)
+
+
 def test_memory_per_series_is_fixed():
     series = filled(3 * 3600)
-    arrays = (series._fine.times, series._fine.values, series._coarse.times, series._coarse.values)
-    assert sum(array.nbytes for array in arrays) == (FINE_POINTS + COARSE_POINTS) * 16
+    assert allocated(series._fine, series._coarse) == (FINE_POINTS + COARSE_POINTS) * 16
+
+
+def test_a_short_history_holds_little():
+    series = filled(60)
+    assert allocated(series._fine, series._coarse) == 4 * RING_START * 8
+    assert filled(100).recent(100) == [float(i) for i in range(100)]  # the fine ring grew, points kept
