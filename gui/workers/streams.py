@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core import log
 from gui.core.errors import EngineError, explain
+from gui.workers.priority import give_way_to_gui_thread
 
 if TYPE_CHECKING:
     from gui.core.engine.client import Stream
@@ -136,6 +137,7 @@ class _Reader:
                 self.pending.append(item)
 
     def _read(self) -> None:
+        give_way_to_gui_thread()
         try:
             if self.cancel_requested.is_set():
                 return
