@@ -239,7 +239,7 @@ class KernelStats:
                     self._inspected(*request[1:])
                 else:
                     self._handle(to_find, *request)
-            self._find([entry for entry in dict.fromkeys(to_find) if self._entries.get(entry.container_id) is entry])
+            self._find([entry for entry in dict.fromkeys(to_find) if self._is_current(entry)])
 
     def _first_round(self) -> None:
         """The first payloads of the containers started since the last call, in one round with those still waiting
@@ -323,7 +323,7 @@ class KernelStats:
 
     def _open(self, entry: _Entry, facts: ContainerFacts | Exception, mounts: list[Mount] | None) -> bool:
         """Its files, checked, and its starting point read; False (and the collector told) when it cannot be."""
-        if self._stopping or self._entries.get(entry.container_id) is not entry or entry.held:
+        if self._stopping or not self._is_current(entry) or entry.held:
             return False  # stopped, removed, or died, while it was inspected
         if isinstance(facts, Exception):
             error = explain(facts, "look up the container")
@@ -422,7 +422,7 @@ class KernelStats:
         self._forget(entry, reason, refused=True)
 
     def _forget(self, entry: _Entry, reason: str | None, refused: bool = False) -> None:
-        if self._entries.get(entry.container_id) is entry:
+        if self._is_current(entry):
             del self._entries[entry.container_id]
             self._publish_following()
         if refused:
