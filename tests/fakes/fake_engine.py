@@ -334,6 +334,10 @@ class FakeEngine:
         self.stats_streams.setdefault(row.id, []).append(stream)
         return stream
 
+    def inspect_container(self, container_id: str) -> dict:
+        """Engine.inspect_container: the API's, so a test that changes the API's answer changes this one too."""
+        return self.api.inspect_container(container_id)
+
     def stats_socket(self) -> None:
         return None  # as an engine elsewhere: a stream (a thread) per container, from stats_stream
 

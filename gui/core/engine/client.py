@@ -15,6 +15,7 @@ from gui.core import log
 from gui.core.engine import log_frames
 from gui.core.engine.actions import Action
 from gui.core.engine.connection import Diagnosis, Endpoint, make_api_client, negotiate_version
+from gui.core.engine.local_json import LocalJson
 from gui.core.engine.rows import ContainerRow, ImageRow, container_row, image_rows
 from gui.core.errors import EngineNotAnswering, explain
 from gui.core.monitor.stats import is_stopped
@@ -44,6 +45,8 @@ class Engine:
         self._local = threading.local()
         self._clients: list[docker.APIClient] = []
         self._lock = threading.Lock()
+        socket_path = endpoint.socket_path
+        self._local_json = LocalJson(socket_path, api_version) if socket_path else None
 
     @classmethod
     def from_diagnosis(cls, diagnosis: Diagnosis) -> Engine:
@@ -68,6 +71,15 @@ class Engine:
             clients, self._clients = self._clients, []
         for client in clients:
             client.close()
+        if self._local_json is not None:
+            self._local_json.close()
+
+    def inspect_container(self, container_id: str) -> dict:
+        """`docker inspect`'s data of a container; on this computer's socket without docker-py's HTTP layers, at a
+        sixth of the CPU (see local_json): the Monitor inspects every running container when it opens."""
+        if self._local_json is not None:
+            return self._local_json.inspect_container(container_id)
+        return self.api.inspect_container(container_id)
 
     # Lists ---------------------------------------------------------------------------------------
 

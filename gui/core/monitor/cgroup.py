@@ -141,6 +141,27 @@ def container_pids(container_id: str, cgroup_root: Path = CGROUP_ROOT) -> int | 
     return None
 
 
+_READ_BYTES = 65536
+
+
+def read_small(path: str | Path) -> bytes:
+    """A small kernel file, in as few system calls as there are: no text layer, no buffering. The kernel hands a
+    cgroup or /proc file's whole text to one read that has room for it, so a short read is the end of it. Each call
+    lets other threads run (the GUI's among them), so a reader of many files keeps its calls few."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        chunk = os.read(fd, _READ_BYTES)
+        if len(chunk) < _READ_BYTES:
+            return chunk
+        chunks = [chunk]
+        while chunk:
+            chunk = os.read(fd, _READ_BYTES)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def system_cpu_ns(proc_stat: Path = PROC_STAT) -> tuple[int, int] | None:
     """(the host's CPU time in nanoseconds, online CPUs), both as dockerd reads them from /proc/stat."""
     system = None

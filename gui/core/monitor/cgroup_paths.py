@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from gui.core.monitor.cgroup import LIVE, KernelFiles
+from gui.core.monitor.cgroup import LIVE, KernelFiles, read_small
 
 # The v1 controllers whose files `docker stats` reads; cpuacct and memory are needed, the others may be missing.
 V1_CONTROLLERS = ("cpuacct", "memory", "pids", "blkio")
@@ -85,25 +85,38 @@ def container_facts(inspect: dict) -> ContainerFacts:
     )
 
 
-def listed_facts(
+@dataclass(frozen=True)
+class ListedPlace:
+    """Where a container the engine's list shows is read: its facts (a process of its cgroup standing for its main
+    process) and its cgroup's folders, found once."""
+
+    facts: ContainerFacts
+    folders: CgroupFolders
+
+
+def listed_place(
     container_id: str, name: str, network_mode: str, engine: EngineFacts, mounts: list[Mount]
-) -> ContainerFacts | None:
+) -> ListedPlace | None:
     """A running container as the engine's list shows it (no PID, no cgroup parent), with a process of its cgroup by
     Docker's default rule: enough to read its numbers at once while its inspect, which names its main process and its
     cgroup parent, is on the way (the Monitor's first frame waited a third of its time for 100 inspects). The cgroup's
-    folder names the container's whole id, so it is the container's own; locate then checks that the process is in
-    it. None where the rule finds no such folder (a --cgroup-parent) or no process in it (processes in child
-    cgroups): the inspect alone says."""
-    container = ContainerFacts(container_id, name, 0, True, "", network_mode)
+    folder names the container's whole id, so it is the container's own, and the process is in it: the folders are
+    not looked for again (locate). None where the rule finds no such folder (a --cgroup-parent) or no process in it
+    (processes in child cgroups): the inspect alone says."""
     if not container_id.isalnum() or engine.cgroup_driver == "none":
         return None
+    container = ContainerFacts(container_id, name, 0, True, "", network_mode)
     folders = _folders(docker_cgroup(container, engine), engine.cgroup_version, _of_version(mounts, engine))
-    folder = folders.folder("memory" if folders.version == 1 else "") if folders is not None else None
+    if folders is None:
+        return None
     try:
-        pids = [int(line) for line in (folder / "cgroup.procs").read_text().split()] if folder is not None else []
+        pids = [
+            int(line)
+            for line in read_small(f"{folders.folder('memory' if folders.version == 1 else '')}/cgroup.procs").split()
+        ]
     except (OSError, ValueError):
         return None
-    return dataclasses.replace(container, pid=min(pids)) if pids else None
+    return ListedPlace(dataclasses.replace(container, pid=min(pids)), folders) if pids else None
 
 
 def expand_slice(name: str) -> str:

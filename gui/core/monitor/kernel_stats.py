@@ -29,18 +29,16 @@ read are turned into numbers (about 0.1 ms a container here, half of what readin
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from gui.core.monitor.cgroup import LIVE, KernelFiles, machine_memory, system_cpu_ns
+from gui.core.monitor.cgroup import LIVE, KernelFiles, machine_memory, read_small, system_cpu_ns
 from gui.core.monitor.cgroup_paths import CgroupFolders, ContainerFacts, EngineFacts, Mount, NotReadable, locate
 
 ZERO_TIME = "0001-01-01T00:00:00Z"  # Go's zero time: the engine's "preread" of a first payload
 HOST_NETWORK_NOTE = "host network: no per-container numbers"
-_READ_BYTES = 65536
 
 
 @dataclass(frozen=True)
@@ -92,11 +90,18 @@ def stream_source(reason: str) -> str:
 
 
 def open_target(
-    container: ContainerFacts, engine: EngineFacts, files: KernelFiles = LIVE, mounts: list[Mount] | None = None
+    container: ContainerFacts,
+    engine: EngineFacts,
+    files: KernelFiles = LIVE,
+    mounts: list[Mount] | None = None,
+    folders: CgroupFolders | None = None,
 ) -> KernelTarget:
     """What to read for a running container, checked by reading it once; NotReadable says why not. `mounts`: the
-    cgroup mounts, when the caller read the mount table once for many containers (see cgroup_paths.locate)."""
-    folders = locate(container, engine, files, mounts)
+    cgroup mounts, when the caller read the mount table once for many containers (see cgroup_paths.locate).
+    `folders`: its cgroup's, found already (cgroup_paths.listed_place): not looked for again, and not read here,
+    where the caller's read of its starting point checks them."""
+    found_already = folders is not None
+    folders = folders or locate(container, engine, files, mounts)
     net_dev = None if container.network_mode == "host" else files.proc / str(container.pid) / "net" / "dev"
     v1 = folders.version == 1
     pids = folders.folder("pids")
@@ -110,9 +115,9 @@ def open_target(
         cfq=v1 and blkio is not None and (blkio / "blkio.io_serviced_recursive").exists(),
     )
     target = dataclasses.replace(target, files=_round_files(target))
-    for path in _required_files(target):
+    for path in () if found_already else _required_files(target):
         try:
-            _read(path)
+            read_small(path)
         except OSError as exc:
             raise NotReadable(f"Portside may not read {path} ({exc.strerror or exc})") from None
     return target
@@ -193,7 +198,7 @@ def read_payload(
         if files.block_io:
             payload["blkio_stats"] = {"io_service_bytes_recursive": _block_io(files.block_io, version)}
         if files.net_dev is not None:
-            payload["networks"] = net_dev_interfaces(_read(files.net_dev).decode("ascii", "replace"))
+            payload["networks"] = net_dev_interfaces(read_small(files.net_dev).decode("ascii", "replace"))
     except (OSError, ValueError):
         return None
     return payload
@@ -230,7 +235,7 @@ def _memory(files: RoundFiles, version: int, machine: int | None) -> dict:
         if limit is None:
             limit = _read_int(files.memory_limit)
     else:
-        text = _read(files.memory_limit).strip()
+        text = read_small(files.memory_limit).strip()
         limit = None if text == b"max" else int(text)
     if machine and (limit is None or limit > machine):
         limit = machine
@@ -239,10 +244,10 @@ def _memory(files: RoundFiles, version: int, machine: int | None) -> dict:
 
 def _block_io(paths: tuple[str, ...], version: int) -> list[dict]:
     if version == 2:
-        return io_stat_entries(_read(paths[0]).decode("ascii", "replace"))
+        return io_stat_entries(read_small(paths[0]).decode("ascii", "replace"))
     entries = []
     for path in paths:
-        entries += blkio_entries(_read(path).decode("ascii", "replace"))
+        entries += blkio_entries(read_small(path).decode("ascii", "replace"))
     return entries
 
 
@@ -296,31 +301,14 @@ def net_dev_interfaces(text: str) -> dict[str, dict[str, int]]:
     return networks
 
 
-def _read(path: str | Path) -> bytes:
-    """A small kernel file, in as few system calls as there are: no text layer, no buffering. The kernel hands a
-    cgroup or /proc file's whole text to one read that has room for it, so a short read is the end of it."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        chunk = os.read(fd, _READ_BYTES)
-        if len(chunk) < _READ_BYTES:
-            return chunk
-        chunks = [chunk]
-        while chunk:
-            chunk = os.read(fd, _READ_BYTES)
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 def _read_int(path: str | Path) -> int:
-    return int(_read(path))
+    return int(read_small(path))
 
 
 def _stat(path: str, keys: tuple[bytes, ...]) -> dict[str, int]:
     """The given keys' numbers of a "key value" per line file (cpu.stat, memory.stat); a key not there is left out.
     Only the lines asked for are looked at: memory.stat has some forty."""
-    text = b"\n" + _read(path)
+    text = b"\n" + read_small(path)
     values = {}
     for key in keys:
         start = text.find(b"\n" + key + b" ")

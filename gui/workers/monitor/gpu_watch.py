@@ -39,7 +39,7 @@ def _inspect_grants(engine: Engine, container_ids: list[str]) -> dict[str, GpuGr
     grants: dict[str, GpuGrant | None] = {}
     for container_id in container_ids:
         try:
-            grant = gpu_grant(engine.api.inspect_container(container_id))
+            grant = gpu_grant(engine.inspect_container(container_id))
         except Exception as exc:  # gone between the list and the inspect, most likely
             logger.debug("no GPU grant for %s: %s", container_id[:12], exc)
             continue

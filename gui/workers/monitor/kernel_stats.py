@@ -48,10 +48,10 @@ from gui.core.monitor.cgroup_paths import (
     NotReadable,
     container_facts,
     engine_facts,
-    listed_facts,
+    listed_place,
     read_mounts,
 )
-from gui.core.monitor.kernel_stats import KernelTarget, host_cpu, machine_limit, open_target, read_payload
+from gui.core.monitor.kernel_stats import HostCpu, KernelTarget, host_cpu, machine_limit, open_target, read_payload
 
 if TYPE_CHECKING:
     from gui.core.engine.client import Engine
@@ -62,6 +62,10 @@ logger = log.get("workers")
 # 10 ms ticks, so over 0.1 s on 2 CPUs a first CPU % is within 5 % of itself (a busy loop reads 95 to 105 %); the
 # next payload, a whole interval later, is exact again.
 FIRST_WINDOW_S = 0.1
+# A starting point's host CPU time may be this old: a container's first CPU % is its CPU time over the host's, from
+# one starting point to the first payload, so both must be read at the same moment, give or take what /proc/stat's
+# 10 ms ticks blur anyway.
+HOST_FRESH_S = 0.002
 # Containers started one after another join the first round of those still waiting for theirs, for at most this long.
 FIRST_WAIT_S = 1.0
 # The engine's inspects, asked side by side: 100 of them took 82 ms one after another here, 103 ms four at a time (the
@@ -134,6 +138,7 @@ class KernelStats:
         self._machine: int | None = None
         self._mounts: list[Mount] | None = None  # the cgroup mounts, read once per batch of containers found
         self._started: list[_Entry] = []  # started since the last _first_round, this thread only
+        self._host: tuple[float, HostCpu | None] = (0.0, None)  # (monotonic time, host CPU time) of _host_now
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     # Any thread ----------------------------------------------------------------------------------
@@ -278,7 +283,7 @@ class KernelStats:
 
     def _find(self, entries: list[_Entry]) -> None:
         """Asks the engine to inspect the containers, and reads at once those the engine's list told of (see
-        cgroup_paths.listed_facts). The inspects are answered on the pool's threads, each handed back to this thread
+        cgroup_paths.listed_place). The inspects are answered on the pool's threads, each handed back to this thread
         as a request ("inspected"): it confirms the files read, or names others, read from a new starting point.
         This thread never waits for an inspect: a slow engine holds up no round."""
         if not entries:
@@ -317,7 +322,7 @@ class KernelStats:
     def _inspect(self, container_id: str) -> ContainerFacts | Exception:
         """Any thread (each has its own client: Engine.api)."""
         try:
-            return container_facts(self._engine.api.inspect_container(container_id))
+            return container_facts(self._engine.inspect_container(container_id))
         except Exception as exc:
             return exc
 
@@ -360,17 +365,18 @@ class KernelStats:
         if engine is None:
             return
         for entry in entries:
-            facts = listed_facts(entry.container_id, *entry.listed, engine, mounts) if entry.listed else None
-            if facts is None:
+            place = listed_place(entry.container_id, *entry.listed, engine, mounts) if entry.listed else None
+            if place is None:
                 continue
             try:
-                self._start(entry, open_target(facts, engine, self._files, mounts))
+                target = open_target(place.facts, engine, self._files, mounts, place.folders)
             except NotReadable:
-                pass  # its inspect says where its files are, or why they cannot be read
+                continue  # its inspect says where its files are, or why they cannot be read
+            self._start(entry, target)
 
     def _start(self, entry: _Entry, target: KernelTarget) -> bool:
         """Reads its starting point, which its first payload is measured from; False when it cannot be read."""
-        host = host_cpu(self._files)
+        host = self._host_now()
         baseline = read_payload(target, host, self._machine) if host is not None else None
         if baseline is None:
             return False
@@ -379,6 +385,16 @@ class KernelStats:
         if self._on_start is not None:
             self._on_start(entry.context, baseline)
         return True
+
+    def _host_now(self) -> HostCpu | None:
+        """The host's CPU time for a starting point: the one read within HOST_FRESH_S, else read anew (100 starting
+        points read one after another share a few; /proc/stat counts in 10 ms ticks anyway)."""
+        now = time.monotonic()
+        read_at, host = self._host
+        if host is None or now - read_at > HOST_FRESH_S:
+            host = host_cpu(self._files)
+            self._host = (now, host)
+        return host
 
     def _engine_facts(self) -> EngineFacts:
         if self._facts is None:

@@ -15,6 +15,7 @@ from gui.workers.monitor import container_stats as collector_module
 from gui.workers.monitor.container_stats import ContainerStatsCollector
 from tests.fakes import fake_engine
 from tests.fakes.cgroup_trees import build
+from tests.fakes.cgroup_trees.engine import TreeEngine
 from tests.fakes.http_answers import chunked
 from tests.gui.monitor.monitor_stub import stats, tick
 
@@ -61,26 +62,13 @@ class StatsSocket:
         self._server.close()
 
 
-class KernelApi:
-    """engine.api as the kernel reader uses it: `docker info` and each container's inspect data."""
-
-    def __init__(self, trees):
-        self.trees = trees
-
-    def info(self):
-        return next(iter(self.trees.values())).info
-
-    def inspect_container(self, container_id):
-        return self.trees[container_id].inspect
-
-
 class LocalEngine(fake_engine.FakeEngine):
     """The fake engine, as one on this computer: a Unix socket, and containers whose files are in fake trees."""
 
     def __init__(self, stats_socket: StatsSocket, trees):
         super().__init__()
         self._socket = stats_socket
-        self.api = KernelApi(trees)
+        self.api = TreeEngine(*trees.values()).api
 
     def stats_socket(self):
         return self._socket.path

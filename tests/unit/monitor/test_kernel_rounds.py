@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from gui.workers.monitor.kernel_stats import INSPECT_THREADS, KernelStats
 from tests.fakes.cgroup_trees import build
+from tests.fakes.cgroup_trees.engine import TreeEngine
+from tests.polling import wait_for
 
 COUNT = 2 * INSPECT_THREADS + 2  # enough for the inspects to be asked side by side
 IDS = [f"{i:02x}" * 32 for i in range(COUNT)]
@@ -28,36 +29,9 @@ class CountingPath(type(Path())):
         return super().read_text(*args, **kwargs)
 
 
-class Api:
-    def __init__(self, trees):
-        self.trees = trees
-
-    def info(self):
-        return next(iter(self.trees.values())).info
-
-    def inspect_container(self, container_id):
-        return self.trees[container_id].inspect
-
-
-class Engine:
-    def __init__(self, trees):
-        self.api = Api(trees)
-        self._socket = str(next(iter(trees.values())).socket)
-
-    def stats_socket(self):
-        return self._socket
-
-
 @pytest.fixture
 def trees(tmp_path):
     return {cid: build(tmp_path, "v1-cgroupfs", container_id=cid, pid=300 + i) for i, cid in enumerate(IDS)}
-
-
-def wait_for(condition, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 def test_many_added_at_once_come_in_one_first_round_measured_from_their_starting_points(trees):
@@ -65,7 +39,7 @@ def test_many_added_at_once_come_in_one_first_round_measured_from_their_starting
     files = dataclasses.replace(trees[IDS[0]].files, mountinfo=CountingPath(trees[IDS[0]].files.mountinfo))
     events: list[tuple] = []
     reader = KernelStats(
-        Engine(trees),
+        TreeEngine(*trees.values()),
         lambda context, payload, source: events.append(("payload", context, payload)),
         lambda context, reason: events.append(("refused", context, reason)),
         lambda context, reason: events.append(("ended", context, reason)),

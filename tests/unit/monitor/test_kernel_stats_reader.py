@@ -11,43 +11,10 @@ import pytest
 
 from gui.workers.monitor.kernel_stats import KernelStats
 from tests.fakes.cgroup_trees import build
-from tests.fakes.fake_engine import api_error
+from tests.fakes.cgroup_trees.engine import TreeEngine
+from tests.polling import wait_for
 
 ID = "c3" * 32
-
-
-def wait_for(condition, seconds: float = 10.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
-
-
-class Api:
-    def __init__(self, tree):
-        self.tree = tree
-        self.info_error: Exception | None = None
-        self.inspects = 0
-
-    def info(self):
-        if self.info_error is not None:
-            raise self.info_error
-        return self.tree.info
-
-    def inspect_container(self, container_id):
-        self.inspects += 1
-        if self.tree.inspect is None:
-            raise api_error(404, f"No such container: {container_id}")
-        return self.tree.inspect
-
-
-class Engine:
-    def __init__(self, tree):
-        self.api = Api(tree)
-        self._socket = str(tree.socket)
-
-    def stats_socket(self):
-        return self._socket
 
 
 @pytest.fixture
@@ -58,7 +25,7 @@ def tree(tmp_path):
 @pytest.fixture
 def reader(tree):
     got = {"payloads": [], "refused": [], "ended": []}
-    engine = Engine(tree)
+    engine = TreeEngine(tree)
     reader = KernelStats(
         engine,
         lambda context, payload, source: got["payloads"].append((context, payload, source)),
@@ -137,7 +104,7 @@ def test_held_it_is_not_read_until_it_restarts(reader, tree):
 
 
 def test_stop_ends_the_thread(tree):
-    reader = KernelStats(Engine(tree), print, print, print, files=tree.files)
+    reader = KernelStats(TreeEngine(tree), print, print, print, files=tree.files)
     reader.start()
     reader.stop()
     assert reader.wait()

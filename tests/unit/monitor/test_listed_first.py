@@ -5,29 +5,33 @@ then confirms the files read (or names others, read anew). Recorded trees of eve
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 
-from gui.core.monitor.cgroup_paths import engine_facts, listed_facts, read_mounts
+from gui.core.monitor.cgroup_paths import container_facts, engine_facts, listed_place, read_mounts
+from gui.core.monitor.kernel_stats import open_target
 from gui.workers.monitor.kernel_stats import KernelStats
 from tests.fakes.cgroup_trees import CONTAINER, LAYOUTS, PID, build
+from tests.fakes.cgroup_trees.engine import TreeEngine
+from tests.polling import wait_for
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_a_listed_container_is_found_by_docker_s_rule_with_a_process_of_its_cgroup(tmp_path, layout):
     tree = build(tmp_path, layout, pid=PID, network_mode="host")
-    facts = listed_facts(CONTAINER, "web", "host", engine_facts(tree.info, str(tree.socket)), read_mounts(tree.files))
-    assert facts is not None
+    place = listed_place(CONTAINER, "web", "host", engine_facts(tree.info, str(tree.socket)), read_mounts(tree.files))
+    assert place is not None
+    facts = place.facts
     assert (facts.pid, facts.name, facts.network_mode, facts.running) == (PID, "web", "host", True)
+    assert place.folders.shown == tree.folder("memory")  # the container's own folders, found once
 
 
 def test_the_lowest_process_of_the_cgroup_stands_for_the_container(tmp_path):
     tree = build(tmp_path, "v2-systemd")
     (tree.folder("") / "cgroup.procs").write_text(f"{PID + 7}\n{PID}\n{PID + 3}\n")
-    facts = listed_facts(CONTAINER, "web", "default", engine_facts(tree.info), read_mounts(tree.files))
-    assert facts is not None and facts.pid == PID
+    place = listed_place(CONTAINER, "web", "default", engine_facts(tree.info), read_mounts(tree.files))
+    assert place is not None and place.facts.pid == PID
 
 
 @pytest.mark.parametrize("procs", ["", None], ids=["processes in child cgroups", "no cgroup by the rule"])
@@ -35,47 +39,29 @@ def test_without_a_process_by_the_rule_the_inspect_alone_says(tmp_path, procs):
     tree = build(tmp_path, "v1-cgroupfs")
     if procs is None:
         other = "ab" * 32  # a --cgroup-parent puts it elsewhere: no folder by the default rule
-        assert listed_facts(other, "web", "default", engine_facts(tree.info), read_mounts(tree.files)) is None
+        assert listed_place(other, "web", "default", engine_facts(tree.info), read_mounts(tree.files)) is None
         return
     (tree.folder("memory") / "cgroup.procs").write_text(procs)
-    assert listed_facts(CONTAINER, "web", "default", engine_facts(tree.info), read_mounts(tree.files)) is None
+    assert listed_place(CONTAINER, "web", "default", engine_facts(tree.info), read_mounts(tree.files)) is None
 
 
-class SlowApi:
-    """The engine's API whose inspects wait until the test lets them answer."""
-
-    def __init__(self, tree):
-        self.tree = tree
-        self.answer = threading.Event()
-        self.asked = threading.Event()
-
-    def info(self):
-        return self.tree.info
-
-    def inspect_container(self, container_id):
-        self.asked.set()
-        assert self.answer.wait(10)
-        return self.tree.inspect
+def test_a_listed_container_s_counters_are_read_from_its_place_as_from_its_inspect(tmp_path):
+    """Found by the list's word, its files are the ones its inspect leads to: one target, read the same."""
+    tree = build(tmp_path, "v1-cgroupfs")
+    engine = engine_facts(tree.info)
+    mounts = read_mounts(tree.files)
+    place = listed_place(CONTAINER, "web", "default", engine, mounts)
+    assert place is not None
+    listed = open_target(place.facts, engine, tree.files, mounts, place.folders)
+    inspected = open_target(container_facts(tree.inspect), engine, tree.files, mounts)
+    assert listed.files == inspected.files
+    assert (listed.pids, listed.block_io, listed.cfq) == (inspected.pids, inspected.block_io, inspected.cfq)
 
 
-class Engine:
-    def __init__(self, tree):
-        self.api = SlowApi(tree)
-        self._socket = str(tree.socket)
-
-    def stats_socket(self):
-        return self._socket
-
-
-def wait_for(condition, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
-
-
-def reader_for(tree, events: list) -> tuple[KernelStats, Engine]:
-    engine = Engine(tree)
+def reader_for(tree, events: list) -> tuple[KernelStats, TreeEngine]:
+    """A reader on `tree`'s container, whose inspect waits until the test lets it answer."""
+    engine = TreeEngine(tree)
+    engine.api.held.add(CONTAINER)
     reader = KernelStats(
         engine,
         lambda context, payload, source: events.append(("payload", payload, source)),
@@ -139,25 +125,12 @@ def test_an_inspect_naming_another_main_process_reads_a_new_starting_point(tmp_p
     assert events[2][1]["preread"] == events[1][1]["read"]
 
 
-class PickyApi(SlowApi):
-    """Answers every inspect at once but those of `slow`, which wait for the test."""
-
-    def __init__(self, trees, slow: str):
-        super().__init__(next(iter(trees.values())))
-        self.trees, self.slow = trees, slow
-
-    def inspect_container(self, container_id):
-        if container_id == self.slow:
-            return super().inspect_container(container_id)
-        return self.trees[container_id].inspect
-
-
 def test_a_slow_inspect_holds_up_no_other_container_s_rounds(tmp_path):
     fast, slow = "aa" * 32, "bb" * 32
     trees = {cid: build(tmp_path, "v1-cgroupfs", container_id=cid, pid=500 + i) for i, cid in enumerate((fast, slow))}
     events: list[tuple] = []
-    engine = Engine(trees[fast])
-    engine.api = PickyApi(trees, slow)
+    engine = TreeEngine(*trees.values())
+    engine.api.held.add(slow)
     reader = KernelStats(
         engine,
         lambda context, payload, source: events.append((context, "payload")),

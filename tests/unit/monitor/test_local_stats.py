@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 
 import pytest
 
 from gui.workers.monitor.local_stats import StatsStreams
 from tests.fakes.http_answers import chunked
 from tests.fakes.silent_socket import SilentEngine
+from tests.polling import wait_for
 
 RUNNING = {"read": "2026-12-03T07:00:00.1Z", "cpu_stats": {"cpu_usage": {"total_usage": 5}}}
 STOPPED = {"read": "0001-01-01T00:00:00Z"}
@@ -20,13 +20,6 @@ ID_B = "b" * 64
 # A blocked call ends when the test says so, or by itself after this long: below the 5 s the old stop() waited for
 # the thread, so a stop that waits returns only after the thread ended, and one that does not, while it is blocked.
 FALLBACK_S = 4.0
-
-
-def wait_for(condition, seconds: float = 10.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 class ScriptedEngine:

@@ -1,0 +1,140 @@
+"""The lean GET client for an engine's Unix socket (gui.core.engine.local_json) against a scripted socket: answers
+decoded, the engine's errors raised as docker-py raises them (so the user reads the same sentences), a connection
+the engine closed between calls asked again, an engine gone said as gone."""
+
+from __future__ import annotations
+
+import json
+import socket
+import tempfile
+import threading
+from pathlib import Path
+
+import docker.errors
+import pytest
+
+from gui.core.engine.local_json import LocalJson
+from gui.core.errors import EngineGone, NotFound, explain
+
+ID = "ab" * 32
+
+
+class ScriptedSocket:
+    """A Unix socket answering each GET with the next of `answers` (status, body); after an answer with
+    `close_after`, the connection is closed, as an engine drops an idle kept-alive connection."""
+
+    def __init__(self, folder: Path, answers: list[tuple[int, dict]], close_after: set[int] = frozenset()):
+        self.path = str(folder / "engine.sock")
+        self.answers = list(answers)
+        self.close_after = close_after
+        self.requests: list[str] = []
+        self.connections = 0
+        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._server.bind(self.path)
+        self._server.listen(4)
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with connection:
+            request = b""
+            while True:
+                while b"\r\n\r\n" not in request:
+                    data = connection.recv(4096)
+                    if not data:
+                        return
+                    request += data
+                head, _, request = request.partition(b"\r\n\r\n")
+                self.requests.append(head.split(b" ")[1].decode())
+                status, document = self.answers.pop(0)
+                body = json.dumps(document).encode()
+                connection.sendall(
+                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                    + body
+                )
+                if len(self.requests) in self.close_after:
+                    return
+
+    def close(self) -> None:
+        self._server.close()
+
+
+@pytest.fixture
+def folder():
+    # A short folder of its own: a Unix socket's path may not pass 107 bytes, and tmp_path can be long.
+    with tempfile.TemporaryDirectory(prefix="pslj-") as name:
+        yield Path(name)
+
+
+def test_an_inspect_is_the_engine_s_json_asked_at_the_api_version_over_one_kept_connection(folder):
+    engine = ScriptedSocket(folder, [(200, {"Id": ID, "State": {"Pid": 7}}), (200, {"Id": ID, "State": {"Pid": 8}})])
+    client = LocalJson(engine.path, "1.41")
+    try:
+        assert client.inspect_container(ID)["State"]["Pid"] == 7
+        assert client.inspect_container(ID)["State"]["Pid"] == 8
+    finally:
+        client.close()
+        engine.close()
+    assert engine.requests == [f"/v1.41/containers/{ID}/json"] * 2
+    assert engine.connections == 1
+
+
+def test_a_connection_the_engine_closed_between_calls_is_asked_again_on_a_new_one(folder):
+    engine = ScriptedSocket(folder, [(200, {"Id": "first"}), (200, {"Id": "second"})], close_after={1})
+    client = LocalJson(engine.path, "1.41")
+    try:
+        assert client.inspect_container(ID)["Id"] == "first"
+        assert client.inspect_container(ID)["Id"] == "second"
+    finally:
+        client.close()
+        engine.close()
+    assert engine.connections == 2
+
+
+def test_a_container_gone_is_docker_py_s_not_found_and_reads_as_gone_to_the_user(folder):
+    engine = ScriptedSocket(folder, [(404, {"message": f"No such container: {ID}"})])
+    client = LocalJson(engine.path, "1.41")
+    try:
+        with pytest.raises(docker.errors.NotFound) as raised:
+            client.inspect_container(ID)
+    finally:
+        client.close()
+        engine.close()
+    assert raised.value.explanation == f"No such container: {ID}"
+    error = explain(raised.value, "look up the container")
+    assert isinstance(error, NotFound) and "no longer exists" in error.message
+
+
+def test_an_engine_that_is_not_there_reads_as_stopped(folder):
+    client = LocalJson(str(folder / "nothing.sock"), "1.41")
+    with pytest.raises(ConnectionError) as raised:
+        client.inspect_container(ID)
+    assert isinstance(explain(raised.value), EngineGone)
+
+
+def test_each_thread_keeps_its_own_connection(folder):
+    engine = ScriptedSocket(folder, [(200, {"Id": str(n)}) for n in range(4)])
+    client = LocalJson(engine.path, "1.41")
+    answers: list[str] = []
+    try:
+        threads = [
+            threading.Thread(target=lambda: answers.append(client.inspect_container(ID)["Id"])) for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        answers.append(client.inspect_container(ID)["Id"])
+    finally:
+        client.close()
+        engine.close()
+    assert sorted(answers) == ["0", "1", "2"]
+    assert engine.connections == 3
