@@ -78,6 +78,9 @@ def main() -> None:
     parser.add_argument("--containers", type=int, default=100, help="side by side: how many containers")
     parser.add_argument("--warmup", type=float, default=20, help="side by side: seconds before each window")
     parser.add_argument("--window", type=float, default=60, help="side by side: seconds measured per phase")
+    parser.add_argument(
+        "--app-window", type=float, help="side by side: seconds Portside is measured (default: --window)"
+    )
     # Side by side's own children: the app on its Monitor page, and what the heartbeat alone costs.
     parser.add_argument("--portside-child", metavar="IDS_FILE", help=argparse.SUPPRESS)
     parser.add_argument("--window-start", type=float, help=argparse.SUPPRESS)
@@ -435,13 +438,15 @@ def side_by_side(args: argparse.Namespace) -> dict:
     remove_containers(client)
     engine = pu.pids_named("dockerd", "containerd")
     settle_s = 5
+    app_window = getattr(args, "app_window", None) or args.window  # issue 17 watches the app for 10 minutes
     try:
         ids = start_containers(client, image, args.containers)
         shims = pu.shim_pids(set(ids))
         running = len(client.api.containers())
         print(
             f"side by side: {args.containers} containers ({running} running on the engine in all), warm-up "
-            f"{args.warmup:g} s, window {args.window:g} s, {os.cpu_count()} cores, load average {pu.load_average()}",
+            f"{args.warmup:g} s, window {args.window:g} s (Portside's {app_window:g} s), {os.cpu_count()} cores, "
+            f"load average {pu.load_average()}",
             flush=True,
         )
         # The heartbeat's own cost, taken off the app's CPU; meanwhile the engine settles after the starts.
@@ -466,17 +471,17 @@ def side_by_side(args: argparse.Namespace) -> dict:
         floor_timer = threading.Timer(
             args.warmup,
             lambda: floor.append(
-                _spawn([sys.executable, "-m", "tests.bench.bench_floor", "--minutes", str(args.window / 60)])
+                _spawn([sys.executable, "-m", "tests.bench.bench_floor", "--minutes", str(app_window / 60)])
             ),
         )
         if args.floor:
             floor_timer.start()
         app = _spawn(
             [sys.executable, "-m", "tests.bench.bench_monitor", "--portside-child", listed.name]
-            + ["--window-start", str(window_start), "--window-end", str(window_start + args.window)]
+            + ["--window-start", str(window_start), "--window-end", str(window_start + app_window)]
         )  # offscreen: this module sets QT_QPA_PLATFORM, and the child inherits it
         try:
-            portside = _watch_phase("Portside Monitor", app, started, args.warmup, args.window, engine, shims)
+            portside = _watch_phase("Portside Monitor", app, started, args.warmup, app_window, engine, shims)
             portside.update(_child_result(app))
             if floor:
                 floor[0].wait(60)
@@ -515,6 +520,7 @@ def _summary(phases: list[dict]) -> dict:
         "app_total": _total(app),
         "cli_total": _total(cli),
         "app_cpu": app["client"],
+        "cli_cpu": cli["client"],
         "engine_now": app["engine"] + app["shims"],
         "engine_idle": idles[0],
         "idle_spread": idles[1] - idles[0],
@@ -527,12 +533,16 @@ def _summary(phases: list[dict]) -> dict:
 
 
 def metrics(quick: bool):
-    """For `python -m tests.bench`: the side-by-side run (issue 23), 100 containers (10 with --quick)."""
+    """For `python -m tests.bench`: the side-by-side run (issue 23), 100 containers (10 with --quick); Portside's
+    window is 10 minutes, as issue 17 watches the Monitor (docker stats and the idle engine: 60 s each)."""
     from tests.bench.results import Metric
 
-    count, warmup, window = (10, 5.0, 10.0) if quick else (100, 20.0, 60.0)
-    found = side_by_side(argparse.Namespace(containers=count, warmup=warmup, window=window, floor=False))
+    count, warmup, window, app_window = (10, 5.0, 10.0, 10.0) if quick else (100, 20.0, 60.0, 600.0)
+    found = side_by_side(
+        argparse.Namespace(containers=count, warmup=warmup, window=window, app_window=app_window, floor=False)
+    )
     stall = found["longest_stall_ms"] if found["longest_stall_ms"] is not None else NOTE_STALLS_OVER_MS
+    minutes = f"{app_window / 60:g} min"
     return [
         Metric(
             f"Monitor, {count} containers: app + engine CPU",
@@ -542,7 +552,14 @@ def metrics(quick: bool):
             unit="% core",
             goal=found["cli_total"] / 2,  # the issue's goal: at most half of docker stats and its engine
         ),
-        Metric(f"Monitor, {count} containers: app CPU", found["app_cpu"], unit="% core"),
+        Metric(
+            f"Monitor, {count} containers: app CPU over {minutes}",
+            found["app_cpu"],
+            found["cli_cpu"],
+            "docker stats",
+            unit="% core",
+            goal=3 * found["cli_cpu"],  # issue 17: at most 3 times the CLI streaming the same containers
+        ),
         Metric(
             f"Monitor, {count} containers: engine over its idle",
             found["engine_now"] - found["engine_idle"],
@@ -550,8 +567,15 @@ def metrics(quick: bool):
             goal=1.0,
         ),
         Metric(f"Monitor, {count} containers: app RSS", found["rss_peak"], unit="MiB", goal=120),
+        Metric(
+            f"Monitor, {count} containers: app RSS growth after 1 min",
+            found["rss_growth"],
+            unit="MiB",
+            goal=RSS_FLAT_MIB if found["rss_growth"] is not None else None,
+            note="" if found["rss_growth"] is not None else "the window is too short to tell",
+        ),
         Metric(f"Monitor, {count} containers: first complete frame", found["first_frame_ms"], goal=300),
-        Metric(f"Monitor, {count} containers: longest GUI stall", stall, goal=50),
+        Metric(f"Monitor, {count} containers: longest GUI stall over {minutes}", stall, goal=50),
     ]
 
 

@@ -8,10 +8,10 @@ engine); set it to True and the requests that come after are answered. close() h
 
 from __future__ import annotations
 
-import json
-import socket
 import threading
 from pathlib import Path
+
+from tests.fakes.unix_server import UnixServer, each_request, json_answer
 
 CONTAINER_ID = "c0ffee" + "0" * 58
 STARTED_AT = "2026-11-25T10:00:00.123456789Z"
@@ -19,12 +19,7 @@ _STREAM_HEADERS = (
     b"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
     b"Transfer-Encoding: chunked\r\n\r\n"
 )
-
-
-def _json_answer(payload: dict, status: str = "200 OK") -> bytes:
-    body = json.dumps(payload).encode()
-    head = f"HTTP/1.1 {status}\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nContent-Length: {len(body)}"
-    return head.encode() + b"\r\n\r\n" + body
+_API_VERSION = {"Api-Version": "1.41"}
 
 
 def inspect_payload() -> dict:
@@ -37,70 +32,28 @@ def inspect_payload() -> dict:
     }
 
 
-class QuietLogEngine:
+class QuietLogEngine(UnixServer):
     def __init__(self, path: Path, answering: bool = True):
-        self.path = Path(path)
         self.answering = answering
         self.requests: list[str] = []  # request lines, answered or not
         self._lock = threading.Lock()
-        self._connections: list[socket.socket] = []
-        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._listener.bind(str(self.path))
-        self._listener.listen(16)
-        threading.Thread(target=self._serve, name="quiet log engine", daemon=True).start()
-
-    @property
-    def host(self) -> str:
-        return f"unix://{self.path}"
+        super().__init__(Path(path), name="quiet log engine")
 
     def asked(self, part: str) -> int:
         """How many requests so far had `part` in their request line."""
         with self._lock:
             return sum(part in line for line in self.requests)
 
-    def close(self) -> None:
-        self._listener.close()
-        with self._lock:
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            connection.close()
-        self.path.unlink(missing_ok=True)
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self._listener.accept()
-            except OSError:
-                return
+    def serve(self, connection) -> None:
+        for request in each_request(connection):
             with self._lock:
-                self._connections.append(connection)
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
-
-    def _answer(self, connection: socket.socket) -> None:
-        received = b""
-        try:
-            while True:
-                while b"\r\n\r\n" not in received:
-                    chunk = connection.recv(4096)
-                    if not chunk:
-                        return
-                    received += chunk
-                head, _, received = received.partition(b"\r\n\r\n")
-                line = head.split(b"\r\n")[0].decode("latin-1")
-                with self._lock:
-                    self.requests.append(line)
-                if not self.answering:
-                    continue  # read, never answered: the client waits
-                path = line.split(" ")[1].split("?")[0]
-                if path.endswith(f"/containers/{CONTAINER_ID}/json"):
-                    connection.sendall(_json_answer(inspect_payload()))
-                elif path.endswith(f"/containers/{CONTAINER_ID}/logs") or path.endswith("/events"):
-                    connection.sendall(_STREAM_HEADERS)  # and then nothing, for as long as the client listens
-                else:
-                    connection.sendall(_json_answer({"message": f"no such thing: {path}"}, "404 Not Found"))
-        except OSError:
-            return
+                self.requests.append(request.line)
+            if not self.answering:
+                continue  # read, never answered: the client waits
+            path = request.path
+            if path.endswith(f"/containers/{CONTAINER_ID}/json"):
+                connection.sendall(json_answer(inspect_payload(), headers=_API_VERSION))
+            elif path.endswith(f"/containers/{CONTAINER_ID}/logs") or path.endswith("/events"):
+                connection.sendall(_STREAM_HEADERS)  # and then nothing, for as long as the client listens
+            else:
+                connection.sendall(json_answer({"message": f"no such thing: {path}"}, "404 Not Found", _API_VERSION))

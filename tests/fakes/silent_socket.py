@@ -9,9 +9,10 @@ every accepted connection, so whatever reads them sees the end.
 
 from __future__ import annotations
 
-import socket
 import threading
 from pathlib import Path
+
+from tests.fakes.unix_server import UnixServer, each_request
 
 _STREAM_HEADERS = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nApi-Version: 1.46\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -25,75 +26,23 @@ _STARTING = (
 )
 
 
-class SilentEngine:
+class SilentEngine(UnixServer):
     def __init__(self, path: Path, mode: str = "silent"):
         assert mode in ("silent", "stream", "starting", "drop")
-        self.path = Path(path)
         self.mode = mode
-        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._listener.bind(str(self.path))
-        self._listener.listen(64)
-        self._listener.settimeout(0.05)  # the accept loop looks at `_stopping` this often
-        self._lock = threading.Lock()
-        self._connections: list[socket.socket] = []
-        self._stopping = threading.Event()
         self.accepted = threading.Semaphore(0)  # released once per accepted connection
-        self._thread = threading.Thread(target=self._serve, name="silent engine", daemon=True)
-        self._thread.start()
-
-    @property
-    def host(self) -> str:
-        return f"unix://{self.path}"
+        super().__init__(Path(path), backlog=64, name="silent engine")
 
     @property
     def connections(self) -> int:
-        with self._lock:
-            return len(self._connections)
+        return self.held
 
-    def hang_up(self) -> None:
-        """Closes every accepted connection: a reader blocked on one sees the end of it."""
-        with self._lock:
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            connection.close()
-
-    def close(self) -> None:
-        self._stopping.set()
-        self._thread.join(5)
-        self._listener.close()
-        self.hang_up()
-        self.path.unlink(missing_ok=True)
-
-    def _serve(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with self._lock:
-                self._connections.append(connection)
-            if self.mode != "silent":
-                threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
-            self.accepted.release()
-
-    def _answer(self, connection: socket.socket) -> None:
-        """Reads one request's head, then answers as the mode says; the connection stays open."""
-        received = b""
-        try:
-            while b"\r\n\r\n" not in received:
-                chunk = connection.recv(4096)
-                if not chunk:
-                    return
-                received += chunk
-            if self.mode == "drop":
-                connection.close()
-                return
-            connection.sendall(_STREAM_HEADERS if self.mode == "stream" else _STARTING)
-        except OSError:
+    def serve(self, connection) -> None:
+        """Reads one request's head (unless silent), then answers as the mode says; the connection stays open."""
+        self.accepted.release()
+        if self.mode == "silent" or next(each_request(connection), None) is None:
             return
+        if self.mode == "drop":
+            connection.close()
+            return
+        connection.sendall(_STREAM_HEADERS if self.mode == "stream" else _STARTING)

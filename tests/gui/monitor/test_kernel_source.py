@@ -6,7 +6,6 @@ where its numbers come from."""
 from __future__ import annotations
 
 import dataclasses
-import socket
 import threading
 
 import pytest
@@ -17,6 +16,7 @@ from tests.fakes import fake_engine
 from tests.fakes.cgroup_trees import build
 from tests.fakes.cgroup_trees.engine import TreeEngine
 from tests.fakes.http_answers import chunked
+from tests.fakes.unix_server import UnixServer, each_request
 from tests.gui.monitor.monitor_stub import stats, tick
 
 WEB = "a1" * 32  # ids as the engine gives them: hexadecimal
@@ -28,38 +28,20 @@ def row(name: str, container_id: str):
     return dataclasses.replace(fake_engine.container(name), id=container_id)
 
 
-class StatsSocket:
+class StatsSocket(UnixServer):
     """The engine's socket, answering stats requests with recorded payloads and keeping the stream open."""
 
     def __init__(self, path):
-        self.path = str(path)
         self.requests: list[str] = []
         self.payloads: dict[str, list[dict]] = {}
-        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._server.bind(self.path)
-        self._server.listen(8)
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__(str(path))
 
-    def _serve(self):
-        while True:
-            try:
-                connection, _ = self._server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
-
-    def _answer(self, connection):
-        request = b""
-        while b"\r\n\r\n" not in request:
-            request += connection.recv(4096)
-        container_id = request.split(b"/containers/")[1].split(b"/")[0].decode()
-        self.requests.append(container_id)
-        connection.sendall(chunked(*self.payloads.get(container_id, ())))
-        connection.recv(1)  # until Portside hangs up
-        connection.close()
-
-    def close(self):
-        self._server.close()
+    def serve(self, connection):
+        with connection:  # one request: the stream's, and its connection open until Portside hangs up
+            for request in each_request(connection):
+                container_id = request.target.split("/containers/")[1].split("/")[0]
+                self.requests.append(container_id)
+                connection.sendall(chunked(*self.payloads.get(container_id, ())))
 
 
 class LocalEngine(fake_engine.FakeEngine):

@@ -4,7 +4,6 @@ the engine closed between calls asked again, an engine gone said as gone."""
 
 from __future__ import annotations
 
-import json
 import socket
 import tempfile
 import threading
@@ -15,56 +14,33 @@ import pytest
 
 from gui.core.engine.local_json import LocalJson
 from gui.core.errors import EngineGone, NotFound, explain
+from tests.fakes.unix_server import UnixServer, each_request, json_answer
 
 ID = "ab" * 32
 
 
-class ScriptedSocket:
+class ScriptedSocket(UnixServer):
     """A Unix socket answering each GET with the next of `answers` (status, body); after an answer with
     `close_after`, the connection is closed, as an engine drops an idle kept-alive connection."""
 
     def __init__(self, folder: Path, answers: list[tuple[int, dict]], close_after: set[int] = frozenset()):
-        self.path = str(folder / "engine.sock")
         self.answers = list(answers)
         self.close_after = close_after
         self.requests: list[str] = []
-        self.connections = 0
-        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._server.bind(self.path)
-        self._server.listen(4)
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__(str(folder / "engine.sock"))
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self._server.accept()
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+    @property
+    def connections(self) -> int:
+        return self.accepted_count
 
-    def _answer(self, connection: socket.socket) -> None:
+    def serve(self, connection: socket.socket) -> None:
         with connection:
-            request = b""
-            while True:
-                while b"\r\n\r\n" not in request:
-                    data = connection.recv(4096)
-                    if not data:
-                        return
-                    request += data
-                head, _, request = request.partition(b"\r\n\r\n")
-                self.requests.append(head.split(b" ")[1].decode())
+            for request in each_request(connection):
+                self.requests.append(request.target)
                 status, document = self.answers.pop(0)
-                body = json.dumps(document).encode()
-                connection.sendall(
-                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
-                    + body
-                )
+                connection.sendall(json_answer(document, f"{status} X"))
                 if len(self.requests) in self.close_after:
                     return
-
-    def close(self) -> None:
-        self._server.close()
 
 
 @pytest.fixture

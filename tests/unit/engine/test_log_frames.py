@@ -3,11 +3,8 @@ in pieces of many lines, whatever size the socket's pieces come in; and Engine.l
 
 from __future__ import annotations
 
-import json
 import random
-import socket
 import struct
-import threading
 
 import pytest
 
@@ -15,6 +12,7 @@ from gui.core.engine import log_frames
 from gui.core.engine.client import Engine
 from gui.core.engine.connection import Endpoint
 from gui.core.engine.log_frames import ChunkedBody, FrameSplitter, read_payloads
+from tests.fakes.unix_server import UnixServer, each_request, json_answer
 
 CONTAINER_ID = "b0b" + "0" * 61
 
@@ -108,49 +106,21 @@ def test_after_a_small_piece_the_reader_waits_for_more(monkeypatch):
 # ---------------------------------------------------------------- Engine.logs
 
 
-class FrameEngine:
+class FrameEngine(UnixServer):
     """A Unix-socket engine whose one container's log is `frames`, a chunk each (as dockerd sends them)."""
 
     def __init__(self, path, frames: list[bytes], tty: bool = False):
         self.frames, self.tty = frames, tty
-        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._listener.bind(str(path))
-        self._listener.listen(4)
-        self.host = f"unix://{path}"
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__(path)
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
-
-    def _answer(self, connection: socket.socket) -> None:
-        received = b""
+    def serve(self, connection) -> None:
         with connection:
-            while True:
-                while b"\r\n\r\n" not in received:
-                    data = connection.recv(4096)
-                    if not data:
-                        return
-                    received += data
-                head, _, received = received.partition(b"\r\n\r\n")
-                path = head.split(b" ")[1].split(b"?")[0].decode()
-                if path.endswith("/json"):
-                    body = json.dumps({"Id": CONTAINER_ID, "State": {"StartedAt": "x"}, "Config": {"Tty": self.tty}})
-                    connection.sendall(
-                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                        + str(len(body)).encode()
-                        + b"\r\n\r\n"
-                        + body.encode()
-                    )
+            for request in each_request(connection):
+                if request.path.endswith("/json"):
+                    inspect = {"Id": CONTAINER_ID, "State": {"StartedAt": "x"}, "Config": {"Tty": self.tty}}
+                    connection.sendall(json_answer(inspect))
                 else:
                     connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(*self.frames))
-
-    def close(self) -> None:
-        self._listener.close()
 
 
 @pytest.mark.parametrize("tty", [False, True])

@@ -11,6 +11,7 @@ import pytest
 from gui.workers.monitor.local_stats import StatsStreams
 from tests.fakes.http_answers import chunked
 from tests.fakes.silent_socket import SilentEngine
+from tests.fakes.unix_server import UnixServer, each_request
 from tests.polling import wait_for
 
 RUNNING = {"read": "2026-12-03T07:00:00.1Z", "cpu_stats": {"cpu_usage": {"total_usage": 5}}}
@@ -22,42 +23,26 @@ ID_B = "b" * 64
 FALLBACK_S = 4.0
 
 
-class ScriptedEngine:
+class ScriptedEngine(UnixServer):
     """Accepts connections on a Unix socket; answers each stats request with what `answers` says for its id."""
 
     def __init__(self, path):
-        self.path = str(path)
         self.answers: dict[str, bytes] = {}
         self.keep_open = True
         self.requests: list[str] = []
         self.closed_by_client: list[str] = []
-        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._server.bind(self.path)
-        self._server.listen(16)
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__(str(path))
 
-    def _serve(self):
-        while True:
-            try:
-                connection, _ = self._server.accept()
-            except OSError:
+    def serve(self, connection):
+        with connection:
+            request = next(each_request(connection), None)
+            if request is None:
                 return
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
-
-    def _answer(self, connection):
-        request = b""
-        while b"\r\n\r\n" not in request:
-            request += connection.recv(4096)
-        line = request.split(b"\r\n")[0].decode()
-        self.requests.append(line)
-        container_id = line.split("/containers/")[1].split("/")[0]
-        connection.sendall(self.answers.get(container_id, b""))
-        if self.keep_open and connection.recv(1) == b"":  # blocks until Portside hangs up
-            self.closed_by_client.append(container_id)
-        connection.close()
-
-    def close(self):
-        self._server.close()
+            self.requests.append(request.line)
+            container_id = request.line.split("/containers/")[1].split("/")[0]
+            connection.sendall(self.answers.get(container_id, b""))
+            if self.keep_open and connection.recv(1) == b"":  # blocks until Portside hangs up
+                self.closed_by_client.append(container_id)
 
 
 @pytest.fixture
