@@ -142,7 +142,7 @@ def remove_labelled(client: docker.DockerClient, label: str, *, keep_shared: boo
         except docker.errors.APIError as exc:
             errors.append(f"{what}: {exc.explanation or exc}")
 
-    for c in client.containers.list(all=True, filters=flt):
+    for c in client.containers.list(all=True, filters=flt, ignore_removed=True):
         attempt(f"container {c.short_id}", lambda c=c: c.remove(force=True, v=True))
 
     for n in client.networks.list(filters=flt):

@@ -304,7 +304,9 @@ class FaultTour:
         label = f"{eh.CASE_LABEL}={self.labels[eh.CASE_LABEL]}"
         deadline = time.monotonic() + within_s
         while True:
-            found = self._beside(lambda: self.client.containers.list(all=True, filters={"label": label}))
+            found = self._beside(
+                lambda: self.client.containers.list(all=True, filters={"label": label}, ignore_removed=True)
+            )
             left = [c for c in found if c.id != self.state.container_id]
             if not left or time.monotonic() > deadline:
                 return len(left)

@@ -122,7 +122,7 @@ def sample_objects(docker_client):
     yield made
     image_id = made.get("image")
     if image_id and image_id != before:
-        for container in docker_client.containers.list(all=True, filters={"ancestor": image_id}):
+        for container in docker_client.containers.list(all=True, filters={"ancestor": image_id}, ignore_removed=True):
             container.remove(force=True)
         try:
             docker_client.images.remove(image_id, force=True)

@@ -86,8 +86,15 @@ def test_build_cut_off_by_the_engine_says_so_cleans_up_and_offers_build_again(
     assert page.build_action.isEnabled()
     client = private_dockerd.client()
     # docker ps -a --filter id=<the step container>: the build's own container, gone.
-    qtbot.waitUntil(lambda: not client.containers.list(all=True, filters={"id": step_container}), timeout=20_000)
-    assert not [c for c in client.containers.list(all=True) if c.attrs["Config"]["Cmd"][-1:] == ["sleep 30"]]
+    qtbot.waitUntil(
+        lambda: not client.containers.list(all=True, filters={"id": step_container}, ignore_removed=True),
+        timeout=20_000,
+    )
+    assert not [
+        c
+        for c in client.containers.list(all=True, ignore_removed=True)
+        if c.attrs["Config"]["Cmd"][-1:] == ["sleep 30"]
+    ]
     assert f"docker rm --force {step_container}" in window.commands.commands()
     qtbot.waitUntil(
         lambda: "removed the container that build left behind" in dialog.result_label.text(), timeout=10_000

@@ -16,6 +16,7 @@ from gui.core.engine import log_frames
 from gui.core.engine.actions import Action
 from gui.core.engine.connection import Diagnosis, Endpoint, make_api_client, negotiate_version
 from gui.core.engine.local_json import LocalJson
+from gui.core.engine.per_thread import PerThread
 from gui.core.engine.rows import ContainerRow, ImageRow, container_row, image_rows
 from gui.core.errors import EngineNotAnswering, explain
 from gui.core.monitor.stats import is_stopped
@@ -42,9 +43,7 @@ class Engine:
     def __init__(self, endpoint: Endpoint, api_version: str):
         self.endpoint = endpoint
         self.api_version = api_version
-        self._local = threading.local()
-        self._clients: list[docker.APIClient] = []
-        self._lock = threading.Lock()
+        self._clients = PerThread(lambda: self.new_client(), docker.APIClient.close)
         socket_path = endpoint.socket_path
         self._local_json = LocalJson(socket_path, api_version) if socket_path else None
 
@@ -55,22 +54,14 @@ class Engine:
 
     @property
     def api(self) -> docker.APIClient:
-        client = getattr(self._local, "client", None)
-        if client is None:
-            client = self.new_client()
-            self._local.client = client
-            with self._lock:
-                self._clients.append(client)
-        return client
+        """This thread's client (closed when the thread ends)."""
+        return self._clients.get()
 
     def new_client(self, timeout: int = 60) -> docker.APIClient:
         return make_api_client(self.endpoint, self.api_version, timeout=timeout)
 
     def close(self) -> None:
-        with self._lock:
-            clients, self._clients = self._clients, []
-        for client in clients:
-            client.close()
+        self._clients.close_all()
         if self._local_json is not None:
             self._local_json.close()
 

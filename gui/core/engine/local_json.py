@@ -5,7 +5,8 @@ GET through http.client on the socket 0.1 ms. The Monitor's first frame inspects
 reader for its main process, the GPU watch for its grant): through docker-py, 100 inspects took 65 ms of CPU that
 competed with the kernel reads for the interpreter, and put the first complete frame 85 ms later.
 
-Each thread keeps its own connection open (HTTP/1.1 keep-alive), as Engine.api keeps a client per thread. Errors
+Each thread keeps its own connection open (HTTP/1.1 keep-alive), as Engine.api keeps a client per thread, closed
+when the thread ends (per_thread). Errors
 are docker-py's own (docker.errors.NotFound, APIError) or ConnectionError / requests' ReadTimeout, so
 gui.core.errors.explain words them as it words any engine call. Blocking: call from a worker thread.
 """
@@ -15,8 +16,9 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import threading
 from urllib.parse import quote
+
+from gui.core.engine.per_thread import PerThread
 
 
 class _UnixConnection(http.client.HTTPConnection):
@@ -39,12 +41,8 @@ class LocalJson:
     """GET /vVERSION/PATH on the engine's Unix socket, the answer's JSON decoded."""
 
     def __init__(self, socket_path: str, api_version: str, timeout_s: float = 60):
-        self._socket_path = socket_path
         self._prefix = f"/v{api_version}"
-        self._timeout_s = timeout_s
-        self._local = threading.local()
-        self._connections: list[_UnixConnection] = []
-        self._lock = threading.Lock()
+        self._connections = PerThread(lambda: _UnixConnection(socket_path, timeout_s), _UnixConnection.close)
 
     def inspect_container(self, container_id: str) -> dict:
         return self.get(f"/containers/{quote(container_id, safe='')}/json")
@@ -68,30 +66,16 @@ class LocalJson:
         return json.loads(body)
 
     def close(self) -> None:
-        with self._lock:
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            connection.close()
+        self._connections.close_all()
 
     def _exchange(self, path: str) -> tuple[int, bytes]:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = _UnixConnection(self._socket_path, self._timeout_s)
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
+        connection = self._connections.get()
         connection.request("GET", self._prefix + path)
         response = connection.getresponse()
         return response.status, response.read()
 
     def _drop(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._local.connection = None
-            with self._lock:
-                if connection in self._connections:
-                    self._connections.remove(connection)
+        self._connections.drop()
 
 
 def _raise_api_error(status: int, body: bytes) -> None:

@@ -4,6 +4,7 @@ the engine closed between calls asked again, an engine gone said as gone."""
 
 from __future__ import annotations
 
+import gc
 import socket
 import tempfile
 import threading
@@ -15,6 +16,7 @@ import pytest
 from gui.core.engine.local_json import LocalJson
 from gui.core.errors import EngineGone, NotFound, explain
 from tests.fakes.unix_server import UnixServer, each_request, json_answer
+from tests.polling import wait_for
 
 ID = "ab" * 32
 
@@ -27,6 +29,7 @@ class ScriptedSocket(UnixServer):
         self.answers = list(answers)
         self.close_after = close_after
         self.requests: list[str] = []
+        self.hung_up = 0  # connections whose client hung up
         super().__init__(str(folder / "engine.sock"))
 
     @property
@@ -41,6 +44,7 @@ class ScriptedSocket(UnixServer):
                 connection.sendall(json_answer(document, f"{status} X"))
                 if len(self.requests) in self.close_after:
                     return
+            self.hung_up += 1
 
 
 @pytest.fixture
@@ -114,3 +118,17 @@ def test_each_thread_keeps_its_own_connection(folder):
         engine.close()
     assert sorted(answers) == ["0", "1", "2"]
     assert engine.connections == 3
+
+
+def test_a_thread_s_connection_is_closed_when_the_thread_ends(folder):
+    engine = ScriptedSocket(folder, [(200, {"Id": ID})])
+    client = LocalJson(engine.path, "1.41")
+    try:
+        thread = threading.Thread(target=lambda: client.inspect_container(ID))
+        thread.start()
+        thread.join(10)
+        gc.collect()
+        wait_for(lambda: engine.hung_up == 1)  # the engine saw the connection end: no socket left open
+    finally:
+        client.close()
+        engine.close()
