@@ -1,19 +1,22 @@
 """Bounded metric history for the charts and sparklines: a ring of 1 s points for the last 15 minutes and a
 ring of 10 s averages for the last hour, per metric.
 
-Memory is bounded per series whatever the sampling rate or uptime: at most FINE_POINTS + COARSE_POINTS pairs of
-float64 (time, value), about 20 KB. The rings start small and double as points come (RING_START), so a series holds
-about what it has recorded: a container watched for a minute costs 2 KB a metric, not 20 (at 100 containers the
-Monitor's first minutes took 12 MB less). The rings are the standard library's array('d'): plain C doubles, 8 bytes
-a float where a list of floats takes 32, with nothing to import (an array library would cost 18 MiB resident, of the
-app's 120 MiB). Appending costs a few Python operations and two array writes (an allocation only when a ring
-doubles), so recording ~600 values a second (100 containers, 6 metrics) is a fraction of a millisecond. `window`
-and `recent` return fresh copies, never the rings themselves, so a chart may keep them while recording goes on.
+Memory is fixed per series from its first point, whatever the sampling rate or uptime: FINE_POINTS + COARSE_POINTS
+pairs of 4-byte floats (time, value), about 10 KB, allocated at once. So the app's memory is flat while the
+history fills (at 100 containers, 6 metrics each, the rings take 6 MB from the start; growing rings of doubles took
+0.6 MB in the first minute and 8.6 MB more by the tenth, which read as growth). Single precision is plenty for a
+chart: values keep 7 significant digits; a time is kept as its offset from a base a few hours back (BASE_BLOCK), so
+it keeps about 4 ms. The rings are the standard library's array('f'): plain C floats with nothing to import (an
+array library would cost 18 MiB resident, of the app's 120 MiB). Appending costs a few Python operations and two
+array writes, so recording ~600 values a second (100 containers, 6 metrics) is a fraction of a millisecond.
+`window` and `recent` return fresh copies in double precision, never the rings themselves, so a chart may keep them
+while recording goes on.
 """
 
 from __future__ import annotations
 
 import math
+import struct
 import time
 from array import array
 from bisect import bisect_left, bisect_right
@@ -38,44 +41,61 @@ CLOCK_STEP_TOLERANCE = 2.0
 COARSE_GAP = 2.5 * COARSE_STEP
 KEY_RETENTION = 3600.0  # a key with no new values for this long is dropped from a SeriesBook
 PRUNE_EVERY = 60.0
-RING_START = 64  # points a ring holds at first; it doubles when full, up to its capacity
+# Times are kept as single-precision offsets from a base: the start of the block of BASE_BLOCK seconds before the
+# newest point's. Offsets then stay below 3 blocks (49,152 s: steps of 4 ms at most), the base moves a whole block
+# when the newest point enters a new block (exactly: the offsets shrink by a power of two's multiple), and two
+# series given the same time hold the same offset (the GPU timeline matches owners' times to the total's).
+BASE_BLOCK = 16384.0
 
 _NAN = math.nan
+_SINGLE = struct.Struct("f")
 
 
-def _zeros(count: int) -> array:
-    """`count` doubles, allocated exactly (repeating an array does not over-allocate, appending would)."""
-    return array("d", (0.0,)) * count
+def _floats(count: int) -> array:
+    """`count` single-precision floats, allocated exactly (repeating an array does not over-allocate)."""
+    return array("f", (0.0,)) * count
+
+
+def _single(x: float) -> float:
+    """`x` rounded to single precision, as a ring stores it: bounds compare with stored offsets the same way."""
+    return _SINGLE.unpack(_SINGLE.pack(x))[0]
+
+
+def _base_for(t: float) -> float:
+    return (t // BASE_BLOCK - 1.0) * BASE_BLOCK
 
 
 class _Ring:
-    """Bounded (time, value) ring in two arrays of doubles, oldest overwritten first once `capacity` points are held.
-    The arrays start at RING_START points and double when full (no wrapping until they reach `capacity`)."""
+    """Bounded (time, value) ring of single-precision floats, allocated in full; the oldest point is overwritten
+    first once `capacity` points are held."""
 
-    __slots__ = ("capacity", "head", "size", "times", "values")
+    __slots__ = ("base", "capacity", "head", "size", "times", "values")
 
     def __init__(self, capacity: int):
-        start = min(capacity, RING_START)
-        self.times = _zeros(start)
-        self.values = _zeros(start)
+        self.times = _floats(capacity)
+        self.values = _floats(capacity)
         self.capacity = capacity
+        self.base = 0.0  # epoch seconds the times are offsets from (set by the first point)
         self.size = 0
         self.head = 0  # where the next point goes
 
     def push(self, t: float, value: float) -> None:
-        if self.head == len(self.times) < self.capacity:
-            self._grow()
-        self.times[self.head] = t
+        base = _base_for(t)
+        if base != self.base:
+            self._rebase(base)
+        self.times[self.head] = t - base
         self.values[self.head] = value
         self.head = (self.head + 1) % self.capacity
         if self.size < self.capacity:
             self.size += 1
 
-    def _grow(self) -> None:
-        """Twice the room (at most `capacity`); only ever full and unwrapped here, so the points keep their places."""
-        more = min(self.capacity, 2 * len(self.times)) - len(self.times)
-        self.times = self.times + _zeros(more)
-        self.values = self.values + _zeros(more)
+    def _rebase(self, base: float) -> None:
+        """Moves the points held onto a new base: exact for the next block (offsets shrink by a multiple of a power
+        of two); after a jump of hours (a clock set forward, a machine woken from sleep) old points round once."""
+        shift = self.base - base
+        self.base = base
+        if self.size:
+            self.times = array("f", [offset + shift for offset in self.times])
 
     def set_last_value(self, value: float) -> None:
         self.values[self.head - 1] = value  # index -1 wraps to the end of the arrays, as a ring should
@@ -83,12 +103,27 @@ class _Ring:
     def clear(self) -> None:
         self.size = self.head = 0
 
-    def ordered(self) -> tuple[array, array]:
-        """Copies of the points, oldest first."""
+    def between(self, start: float, end: float, include_end: bool = True) -> tuple[array, array]:
+        """Copies of the points from `start` to `end` (up to it, or only before it), oldest first, as array('d') of
+        epoch times and of values. Points are in time order (see Series.append), so the bounds are found by bisect
+        on the offsets as stored, and only the points in the window are converted."""
         if self.size < self.capacity:  # not wrapped yet: the points are the first `size`
-            return self.times[: self.size], self.values[: self.size]  # slices of an array are copies
-        head = self.head
-        return self.times[head:] + self.times[:head], self.values[head:] + self.values[:head]
+            offsets, values = self.times[: self.size], self.values[: self.size]  # slices of an array are copies
+        else:
+            head = self.head
+            offsets, values = self.times[head:] + self.times[:head], self.values[head:] + self.values[:head]
+        base = self.base
+        first = bisect_left(offsets, _single(start - base))
+        last = (bisect_right if include_end else bisect_left)(offsets, _single(end - base))
+        return array("d", [base + offset for offset in offsets[first:last]]), array("d", values[first:last].tolist())
+
+    def holds_before(self, t: float) -> bool:
+        """Whether its oldest point is earlier than `t`."""
+        oldest = 0 if self.size < self.capacity else self.head
+        return self.size > 0 and self.times[oldest] < _single(t - self.base)
+
+    def last_value(self) -> float:
+        return self.values[self.head - 1]
 
     def last_values(self, count: int) -> list[float]:
         """The newest `count` values (fewer while the ring holds fewer), oldest first."""
@@ -193,18 +228,12 @@ class Series:
         breaks where no samples were taken."""
         now = time.time() if now is None else now
         start = now - seconds
-        times, values = self._fine.ordered()  # copies, in time order (times never go back: see append)
-        first = bisect_left(times, start)
-        end = bisect_right(times, now)
-        if first or end < len(times):
-            times, values = times[first:end], values[first:end]
-        if first == 0 and self._coarse.size:  # the window reaches back past the fine ring: older 10 s means
-            fine_start = times[0] if times else now
-            coarse_times, coarse_values = self._coarse.ordered()  # in time order too: each span's mean is later
-            low = bisect_left(coarse_times, start)
-            high = bisect_left(coarse_times, fine_start)
-            if low < high:
-                coarse_times, coarse_values = _break_gaps(coarse_times[low:high], coarse_values[low:high], COARSE_GAP)
+        times, values = self._fine.between(start, now)  # copies, in time order (times never go back: see append)
+        if self._coarse.size and not self._fine.holds_before(start):  # the window reaches back past the fine ring:
+            fine_start = times[0] if times else now  # older 10 s means (in time order too: a span's mean is later)
+            coarse_times, coarse_values = self._coarse.between(start, fine_start, include_end=False)
+            if coarse_times:
+                coarse_times, coarse_values = _break_gaps(coarse_times, coarse_values, COARSE_GAP)
                 times = coarse_times + times
                 values = coarse_values + values
         return times, values
@@ -213,7 +242,7 @@ class Series:
         """The newest value; None when there is none or the newest is a gap."""
         if self._fine.size == 0:
             return None
-        value = float(self._fine.values[self._fine.head - 1])
+        value = self._fine.last_value()
         return None if math.isnan(value) else value
 
     def recent(self, count: int) -> list[float]:

@@ -11,7 +11,7 @@ import pytest
 
 from gui.core.monitor import timeseries
 from gui.core.monitor.keys import HOST, ContainerKey, GpuKey
-from gui.core.monitor.timeseries import COARSE_POINTS, FINE_POINTS, RING_START, WINDOWS, Series, SeriesBook
+from gui.core.monitor.timeseries import BASE_BLOCK, COARSE_POINTS, FINE_POINTS, WINDOWS, Series, SeriesBook
 
 T0 = 1_700_000_000.0  # a round epoch time: 10 s spans start on multiples of 10
 
@@ -59,7 +59,7 @@ def test_samples_within_one_second_become_their_mean():
     series.append(T0 + 0.6, 20.0)
     series.append(T0 + 1.1, 5.0)
     times, values = series.window(10, now=T0 + 2)
-    assert times.tolist() == [T0 + 0.1, T0 + 1.1]
+    assert times.tolist() == pytest.approx([T0 + 0.1, T0 + 1.1], abs=0.004)  # single precision
     assert values.tolist() == [15.0, 5.0]
 
 
@@ -87,7 +87,7 @@ def test_a_gap_after_a_value_in_the_same_second_still_breaks_the_line():
     series.append(T0 + 0.2, 4.0)
     series.append(T0 + 0.7, None)  # the container stopped just after its last sample
     times, values = series.window(5, now=T0 + 1)
-    assert times.tolist() == [T0 + 0.2, T0 + 0.7]
+    assert times.tolist() == pytest.approx([T0 + 0.2, T0 + 0.7], abs=0.004)
     assert values[0] == 4.0 and math.isnan(values[1])
     assert series.last() is None
 
@@ -136,7 +136,7 @@ def test_coarse_mean_skips_gaps_and_a_span_of_only_gaps_is_nan():
     series.append(T0 + 20, 1.0)  # closes the second span
     for i in range(21, 1000):
         series.append(T0 + i, 1.0)
-    _, coarse_values = series._coarse.ordered()
+    _, coarse_values = series._coarse.between(-math.inf, math.inf)
     assert coarse_values[0] == 2.0
     assert math.isnan(coarse_values[1])
 
@@ -258,15 +258,65 @@ def test_book_series_asked_for_but_never_fed_are_dropped_too():
 def allocated(*rings) -> int:
     """Bytes of floats the rings' arrays hold room for."""
     arrays = [column for ring in rings for column in (ring.times, ring.values)]
-    return sum(sys.getsizeof(column) - sys.getsizeof(array("d")) for column in arrays)
+    return sum(sys.getsizeof(column) - sys.getsizeof(array(column.typecode)) for column in arrays)
 
 
-def test_memory_per_series_is_fixed():
+FIXED_BYTES = (FINE_POINTS + COARSE_POINTS) * 8  # a time and a value, 4 bytes each, for every point the rings hold
+
+
+def test_memory_per_series_is_fixed_from_the_first_point():
+    """The app's memory stays flat while the history fills: nothing is allocated after the first point."""
+    assert allocated(filled(1)._fine, filled(1)._coarse) == FIXED_BYTES
+    assert allocated(filled(60)._fine, filled(60)._coarse) == FIXED_BYTES
     series = filled(3 * 3600)
-    assert allocated(series._fine, series._coarse) == (FINE_POINTS + COARSE_POINTS) * 16
+    assert allocated(series._fine, series._coarse) == FIXED_BYTES
 
 
-def test_a_short_history_holds_little():
-    series = filled(60)
-    assert allocated(series._fine, series._coarse) == 4 * RING_START * 8
-    assert filled(100).recent(100) == [float(i) for i in range(100)]  # the fine ring grew, points kept
+def test_times_and_values_keep_what_a_chart_shows():
+    """Single precision: times within 4 ms, values within 7 significant digits."""
+    start = T0 + 0.123456
+    series = filled(10, start=start, value=lambda i: 123_456_789.0 + i)
+    times, values = series.window(60, now=start + 9)
+    assert times.tolist() == pytest.approx([start + i for i in range(10)], abs=0.004)
+    assert values.tolist() == pytest.approx([123_456_789.0 + i for i in range(10)], rel=1e-7)
+    assert series.last() == pytest.approx(123_456_798.0, rel=1e-7)
+
+
+def test_times_keep_their_precision_across_days():
+    """The base follows the newest point, so a series fed for days is as precise as a new one."""
+    start = T0 + 0.25
+    series = Series()
+    for i in range(0, 3 * 86_400, 7):
+        series.append(start + i + 0.5, 1.0)
+    last = start + (3 * 86_400 - 1) // 7 * 7 + 0.5
+    times, _values = series.window(60, now=last)
+    assert times[-1] == pytest.approx(last, abs=0.004)
+    assert [b - a for a, b in pairwise(times)] == pytest.approx([7.0] * (len(times) - 1), abs=0.008)
+
+
+def test_points_on_both_sides_of_a_base_block_stay_in_order_and_place():
+    boundary = (T0 // BASE_BLOCK + 1) * BASE_BLOCK
+    series = filled(200, start=boundary - 100.3)
+    times, values = series.window(300, now=boundary + 100)
+    assert times.tolist() == pytest.approx([boundary - 100.3 + i for i in range(200)], abs=0.004)
+    assert values.tolist() == [float(i) for i in range(200)]
+    assert all(a < b for a, b in pairwise(times))
+
+
+def test_two_series_given_the_same_time_return_the_same_time():
+    """The GPU timeline finds an owner's points on the total's times by equality."""
+    total = filled(100, start=T0 + 0.377)
+    owner = Series()
+    for i in range(40, 100):
+        owner.append(T0 + 0.377 + i, 5.0)
+    total_times, _ = total.window(60, now=T0 + 100)
+    owner_times, _ = owner.window(60, now=T0 + 100)
+    assert owner_times.tolist() == total_times.tolist()
+
+
+def test_clock_set_forward_by_hours_keeps_the_old_points():
+    series = filled(10)
+    series.append(T0 + 5 * 3600, 7.0)
+    times, values = series.window(6 * 3600, now=T0 + 5 * 3600)
+    assert values.tolist()[-1] == 7.0
+    assert times.tolist()[:10] == pytest.approx([T0 + i for i in range(10)], abs=0.01)
