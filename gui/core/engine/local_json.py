@@ -16,7 +16,6 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-from urllib.parse import quote
 
 from gui.core.engine.per_thread import PerThread
 
@@ -43,9 +42,6 @@ class LocalJson:
     def __init__(self, socket_path: str, api_version: str, timeout_s: float = 60):
         self._prefix = f"/v{api_version}"
         self._connections = PerThread(lambda: _UnixConnection(socket_path, timeout_s), _UnixConnection.close)
-
-    def inspect_container(self, container_id: str) -> dict:
-        return self.get(f"/containers/{quote(container_id, safe='')}/json")
 
     def get(self, path: str) -> dict:
         try:

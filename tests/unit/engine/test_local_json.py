@@ -19,6 +19,7 @@ from tests.fakes.unix_server import UnixServer, each_request, json_answer
 from tests.polling import wait_for
 
 ID = "ab" * 32
+PATH = f"/containers/{ID}/json"
 
 
 class ScriptedSocket(UnixServer):
@@ -58,8 +59,8 @@ def test_an_inspect_is_the_engine_s_json_asked_at_the_api_version_over_one_kept_
     engine = ScriptedSocket(folder, [(200, {"Id": ID, "State": {"Pid": 7}}), (200, {"Id": ID, "State": {"Pid": 8}})])
     client = LocalJson(engine.path, "1.41")
     try:
-        assert client.inspect_container(ID)["State"]["Pid"] == 7
-        assert client.inspect_container(ID)["State"]["Pid"] == 8
+        assert client.get(PATH)["State"]["Pid"] == 7
+        assert client.get(PATH)["State"]["Pid"] == 8
     finally:
         client.close()
         engine.close()
@@ -71,8 +72,8 @@ def test_a_connection_the_engine_closed_between_calls_is_asked_again_on_a_new_on
     engine = ScriptedSocket(folder, [(200, {"Id": "first"}), (200, {"Id": "second"})], close_after={1})
     client = LocalJson(engine.path, "1.41")
     try:
-        assert client.inspect_container(ID)["Id"] == "first"
-        assert client.inspect_container(ID)["Id"] == "second"
+        assert client.get(PATH)["Id"] == "first"
+        assert client.get(PATH)["Id"] == "second"
     finally:
         client.close()
         engine.close()
@@ -84,7 +85,7 @@ def test_a_container_gone_is_docker_py_s_not_found_and_reads_as_gone_to_the_user
     client = LocalJson(engine.path, "1.41")
     try:
         with pytest.raises(docker.errors.NotFound) as raised:
-            client.inspect_container(ID)
+            client.get(PATH)
     finally:
         client.close()
         engine.close()
@@ -96,7 +97,7 @@ def test_a_container_gone_is_docker_py_s_not_found_and_reads_as_gone_to_the_user
 def test_an_engine_that_is_not_there_reads_as_stopped(folder):
     client = LocalJson(str(folder / "nothing.sock"), "1.41")
     with pytest.raises(ConnectionError) as raised:
-        client.inspect_container(ID)
+        client.get(PATH)
     assert isinstance(explain(raised.value), EngineGone)
 
 
@@ -106,13 +107,13 @@ def test_each_thread_keeps_its_own_connection(folder):
     answers: list[str] = []
     try:
         threads = [
-            threading.Thread(target=lambda: answers.append(client.inspect_container(ID)["Id"])) for _ in range(2)
+            threading.Thread(target=lambda: answers.append(client.get(PATH)["Id"])) for _ in range(2)
         ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(10)
-        answers.append(client.inspect_container(ID)["Id"])
+        answers.append(client.get(PATH)["Id"])
     finally:
         client.close()
         engine.close()
@@ -124,7 +125,7 @@ def test_a_thread_s_connection_is_closed_when_the_thread_ends(folder):
     engine = ScriptedSocket(folder, [(200, {"Id": ID})])
     client = LocalJson(engine.path, "1.41")
     try:
-        thread = threading.Thread(target=lambda: client.inspect_container(ID))
+        thread = threading.Thread(target=lambda: client.get(PATH))
         thread.start()
         thread.join(10)
         gc.collect()
