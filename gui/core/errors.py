@@ -93,6 +93,8 @@ def _explain_api_error(exc, prefix: str) -> EngineError:
         return ContainerRunning(
             f"{prefix}the container is running. Stop it first, or force removal (which kills it).", text
         )
+    if status == 409 and "is not running" in lowered:  # exec, kill, pause... of a stopped container
+        return EngineError(f"{prefix}the container is not running. Start it first, then try again.", text)
     if status == 409 and "already in progress" in lowered:
         return EngineError(f"{prefix}the engine is already doing that. Wait a moment and try again.", text)
     if status == 401 or "unauthorized" in lowered or "authentication required" in lowered:

@@ -43,7 +43,7 @@ from gui.views.registry.pull_dialog import PullDialog
 from gui.views.registry.registries_page import RegistriesPage
 from gui.views.widgets import feedback
 from gui.views.widgets.inspect_dialog import InspectDialog
-from gui.views.widgets.placement import keep_on_screen, place_window
+from gui.views.widgets.placement import bring_up, keep_on_screen, place_window
 from gui.workers.build_runner import BuildRunner
 from gui.workers.monitor.gpu_watch import GpuWatch
 from gui.workers.monitor.service import MonitorService
@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a qu
     from gui.views.dockerfile.wizard import DockerfileWizard
     from gui.views.registry.push_dialog import PushDialog
     from gui.views.run.dialog import RunDialog
+    from gui.views.terminal.terminal_window import TerminalWindow
 
 PAGES = ("learn", "containers", "images", "builds", "registries", "monitor", "engine")
 PAGE_TITLES = {
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.vault = vault or CredentialVault()
         self.logs_windows: dict[str, LogsWindow] = {}
+        self.terminal_windows: dict[str, TerminalWindow] = {}  # by container: a window of tabs each
         self.editors: dict[Path, DockerfileEditor] = {}
         self.build_dialog: BuildDialog | None = None
         self._dialogs: list = []
@@ -170,6 +172,7 @@ class MainWindow(QMainWindow):
         session.tasks.busyChanged.connect(self._show_busy)
         self.engine_page.checkRequested.connect(session.check)
         self.containers_page.logsRequested.connect(self.open_logs)
+        self.containers_page.terminalRequested.connect(self.open_terminal)
         self.containers_page.inspectRequested.connect(self.inspect_container)
         self.containers_page.runAgainRequested.connect(self.run_again)
         self.images_page.runRequested.connect(self.open_run_dialog)
@@ -347,9 +350,21 @@ class MainWindow(QMainWindow):
             window.closed.connect(lambda container_id: self.logs_windows.pop(container_id, None))
             self.logs_windows[container.id] = window
             place_window(window, self)
-        window.show()
-        window.raise_()
-        window.activateWindow()
+        bring_up(window)
+
+    def open_terminal(self, container: ContainerRow) -> None:
+        """The container's terminal window: a new tab in it when it is open already (several shells at once)."""
+        from gui.views.terminal.terminal_window import TerminalWindow  # only when asked: start-up stays quick
+
+        window = self.terminal_windows.get(container.id)
+        if window is None:
+            window = TerminalWindow(self.session, container)
+            window.closed.connect(lambda container_id: self.terminal_windows.pop(container_id, None))
+            self.terminal_windows[container.id] = window
+            place_window(window, self)
+        else:
+            window.new_tab()
+        bring_up(window)
 
     def inspect_container(self, container: ContainerRow) -> None:
         action = actions.InspectContainer(container.name)
@@ -578,6 +593,6 @@ class MainWindow(QMainWindow):
         self.build_runner.dispose()
         self.monitor.stop()
         self.save_settings()
-        for window in list(self.logs_windows.values()):
+        for window in [*self.logs_windows.values(), *self.terminal_windows.values()]:
             window.close()
         super().closeEvent(event)

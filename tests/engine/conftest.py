@@ -69,6 +69,17 @@ def docker_client():
 
 
 @pytest.fixture
+def engine(docker_client):
+    """Portside's own client (gui.core.engine.client.Engine) on the test engine, closed after the test."""
+    from gui.core.engine.client import Engine
+    from gui.core.engine.connection import Endpoint
+
+    engine = Engine(Endpoint(eh.engine_url(), "DOCKER_HOST"), docker_client.api.api_version)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
 def test_labels(request) -> dict[str, str]:
     """{'io.portside.test': '1', 'io.portside.test.case': <hash of nodeid>}.
     Put these on every container, image, volume and network the test creates."""

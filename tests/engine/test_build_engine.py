@@ -14,18 +14,9 @@ from gui.core.build.failures import BuildError
 from gui.core.build.progress import BuildProgress, failing_line
 from gui.core.build.spec import BuildSpec
 from gui.core.engine.build_request import apply_extra_tags, open_build
-from gui.core.engine.client import Engine
-from gui.core.engine.connection import Endpoint
 from tests.engine import engine_helpers as eh
 
 DEADLINE_S = 15
-
-
-@pytest.fixture
-def engine(docker_client):
-    engine = Engine(Endpoint(eh.engine_url(), "DOCKER_HOST"), docker_client.api.api_version)
-    yield engine
-    engine.close()
 
 
 def make_project(folder: Path, dockerfile: str, files: dict[str, str] | None = None) -> Path:

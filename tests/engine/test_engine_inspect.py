@@ -5,17 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gui.core.engine.client import Engine
-from gui.core.engine.connection import Endpoint, diagnose
 from gui.core.errors import NotFound, explain
-from tests.engine import engine_helpers as eh
-
-
-@pytest.fixture
-def engine():
-    engine = Engine.from_diagnosis(diagnose(Endpoint(eh.engine_url(), "DOCKER_HOST")))
-    yield engine
-    engine.close()
 
 
 def test_inspect_reads_what_docker_py_reads(engine, docker_client, busybox_image, test_labels):

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from gui.core.engine.client import Engine
-from gui.core.engine.connection import Endpoint
 from gui.core.engine.gpu_check import (
     ALL_GOOD,
     CPU_ONLY_FRAMEWORK,
@@ -85,13 +83,6 @@ def check_images(docker_client, busybox_image, python_base):
         yield tags
     finally:
         eh.remove_labelled(docker_client, f"{eh.CASE_LABEL}={labels[eh.CASE_LABEL]}")
-
-
-@pytest.fixture
-def engine(docker_client):
-    engine = Engine(Endpoint(eh.engine_url(), "DOCKER_HOST"), docker_client.api.api_version)
-    yield engine
-    engine.close()
 
 
 def _running(docker_client, test_labels, tag: str, **options):

@@ -19,9 +19,6 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
-import pytest
-
-from gui.core.engine.client import Engine
 from gui.core.engine.connection import Endpoint, diagnose
 from gui.core.monitor.cgroup import LIVE
 from gui.core.monitor.cgroup_paths import container_facts, engine_facts
@@ -39,13 +36,6 @@ DISK = [
 IDLE = ["sleep", "600"]
 ROUNDS = 3
 PAGE_CACHE_STEP = 1 << 20  # the disk writer's page cache moves in steps: see the memory check
-
-
-@pytest.fixture
-def engine():
-    engine = Engine.from_diagnosis(diagnose(Endpoint(eh.engine_url(), "DOCKER_HOST")))
-    yield engine
-    engine.close()
 
 
 def disk_of(path: str) -> str:

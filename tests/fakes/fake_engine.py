@@ -140,6 +140,10 @@ class FakeEngine:
         self.stop_gate: threading.Event | None = None
         self.stop_exit_code = 0
         self.stop_seconds = 0.0
+        # Terminals: the shell each container has (absent: "sh"; None: none, a FROM scratch image)
+        self.shells: dict[str, str | None] = {}
+        self.terminals: list = []  # tests.fakes.fake_terminal.FakeTerminal, as opened
+        self.terminal_error: Exception | None = None  # raised by open_terminal, as a refusing engine
         self.api = FakeApi(self)
         self._lock = threading.Lock()
         self.closed = False
@@ -169,6 +173,18 @@ class FakeEngine:
 
     def dangling_images_size(self):
         return self.dangling
+
+    def find_shell(self, container_id: str) -> str | None:
+        return self.shells.get(container_id, "sh")
+
+    def open_terminal(self, container_id: str, command: list[str], rows: int, columns: int):
+        from tests.fakes.fake_terminal import FakeTerminal
+
+        if self.terminal_error is not None:
+            raise self.terminal_error
+        terminal = FakeTerminal(command, rows, columns)
+        self.terminals.append(terminal)
+        return terminal
 
     def _find(self, name: str) -> ContainerRow:
         for row in self.containers_by_id.values():

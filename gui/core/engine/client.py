@@ -18,6 +18,7 @@ from gui.core import log
 from gui.core.engine import log_frames
 from gui.core.engine.actions import Action
 from gui.core.engine.connection import Diagnosis, Endpoint, make_api_client, negotiate_version
+from gui.core.engine.exec_terminal import ExecTerminal, find_shell
 from gui.core.engine.local_json import LocalJson
 from gui.core.engine.per_thread import PerThread
 from gui.core.engine.rows import ContainerRow, ImageRow, container_row, image_rows
@@ -155,6 +156,22 @@ class Engine:
             return list(self.api.search(term, limit=limit))
         except Exception as exc:
             raise explain(exc, "search for images") from exc
+
+    # Terminals ---------------------------------------------------------------------------------
+
+    def find_shell(self, container_id: str) -> str | None:
+        """The shell a terminal opens in the container (bash, else sh), or None when it has none."""
+        try:
+            return find_shell(self.api, container_id)
+        except Exception as exc:
+            raise explain(exc, "open a terminal") from exc
+
+    def open_terminal(self, container_id: str, command: list[str], rows: int, columns: int) -> ExecTerminal:
+        """`docker exec -it CONTAINER COMMAND…` on a client of its own (the terminal closes it)."""
+        try:
+            return ExecTerminal.open(self.new_client(), container_id, command, rows, columns)
+        except Exception as exc:
+            raise explain(exc, "open a terminal") from exc
 
     # Streams: each opens its own client, so closing it from another thread cancels it. -----------
 

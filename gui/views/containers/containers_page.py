@@ -52,6 +52,7 @@ class ContainersPage(ListPage):
     runAgainRequested = Signal(object)  # ContainerRow: reopen the Run dialog filled from it
     commandPasted = Signal(object)  # a PastedCommand: run it from the Run dialog, filled
     monitorRequested = Signal(object)  # ContainerRow: its live charts
+    terminalRequested = Signal(object)  # ContainerRow: a shell in it
 
     def __init__(self, session: EngineSession, parent=None):
         super().__init__(
@@ -73,6 +74,9 @@ class ContainersPage(ListPage):
         self.restart_action = self.add_action("Restart", self.restart_selected, "Ctrl+Shift+R")
         self.add_separator()
         self.logs_action = self.add_action("Logs", self.open_logs, "Ctrl+L")
+        self.terminal_action = self.add_action(
+            "Terminal", self.open_terminal, "Ctrl+Shift+E", tip="A shell in the running container (docker exec -it)"
+        )
         self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
         self.monitor_action = self.add_action(
             "Usage", self.open_monitor, "Ctrl+M", tip="Live CPU, memory, network, disk and GPU charts of the container"
@@ -141,6 +145,7 @@ class ContainersPage(ListPage):
         self._enable(self.remove_action, rows, "docker rm")
         single = rows[:1] if len(rows) == 1 else []
         self._enable(self.logs_action, single, "docker logs --follow")
+        self._enable(self.terminal_action, [r for r in single if r.running], "docker exec -it")
         self._enable(self.inspect_action, single, "docker container inspect")
         self._enable(self.run_again_action, single, "docker container inspect")
         self._enable(self.monitor_action, single, "docker stats")
@@ -268,6 +273,11 @@ class ContainersPage(ListPage):
         rows = self.selected_rows()
         if len(rows) == 1:
             self.logsRequested.emit(rows[0])
+
+    def open_terminal(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1 and rows[0].running:
+            self.terminalRequested.emit(rows[0])
 
     def inspect(self) -> None:
         rows = self.selected_rows()

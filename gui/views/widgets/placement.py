@@ -73,3 +73,10 @@ def keep_on_screen(window: QWidget) -> None:
     area = _safe_area(window, window)
     if not area.contains(window.geometry()):
         window.setGeometry(_inside(window.geometry(), area))
+
+
+def bring_up(window: QWidget) -> None:
+    """Shows a window in front of the others and gives it the keyboard (a second click on Logs or Terminal)."""
+    window.show()
+    window.raise_()
+    window.activateWindow()

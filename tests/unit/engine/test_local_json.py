@@ -106,9 +106,7 @@ def test_each_thread_keeps_its_own_connection(folder):
     client = LocalJson(engine.path, "1.41")
     answers: list[str] = []
     try:
-        threads = [
-            threading.Thread(target=lambda: answers.append(client.get(PATH)["Id"])) for _ in range(2)
-        ]
+        threads = [threading.Thread(target=lambda: answers.append(client.get(PATH)["Id"])) for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:

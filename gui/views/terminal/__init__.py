@@ -1,0 +1,1 @@
+"""The terminal in a container: its widget, keys and window."""
