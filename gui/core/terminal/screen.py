@@ -2,8 +2,9 @@
 
 pyte (a kept library: escape sequences, cursor movement, colours, erase, insert, margins, wide characters) keeps
 the visible screen only. Added here:
-- scrollback: the lines that scroll off the top of the main screen, kept up to a limit, shown when the user scrolls
-  up (`view`), cleared by `clear` (ESC [ 3 J) as xterm does;
+- scrollback: the lines that scroll off the top of the main screen, kept up to a limit in a compact form the
+  garbage collector leaves alone (lines.py), shown when the user scrolls up (`view`), cleared by `clear`
+  (ESC [ 3 J) as xterm does;
 - the alternate screen (xterm's modes 1049, 1047 and 47): `top`, `vi`, `less` and `nvidia-smi -l` draw on a screen
   of their own and the shell's screen comes back, unchanged, when they end; nothing they draw enters the scrollback;
 - replies to the program's questions (where is the cursor, what terminal is this) handed to `on_reply` as bytes;
@@ -16,19 +17,19 @@ from __future__ import annotations
 import copy
 import itertools
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 import pyte
 from pyte import modes
-from pyte.screens import Char, Margins
+from pyte.screens import Margins
+
+from gui.core.terminal.lines import Line, line_text, store
 
 SCROLLBACK_LINES = 10_000
 _ALTERNATE_MODES = (1049, 1047, 47)  # xterm's alternate screen: 1049 also saves and restores the cursor
 # pyte keeps private modes shifted by 5 bits, and names neither of these:
 _APPLICATION_CURSOR_KEYS = 1 << 5  # DECCKM: arrows send ESC O A, not ESC [ A (vi, less, top ask for it)
 _BRACKETED_PASTE = 2004 << 5  # a paste comes between ESC [ 200 ~ and ESC [ 201 ~ (bash and python don't run it)
-
-Line = Mapping[int, Char]  # column -> character; a missing column is a blank
 
 
 class TerminalScreen(pyte.Screen):
@@ -78,7 +79,7 @@ class TerminalScreen(pyte.Screen):
         """A line scrolled off the top of the whole main screen goes to the scrollback."""
         top, bottom = self.margins or Margins(0, self.lines - 1)
         if self.cursor.y == bottom and top == 0 and self._main is None:
-            self.scrollback.append(self.buffer[0])
+            self.scrollback.append(store(self.buffer[0]))
         super().index()
 
     def erase_in_display(self, how: int = 0, *args, **kwargs) -> None:
@@ -106,7 +107,7 @@ class TerminalScreen(pyte.Screen):
             # Keep the cursor's line on screen: the lines above it that no longer fit go to the scrollback.
             overflow = max(0, self.cursor.y - (lines - 1))
             for y in range(overflow):
-                self.scrollback.append(self.buffer[y])
+                self.scrollback.append(store(self.buffer[y]))
             if overflow:
                 rows = [self.buffer[y] for y in range(overflow, self.lines)]
                 self.buffer.clear()
@@ -139,8 +140,3 @@ class TerminalScreen(pyte.Screen):
         self.ensure_hbounds()
         self.ensure_vbounds()
         self.dirty.update(range(self.lines))
-
-
-def line_text(line: Line, columns: int) -> str:
-    """A row as text: blanks where nothing was drawn, the second half of a wide character skipped."""
-    return "".join(line[x].data if x in line else " " for x in range(columns)).rstrip()

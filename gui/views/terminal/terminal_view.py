@@ -9,11 +9,14 @@ Shift+Page Up/Down scroll back through what scrolled off the top.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QClipboard, QColor, QFont, QFontDatabase, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import QMenu, QScrollBar, QWidget
 
-from gui.core.terminal.screen import TerminalScreen, line_text
+from gui.core.terminal.lines import Style, cells_of, line_text, style_runs
+from gui.core.terminal.screen import TerminalScreen
 from gui.views.terminal.keys import key_bytes, paste_bytes
 
 BACKGROUND = QColor("#1e1e1e")
@@ -294,22 +297,18 @@ class TerminalView(QWidget):
 
     def _paint_row(self, painter: QPainter, row: int, line, absolute: int, selection) -> None:
         y = row * self.cell_height
-        columns = self.screen.columns
-        x = 0
-        while x < columns:
-            char = line[x]
-            selected = _selected(selection, absolute, x)
-            style = (char.fg, char.bg, char.bold, char.italics, char.underscore, char.strikethrough, char.reverse)
-            end = x + 1
-            while end < columns and _style(line[end]) == style and _selected(selection, absolute, end) == selected:
-                end += 1
-            self._paint_run(painter, x, y, [line[i].data for i in range(x, end)], char, selected)
-            x = end
+        selected_from, selected_to = _selected_columns(selection, absolute, self.screen.columns)
+        for start, end, style in style_runs(line, self.screen.columns):
+            # A run crossing the selection's edge is painted in up to three pieces.
+            for piece_start, piece_end in _split(start, end, selected_from, selected_to):
+                selected = selected_from <= piece_start < selected_to
+                self._paint_run(painter, piece_start, y, cells_of(line, piece_start, piece_end), style, selected)
 
-    def _paint_run(self, painter: QPainter, x: int, y: int, cells: list[str], char, selected: bool) -> None:
-        fg = colour(char.fg, FOREGROUND)
-        bg = colour(char.bg, BACKGROUND)
-        if char.reverse:
+    def _paint_run(self, painter: QPainter, x: int, y: int, cells: list[str], style: Style, selected: bool) -> None:
+        fg_name, bg_name, bold, italics, underscore, strikethrough, reverse = style
+        fg = colour(fg_name, FOREGROUND)
+        bg = colour(bg_name, BACKGROUND)
+        if reverse:
             fg, bg = bg, fg
         if selected:
             bg = SELECTION
@@ -319,10 +318,10 @@ class TerminalView(QWidget):
             painter.fillRect(rect, bg)
         if not any(cell.strip() for cell in cells):
             return
-        font = QFont(self._bold if char.bold else self.font())
-        font.setItalic(char.italics)
-        font.setUnderline(char.underscore)
-        font.setStrikeOut(char.strikethrough)
+        font = QFont(self._bold if bold else self.font())
+        font.setItalic(italics)
+        font.setUnderline(underscore)
+        font.setStrikeOut(strikethrough)
         painter.setFont(font)
         painter.setPen(fg)
         baseline = y + self._ascent
@@ -348,12 +347,17 @@ class TerminalView(QWidget):
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
 
 
-def _style(char) -> tuple:
-    return (char.fg, char.bg, char.bold, char.italics, char.underscore, char.strikethrough, char.reverse)
-
-
-def _selected(selection, line: int, column: int) -> bool:
+def _selected_columns(selection, line: int, columns: int) -> tuple[int, int]:
+    """The columns of `line` inside the selection, as [from, to) (empty when none)."""
     if selection is None:
-        return False
+        return 0, 0
     (first_line, first_column), (last_line, last_column) = selection
-    return (first_line, first_column) <= (line, column) < (last_line, last_column)
+    if not first_line <= line <= last_line:
+        return 0, 0
+    return (first_column if line == first_line else 0), (last_column if line == last_line else columns)
+
+
+def _split(start: int, end: int, cut_from: int, cut_to: int) -> list[tuple[int, int]]:
+    """[start, end) cut at cut_from and cut_to, the empty pieces left out."""
+    edges = sorted({start, end, *(edge for edge in (cut_from, cut_to) if start < edge < end)})
+    return list(pairwise(edges))

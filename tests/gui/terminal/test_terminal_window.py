@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
 from gui.core.errors import EngineError
-from gui.core.terminal.screen import line_text
+from gui.core.terminal.lines import line_text
 from gui.views.terminal.terminal_view import MARGIN
 from gui.views.terminal.terminal_window import TerminalWindow
 from gui.workers.terminal_session import NO_SHELL
