@@ -29,6 +29,7 @@ class TerminalTab(QWidget):
 
     def __init__(self, session: EngineSession, container: ContainerRow, command: list[str] | None, parent=None):
         super().__init__(parent)
+        self.session = session
         self.container = container
         self.command = command
         self.view = TerminalView(self)
@@ -68,7 +69,9 @@ class TerminalTab(QWidget):
 
     def _opened(self, command: str) -> None:
         self.status.setText("")
-        self.twin.setText(exec_twin(self.container.name, shlex.split(command)))
+        twin = exec_twin(self.container.name, shlex.split(command))
+        self.twin.setText(twin)
+        self.session.commandIssued.emit(twin, "open a terminal in the container")  # the Commands panel lists it
         self.titleChanged.emit(command.split()[0] if command else "terminal")
 
     def _finished(self, sentence: str) -> None:

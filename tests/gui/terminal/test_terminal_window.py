@@ -48,6 +48,16 @@ def type_line(qtbot, term, line: str, tab: int = 0) -> None:
     qtbot.keyClick(view, Qt.Key.Key_Return)
 
 
+def test_the_commands_panel_gets_the_docker_exec_line(qtbot, connected, engine):
+    issued: list[tuple[str, str]] = []
+    connected.commandIssued.connect(lambda command, what: issued.append((command, what)))
+    window = TerminalWindow(connected, web(engine))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(issued), timeout=WAIT_MS)
+    assert issued == [("docker exec -it web sh", "open a terminal in the container")]
+    window.close()
+
+
 def test_a_shell_opens_and_runs_what_is_typed(qtbot, term, engine):
     type_line(qtbot, term, "echo hello from the container")
     qtbot.waitUntil(lambda: "\nhello from the container\n$" in screen_text(term), timeout=WAIT_MS)
