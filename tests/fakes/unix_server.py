@@ -18,9 +18,12 @@ _ACCEPT_POLL_S = 0.05  # how often the accept loop looks whether close() was cal
 
 @dataclass(frozen=True)
 class Request:
-    """One request's head as it came: its request line and headers (the GETs these fakes answer have no body)."""
+    """One request as it came: its request line and headers, its body (by Content-Length), and the bytes already
+    received after it (what a fake that takes the connection over, as the engine hijacks it, must not lose)."""
 
     head: str
+    body: bytes = b""
+    after: bytes = b""
 
     @property
     def line(self) -> str:
@@ -39,7 +42,7 @@ class Request:
 
 
 def each_request(connection: socket.socket) -> Iterator[Request]:
-    """The requests a client sends on one kept-alive connection, each once its head has arrived, until it hangs up."""
+    """The requests a client sends on one kept-alive connection, each once it has arrived, until it hangs up."""
     received = b""
     while True:
         while b"\r\n\r\n" not in received:
@@ -47,8 +50,20 @@ def each_request(connection: socket.socket) -> Iterator[Request]:
             if not chunk:
                 return
             received += chunk
-        head, _, received = received.partition(b"\r\n\r\n")
-        yield Request(head.decode("latin-1"))
+        head_bytes, _, received = received.partition(b"\r\n\r\n")
+        head = head_bytes.decode("latin-1")
+        length = next((int(line.split(":")[1]) for line in head.split("\r\n") if _is_length(line)), 0)
+        while len(received) < length:
+            chunk = connection.recv(4096)
+            if not chunk:
+                return
+            received += chunk
+        body, received = received[:length], received[length:]
+        yield Request(head, body, received)
+
+
+def _is_length(header: str) -> bool:
+    return header.lower().startswith("content-length:")
 
 
 def json_answer(document: object, status: str = "200 OK", headers: Mapping[str, str] | None = None) -> bytes:

@@ -16,7 +16,7 @@ import requests
 
 from gui.core.engine.exec_terminal import SHELLS, ExecTerminal, exec_command, find_shell
 from gui.core.errors import EngineError, explain
-from tests.fakes.unix_server import UnixServer, json_answer
+from tests.fakes.unix_server import UnixServer, each_request, json_answer
 
 EXEC_ID = "e" * 64
 UPGRADED = (
@@ -69,26 +69,13 @@ class FakeExecEngine(UnixServer):
         self._commands: dict[str, list[str]] = {}
 
     def serve(self, connection: socket.socket) -> None:
-        buffered = b""
-        while True:
-            while b"\r\n\r\n" not in buffered:
-                chunk = connection.recv(4096)
-                if not chunk:
-                    return
-                buffered += chunk
-            head, _, buffered = buffered.partition(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            target = lines[0].split(" ")[1]
-            length = next((int(line.split(":")[1]) for line in lines if line.lower().startswith("content-length")), 0)
-            while len(buffered) < length:
-                buffered += connection.recv(4096)
-            body, buffered = buffered[:length], buffered[length:]
-            path = target.split("?")[0]
+        for request in each_request(connection):
+            target, path, body, buffered = request.target, request.path, request.body, request.after
             if path.endswith("/exec"):
-                request = json.loads(body)
-                self.created.append(request)
+                created = json.loads(body)
+                self.created.append(created)
                 exec_id = f"{len(self.created):064d}"
-                self._commands[exec_id] = request["Cmd"]
+                self._commands[exec_id] = created["Cmd"]
                 connection.sendall(json_answer({"Id": exec_id}, "201 Created"))
             elif path.endswith("/start") and json.loads(body).get("Tty"):
                 connection.sendall(UPGRADED + PROMPT)  # the prompt comes in the same packet as the headers
