@@ -32,6 +32,7 @@ from gui.views.build.builds_page import BuildsPage
 from gui.views.commands_panel import CommandsPanel
 from gui.views.containers.containers_page import ContainersPage
 from gui.views.containers.logs_window import LogsWindow
+from gui.views.disk.disk_page import DiskPage
 from gui.views.engine.engine_page import EnginePage
 from gui.views.images.images_page import ImagesPage
 from gui.views.learn import routes as learn_routes
@@ -58,7 +59,7 @@ if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a qu
     from gui.views.run.dialog import RunDialog
     from gui.views.terminal.terminal_window import TerminalWindow
 
-PAGES = ("learn", "containers", "images", "builds", "registries", "monitor", "engine")
+PAGES = ("learn", "containers", "images", "builds", "registries", "monitor", "disk", "engine")
 PAGE_TITLES = {
     "learn": "Learn",
     "containers": "Containers",
@@ -66,6 +67,7 @@ PAGE_TITLES = {
     "builds": "Build",
     "registries": "Registries",
     "monitor": "Monitor",
+    "disk": "Disk",
     "engine": "Engine",
 }
 
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         self.monitor = MonitorService(session, parent=self)
         self.monitor_page = MonitorPage(self.monitor, self)
         self.container_page = ContainerPage(self.monitor, self)  # one container's charts, reached from the lists
+        self.disk_page = DiskPage(session, self)
         # Progress beside the build history (the user's data folder): a window given a history folder of its own
         # (tests, screenshots) keeps its own progress too.
         learn_store = learn_store or LearnStore(self.history.folder.parent / LEARN_FILE_NAME)
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
             "builds": self.builds_page,
             "registries": self.registries_page,
             "monitor": self.monitor_page,
+            "disk": self.disk_page,
             "engine": self.engine_page,
         }
 
@@ -200,7 +204,7 @@ class MainWindow(QMainWindow):
         self.learn_page.actionRequested.connect(self.do_learn_action)
         self.learn_page.skipped.connect(self._learn_skipped)
         self.learn_page.loaded.connect(self._learn_loaded)
-        for page in (self.containers_page, self.images_page, self.builds_page, self.registries_page):
+        for page in (self.containers_page, self.images_page, self.builds_page, self.registries_page, self.disk_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     def show_about(self) -> None:
@@ -250,7 +254,7 @@ class MainWindow(QMainWindow):
             self._page_when_engine_left = None
             self._engine_answers(lists_read=False)
         # Builds stays open: writing and checking a Dockerfile needs no engine; its page disables Build itself.
-        for page in ("containers", "images", "monitor"):
+        for page in ("containers", "images", "monitor", "disk"):
             self.sidebar.item(PAGES.index(page)).setFlags(
                 Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 if diagnosis.usable

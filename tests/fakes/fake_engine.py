@@ -5,9 +5,12 @@ events and logs the way the real streams do (iterables that end when closed)."""
 
 from __future__ import annotations
 
+import copy
+import json
 import queue
 import threading
 import time
+from pathlib import Path
 
 from gui.core.engine import actions
 from gui.core.engine.client import Snapshot
@@ -144,6 +147,12 @@ class FakeEngine:
         self.shells: dict[str, str | None] = {}
         self.terminals: list = []  # tests.fakes.fake_terminal.FakeTerminal, as opened
         self.terminal_error: Exception | None = None  # raised by open_terminal, as a refusing engine
+        self.free_bytes: int | None = 100 * 1024**3  # free on the engine's disk, read when a pull or build opens
+        # Disk: the engine's GET /system/df answer (None: the recording tests/fakes/system_df.json), what the clean-ups
+        # removed as (kind, id), and the ids the engine refuses to remove, with the status it answers (409: in use).
+        self.disk: dict | None = None
+        self.disk_removed: list[tuple[str, str]] = []
+        self.disk_refusals: dict[str, int] = {}
         self.api = FakeApi(self)
         self._lock = threading.Lock()
         self.closed = False
@@ -171,8 +180,16 @@ class FakeEngine:
         with self._lock:
             return list(self.containers_by_id.values())
 
+    def disk_usage(self):
+        from gui.core.disk.usage import disk_usage
+
+        return disk_usage(self.api.df(), INFO.api_version)
+
     def dangling_images_size(self):
         return self.dangling
+
+    def free_space(self, data_root: str) -> int | None:
+        return self.free_bytes
 
     def find_shell(self, container_id: str) -> str | None:
         return self.shells.get(container_id, "sh")
@@ -244,6 +261,8 @@ class FakeEngine:
             }
         elif isinstance(action, actions.InspectImage):
             return {"inspect": {"Id": "sha256:x", "RepoTags": [action.image]}, "history": []}
+        elif type(action).__module__ == "gui.core.disk.cleanup":
+            return action.run(self.api)  # the clean-ups call the engine's API; FakeApi answers as the engine would
         elif type(action).__name__ == "RunContainer":
             return self._run(action)
         return None
@@ -437,6 +456,64 @@ class FakeApi:
     def __init__(self, engine: FakeEngine):
         self.engine = engine
         self.tags: list[tuple[str, str, str]] = []
+
+    # Disk: GET /system/df and the removals a clean-up makes, on the engine's `disk` answer.
+    def _disk(self) -> dict:
+        if self.engine.disk is None:
+            self.engine.disk = json.loads((Path(__file__).parent / "system_df.json").read_text())
+        return self.engine.disk
+
+    def df(self) -> dict:
+        return copy.deepcopy(self._disk())
+
+    def _refuse(self, key: str) -> None:
+        status = self.engine.disk_refusals.get(key)
+        if status:
+            raise api_error(status, f"conflict: unable to remove {key[:12]}: it is in use")
+
+    def remove_image(self, image: str, force: bool = False) -> list[dict]:
+        disk = self._disk()
+        found = next((i for i in disk["Images"] if image == i["Id"] or image in (i["RepoTags"] or ())), None)
+        if found is None:
+            raise api_error(404, f"No such image: {image}")
+        self._refuse(found["Id"])
+        tags = [tag for tag in found["RepoTags"] or () if tag != "<none>:<none>"]
+        if image in tags and len(tags) > 1:
+            found["RepoTags"] = [tag for tag in tags if tag != image]
+            return [{"Untagged": image}]
+        if image == found["Id"] and len(tags) > 1 and not force:
+            raise api_error(409, f"conflict: unable to delete {image[:19]} (must be forced) - image is referenced")
+        disk["Images"].remove(found)
+        disk["LayersSize"] -= found["Size"] - found["SharedSize"]
+        self.engine.disk_removed.append(("image", found["Id"]))
+        return [*({"Untagged": tag} for tag in tags), {"Deleted": found["Id"]}]
+
+    def remove_container(self, container: str, v: bool = False, force: bool = False) -> None:
+        disk = self._disk()
+        found = next((c for c in disk["Containers"] if c["Id"] == container), None)
+        if found is None:
+            raise api_error(404, f"No such container: {container}")
+        self._refuse(container)
+        disk["Containers"].remove(found)
+        self.engine.disk_removed.append(("container", container))
+
+    def remove_volume(self, name: str, force: bool = False) -> None:
+        disk = self._disk()
+        found = next((v for v in disk["Volumes"] if v["Name"] == name), None)
+        if found is None:
+            raise api_error(404, f"get {name}: no such volume")
+        self._refuse(name)
+        disk["Volumes"].remove(found)
+        self.engine.disk_removed.append(("volume", name))
+
+    def prune_builds(self, filters=None, keep_storage=None, all=None) -> dict:
+        disk = self._disk()
+        gone = [entry for entry in disk["BuildCache"] or () if not entry["InUse"]]
+        disk["BuildCache"] = [entry for entry in disk["BuildCache"] or () if entry["InUse"]]
+        freed = sum(entry["Size"] for entry in gone if not entry["Shared"])
+        disk["BuilderSize"] -= freed
+        self.engine.disk_removed.extend(("build cache", entry["ID"]) for entry in gone)
+        return {"CachesDeleted": [entry["ID"] for entry in gone], "SpaceReclaimed": freed}
 
     def tag(self, image: str, repository: str, tag: str) -> None:
         self.tags.append((image, repository, tag))

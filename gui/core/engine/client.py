@@ -15,9 +15,11 @@ import docker.utils
 from docker.types.daemon import CancellableStream
 
 from gui.core import log
+from gui.core.disk.usage import DiskUsage, disk_usage
 from gui.core.engine import log_frames
 from gui.core.engine.actions import Action
 from gui.core.engine.connection import Diagnosis, Endpoint, make_api_client, negotiate_version
+from gui.core.engine.disk_space import free_bytes
 from gui.core.engine.exec_terminal import ExecTerminal, find_shell
 from gui.core.engine.local_json import LocalJson
 from gui.core.engine.per_thread import PerThread
@@ -128,6 +130,18 @@ class Engine:
         """How many dangling images there are, and the bytes removing them would free."""
         images = self.api.images(filters={"dangling": True})
         return len(images), sum(int(image.get("Size") or 0) for image in images)
+
+    def disk_usage(self) -> DiskUsage:
+        """`docker system df -v`: what images, containers, volumes and build cache take, and what could be freed. Slow
+        on an engine with big volumes (the engine measures each), so only the Disk page asks, when it is shown."""
+        try:
+            return disk_usage(self.api.df(), self.api_version)
+        except Exception as exc:
+            raise explain(exc, "read the disk usage") from exc
+
+    def free_space(self, data_root: str) -> int | None:
+        """Free bytes on the disk of the engine's data root, read now; None for an engine on another computer."""
+        return free_bytes(data_root) if self.endpoint.socket_path else None
 
     def perform(self, action: Action):
         try:

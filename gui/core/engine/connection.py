@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from gui.core import log
+from gui.core.engine.disk_space import free_bytes
 from gui.core.engine.nvidia_hook import engine_nvidia_hook
 
 # docker-py and requests take about 0.3 s to import: they are imported where they are used, in
@@ -236,10 +237,7 @@ def _local_cdi_specs(info: dict) -> str:
 def _free_bytes(path: str, endpoint: Endpoint) -> int | None:
     if not endpoint.socket_path:
         return None  # a remote engine's disk is not ours to measure
-    try:
-        return shutil.disk_usage(path).free
-    except OSError:
-        return None
+    return free_bytes(path)
 
 
 def engine_info(info: dict, version: dict, endpoint: Endpoint) -> EngineInfo:

@@ -36,6 +36,7 @@ from gui.core.build.spec import BuildSpec, replaced_tag_warnings, stage_names, s
 from gui.core.format import human_bytes, human_duration
 from gui.views.build.build_args import BuildArgsSection
 from gui.views.widgets.log_view import LogView
+from gui.views.widgets.space_warning import SpaceWarning
 from gui.views.widgets.style import colour_style, error_label_style, text_colour
 from gui.workers.build_runner import BuildOutcome, BuildRunner
 
@@ -142,6 +143,9 @@ class BuildDialog(QDialog):
         form.addRow("", self.no_cache_box)
         form.addRow("", self.pull_box)
         form.addRow("", self.hint_label)
+        self.space_warning = SpaceWarning("build", self)
+        form.addRow("", self.space_warning)
+        self.space_warning.check(session)  # read afresh: the engine's disk fills between builds
         form.addRow("Command", self.command_label)
         form_box = QWidget(self)
         form_box.setLayout(form)

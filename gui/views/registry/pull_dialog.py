@@ -27,6 +27,7 @@ from gui.views.registry.transfer_dialog import NOT_CONNECTED, TransferDialog
 from gui.views.registry.transfer_run import TransferWords
 from gui.views.registry.transfer_view import colour_as_error
 from gui.views.widgets.feedback import message_label, show_message
+from gui.views.widgets.space_warning import SpaceWarning
 from gui.workers.session import EngineSession
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class PullDialog(TransferDialog, QDialog):
         self.reference_edit.setText(initial)
         self._on_reference_edited(initial)  # setText("") emits nothing
         self._set_transferring(False)
+        self.space_warning.check(session)
 
     # Building --------------------------------------------------------------------------------------
 
@@ -111,6 +113,7 @@ class PullDialog(TransferDialog, QDialog):
         self.search_status = message_label(self, "pull-search-status", hidden=True)
 
         self.pull_button = self._build_transfer("pull", "Pull", WORDS)
+        self.space_warning = SpaceWarning("pull", self)
 
     def _lay_out(self) -> None:
         field = QVBoxLayout()
@@ -128,6 +131,7 @@ class PullDialog(TransferDialog, QDialog):
         form.addRow(search_label, search)
         form.addRow(image_label, field)
         form.addRow("Command:", self.command_label)
+        form.addRow("", self.space_warning)
         QWidget.setTabOrder(self.search_edit, self.search_results)  # Tab reads top down: Search, then Image
         QWidget.setTabOrder(self.search_results, self.reference_edit)
 

@@ -96,6 +96,7 @@ class FakeSession(QObject):
     def __init__(self, engine: FakeEngine | None):
         super().__init__()
         self.engine = engine
+        self.diagnosis = None  # as a session before its first diagnosis: the free-space check has nothing to read
         self.refreshes = 0
         self.commands: list[tuple[str, str]] = []
         self.commandIssued.connect(lambda command, description: self.commands.append((command, description)))
