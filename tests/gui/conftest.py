@@ -58,6 +58,14 @@ def session(qtbot, engine, engine_state):
 
 
 @pytest.fixture
+def connected(qtbot, session):
+    """The session, started and connected to the fake engine."""
+    session.start()
+    qtbot.waitUntil(lambda: session.connected, timeout=5000)
+    return session
+
+
+@pytest.fixture
 def history(tmp_path):
     from gui.core.build.history import BuildHistory
 

@@ -28,13 +28,6 @@ def memory(tmp_path):
 
 
 @pytest.fixture
-def connected(session, qtbot):
-    session.start()
-    qtbot.waitUntil(lambda: session.connected, timeout=5000)
-    return session
-
-
-@pytest.fixture
 def open_dialog(connected, memory, qtbot):
     dialogs = []
 

@@ -17,13 +17,6 @@ from tests.gui.user_actions import select
 WAIT_MS = 10_000
 
 
-@pytest.fixture
-def connected(qtbot, session):
-    session.start()
-    qtbot.waitUntil(lambda: session.connected, timeout=WAIT_MS)
-    return session
-
-
 def web(engine):
     return next(row for row in engine.containers_by_id.values() if row.name == "web")
 

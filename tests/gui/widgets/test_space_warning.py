@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from gui.views.registry.pull_dialog import PullDialog
 
 WAIT_MS = 5000
-
-
-@pytest.fixture
-def connected(qtbot, session):
-    session.start()
-    qtbot.waitUntil(lambda: session.connected, timeout=WAIT_MS)
-    return session
 
 
 def test_a_pull_with_little_free_space_is_warned_about(qtbot, connected, engine):
