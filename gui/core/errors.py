@@ -95,6 +95,14 @@ def _explain_api_error(exc, prefix: str) -> EngineError:
         )
     if status == 409 and "is not running" in lowered:  # exec, kill, pause... of a stopped container
         return EngineError(f"{prefix}the container is not running. Start it first, then try again.", text)
+    if status == 409 and "volume is in use" in lowered:  # "remove NAME: volume is in use - [container id]"
+        user = re.search(r"\[([0-9a-f]{12})", text)
+        container = user.group(1) if user else "CONTAINER"
+        return EngineError(
+            f"{prefix}a container uses this volume. Remove that container first (docker rm {container}), then the "
+            "volume.",
+            text,
+        )
     if status == 409 and "already in progress" in lowered:
         return EngineError(f"{prefix}the engine is already doing that. Wait a moment and try again.", text)
     if status == 401 or "unauthorized" in lowered or "authentication required" in lowered:

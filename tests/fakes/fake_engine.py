@@ -18,6 +18,7 @@ from gui.core.engine.connection import Diagnosis, Endpoint, EngineInfo, EngineSt
 from gui.core.engine.exit_codes import StopOutcome
 from gui.core.engine.rows import ContainerRow, ImageRow, PublishedPort
 from gui.core.errors import EngineError, ImageInUse, NotFound
+from tests.fakes.fake_volumes import FakeVolumeApi, FakeVolumes
 
 ENDPOINT = Endpoint("unix:///fake/docker.sock", "default")
 INFO = EngineInfo(
@@ -104,7 +105,7 @@ def image(repository: str, tag: str = "1.0", size: int = 10 * 1024**2, used_by: 
     )
 
 
-class FakeEngine:
+class FakeEngine(FakeVolumes):
     def __init__(self):
         self.endpoint = ENDPOINT
         self.containers_by_id: dict[str, ContainerRow] = {}
@@ -153,6 +154,7 @@ class FakeEngine:
         self.disk: dict | None = None
         self.disk_removed: list[tuple[str, str]] = []
         self.disk_refusals: dict[str, int] = {}
+        self.volume_mounts: dict[str, list[str]] = {}  # container name: the volumes it mounts (fake_volumes)
         self.api = FakeApi(self)
         self._lock = threading.Lock()
         self.closed = False
@@ -261,7 +263,7 @@ class FakeEngine:
             }
         elif isinstance(action, actions.InspectImage):
             return {"inspect": {"Id": "sha256:x", "RepoTags": [action.image]}, "history": []}
-        elif type(action).__module__ == "gui.core.disk.cleanup":
+        elif type(action).__module__ in ("gui.core.disk.cleanup", "gui.core.engine.volumes"):
             return action.run(self.api)  # the clean-ups call the engine's API; FakeApi answers as the engine would
         elif type(action).__name__ == "RunContainer":
             return self._run(action)
@@ -450,7 +452,7 @@ def api_error(status_code: int, explanation: str):
     return docker.errors.APIError(explanation, response=response, explanation=explanation)
 
 
-class FakeApi:
+class FakeApi(FakeVolumeApi):
     """The few low-level calls views make through engine.api."""
 
     def __init__(self, engine: FakeEngine):
@@ -503,6 +505,7 @@ class FakeApi:
         if found is None:
             raise api_error(404, f"get {name}: no such volume")
         self._refuse(name)
+        self._refuse_in_use(name)
         disk["Volumes"].remove(found)
         self.engine.disk_removed.append(("volume", name))
 

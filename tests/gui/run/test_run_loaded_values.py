@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from gui.core.run.spec import RunSpec
-from tests.gui.run.test_run_dialog import connected, memory, open_dialog, wait_checked  # noqa: F401 (fixtures)
+from tests.gui.run.test_run_dialog import memory, open_dialog, wait_checked  # noqa: F401 (fixtures)
 
 
 def test_a_corrupt_preset_is_shown_in_the_form(open_dialog, memory, qtbot):  # noqa: F811

@@ -1,0 +1,293 @@
+"""Volumes: the engine's stores of files (models, datasets, results), who uses each, with new, remove, remove
+unused and inspect. Every engine call runs off the GUI thread through the session; each action shows its CLI twin."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout
+
+from gui.core.engine.volumes import (
+    CreateVolume,
+    InspectVolume,
+    RemovedVolumes,
+    RemoveUnusedVolumes,
+    RemoveVolume,
+    VolumeRow,
+    name_problem,
+    unused,
+)
+from gui.core.errors import EngineError
+from gui.core.format import local_time
+from gui.models.volumes import VOLUME_CREATED_COLUMN, volumes_model
+from gui.views.widgets import feedback
+from gui.views.widgets.fit_columns import ColumnFitter
+from gui.views.widgets.list_page import ListPage
+from gui.views.widgets.style import error_label_style, set_secondary
+from gui.workers.session import EngineSession
+
+EMPTY_TEXT = (
+    "No volumes yet.\nA volume keeps files apart from any container (models, datasets, results): they stay when the "
+    "container is removed. Make one with New volume…, or run a container with -v NAME:/path."
+)
+REREAD_DELAY_MS = 300  # a burst of events (docker compose down) reads the list once
+# Container events that change who uses a volume; every volume event changes the list.
+_CONTAINER_ACTIONS = {"create", "destroy"}
+
+
+class NewVolumeDialog(QDialog):
+    """A name (optional: the engine picks one when it is empty), checked as it is typed, before any engine call."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("New volume")
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setObjectName("volume-name")
+        self.name_edit.setAccessibleName("Volume name")
+        self.name_edit.setPlaceholderText("for example models (empty: Docker picks a name)")
+        self.problem_label = feedback.message_label(self, "volume-name-problem", style=error_label_style(), hidden=True)
+        self.command_label = feedback.message_label(self, "volume-command")
+        set_secondary(self.command_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.create_button = self.buttons.addButton("Create", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Name:", self.name_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.command_label)
+        layout.addWidget(self.buttons)
+        self.name_edit.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        problem = name_problem(self.name_edit.text())
+        feedback.show_message(self.problem_label, problem)
+        self.create_button.setEnabled(problem is None)
+        self.command_label.setText(f"Equivalent command: {self.action().command}")
+
+    def action(self) -> CreateVolume:
+        return CreateVolume(self.name_edit.text().strip() or None)
+
+
+def _summary(data: dict, row: VolumeRow | None) -> list:
+    """The inspect window's Summary tab: a few plain fields, then the labels."""
+    fields = [
+        ("Name", str(data.get("Name") or "")),
+        ("Driver", str(data.get("Driver") or "")),
+        ("Mount point", str(data.get("Mountpoint") or "")),
+        ("Created", local_time(row.created) if row and row.created else str(data.get("CreatedAt") or "—")),
+        ("Scope", str(data.get("Scope") or "")),
+        ("Used by", ", ".join(row.used_by) if row and row.used_by else "no container"),
+    ]
+    labels = [(key, str(value)) for key, value in sorted((data.get("Labels") or {}).items())]
+    return [("Volume", fields), *([("Labels", labels)] if labels else [])]
+
+
+class VolumesPage(ListPage):
+    """`message` (from ListPage) carries a sentence for the status bar after each action."""
+
+    def __init__(self, session: EngineSession, parent=None):
+        super().__init__("volumes", volumes_model(), EMPTY_TEXT, parent)
+        self.session = session
+        self.model.setParent(self)
+        self.new_action = self.add_action(
+            "New volume…",
+            self.new_volume,
+            "Insert",
+            tip="New volume…\nMake an empty volume to keep models or data in: docker volume create NAME",
+            needs_selection=False,
+        )
+        self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
+        self.add_separator()
+        self.remove_action = self.add_action("Remove", self.remove_selected, QKeySequence.StandardKey.Delete)
+        self.prune_action = self.add_action(
+            "Remove unused…",
+            self.remove_unused,
+            "Ctrl+Shift+Delete",
+            tip="Remove unused…\nShows exactly the volumes no container uses, and removes those only when you agree "
+            "(docker volume rm NAME…)",
+            needs_selection=False,
+        )
+        self.add_separator()
+        # No F5: View > Refresh has it for the whole window (two actions on one key silence each other).
+        self.refresh_action = self.add_action(
+            "Refresh", self.refresh, tip="Read the volumes again (docker volume ls)", needs_selection=False
+        )
+        self.result_label = feedback.message_label(self, "volumes-result", hidden=True)
+        self.layout().insertWidget(1, self.result_label)
+        self.set_column_widths([30, 20, 10, 50, 18])
+        self.set_stretch_column(3)  # the mount point: the longest text
+        self.fitter = ColumnFitter(self.table, (VOLUME_CREATED_COLUMN,))
+        self.table.doubleClicked.connect(lambda _index: self.inspect())
+
+        self._reading = False
+        self._read_again = False
+        self._reread = QTimer(self, singleShot=True, interval=REREAD_DELAY_MS, timeout=self.refresh)
+        session.eventReceived.connect(self._on_event)
+        session.diagnosisChanged.connect(self._on_diagnosis)
+        self.selectionChanged.connect(self._update_actions)
+        self._update_actions()
+
+    # Reading -----------------------------------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def _on_diagnosis(self, _diagnosis) -> None:
+        self._update_actions()
+        if self.isVisible():
+            self.refresh()
+
+    def _on_event(self, event: dict) -> None:
+        kind, action = event.get("Type"), event.get("Action")
+        if kind == "volume" or (kind == "container" and action in _CONTAINER_ACTIONS):
+            self._reread.start()  # restarted by each event of a burst
+
+    def refresh(self) -> None:
+        """Reads the volumes (and who uses each) off the GUI thread; while a read is in flight one more may follow."""
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = self.session.run(lambda engine: engine.volumes(), self._on_volumes, self._on_read_failed)
+
+    def _read_done(self) -> None:
+        self._reading = False
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
+
+    def _on_volumes(self, rows: list[VolumeRow]) -> None:
+        self.model.set_rows(rows)
+        self._update_actions()
+        self._read_done()
+
+    def _on_read_failed(self, error: EngineError) -> None:
+        self._say(f"Could not read the volumes: {error.message}")
+        self._read_done()
+
+    def _update_actions(self) -> None:
+        rows = self.selected_rows()
+        connected = self.session.connected
+        names = " ".join(row.name for row in rows)
+        single = len(rows) == 1
+        self.new_action.setEnabled(connected)
+        self.inspect_action.setEnabled(connected and single)
+        self.inspect_action.setToolTip(f"Inspect\ndocker volume inspect {names}" if single else "Inspect")
+        self.remove_action.setEnabled(connected and bool(rows))
+        self.remove_action.setToolTip(f"Remove\ndocker volume rm {names}" if rows else "Remove\ndocker volume rm NAME")
+        self.prune_action.setEnabled(connected)
+        self.refresh_action.setEnabled(connected)
+
+    def _say(self, sentence: str) -> None:
+        feedback.show_message(self.result_label, sentence)
+        self.message.emit(sentence)
+
+    # New ---------------------------------------------------------------------------------------------------------
+
+    def new_volume(self) -> None:
+        self.new_dialog = NewVolumeDialog(self)
+        self.new_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.new_dialog.accepted.connect(lambda dialog=self.new_dialog: self._create(dialog.action()))
+        self.new_dialog.open()
+
+    def _create(self, action: CreateVolume) -> None:
+        self.session.perform(
+            action,
+            on_done=lambda name: self._after(f"Created the volume {name}."),
+            on_error=lambda error: self._failed("Could not create the volume", error),
+        )
+
+    def _after(self, sentence: str) -> None:
+        self._say(sentence)
+        self.refresh()
+
+    def _failed(self, title: str, error: EngineError) -> None:
+        feedback.show_error(self, title, error)
+        self.refresh()
+
+    # Remove ------------------------------------------------------------------------------------------------------
+
+    def remove_selected(self) -> None:
+        """Volumes the page knows a container uses are refused here, with what to do, before any engine call; the
+        others go once confirmed (never forced: the engine refuses one that a container took since)."""
+        rows = self.selected_rows()
+        if not rows:
+            return
+        busy = [row for row in rows if row.in_use]
+        free = [row for row in rows if not row.in_use]
+        refusals = "\n".join(
+            row.in_use_sentence() if len(busy) == 1 else f"{row.name}: {row.in_use_sentence()}" for row in busy
+        )
+        if not free:
+            self._say(refusals.replace("\n", " "))
+            feedback.show_error(self, "Volume in use", EngineError(refusals))
+            return
+        text = f"Remove {len(free)} volume(s): {', '.join(row.name for row in free)}? The files in them are lost."
+        if busy:
+            text += f"\n\nKept, in use:\n{refusals}"
+        command = (
+            RemoveVolume(free[0].name).command
+            if len(free) == 1
+            else "docker volume rm " + " ".join(r.name for r in free)
+        )
+        confirmed, _ = feedback.confirm(self, "Remove volumes", text, command, "Remove")
+        if confirmed:
+            for row in free:
+                self.session.perform(
+                    RemoveVolume(row.name),
+                    on_done=lambda _r, name=row.name: self._after(f"Removed the volume {name}."),
+                    on_error=lambda error, name=row.name: self._failed(f"Could not remove the volume {name}", error),
+                )
+
+    def remove_unused(self) -> None:
+        """Reads the volumes anew, then previews exactly those no container uses; nothing goes unconfirmed."""
+        self.session.run(
+            lambda engine: engine.volumes(),
+            self._confirm_unused,
+            lambda error: self._failed("Could not list the volumes", error),
+        )
+
+    def _confirm_unused(self, rows: list[VolumeRow]) -> None:
+        self.model.set_rows(rows)
+        planned = unused(rows)
+        if not planned:
+            self._say("No unused volumes: every volume is used by a container.")
+            return
+        lines = [f"These {len(planned)} volume(s) no container uses will be removed, with the files in them:"]
+        lines += [f"  • {row.name}" + (" (anonymous)" if row.anonymous else "") for row in planned]
+        lines += ["", "Nothing else is removed; a volume a container takes meanwhile is kept."]
+        action = RemoveUnusedVolumes(tuple(row.name for row in planned))
+        confirmed, _ = feedback.confirm(self, "Remove unused volumes", "\n".join(lines), action.command, "Remove")
+        if confirmed:
+            self.session.perform(
+                action,
+                on_done=lambda result: self._removed_unused(result),
+                on_error=lambda error: self._failed("Could not remove the unused volumes", error),
+            )
+
+    def _removed_unused(self, result: RemovedVolumes) -> None:
+        self._after(result.sentence())
+
+    # Inspect -----------------------------------------------------------------------------------------------------
+
+    def inspect(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) != 1:
+            return
+        row = rows[0]
+        action = InspectVolume(row.name)
+        self.session.perform(
+            action,
+            on_done=lambda data: self._show_inspect(row, data, action.command),
+            on_error=lambda error: self._failed(f"Could not inspect the volume {row.name}", error),
+        )
+
+    def _show_inspect(self, row: VolumeRow, data: dict, command: str) -> None:
+        from gui.views.widgets.inspect_dialog import InspectDialog
+
+        self.inspect_dialog = InspectDialog(f"Volume {row.name}", _summary(data, row), data, command, parent=self)
+        self.inspect_dialog.show()
