@@ -16,7 +16,7 @@ GIL_SWITCH_INTERVAL_S = 0.001  # see run_gui
 QUIT_GRACE_MS = 500  # see _shut_down: quitting takes at most about this long, whatever the engine does
 # The pages --page accepts: gui.views.main_window.PAGES, written out here so that reading the command line
 # needs no Qt (tests/unit/test_app_cli.py checks that both lists match).
-PAGES = ("containers", "images", "volumes", "builds", "registries", "monitor", "disk", "engine", "learn")
+PAGES = ("containers", "images", "volumes", "networks", "builds", "registries", "monitor", "disk", "engine", "learn")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -95,6 +95,12 @@ def _explain_api_error(exc, prefix: str) -> EngineError:
         )
     if status == 409 and "is not running" in lowered:  # exec, kill, pause... of a stopped container
         return EngineError(f"{prefix}the container is not running. Start it first, then try again.", text)
+    if "has active endpoints" in lowered:  # "error while removing network: network NAME id ID has active endpoints"
+        return EngineError(
+            f"{prefix}containers are still attached to this network. Disconnect them first (docker network "
+            "disconnect NETWORK CONTAINER), or remove them, then the network.",
+            text,
+        )
     if status == 409 and "volume is in use" in lowered:  # "remove NAME: volume is in use - [container id]"
         user = re.search(r"\[([0-9a-f]{12})", text)
         container = user.group(1) if user else "CONTAINER"

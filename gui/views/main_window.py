@@ -40,6 +40,7 @@ from gui.views.learn.learn_page import LearnPage
 from gui.views.menus import Menus
 from gui.views.monitor.container_usage import ContainerPage
 from gui.views.monitor.monitor_page import MonitorPage
+from gui.views.networks.networks_page import NetworksPage
 from gui.views.registry.pull_dialog import PullDialog
 from gui.views.registry.registries_page import RegistriesPage
 from gui.views.volumes.volumes_page import VolumesPage
@@ -60,12 +61,13 @@ if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a qu
     from gui.views.run.dialog import RunDialog
     from gui.views.terminal.terminal_window import TerminalWindow
 
-PAGES = ("learn", "containers", "images", "volumes", "builds", "registries", "monitor", "disk", "engine")
+PAGES = ("learn", "containers", "images", "volumes", "networks", "builds", "registries", "monitor", "disk", "engine")
 PAGE_TITLES = {
     "learn": "Learn",
     "containers": "Containers",
     "images": "Images",
     "volumes": "Volumes",
+    "networks": "Networks",
     "builds": "Build",
     "registries": "Registries",
     "monitor": "Monitor",
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
         self.container_page = ContainerPage(self.monitor, self)  # one container's charts, reached from the lists
         self.disk_page = DiskPage(session, self)
         self.volumes_page = VolumesPage(session, self)
+        self.networks_page = NetworksPage(session, self)
         # Progress beside the build history (the user's data folder): a window given a history folder of its own
         # (tests, screenshots) keeps its own progress too.
         learn_store = learn_store or LearnStore(self.history.folder.parent / LEARN_FILE_NAME)
@@ -124,6 +127,7 @@ class MainWindow(QMainWindow):
             "containers": self.containers_page,
             "images": self.images_page,
             "volumes": self.volumes_page,
+            "networks": self.networks_page,
             "builds": self.builds_page,
             "registries": self.registries_page,
             "monitor": self.monitor_page,
@@ -208,8 +212,8 @@ class MainWindow(QMainWindow):
         self.learn_page.actionRequested.connect(self.do_learn_action)
         self.learn_page.skipped.connect(self._learn_skipped)
         self.learn_page.loaded.connect(self._learn_loaded)
-        pages_with_messages = (self.containers_page, self.images_page, self.volumes_page, self.builds_page)
-        for page in (*pages_with_messages, self.registries_page, self.disk_page):
+        pages_with_messages = (self.containers_page, self.images_page, self.volumes_page, self.networks_page)
+        for page in (*pages_with_messages, self.builds_page, self.registries_page, self.disk_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     def show_about(self) -> None:
@@ -223,6 +227,7 @@ class MainWindow(QMainWindow):
         self.session.refresh()
         self.registries_page.refresh()
         self.volumes_page.refresh()
+        self.networks_page.refresh()
 
     # Pages ---------------------------------------------------------------------------------------
 
@@ -260,7 +265,7 @@ class MainWindow(QMainWindow):
             self._page_when_engine_left = None
             self._engine_answers(lists_read=False)
         # Builds stays open: writing and checking a Dockerfile needs no engine; its page disables Build itself.
-        for page in ("containers", "images", "volumes", "monitor", "disk"):
+        for page in ("containers", "images", "volumes", "networks", "monitor", "disk"):
             self.sidebar.item(PAGES.index(page)).setFlags(
                 Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 if diagnosis.usable

@@ -18,6 +18,7 @@ from gui.core.engine.connection import Diagnosis, Endpoint, EngineInfo, EngineSt
 from gui.core.engine.exit_codes import StopOutcome
 from gui.core.engine.rows import ContainerRow, ImageRow, PublishedPort
 from gui.core.errors import EngineError, ImageInUse, NotFound
+from tests.fakes.fake_networks import BUILTIN_NETWORKS, FakeNetworkApi, FakeNetworks
 from tests.fakes.fake_volumes import FakeVolumeApi, FakeVolumes
 
 ENDPOINT = Endpoint("unix:///fake/docker.sock", "default")
@@ -105,7 +106,7 @@ def image(repository: str, tag: str = "1.0", size: int = 10 * 1024**2, used_by: 
     )
 
 
-class FakeEngine(FakeVolumes):
+class FakeEngine(FakeVolumes, FakeNetworks):
     def __init__(self):
         self.endpoint = ENDPOINT
         self.containers_by_id: dict[str, ContainerRow] = {}
@@ -155,6 +156,7 @@ class FakeEngine(FakeVolumes):
         self.disk_removed: list[tuple[str, str]] = []
         self.disk_refusals: dict[str, int] = {}
         self.volume_mounts: dict[str, list[str]] = {}  # container name: the volumes it mounts (fake_volumes)
+        self.networks_raw, self.network_attached = copy.deepcopy(BUILTIN_NETWORKS), {}  # fake_networks
         self.api = FakeApi(self)
         self._lock = threading.Lock()
         self.closed = False
@@ -263,7 +265,11 @@ class FakeEngine(FakeVolumes):
             }
         elif isinstance(action, actions.InspectImage):
             return {"inspect": {"Id": "sha256:x", "RepoTags": [action.image]}, "history": []}
-        elif type(action).__module__ in ("gui.core.disk.cleanup", "gui.core.engine.volumes"):
+        elif type(action).__module__ in (
+            "gui.core.disk.cleanup",
+            "gui.core.engine.volumes",
+            "gui.core.engine.networks",
+        ):
             return action.run(self.api)  # the clean-ups call the engine's API; FakeApi answers as the engine would
         elif type(action).__name__ == "RunContainer":
             return self._run(action)
@@ -452,7 +458,7 @@ def api_error(status_code: int, explanation: str):
     return docker.errors.APIError(explanation, response=response, explanation=explanation)
 
 
-class FakeApi(FakeVolumeApi):
+class FakeApi(FakeNetworkApi, FakeVolumeApi):
     """The few low-level calls views make through engine.api."""
 
     def __init__(self, engine: FakeEngine):

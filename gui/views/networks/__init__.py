@@ -1,0 +1,2 @@
+"""The Networks page: the engine's networks, which containers are on each, new, remove, connect, disconnect and
+inspect."""
