@@ -48,6 +48,11 @@ DOCS_LINKS = (
 )
 
 
+def page_shortcut(number: int) -> str:
+    """Ctrl+1 to Ctrl+9 for the first nine pages, Ctrl+0 for the tenth (as browsers number their tabs)."""
+    return f"Ctrl+{number % 10}" if number <= 10 else ""
+
+
 class RecentDockerfiles(QObject):
     """The last Dockerfiles opened or written, newest first, kept in the settings. Files that are gone are
     dropped: checked off the GUI thread, since a folder on a slow or unplugged disk can take long to answer."""
@@ -131,7 +136,7 @@ class Menus(QObject):
                     self.view_menu,
                     PAGE_TITLES[name],
                     lambda page=name: window.show_page(page),
-                    QKeySequence(f"Ctrl+{number}"),
+                    QKeySequence(page_shortcut(number)),
                     f"Show the {PAGE_TITLES[name]} page",
                 )
             )
