@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout
 
@@ -25,8 +25,8 @@ from gui.core.errors import EngineError
 from gui.core.format import local_time
 from gui.models.networks import NETWORK_CREATED_COLUMN, networks_model
 from gui.views.widgets import feedback
+from gui.views.widgets.engine_list_page import EngineListPage
 from gui.views.widgets.fit_columns import ColumnFitter
-from gui.views.widgets.list_page import ListPage
 from gui.views.widgets.style import error_label_style, set_secondary
 from gui.workers.session import EngineSession
 
@@ -34,9 +34,8 @@ EMPTY_TEXT = (
     "No networks.\nContainers on the same network reach each other by name. Make one with New network…, then "
     "connect the containers that should talk to each other."
 )
-REREAD_DELAY_MS = 300  # a burst of events (docker compose up) reads the list once
 # Container events that change who is on a network; every network event changes the list.
-_CONTAINER_ACTIONS = {"create", "destroy", "start", "die"}
+_CONTAINER_ACTIONS = frozenset({"create", "destroy", "start", "die"})
 
 
 class NewNetworkDialog(QDialog):
@@ -133,13 +132,15 @@ def _summary(data: dict, row: NetworkRow | None) -> list:
     return [("Network", fields), *([("Labels", labels)] if labels else [])]
 
 
-class NetworksPage(ListPage):
+class NetworksPage(EngineListPage):
     """`message` (from ListPage) carries a sentence for the status bar after each action."""
 
+    event_type = "network"
+    container_actions = _CONTAINER_ACTIONS
+    noun = "networks"
+
     def __init__(self, session: EngineSession, parent=None):
-        super().__init__("networks", networks_model(), EMPTY_TEXT, parent)
-        self.session = session
-        self.model.setParent(self)
+        super().__init__("networks", networks_model(), EMPTY_TEXT, session, parent)
         self.new_action = self.add_action(
             "New network…",
             self.new_network,
@@ -159,58 +160,14 @@ class NetworksPage(ListPage):
         self.refresh_action = self.add_action(
             "Refresh", self.refresh, tip="Read the networks again (docker network ls)", needs_selection=False
         )
-        self.result_label = feedback.message_label(self, "networks-result", hidden=True)
-        self.layout().insertWidget(1, self.result_label)
         self.set_column_widths([24, 10, 22, 40, 18])
         self.set_stretch_column(3)  # the containers: the longest text
         self.fitter = ColumnFitter(self.table, (NETWORK_CREATED_COLUMN,))
         self.table.doubleClicked.connect(lambda _index: self.inspect())
-
-        self._reading = False
-        self._read_again = False
-        self._reread = QTimer(self, singleShot=True, interval=REREAD_DELAY_MS, timeout=self.refresh)
-        session.eventReceived.connect(self._on_event)
-        session.diagnosisChanged.connect(self._on_diagnosis)
-        self.selectionChanged.connect(self._update_actions)
         self._update_actions()
 
-    # Reading -----------------------------------------------------------------------------------------------------
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _on_diagnosis(self, _diagnosis) -> None:
-        self._update_actions()
-        if self.isVisible():
-            self.refresh()
-
-    def _on_event(self, event: dict) -> None:
-        kind, action = event.get("Type"), event.get("Action")
-        if kind == "network" or (kind == "container" and action in _CONTAINER_ACTIONS):
-            self._reread.start()  # restarted by each event of a burst
-
-    def refresh(self) -> None:
-        """Reads the networks (and who is on each) off the GUI thread; while a read is in flight one more may follow."""
-        if self._reading:
-            self._read_again = True
-            return
-        self._reading = self.session.run(lambda engine: engine.networks(), self._on_networks, self._on_read_failed)
-
-    def _read_done(self) -> None:
-        self._reading = False
-        if self._read_again:
-            self._read_again = False
-            self.refresh()
-
-    def _on_networks(self, rows: list[NetworkRow]) -> None:
-        self.model.set_rows(rows)
-        self._update_actions()
-        self._read_done()
-
-    def _on_read_failed(self, error: EngineError) -> None:
-        self._say(f"Could not read the networks: {error.message}")
-        self._read_done()
+    def read(self, engine) -> list:
+        return engine.networks()
 
     def _update_actions(self) -> None:
         rows = self.selected_rows()
@@ -228,10 +185,6 @@ class NetworksPage(ListPage):
         self.remove_action.setToolTip(f"Remove\ndocker network rm {name}")
         self.refresh_action.setEnabled(connected)
 
-    def _say(self, sentence: str) -> None:
-        feedback.show_message(self.result_label, sentence)
-        self.message.emit(sentence)
-
     def _single(self) -> NetworkRow | None:
         rows = self.selected_rows()
         return rows[0] if len(rows) == 1 else None
@@ -240,14 +193,6 @@ class NetworksPage(ListPage):
         self.session.perform(
             action, on_done=lambda _result: self._after(done), on_error=lambda error: self._failed(failed, error)
         )
-
-    def _after(self, sentence: str) -> None:
-        self._say(sentence)
-        self.refresh()
-
-    def _failed(self, title: str, error: EngineError) -> None:
-        feedback.show_error(self, title, error)
-        self.refresh()
 
     # New ---------------------------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ unused and inspect. Every engine call runs off the GUI thread through the sessio
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout
 
@@ -21,8 +21,8 @@ from gui.core.errors import EngineError
 from gui.core.format import local_time
 from gui.models.volumes import VOLUME_CREATED_COLUMN, volumes_model
 from gui.views.widgets import feedback
+from gui.views.widgets.engine_list_page import EngineListPage
 from gui.views.widgets.fit_columns import ColumnFitter
-from gui.views.widgets.list_page import ListPage
 from gui.views.widgets.style import error_label_style, set_secondary
 from gui.workers.session import EngineSession
 
@@ -30,9 +30,8 @@ EMPTY_TEXT = (
     "No volumes yet.\nA volume keeps files apart from any container (models, datasets, results): they stay when the "
     "container is removed. Make one with New volume…, or run a container with -v NAME:/path."
 )
-REREAD_DELAY_MS = 300  # a burst of events (docker compose down) reads the list once
 # Container events that change who uses a volume; every volume event changes the list.
-_CONTAINER_ACTIONS = {"create", "destroy"}
+_CONTAINER_ACTIONS = frozenset({"create", "destroy"})
 
 
 class NewVolumeDialog(QDialog):
@@ -86,13 +85,15 @@ def _summary(data: dict, row: VolumeRow | None) -> list:
     return [("Volume", fields), *([("Labels", labels)] if labels else [])]
 
 
-class VolumesPage(ListPage):
+class VolumesPage(EngineListPage):
     """`message` (from ListPage) carries a sentence for the status bar after each action."""
 
+    event_type = "volume"
+    container_actions = _CONTAINER_ACTIONS
+    noun = "volumes"
+
     def __init__(self, session: EngineSession, parent=None):
-        super().__init__("volumes", volumes_model(), EMPTY_TEXT, parent)
-        self.session = session
-        self.model.setParent(self)
+        super().__init__("volumes", volumes_model(), EMPTY_TEXT, session, parent)
         self.new_action = self.add_action(
             "New volume…",
             self.new_volume,
@@ -116,58 +117,14 @@ class VolumesPage(ListPage):
         self.refresh_action = self.add_action(
             "Refresh", self.refresh, tip="Read the volumes again (docker volume ls)", needs_selection=False
         )
-        self.result_label = feedback.message_label(self, "volumes-result", hidden=True)
-        self.layout().insertWidget(1, self.result_label)
         self.set_column_widths([30, 20, 10, 50, 18])
         self.set_stretch_column(3)  # the mount point: the longest text
         self.fitter = ColumnFitter(self.table, (VOLUME_CREATED_COLUMN,))
         self.table.doubleClicked.connect(lambda _index: self.inspect())
-
-        self._reading = False
-        self._read_again = False
-        self._reread = QTimer(self, singleShot=True, interval=REREAD_DELAY_MS, timeout=self.refresh)
-        session.eventReceived.connect(self._on_event)
-        session.diagnosisChanged.connect(self._on_diagnosis)
-        self.selectionChanged.connect(self._update_actions)
         self._update_actions()
 
-    # Reading -----------------------------------------------------------------------------------------------------
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _on_diagnosis(self, _diagnosis) -> None:
-        self._update_actions()
-        if self.isVisible():
-            self.refresh()
-
-    def _on_event(self, event: dict) -> None:
-        kind, action = event.get("Type"), event.get("Action")
-        if kind == "volume" or (kind == "container" and action in _CONTAINER_ACTIONS):
-            self._reread.start()  # restarted by each event of a burst
-
-    def refresh(self) -> None:
-        """Reads the volumes (and who uses each) off the GUI thread; while a read is in flight one more may follow."""
-        if self._reading:
-            self._read_again = True
-            return
-        self._reading = self.session.run(lambda engine: engine.volumes(), self._on_volumes, self._on_read_failed)
-
-    def _read_done(self) -> None:
-        self._reading = False
-        if self._read_again:
-            self._read_again = False
-            self.refresh()
-
-    def _on_volumes(self, rows: list[VolumeRow]) -> None:
-        self.model.set_rows(rows)
-        self._update_actions()
-        self._read_done()
-
-    def _on_read_failed(self, error: EngineError) -> None:
-        self._say(f"Could not read the volumes: {error.message}")
-        self._read_done()
+    def read(self, engine) -> list:
+        return engine.volumes()
 
     def _update_actions(self) -> None:
         rows = self.selected_rows()
@@ -181,10 +138,6 @@ class VolumesPage(ListPage):
         self.remove_action.setToolTip(f"Remove\ndocker volume rm {names}" if rows else "Remove\ndocker volume rm NAME")
         self.prune_action.setEnabled(connected)
         self.refresh_action.setEnabled(connected)
-
-    def _say(self, sentence: str) -> None:
-        feedback.show_message(self.result_label, sentence)
-        self.message.emit(sentence)
 
     # New ---------------------------------------------------------------------------------------------------------
 
@@ -200,14 +153,6 @@ class VolumesPage(ListPage):
             on_done=lambda name: self._after(f"Created the volume {name}."),
             on_error=lambda error: self._failed("Could not create the volume", error),
         )
-
-    def _after(self, sentence: str) -> None:
-        self._say(sentence)
-        self.refresh()
-
-    def _failed(self, title: str, error: EngineError) -> None:
-        feedback.show_error(self, title, error)
-        self.refresh()
 
     # Remove ------------------------------------------------------------------------------------------------------
 
