@@ -16,7 +16,19 @@ GIL_SWITCH_INTERVAL_S = 0.001  # see run_gui
 QUIT_GRACE_MS = 500  # see _shut_down: quitting takes at most about this long, whatever the engine does
 # The pages --page accepts: gui.views.main_window.PAGES, written out here so that reading the command line
 # needs no Qt (tests/unit/test_app_cli.py checks that both lists match).
-PAGES = ("containers", "images", "volumes", "networks", "builds", "registries", "monitor", "disk", "engine", "learn")
+PAGES = (
+    "containers",
+    "images",
+    "volumes",
+    "networks",
+    "builds",
+    "registries",
+    "monitor",
+    "disk",
+    "engine",
+    "learn",
+    "settings",
+)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -122,6 +134,22 @@ def _keep_private(settings_file: str) -> None:
         logger.warning("could not make %s private: %s", path, exc)
 
 
+def _apply_preferences(app, settings, theme: str | None) -> None:
+    """The saved appearance and engine, before the window shows (`theme`: --theme, for screenshots, wins). A value
+    read back broken is logged here; the Settings page says it too."""
+    from gui.core.settings import contexts, preferences
+
+    prefs, problems = preferences.load(settings)
+    for problem in problems:
+        logger.warning("%s", problem)
+    contexts.choose(prefs.engine)
+    theme = theme or prefs.appearance
+    if theme != preferences.SYSTEM:  # the system's look is Qt's own: nothing to do
+        from gui.views.widgets.style import apply_theme
+
+        apply_theme(app, theme)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -130,6 +158,7 @@ def run_gui(args: argparse.Namespace) -> int:
     _skip_pyside_source_scan()  # before the window's modules are imported
     from PySide6.QtWidgets import QApplication
 
+    from gui.core.settings.contexts import diagnose_chosen
     from gui.views.crash import CrashReporter
     from gui.views.main_window import MainWindow
     from gui.views.widgets.style import install_focus_style
@@ -145,11 +174,6 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName("Portside")
     app.setDesktopFileName("io.github.portside.Portside")
     app.setWindowIcon(_icon())
-    if args.theme:
-        from gui.views.widgets.style import apply_theme
-
-        apply_theme(app, args.theme)  # as on a light or dark desktop; the app itself follows the system palette
-    install_focus_style(app)  # where the keyboard is, visible in every window
     crash = CrashReporter(app)
     crash.install()
     MainThreadGarbageCollector(app).start()  # worker threads must never destroy GUI objects
@@ -159,7 +183,6 @@ def run_gui(args: argparse.Namespace) -> int:
     # default 5 ms, none at 1 ms, for the same CPU use.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
 
-    session = EngineSession()
     vault = None  # the user's own sign-ins
     if args.screenshot:
         # A screenshot shows the defaults, and never touches the user's own settings or sign-ins.
@@ -175,6 +198,9 @@ def run_gui(args: argparse.Namespace) -> int:
     else:
         settings = QSettings()
         _keep_private(settings.fileName())
+    _apply_preferences(app, settings, args.theme)
+    install_focus_style(app)  # where the keyboard is, visible in every window
+    session = EngineSession(diagnose_fn=diagnose_chosen)  # the engine chosen on the Settings page, if any
     session.start()  # the engine check (and docker-py's import) overlaps with building the window
     window = MainWindow(session, settings, vault=vault)
 

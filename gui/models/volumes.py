@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gui.core.engine.volumes import VolumeRow
-from gui.core.format import local_time, relative_time
+from gui.core.format import exact_bytes, human_bytes, local_time, relative_time
 from gui.models.lists import ExplainedHeaders
 from gui.models.table import Column, RowTableModel
 
@@ -12,6 +12,8 @@ VOLUME_HEADER_TIPS = {
     "and results. It is kept when a container is removed, so the next container can mount it again.",
     "Used by": "The containers, running or stopped, that mount this volume; a volume in use cannot be removed until "
     "they are.",
+    "Size": "The space the volume's files take, measured by the engine (docker system df -v) after the list is read: "
+    "it walks every file, which takes a while for big datasets.",
     "Driver": "Who stores the files: local keeps them on this computer's disk; plugins can keep them elsewhere.",
     "Mount point": "Where the files are on the engine's computer (usually only root may read them there); inside a "
     "container they appear at the path given with docker run -v NAME:/path.",
@@ -43,6 +45,17 @@ VOLUME_COLUMNS = [
         sort_key=lambda r: (len(r.used_by), r.used_by),
         tooltip=_used_by_tooltip,
     ),
+    Column(
+        "Size",
+        lambda r: human_bytes(r.size) if r.size is not None else "-",
+        sort_key=lambda r: -1 if r.size is None else r.size,
+        tooltip=lambda r: (
+            exact_bytes(r.size)
+            if r.size is not None
+            else "Not measured (yet): a driver other than local, or the engine is still measuring."
+        ),
+        align_right=True,
+    ),
     Column("Driver", lambda r: r.driver),
     Column("Mount point", lambda r: r.mountpoint, tooltip=lambda r: r.mountpoint),
     Column(
@@ -52,7 +65,8 @@ VOLUME_COLUMNS = [
         tooltip=lambda r: local_time(r.created) if r.created else "The engine did not say.",
     ),
 ]
-VOLUME_CREATED_COLUMN = 4
+VOLUME_SIZE_COLUMN = 2
+VOLUME_CREATED_COLUMN = 5
 
 
 def volumes_model(parent=None) -> RowTableModel[VolumeRow]:

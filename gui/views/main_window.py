@@ -28,8 +28,10 @@ from gui.core.learn.store import FILE_NAME as LEARN_FILE_NAME
 from gui.core.learn.store import LearnProgress, LearnStore
 from gui.core.registry.credentials import CredentialVault
 from gui.core.run.memory import RunMemory
+from gui.core.settings.preferences import load as load_preferences
 from gui.views.build.builds_page import BuildsPage
 from gui.views.commands_panel import CommandsPanel
+from gui.views.container_windows import ContainerWindows
 from gui.views.containers.containers_page import ContainersPage
 from gui.views.containers.logs_window import LogsWindow
 from gui.views.disk.disk_page import DiskPage
@@ -43,10 +45,11 @@ from gui.views.monitor.monitor_page import MonitorPage
 from gui.views.networks.networks_page import NetworksPage
 from gui.views.registry.pull_dialog import PullDialog
 from gui.views.registry.registries_page import RegistriesPage
+from gui.views.settings.settings_page import SettingsPage
 from gui.views.volumes.volumes_page import VolumesPage
 from gui.views.widgets import feedback
 from gui.views.widgets.inspect_dialog import InspectDialog
-from gui.views.widgets.placement import bring_up, keep_on_screen, place_window
+from gui.views.widgets.placement import keep_on_screen, place_window
 from gui.workers.build_runner import BuildRunner
 from gui.workers.monitor.gpu_watch import GpuWatch
 from gui.workers.monitor.service import MonitorService
@@ -57,11 +60,24 @@ if TYPE_CHECKING:  # the wizard, editor and build dialog load on first use: a qu
     from gui.views.build.build_dialog import BuildDialog
     from gui.views.dockerfile.editor import DockerfileEditor
     from gui.views.dockerfile.wizard import DockerfileWizard
+    from gui.views.files.files_window import FilesWindow
     from gui.views.registry.push_dialog import PushDialog
     from gui.views.run.dialog import RunDialog
     from gui.views.terminal.terminal_window import TerminalWindow
 
-PAGES = ("learn", "containers", "images", "volumes", "networks", "builds", "registries", "monitor", "disk", "engine")
+PAGES = (
+    "learn",
+    "containers",
+    "images",
+    "volumes",
+    "networks",
+    "builds",
+    "registries",
+    "monitor",
+    "disk",
+    "engine",
+    "settings",
+)
 PAGE_TITLES = {
     "learn": "Learn",
     "containers": "Containers",
@@ -73,10 +89,11 @@ PAGE_TITLES = {
     "monitor": "Monitor",
     "disk": "Disk",
     "engine": "Engine",
+    "settings": "Settings",
 }
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ContainerWindows, QMainWindow):
     def __init__(
         self,
         session: EngineSession,
@@ -94,6 +111,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.vault = vault or CredentialVault()
         self.logs_windows: dict[str, LogsWindow] = {}
+        self.files_windows: dict[str, FilesWindow] = {}  # "container ID" or "volume NAME": one window each
         self.terminal_windows: dict[str, TerminalWindow] = {}  # by container: a window of tabs each
         self.editors: dict[Path, DockerfileEditor] = {}
         self.build_dialog: BuildDialog | None = None
@@ -116,6 +134,7 @@ class MainWindow(QMainWindow):
         self.disk_page = DiskPage(session, self)
         self.volumes_page = VolumesPage(session, self)
         self.networks_page = NetworksPage(session, self)
+        self.settings_page = SettingsPage(self.settings, self)
         # Progress beside the build history (the user's data folder): a window given a history folder of its own
         # (tests, screenshots) keeps its own progress too.
         learn_store = learn_store or LearnStore(self.history.folder.parent / LEARN_FILE_NAME)
@@ -133,6 +152,7 @@ class MainWindow(QMainWindow):
             "monitor": self.monitor_page,
             "disk": self.disk_page,
             "engine": self.engine_page,
+            "settings": self.settings_page,
         }
 
         self.stack = QStackedWidget(self)
@@ -185,6 +205,9 @@ class MainWindow(QMainWindow):
         self.engine_page.checkRequested.connect(session.check)
         self.containers_page.logsRequested.connect(self.open_logs)
         self.containers_page.terminalRequested.connect(self.open_terminal)
+        self.containers_page.filesRequested.connect(self.open_files)
+        self.settings_page.engineChosen.connect(lambda _context: session.check())
+        self.volumes_page.filesRequested.connect(self.open_volume_files)
         self.containers_page.inspectRequested.connect(self.inspect_container)
         self.containers_page.runAgainRequested.connect(self.run_again)
         self.images_page.runRequested.connect(self.open_run_dialog)
@@ -264,6 +287,7 @@ class MainWindow(QMainWindow):
         if diagnosis.usable:
             self._page_when_engine_left = None
             self._engine_answers(lists_read=False)
+            self.sweep_volume_helpers()
         # Builds stays open: writing and checking a Dockerfile needs no engine; its page disables Build itself.
         for page in ("containers", "images", "volumes", "networks", "monitor", "disk"):
             self.sidebar.item(PAGES.index(page)).setFlags(
@@ -357,29 +381,6 @@ class MainWindow(QMainWindow):
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
     # Windows and dialogs -------------------------------------------------------------------------
-
-    def open_logs(self, container: ContainerRow) -> None:
-        window = self.logs_windows.get(container.id)
-        if window is None:
-            window = LogsWindow(self.session, container)
-            window.closed.connect(lambda container_id: self.logs_windows.pop(container_id, None))
-            self.logs_windows[container.id] = window
-            place_window(window, self)
-        bring_up(window)
-
-    def open_terminal(self, container: ContainerRow) -> None:
-        """The container's terminal window: a new tab in it when it is open already (several shells at once)."""
-        from gui.views.terminal.terminal_window import TerminalWindow  # only when asked: start-up stays quick
-
-        window = self.terminal_windows.get(container.id)
-        if window is None:
-            window = TerminalWindow(self.session, container)
-            window.closed.connect(lambda container_id: self.terminal_windows.pop(container_id, None))
-            self.terminal_windows[container.id] = window
-            place_window(window, self)
-        else:
-            window.new_tab()
-        bring_up(window)
 
     def inspect_container(self, container: ContainerRow) -> None:
         action = actions.InspectContainer(container.name)
@@ -500,7 +501,10 @@ class MainWindow(QMainWindow):
         """The Run dialog for an image; `initial` fills it (run again with changes)."""
         from gui.views.run.dialog import RunDialog
 
-        dialog = RunDialog(self.session, image, initial, self.run_memory, self, monitor=self.monitor)
+        preferences, _problems = load_preferences(self.settings)  # the Settings page shows the problems
+        dialog = RunDialog(
+            self.session, image, initial, self.run_memory, self, monitor=self.monitor, preferences=preferences
+        )
         dialog.started.connect(lambda container_id, _spec: self._show_started(container_id, dialog.open_logs_after))
         self.show_dialog(dialog)
         return dialog
@@ -608,6 +612,5 @@ class MainWindow(QMainWindow):
         self.build_runner.dispose()
         self.monitor.stop()
         self.save_settings()
-        for window in [*self.logs_windows.values(), *self.terminal_windows.values()]:
-            window.close()
+        self.close_container_windows()
         super().closeEvent(event)

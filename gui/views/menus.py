@@ -49,7 +49,8 @@ DOCS_LINKS = (
 
 
 def page_shortcut(number: int) -> str:
-    """Ctrl+1 to Ctrl+9 for the first nine pages, Ctrl+0 for the tenth (as browsers number their tabs)."""
+    """Ctrl+1 to Ctrl+9 for the first nine pages, Ctrl+0 for the tenth (as browsers number their tabs); Settings has
+    Ctrl+, as in most desktop apps."""
     return f"Ctrl+{number % 10}" if number <= 10 else ""
 
 
@@ -136,7 +137,7 @@ class Menus(QObject):
                     self.view_menu,
                     PAGE_TITLES[name],
                     lambda page=name: window.show_page(page),
-                    QKeySequence(page_shortcut(number)),
+                    QKeySequence("Ctrl+," if name == "settings" else page_shortcut(number)),
                     f"Show the {PAGE_TITLES[name]} page",
                 )
             )

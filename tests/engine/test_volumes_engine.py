@@ -51,3 +51,18 @@ def test_volumes_their_users_and_removal(engine, docker_client, busybox_image, t
     result = engine.perform(RemoveUnusedVolumes(planned))
     assert set(result.removed) == set(planned) and result.kept == ()
     assert set(ours(engine, case)) == {names[0]}
+
+
+def test_a_volume_is_measured_with_the_files_written_in_it(engine, docker_client, busybox_image, test_labels):
+    case = test_labels[eh.CASE_LABEL]
+    name = f"portside-test-vol-{case}-sized"
+    engine.perform(CreateVolume(name, tuple(sorted(test_labels.items()))))
+    docker_client.containers.run(
+        busybox_image,
+        ["sh", "-c", "head -c 3000000 /dev/zero > /data/weights.bin"],
+        name=f"portside-test-vol-writer-{case}",
+        labels=test_labels,
+        network_mode="none",
+        volumes={name: {"bind": "/data", "mode": "rw"}},
+    )
+    assert 3_000_000 <= engine.volume_sizes()[name] < 3_100_000

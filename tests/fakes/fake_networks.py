@@ -81,9 +81,9 @@ class FakeNetworkApi:
     def inspect_network(self, net_id, **_kwargs) -> dict:
         return copy.deepcopy(self._network(net_id))
 
-    def containers(self, all: bool = False) -> list[dict]:
+    def containers(self, all: bool = False, filters: dict | None = None) -> list[dict]:
         """The container list as FakeVolumeApi answers it, with each container's networks added."""
-        listed = super().containers(all=all)
+        listed = super().containers(all=all, filters=filters)
         attached = self.engine.network_attached
         for raw in listed:
             nets = attached.get(raw["Names"][0].lstrip("/"), ())

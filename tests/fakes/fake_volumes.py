@@ -16,6 +16,20 @@ class FakeVolumes:
 
         return volume_rows(self.api.volumes()["Volumes"], self.api.containers(all=True))
 
+    def new_client(self, timeout: int = 60):
+        """A client of the caller's own, as the Files core and the volume helpers' sweep ask: the fake API."""
+        return self.api
+
+    def volume_sizes(self):
+        """The sizes, from the same disk answer as the Disk page (GET /system/df); `volume_sizes_gate`, when set, is
+        waited on first, so a test sees the list before its sizes."""
+        from gui.core.engine.volumes import volume_sizes
+
+        gate = getattr(self, "volume_sizes_gate", None)
+        if gate is not None:
+            gate.wait(10)
+        return volume_sizes(self.api.df())
+
 
 class FakeVolumeApi:
     """GET /volumes, the container list with its Mounts, and create, inspect and the in-use refusal of removal."""
@@ -27,7 +41,12 @@ class FakeVolumeApi:
         listed = [{k: v for k, v in volume.items() if k != "UsageData"} for volume in self._disk()["Volumes"]]
         return {"Volumes": copy.deepcopy(listed), "Warnings": None}
 
-    def containers(self, all: bool = False) -> list[dict]:
+    def close(self) -> None:
+        """A client from new_client() closed: the fake API stays."""
+
+    def containers(self, all: bool = False, filters: dict | None = None) -> list[dict]:
+        if filters and set(filters) - {"status"}:
+            return []  # by label or volume: no fake container carries one (a volume helper's, say)
         mounts = self.engine.volume_mounts
         return [
             {

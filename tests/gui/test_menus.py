@@ -135,12 +135,14 @@ def test_every_toolbar_action_is_reachable_by_keyboard(window):
 
 
 def test_sidebar_pages_have_ctrl_number(window, qtbot):
-    """Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth page: every page has a key of its own."""
+    """Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth page, and Ctrl+, for Settings: every page has a key of its own."""
     view = menu(window, "View")
-    assert len(PAGES) <= 10
-    for number, name in enumerate(PAGES, start=1):
-        key = QKeySequence(f"Ctrl+{number % 10}")
-        action = next(a for a in view.actions() if a.shortcut() == key)
+    numbered = [name for name in PAGES if name != "settings"]
+    assert len(numbered) <= 10
+    keys = {name: QKeySequence(f"Ctrl+{number % 10}") for number, name in enumerate(numbered, start=1)}
+    keys["settings"] = QKeySequence("Ctrl+,")
+    for name in PAGES:
+        action = next(a for a in view.actions() if a.shortcut() == keys[name])
         action.trigger()
         assert window.current_page == name
 

@@ -1,7 +1,7 @@
 """Find the engine the way the docker CLI does, and say plainly what is wrong when it is not usable.
 
-Order: ``DOCKER_HOST``, then the current docker context (``DOCKER_CONTEXT`` or the config's
-``currentContext``), then the platform's default socket.
+Order: ``DOCKER_HOST``, then the context chosen in Portside's Settings, then the current docker context
+(``DOCKER_CONTEXT`` or the config's ``currentContext``), then the platform's default socket.
 """
 
 from __future__ import annotations
@@ -134,18 +134,31 @@ def _context_host(name: str) -> str | None:
         return None
 
 
-def resolve_endpoint() -> Endpoint:
+def resolve_endpoint(chosen_context: str | None = None) -> Endpoint:
+    """The engine's address. `chosen_context` (the Settings page's choice) wins over DOCKER_CONTEXT and the config's
+    current context, as `docker --context NAME` does, but not over DOCKER_HOST, which the user set for this session
+    on purpose. A chosen context that is gone leaves the choice to the docker CLI's own order."""
     host = os.environ.get("DOCKER_HOST")
     if host:
         return Endpoint(host, "DOCKER_HOST", tls=bool(os.environ.get("DOCKER_TLS_VERIFY")))
+    if chosen_context == "default":
+        return _default_endpoint()
+    if chosen_context:
+        chosen_host = _context_host(chosen_context)
+        if chosen_host:
+            return Endpoint(chosen_host, f"context {chosen_context}")
+        logger.warning("the chosen docker context %r has no docker endpoint; using the docker CLI's", chosen_context)
     context = _current_context_name()
     if context and context != "default":
         context_host = _context_host(context)
         if context_host:
             return Endpoint(context_host, f"context {context}")
         logger.warning("docker context %r has no docker endpoint; using the default socket", context)
-    default = DEFAULT_WINDOWS_HOST if sys.platform == "win32" else DEFAULT_UNIX_HOST
-    return Endpoint(default, "default")
+    return _default_endpoint()
+
+
+def _default_endpoint() -> Endpoint:
+    return Endpoint(DEFAULT_WINDOWS_HOST if sys.platform == "win32" else DEFAULT_UNIX_HOST, "default")
 
 
 def docker_is_installed() -> bool:

@@ -8,7 +8,7 @@ each volume a container mounts: GET /volumes says only that a volume exists, not
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from gui.core.disk.usage import is_anonymous
@@ -33,6 +33,7 @@ class VolumeRow:
     labels: tuple[tuple[str, str], ...] = ()
     anonymous: bool = False  # made by `docker run -v /path` with no name: its name is 64 hex digits
     used_by: tuple[str, ...] = ()  # the containers (running or stopped) that mount it, by name
+    size: int | None = None  # bytes, from `docker system df -v`, read after the list (the engine walks every file)
 
     @property
     def in_use(self) -> bool:
@@ -77,6 +78,21 @@ def volume_rows(raw_volumes: list[dict], containers_raw: list[dict]) -> list[Vol
             )
         )
     return rows
+
+
+def volume_sizes(df: dict) -> dict[str, int | None]:
+    """Each volume's size from GET /system/df's `Volumes` (UsageData.Size; -1 when the engine did not measure it,
+    as for a volume of a driver other than local)."""
+    sizes: dict[str, int | None] = {}
+    for raw in df.get("Volumes") or []:
+        size = (raw.get("UsageData") or {}).get("Size")
+        sizes[raw["Name"]] = None if size is None or int(size) < 0 else int(size)
+    return sizes
+
+
+def with_sizes(rows: list[VolumeRow], sizes: dict[str, int | None]) -> list[VolumeRow]:
+    """The rows with the sizes last measured (a volume measured before keeps its size until the next measure)."""
+    return [replace(row, size=sizes.get(row.name, row.size)) for row in rows]
 
 
 def unused(rows: list[VolumeRow]) -> list[VolumeRow]:

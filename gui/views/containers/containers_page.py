@@ -53,6 +53,7 @@ class ContainersPage(ListPage):
     commandPasted = Signal(object)  # a PastedCommand: run it from the Run dialog, filled
     monitorRequested = Signal(object)  # ContainerRow: its live charts
     terminalRequested = Signal(object)  # ContainerRow: a shell in it
+    filesRequested = Signal(object)  # ContainerRow: its files, to browse and copy in and out
 
     def __init__(self, session: EngineSession, parent=None):
         super().__init__(
@@ -76,6 +77,12 @@ class ContainersPage(ListPage):
         self.logs_action = self.add_action("Logs", self.open_logs, "Ctrl+L")
         self.terminal_action = self.add_action(
             "Terminal", self.open_terminal, "Ctrl+Shift+E", tip="A shell in the running container (docker exec -it)"
+        )
+        self.files_action = self.add_action(
+            "Files",
+            self.open_files,
+            "Ctrl+Shift+F",
+            tip="Browse the container's files, running or stopped; copy files in and out (docker cp)",
         )
         self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
         self.monitor_action = self.add_action(
@@ -146,6 +153,7 @@ class ContainersPage(ListPage):
         single = rows[:1] if len(rows) == 1 else []
         self._enable(self.logs_action, single, "docker logs --follow")
         self._enable(self.terminal_action, [r for r in single if r.running], "docker exec -it")
+        self._enable(self.files_action, single, "docker cp")
         self._enable(self.inspect_action, single, "docker container inspect")
         self._enable(self.run_again_action, single, "docker container inspect")
         self._enable(self.monitor_action, single, "docker stats")
@@ -278,6 +286,11 @@ class ContainersPage(ListPage):
         rows = self.selected_rows()
         if len(rows) == 1 and rows[0].running:
             self.terminalRequested.emit(rows[0])
+
+    def open_files(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.filesRequested.emit(rows[0])
 
     def inspect(self) -> None:
         rows = self.selected_rows()

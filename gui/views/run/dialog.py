@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
 from gui.core import log
 from gui.core.errors import EngineError
 from gui.core.run.command_line import PastedCommand
-from gui.core.run.context import RunContext, default_spec, load_context, preflight
+from gui.core.run.context import RunContext, default_spec, gpu_unavailable_reason, load_context, preflight
 from gui.core.run.envfile import read_env_file
 from gui.core.run.memory import Recalled, RunMemory
 from gui.core.run.spec import Problem, RunContainer, RunSpec, suggest_name
+from gui.core.settings.new_runs import with_preferences
+from gui.core.settings.preferences import Preferences
 from gui.views.run.command_preview import CommandPreview
 from gui.views.run.form_sections import AdvancedSection, GeneralSection, ResourcesSection
 from gui.views.run.gpu_section import GpuSection
@@ -75,6 +77,7 @@ class RunDialog(QDialog):
         memory: RunMemory | None = None,
         parent: QWidget | None = None,
         monitor=None,  # the app's MonitorService: the GPU tab shows what is on each GPU from its samples
+        preferences: Preferences | None = None,  # the Settings page's defaults for new containers
     ):
         super().__init__(parent)
         self.setObjectName("run-dialog")
@@ -82,6 +85,7 @@ class RunDialog(QDialog):
         self.session = session
         self.image = image
         self.memory = memory if memory is not None else RunMemory()
+        self.preferences = preferences if preferences is not None else Preferences()
         self.context: RunContext | None = None
         self.presets: dict[str, RunSpec] = {}
         self._presets_not_kept: dict[str, frozenset[str]] = {}  # secrets each preset could not keep
@@ -272,9 +276,11 @@ class RunDialog(QDialog):
             return
         first = self.context is None
         self.context = context
-        self._default = default
         for section in self.sections:
             section.set_context(context)
+        # The preferences shape only this default form: a spec given, pasted or remembered keeps its own values.
+        offered = self.gpus.choices if gpu_unavailable_reason(context) is None else None
+        self._default = with_preferences(default, self.preferences, offered)
         if first and self._memory_read:
             self._fill()
 
@@ -450,11 +456,8 @@ class RunDialog(QDialog):
 
     def _show_error(self, error: EngineError | None, prefix: str = "") -> None:
         show_message(self.error_label, f"{prefix}{error.message}" if error is not None else "")
-        self.error_label.setToolTip(
-            f"The engine said:\n{error.detail}"
-            if error is not None and error.detail and error.detail != error.message
-            else ""
-        )
+        detail = error.detail if error is not None and error.detail != error.message else ""
+        self.error_label.setToolTip(f"The engine said:\n{detail}" if detail else "")
 
     # .env files ----------------------------------------------------------------------------------------------
 

@@ -176,6 +176,11 @@ class GpuSection(Section):
         self._show_choices()
         self._update_enabled()
 
+    @property
+    def choices(self) -> tuple[GpuChoice, ...]:
+        """The GPUs and MIG instances offered now, with the Monitor's latest numbers where it has sampled them."""
+        return self._choices
+
     def _on_sample(self, _snapshot) -> None:
         if self.window().isVisible():  # a closed dialog waiting to be deleted has nothing to show
             self._show_choices()

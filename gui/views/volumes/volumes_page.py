@@ -3,7 +3,7 @@ unused and inspect. Every engine call runs off the GUI thread through the sessio
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout
 
@@ -16,10 +16,11 @@ from gui.core.engine.volumes import (
     VolumeRow,
     name_problem,
     unused,
+    with_sizes,
 )
 from gui.core.errors import EngineError
-from gui.core.format import local_time
-from gui.models.volumes import VOLUME_CREATED_COLUMN, volumes_model
+from gui.core.format import human_bytes, local_time
+from gui.models.volumes import VOLUME_CREATED_COLUMN, VOLUME_SIZE_COLUMN, volumes_model
 from gui.views.widgets import feedback
 from gui.views.widgets.engine_list_page import EngineListPage
 from gui.views.widgets.fit_columns import ColumnFitter
@@ -85,12 +86,18 @@ def _summary(data: dict, row: VolumeRow | None) -> list:
     return [("Volume", fields), *([("Labels", labels)] if labels else [])]
 
 
+def _size_and_kind(row: VolumeRow) -> str:
+    parts = ([human_bytes(row.size)] if row.size is not None else []) + (["anonymous"] if row.anonymous else [])
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 class VolumesPage(EngineListPage):
     """`message` (from ListPage) carries a sentence for the status bar after each action."""
 
     event_type = "volume"
     container_actions = _CONTAINER_ACTIONS
     noun = "volumes"
+    filesRequested = Signal(str)  # a volume's name: browse its files
 
     def __init__(self, session: EngineSession, parent=None):
         super().__init__("volumes", volumes_model(), EMPTY_TEXT, session, parent)
@@ -102,6 +109,13 @@ class VolumesPage(EngineListPage):
             needs_selection=False,
         )
         self.inspect_action = self.add_action("Inspect", self.inspect, "Ctrl+I")
+        self.files_action = self.add_action(
+            "Browse files",
+            self.open_files,
+            "Ctrl+Shift+F",
+            tip="Browse files\nSee the files in the volume and copy files in and out (docker cp through a helper "
+            "container that is never started)",
+        )
         self.add_separator()
         self.remove_action = self.add_action("Remove", self.remove_selected, QKeySequence.StandardKey.Delete)
         self.prune_action = self.add_action(
@@ -117,14 +131,32 @@ class VolumesPage(EngineListPage):
         self.refresh_action = self.add_action(
             "Refresh", self.refresh, tip="Read the volumes again (docker volume ls)", needs_selection=False
         )
-        self.set_column_widths([30, 20, 10, 50, 18])
-        self.set_stretch_column(3)  # the mount point: the longest text
-        self.fitter = ColumnFitter(self.table, (VOLUME_CREATED_COLUMN,))
+        self.set_column_widths([30, 20, 12, 8, 50, 18])
+        self.set_stretch_column(4)  # the mount point: the longest text
+        self._sizes: dict[str, int | None] = {}  # the last measure, shown until the next one lands
+        self._measuring = False
+        self.fitter = ColumnFitter(self.table, (VOLUME_SIZE_COLUMN, VOLUME_CREATED_COLUMN))
         self.table.doubleClicked.connect(lambda _index: self.inspect())
         self._update_actions()
 
     def read(self, engine) -> list:
-        return engine.volumes()
+        return with_sizes(engine.volumes(), self._sizes)
+
+    # Sizes: measured after each read of the list, one measure at a time (the engine walks every file) ----------
+
+    def _on_rows(self, rows: list) -> None:
+        super()._on_rows(rows)
+        if rows and not self._measuring:
+            self._measuring = self.session.run(lambda engine: engine.volume_sizes(), self._on_sizes, self._no_sizes)
+
+    def _on_sizes(self, sizes: dict[str, int | None]) -> None:
+        self._measuring = False
+        self._sizes = sizes
+        self.model.set_rows(with_sizes(self.model.rows, sizes))
+
+    def _no_sizes(self, error: EngineError) -> None:
+        self._measuring = False
+        self._say(f"Could not measure the volumes: {error.message}")
 
     def _update_actions(self) -> None:
         rows = self.selected_rows()
@@ -133,6 +165,7 @@ class VolumesPage(EngineListPage):
         single = len(rows) == 1
         self.new_action.setEnabled(connected)
         self.inspect_action.setEnabled(connected and single)
+        self.files_action.setEnabled(connected and single)
         self.inspect_action.setToolTip(f"Inspect\ndocker volume inspect {names}" if single else "Inspect")
         self.remove_action.setEnabled(connected and bool(rows))
         self.remove_action.setToolTip(f"Remove\ndocker volume rm {names}" if rows else "Remove\ndocker volume rm NAME")
@@ -197,13 +230,22 @@ class VolumesPage(EngineListPage):
         )
 
     def _confirm_unused(self, rows: list[VolumeRow]) -> None:
+        rows = with_sizes(rows, self._sizes)
         self.model.set_rows(rows)
         planned = unused(rows)
         if not planned:
             self._say("No unused volumes: every volume is used by a container.")
             return
         lines = [f"These {len(planned)} volume(s) no container uses will be removed, with the files in them:"]
-        lines += [f"  • {row.name}" + (" (anonymous)" if row.anonymous else "") for row in planned]
+        lines += [f"  • {row.name}" + _size_and_kind(row) for row in planned]
+        measured = [row.size for row in planned if row.size is not None]
+        if measured:
+            lines += [
+                "",
+                f"Space that comes back: {human_bytes(sum(measured))}"
+                + (" at least" if len(measured) < len(planned) else "")
+                + ".",
+            ]
         lines += ["", "Nothing else is removed; a volume a container takes meanwhile is kept."]
         action = RemoveUnusedVolumes(tuple(row.name for row in planned))
         confirmed, _ = feedback.confirm(self, "Remove unused volumes", "\n".join(lines), action.command, "Remove")
@@ -216,6 +258,11 @@ class VolumesPage(EngineListPage):
 
     def _removed_unused(self, result: RemovedVolumes) -> None:
         self._after(result.sentence())
+
+    def open_files(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.filesRequested.emit(rows[0].name)
 
     # Inspect -----------------------------------------------------------------------------------------------------
 

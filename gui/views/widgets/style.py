@@ -114,8 +114,18 @@ def dark_palette() -> QPalette:
     return palette
 
 
+SYSTEM_STYLE = "portside-system-style"  # the application property keeping the desktop's own style's name
+
+
 def apply_theme(app: QApplication, theme: str) -> None:
-    """Fusion with a light or a dark palette: how Portside looks on a light or a dark desktop."""
+    """Fusion with a light or a dark palette: how Portside looks on a light or a dark desktop. "system" gives the
+    desktop's own style and palette back (the ones Qt chose at start), so dark mode follows the desktop again."""
+    if app.property(SYSTEM_STYLE) is None:
+        app.setProperty(SYSTEM_STYLE, app.style().name())
+    if theme == "system":
+        app.setStyle(QStyleFactory.create(app.property(SYSTEM_STYLE)) or QStyleFactory.create("Fusion"))
+        app.setPalette(QPalette())  # nothing set: Qt's palette for the desktop, which follows its light or dark
+        return
     fusion = QStyleFactory.create("Fusion")
     app.setStyle(fusion)
     app.setPalette(dark_palette() if theme == "dark" else fusion.standardPalette())
