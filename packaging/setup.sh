@@ -45,9 +45,10 @@ main() {
     # htpasswd auth on 127.0.0.1; desktop-file-utils + appstream: the packaging validators;
     # debootstrap: the local Python base image of tests/engine/python_base.py; gcc + libc6-dev: the fake
     # libnvidia-ml.so.1 of tests/fakes/fake_nvml.c; pass + gnupg + golang-docker-credential-helpers: a real
-    # docker credential helper (docker-credential-pass) for the registry sign-in tests.
+    # docker credential helper (docker-credential-pass) for the registry sign-in tests; docker-compose: a compose
+    # implementation that reads and brings up the exported compose.yaml files.
     packages+=(busybox-static docker-registry apache2-utils desktop-file-utils appstream util-linux debootstrap
-               gcc libc6-dev pass gnupg golang-docker-credential-helpers)
+               gcc libc6-dev pass gnupg golang-docker-credential-helpers docker-compose)
   fi
 
   missing=()

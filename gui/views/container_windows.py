@@ -76,6 +76,24 @@ class ContainerWindows:
         place_window(window, self)
         bring_up(window)
 
+    def export_containers(self, containers: list[ContainerRow]) -> None:
+        """The Export window for the selected containers, from their settings read off the GUI thread."""
+
+        def read(engine):
+            from gui.core.run.from_inspect import read_spec
+
+            return [(container.name, read_spec(engine.api, container.id)) for container in containers]
+
+        self.session.run(read, self.show_export, lambda error: self._failed("Could not read the settings", error))
+
+    def show_export(self, items: list) -> None:
+        """Compose and Kubernetes files for these (name, RunSpec) pairs, in a window of their own."""
+        from gui.views.export.export_window import ExportWindow  # only when asked: start-up stays quick
+
+        window = ExportWindow(items, self, tasks=self.session.tasks)
+        place_window(window, self)
+        bring_up(window)
+
     def sweep_volume_helpers(self) -> None:
         """Once per run, on the first connection: the helper containers a crash left behind (a Files window of a
         volume removes its own when it closes)."""

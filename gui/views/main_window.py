@@ -210,6 +210,7 @@ class MainWindow(ContainerWindows, QMainWindow):
         self.volumes_page.filesRequested.connect(self.open_volume_files)
         self.containers_page.inspectRequested.connect(self.inspect_container)
         self.containers_page.runAgainRequested.connect(self.run_again)
+        self.containers_page.exportRequested.connect(self.export_containers)
         self.images_page.runRequested.connect(self.open_run_dialog)
         for page in (self.images_page, self.containers_page):
             page.commandPasted.connect(lambda pasted: self.open_run_dialog(pasted.spec.image).load_pasted(pasted))
@@ -499,6 +500,7 @@ class MainWindow(ContainerWindows, QMainWindow):
 
     def open_run_dialog(self, image: str, initial: RunSpec | None = None) -> RunDialog:
         """The Run dialog for an image; `initial` fills it (run again with changes)."""
+        from gui.core.export.common import export_name
         from gui.views.run.dialog import RunDialog
 
         preferences, _problems = load_preferences(self.settings)  # the Settings page shows the problems
@@ -506,23 +508,16 @@ class MainWindow(ContainerWindows, QMainWindow):
             self.session, image, initial, self.run_memory, self, monitor=self.monitor, preferences=preferences
         )
         dialog.started.connect(lambda container_id, _spec: self._show_started(container_id, dialog.open_logs_after))
+        dialog.exportRequested.connect(lambda spec: self.show_export([(export_name(spec), spec)]))
         self.show_dialog(dialog)
         return dialog
 
     def run_again(self, container: ContainerRow) -> None:
         """Reopen the Run dialog filled from a container's inspect data, to run it again with changes."""
-        from gui.core.run.spec import RunSpec
-
-        def read(engine):
-            inspected = engine.api.inspect_container(container.id)
-            try:
-                image = engine.api.inspect_image(inspected["Image"])
-            except Exception:  # the image is gone: the dialog says so and offers nothing it cannot do
-                image = None
-            return RunSpec.from_inspect(inspected, image)
+        from gui.core.run.from_inspect import read_spec
 
         self.session.run(
-            read,
+            lambda engine: read_spec(engine.api, container.id),
             lambda spec: self.open_run_dialog(spec.image, spec),
             lambda error: self._failed("Could not read the container's settings", error),
         )

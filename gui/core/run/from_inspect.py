@@ -23,6 +23,17 @@ from gui.core.run.spec import (
 )
 
 
+def read_spec(api, container_id: str) -> RunSpec:
+    """A container's settings as a RunSpec, read from the engine (blocking: call it in a worker); the image's own
+    settings are told apart when the image is still there."""
+    inspected = api.inspect_container(container_id)
+    try:
+        image = api.inspect_image(inspected["Image"])
+    except Exception:  # the image is gone: what came from it cannot be told apart, and nothing else is lost
+        image = None
+    return spec_from_inspect(inspected, image)
+
+
 def spec_from_inspect(container: dict, image: dict | None = None) -> RunSpec:
     """Never raises on odd data (an engine of another version, a hand-made payload): a part it cannot read is
     left at its default, and a value it reads but Docker would refuse is kept, so the form's checks show it."""

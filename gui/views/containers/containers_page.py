@@ -54,6 +54,7 @@ class ContainersPage(ListPage):
     monitorRequested = Signal(object)  # ContainerRow: its live charts
     terminalRequested = Signal(object)  # ContainerRow: a shell in it
     filesRequested = Signal(object)  # ContainerRow: its files, to browse and copy in and out
+    exportRequested = Signal(object)  # list[ContainerRow]: as compose.yaml and Kubernetes manifests
 
     def __init__(self, session: EngineSession, parent=None):
         super().__init__(
@@ -100,6 +101,12 @@ class ContainersPage(ListPage):
             "Ctrl+Shift+O",
             tip="Open the container's first published port in your browser",
         )
+        self.export_action = self.add_action(
+            "Export…",
+            self.export_selected,
+            tip="The selected containers as a compose.yaml, or one as Kubernetes manifests, read back and checked",
+        )
+        self.toolbar.removeAction(self.export_action)  # in the context menu and the Actions menu
         self.run_again_action = self.add_action(
             "Run again with changes…",
             self.run_again,
@@ -154,6 +161,7 @@ class ContainersPage(ListPage):
         self._enable(self.logs_action, single, "docker logs --follow")
         self._enable(self.terminal_action, [r for r in single if r.running], "docker exec -it")
         self._enable(self.files_action, single, "docker cp")
+        self._enable(self.export_action, rows, "docker compose")
         self._enable(self.inspect_action, single, "docker container inspect")
         self._enable(self.run_again_action, single, "docker container inspect")
         self._enable(self.monitor_action, single, "docker stats")
@@ -286,6 +294,11 @@ class ContainersPage(ListPage):
         rows = self.selected_rows()
         if len(rows) == 1 and rows[0].running:
             self.terminalRequested.emit(rows[0])
+
+    def export_selected(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.exportRequested.emit(rows)
 
     def open_files(self) -> None:
         rows = self.selected_rows()

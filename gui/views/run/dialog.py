@@ -68,6 +68,7 @@ class RunDialog(QDialog):
     """Non-modal. `started` carries the new container's id and the spec it ran with."""
 
     started = Signal(str, object)
+    exportRequested = Signal(object)  # the form's RunSpec: as compose.yaml and Kubernetes manifests
 
     def __init__(
         self,
@@ -157,23 +158,20 @@ class RunDialog(QDialog):
         self.problems_area.sectionClicked.connect(self.tabs.setCurrentIndex)
         self.problems_label = self.problems_area.label
         self.error_label = message_label(self, "run-error", style=error_label_style(), hidden=True)
-        self.retry_button = QPushButton("Try Again", self)
-        self.retry_button.setAutoDefault(False)
-        self.retry_button.clicked.connect(self.load)
+        self.retry_button = QPushButton("Try Again", self, autoDefault=False, clicked=self.load)
         self.retry_button.hide()
 
-        self.presets_button = QToolButton(self)
-        self.presets_button.setObjectName("run-presets")
-        self.presets_button.setText("Presets")
+        self.presets_button = QToolButton(self, objectName="run-presets", text="Presets")
         self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.presets_menu = QMenu(self.presets_button)
         self.presets_menu.aboutToShow.connect(self._fill_presets_menu)
         self.presets_button.setMenu(self.presets_menu)
-        self.paste_button = QPushButton("Paste Comman&d…", self)
-        self.paste_button.setObjectName("run-paste")
-        self.paste_button.setAutoDefault(False)
+        self.paste_button = QPushButton("Paste Comman&d…", self, objectName="run-paste", autoDefault=False)
         self.paste_button.setToolTip("Fill the form from a docker run command, such as one from an image's docs")
         self.paste_button.clicked.connect(lambda: ask_for_command(self, self.load_pasted, self.image))
+        self.export_button = QPushButton("E&xport…", self, objectName="run-export", autoDefault=False)
+        self.export_button.setToolTip("The form as a compose.yaml or Kubernetes manifests, to run it elsewhere")
+        self.export_button.clicked.connect(lambda: self.exportRequested.emit(self.spec()))
         self.open_logs_box = QCheckBox("Open the &log after it starts", self)
         self.open_logs_box.setObjectName("run-open-logs")
         self.keep_failed_box = QCheckBox("&Keep the container if it fails to start", self)
@@ -197,6 +195,7 @@ class RunDialog(QDialog):
         options = QHBoxLayout()
         options.addWidget(self.presets_button)
         options.addWidget(self.paste_button)
+        options.addWidget(self.export_button)
         options.addSpacing(self.fontMetrics().averageCharWidth() * 2)
         options.addWidget(self.open_logs_box)
         options.addWidget(self.keep_failed_box)
@@ -447,6 +446,7 @@ class RunDialog(QDialog):
         self.tabs.setEnabled(enabled)
         self.presets_button.setEnabled(enabled)
         self.paste_button.setEnabled(enabled)
+        self.export_button.setEnabled(enabled)
         self._update_run_button()
 
     # Messages ------------------------------------------------------------------------------------------------
