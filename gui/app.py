@@ -27,6 +27,7 @@ PAGES = (
     "disk",
     "engine",
     "learn",
+    "services",
     "settings",
 )
 

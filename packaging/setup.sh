@@ -46,9 +46,10 @@ main() {
     # debootstrap: the local Python base image of tests/engine/python_base.py; gcc + libc6-dev: the fake
     # libnvidia-ml.so.1 of tests/fakes/fake_nvml.c; pass + gnupg + golang-docker-credential-helpers: a real
     # docker credential helper (docker-credential-pass) for the registry sign-in tests; docker-compose: a compose
-    # implementation that reads and brings up the exported compose.yaml files.
+    # implementation that reads and brings up the exported compose.yaml files; openssh-server/-client + openssl: a
+    # real ssh:// engine (sshd on 127.0.0.1) and the TLS engine tests.
     packages+=(busybox-static docker-registry apache2-utils desktop-file-utils appstream util-linux debootstrap
-               gcc libc6-dev pass gnupg golang-docker-credential-helpers docker-compose)
+               gcc libc6-dev pass gnupg golang-docker-credential-helpers docker-compose openssh-server openssh-client openssl)
   fi
 
   missing=()

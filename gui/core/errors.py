@@ -48,9 +48,12 @@ def explain(exc: BaseException, doing: str = "") -> EngineError:
         return exc
     prefix = f"Could not {doing}: " if doing else ""
     if isinstance(exc, (requests.exceptions.ConnectionError, ConnectionError)):
-        return EngineGone(
-            f"{prefix}the Docker engine stopped answering. Portside reconnects when it is back.", str(exc)
+        from gui.core.engine.remote_errors import connection_sentence  # a remote engine's TLS refusal
+
+        sentence = (
+            connection_sentence(str(exc)) or "the Docker engine stopped answering. Portside reconnects when it is back."
         )
+        return EngineGone(f"{prefix}{sentence}", str(exc))
     if isinstance(exc, requests.exceptions.Timeout):
         return EngineNotAnswering(
             f"{prefix}the engine took too long to answer. Try again; if it keeps happening, "

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
+from gui.core.compose.projects import grouped_order, project_of, service_of
 from gui.core.engine.exit_codes import exit_code_of_status, meaning
 from gui.core.engine.rows import ContainerRow, ImageRow
 from gui.core.format import exact_bytes, human_bytes, human_duration, local_time, relative_time
@@ -47,6 +48,8 @@ def _ports_tooltip(row: ContainerRow) -> str:
 CONTAINER_HEADER_TIPS = {
     "Name": "A container is a running (or stopped) copy of an image, with its own files and processes; its name "
     "works in docker commands in place of its ID.",
+    "Project": "The compose project that made the container (docker compose up), if any: a project is an app of "
+    "several containers, its services, started and stopped together. Right-click one for the project's actions.",
     "Image": "The image the container was made from: a read-only template holding an app and everything it needs.",
     "State": "Running, paused, or exited (stopped); a stopped container keeps its files until it is removed.",
     "Status": "How long it has been up, or how it ended: the exit code is 0 when the program ended normally, "
@@ -161,6 +164,14 @@ def _stopping_tooltip(timeout: int) -> str:
     )
 
 
+def _project_tooltip(row: ContainerRow) -> str:
+    project = project_of(row)
+    if not project:
+        return "Not part of a compose project"
+    service = service_of(row)
+    return f"Compose project {project}" + (f", service {service}" if service else "")
+
+
 def container_columns(usage: dict[str, ContainerUsage], stopping: dict[str, int] | None = None) -> list[Column]:
     """The Containers table; the last three columns read live figures from `usage` (by container id), and the
     Status column says "Stopping" for the containers in `stopping` (id: the stop's timeout in seconds)."""
@@ -177,6 +188,8 @@ def container_columns(usage: dict[str, ContainerUsage], stopping: dict[str, int]
 
     return [
         Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\nID {r.id}"),
+        # Sorted by project, then name, with the containers of no project last: "Group by project" sorts by it.
+        Column("Project", project_of, sort_key=grouped_order, tooltip=_project_tooltip),
         Column("Image", lambda r: r.image, tooltip=lambda r: f"{r.image}\n{r.image_id}"),
         Column("State", lambda r: r.state, colour=_state_colour, tooltip=status_tip),
         Column("Status", status_text, tooltip=status_tip),
@@ -218,9 +231,14 @@ def container_columns(usage: dict[str, ContainerUsage], stopping: dict[str, int]
     ]
 
 
-USAGE_COLUMNS = (6, 8)  # first and last column of the live figures
-CONTAINER_STATUS_COLUMN = 3
-CONTAINER_CREATED_COLUMN = 5
+# The Containers table's columns by place: every use of a place goes through these names.
+CONTAINER_PROJECT_COLUMN = 1
+CONTAINER_IMAGE_COLUMN = 2
+CONTAINER_STATE_COLUMN = 3
+CONTAINER_STATUS_COLUMN = 4
+CONTAINER_PORTS_COLUMN = 5
+CONTAINER_CREATED_COLUMN = 6
+USAGE_COLUMNS = (7, 9)  # first and last column of the live figures (CPU, Memory, GPU)
 IMAGE_CREATED_COLUMN = 5
 
 

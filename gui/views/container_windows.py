@@ -94,6 +94,25 @@ class ContainerWindows:
         place_window(window, self)
         bring_up(window)
 
+    def deploy_as_service(self, container: ContainerRow) -> None:
+        """The Deploy as service dialog, filled from the container's settings (read off the GUI thread)."""
+
+        def read(engine):
+            from gui.core.run.from_inspect import read_spec
+
+            return read_spec(engine.api, container.id)
+
+        def show(spec) -> None:
+            from gui.views.swarm.deploy_dialog import DeployDialog
+
+            dialog = DeployDialog(spec, self.session, self)
+            dialog.deployed.connect(
+                lambda sentence: (self.statusBar().showMessage(sentence, 8000), self.show_page("services"))
+            )
+            self.show_dialog(dialog)
+
+        self.session.run(read, show, lambda error: self._failed("Could not read the container's settings", error))
+
     def sweep_volume_helpers(self) -> None:
         """Once per run, on the first connection: the helper containers a crash left behind (a Files window of a
         volume removes its own when it closes)."""

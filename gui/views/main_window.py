@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from gui.core.build.history import BuildHistory
 from gui.core.engine import actions, inspect_summary
 from gui.core.engine import help as engine_help
+from gui.core.engine.cli_context import with_context
 from gui.core.engine.connection import Diagnosis
 from gui.core.engine.rows import ContainerRow, ImageRow
 from gui.core.errors import EngineError, EngineGone
@@ -28,6 +30,7 @@ from gui.core.learn.store import FILE_NAME as LEARN_FILE_NAME
 from gui.core.learn.store import LearnProgress, LearnStore
 from gui.core.registry.credentials import CredentialVault
 from gui.core.run.memory import RunMemory
+from gui.core.settings import contexts
 from gui.core.settings.preferences import load as load_preferences
 from gui.views.build.builds_page import BuildsPage
 from gui.views.commands_panel import CommandsPanel
@@ -36,6 +39,7 @@ from gui.views.containers.containers_page import ContainersPage
 from gui.views.containers.logs_window import LogsWindow
 from gui.views.disk.disk_page import DiskPage
 from gui.views.engine.engine_page import EnginePage
+from gui.views.engine.engine_switcher import EngineSwitcher
 from gui.views.images.images_page import ImagesPage
 from gui.views.learn import routes as learn_routes
 from gui.views.learn.learn_page import LearnPage
@@ -46,6 +50,7 @@ from gui.views.networks.networks_page import NetworksPage
 from gui.views.registry.pull_dialog import PullDialog
 from gui.views.registry.registries_page import RegistriesPage
 from gui.views.settings.settings_page import SettingsPage
+from gui.views.swarm.services_page import ServicesPage
 from gui.views.volumes.volumes_page import VolumesPage
 from gui.views.widgets import feedback
 from gui.views.widgets.inspect_dialog import InspectDialog
@@ -76,6 +81,7 @@ PAGES = (
     "monitor",
     "disk",
     "engine",
+    "services",
     "settings",
 )
 PAGE_TITLES = {
@@ -89,6 +95,7 @@ PAGE_TITLES = {
     "monitor": "Monitor",
     "disk": "Disk",
     "engine": "Engine",
+    "services": "Services",
     "settings": "Settings",
 }
 
@@ -134,6 +141,7 @@ class MainWindow(ContainerWindows, QMainWindow):
         self.disk_page = DiskPage(session, self)
         self.volumes_page = VolumesPage(session, self)
         self.networks_page = NetworksPage(session, self)
+        self.services_page = ServicesPage(session, self)
         self.settings_page = SettingsPage(self.settings, self)
         # Progress beside the build history (the user's data folder): a window given a history folder of its own
         # (tests, screenshots) keeps its own progress too.
@@ -152,6 +160,7 @@ class MainWindow(ContainerWindows, QMainWindow):
             "monitor": self.monitor_page,
             "disk": self.disk_page,
             "engine": self.engine_page,
+            "services": self.services_page,
             "settings": self.settings_page,
         }
 
@@ -172,7 +181,13 @@ class MainWindow(ContainerWindows, QMainWindow):
         central = QWidget(self)
         layout = QHBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.sidebar)
+        self.engine_switcher = EngineSwitcher(self.settings, self)  # which engine every page acts on
+        self.engine_switcher.setFixedWidth(self.sidebar.width())
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.engine_switcher)
+        side.addWidget(self.sidebar, 1)
+        layout.addLayout(side)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -198,7 +213,9 @@ class MainWindow(ContainerWindows, QMainWindow):
     def _wire(self) -> None:
         session = self.session
         session.diagnosisChanged.connect(self.on_diagnosis)
-        session.commandIssued.connect(self.commands.add_command)
+        session.commandIssued.connect(
+            lambda command, what: self.commands.add_command(with_context(command, contexts.chosen()), what)
+        )
         session.actionFailed.connect(self._show_engine_error)
         session.snapshotChanged.connect(lambda _snapshot: self._engine_answers(lists_read=True))
         session.tasks.busyChanged.connect(self._show_busy)
@@ -207,10 +224,16 @@ class MainWindow(ContainerWindows, QMainWindow):
         self.containers_page.terminalRequested.connect(self.open_terminal)
         self.containers_page.filesRequested.connect(self.open_files)
         self.settings_page.engineChosen.connect(lambda _context: session.check())
+        self.settings_page.engineChosen.connect(self.engine_switcher.show_chosen)
+        self.engine_switcher.engineChosen.connect(lambda _context: session.check())
+        self.engine_switcher.engineChosen.connect(self.settings_page.show_chosen)
+        self.engine_switcher.settingsRequested.connect(lambda: self.show_page("settings"))
+        self.engine_switcher.commandIssued.connect(self.commands.add_command)
         self.volumes_page.filesRequested.connect(self.open_volume_files)
         self.containers_page.inspectRequested.connect(self.inspect_container)
         self.containers_page.runAgainRequested.connect(self.run_again)
         self.containers_page.exportRequested.connect(self.export_containers)
+        self.containers_page.deployRequested.connect(self.deploy_as_service)
         self.images_page.runRequested.connect(self.open_run_dialog)
         for page in (self.images_page, self.containers_page):
             page.commandPasted.connect(lambda pasted: self.open_run_dialog(pasted.spec.image).load_pasted(pasted))
@@ -277,6 +300,9 @@ class MainWindow(ContainerWindows, QMainWindow):
         self.stack.setCurrentWidget(self.container_page)
 
     def on_diagnosis(self, diagnosis: Diagnosis) -> None:
+        context = diagnosis.endpoint.context or contexts.chosen()
+        engine_name = context if context and context != "default" else "this computer"
+        self.setWindowTitle(f"Portside — {engine_name}")  # which engine every page acts on
         was_connected = self.engine_label.property("connected")
         self.engine_page.show_diagnosis(diagnosis)
         colour = self.engine_page.status_colour(diagnosis)
@@ -290,7 +316,7 @@ class MainWindow(ContainerWindows, QMainWindow):
             self._engine_answers(lists_read=False)
             self.sweep_volume_helpers()
         # Builds stays open: writing and checking a Dockerfile needs no engine; its page disables Build itself.
-        for page in ("containers", "images", "volumes", "networks", "monitor", "disk"):
+        for page in ("containers", "images", "volumes", "networks", "monitor", "disk", "services"):
             self.sidebar.item(PAGES.index(page)).setFlags(
                 Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 if diagnosis.usable

@@ -154,8 +154,8 @@ class EngineSession(QObject):
             self._last_event_time = event.get("time", self._last_event_time)
             self._note_death(event)
             self.eventReceived.emit(event)
-        # The lists hold containers and images; volume and network events are for their pages (eventReceived) alone.
-        if not self._coalesce.isActive() and any(event.get("Type") not in ("volume", "network") for event in events):
+        # The lists hold containers and images; other events are for their pages (eventReceived) alone.
+        if not self._coalesce.isActive() and any(event.get("Type") in ("container", "image") for event in events):
             self._coalesce.start()
 
     def _note_death(self, event: dict) -> None:

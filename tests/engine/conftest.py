@@ -265,3 +265,44 @@ def app_window(qtbot, tmp_path, docker_client):
     for session, window in made:
         window.close()
         session.stop()
+
+
+# --- remote engines (TLS, SSH) --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tls_engine(docker_client, busybox_image):
+    """A private dockerd listening on tcp://127.0.0.1:PORT with --tlsverify (tests/engine/tls_engine.py): .host,
+    .endpoint(certs='good'|'expired'|'wrong_ca') (Portside's Endpoint), .certs, .daemon; the busybox image loaded.
+    Destroyed with its certificates after the session."""
+    from tests.engine.tls_engine import TlsEngine
+
+    engine = TlsEngine()
+    try:
+        engine.start()
+        engine.daemon.load_image(docker_client, busybox_image)
+        yield engine
+    finally:
+        engine.destroy()
+
+
+@pytest.fixture(scope="session")
+def ssh_engine(docker_client):
+    """A real sshd on 127.0.0.1:PORT in front of the shared engine (tests/engine/ssh_engine.py): .host
+    ('ssh://root@127.0.0.1:PORT'), .profile('good'|'unknown_host'|'refused_key') (a context manager putting that
+    client setup's ssh first on PATH), .host_key_fingerprint. Stopped and its folder removed after the session."""
+    from tests.engine.ssh_engine import MissingTool, SshEngine
+
+    try:
+        engine = SshEngine()
+    except MissingTool as exc:
+        problem = f"ssh engine unavailable: {exc}"
+    else:
+        problem = None
+    if problem:
+        unavailable(problem)
+    try:
+        engine.start()
+        yield engine
+    finally:
+        engine.destroy()

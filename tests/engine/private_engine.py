@@ -64,10 +64,11 @@ class PrivateDockerd:
     START_DEADLINE_S = 60.0
     STOP_DEADLINE_S = 60.0
 
-    def __init__(self, extra_path: Sequence[Path] = ()) -> None:
+    def __init__(self, extra_path: Sequence[Path] = (), extra_args: Sequence[str] = ()) -> None:
         """`extra_path`: folders put before the daemon's PATH (dockerd looks up helpers such as the NVIDIA hook
-        there at start-up)."""
+        there at start-up). `extra_args`: more dockerd arguments (a TLS listener: --tlsverify ... -H tcp://...)."""
         self.extra_path = tuple(extra_path)
+        self.extra_args = tuple(extra_args)
         self.root = Path(tempfile.mkdtemp(prefix="psd-", dir="/tmp"))
         self.data_root = self.root / "data"
         self.exec_root = self.root / "exec"
@@ -129,6 +130,7 @@ class PrivateDockerd:
             f"--bridge={self.bridge}",
             "--iptables=false",
             "--ip-masq=false",
+            *self.extra_args,
         ]
         env = dict(os.environ)
         env["PATH"] = os.pathsep.join([*map(str, self.extra_path), env.get("PATH", os.defpath)])

@@ -90,14 +90,15 @@ def test_an_exported_service_is_valid_compose_and_comes_up_with_the_runs_setting
     assert config.returncode == 0, config.stderr
 
     try:
-        up = docker_compose(tmp_path, "-p", project, "-f", "compose.yaml", "up", "-d")
+        # --compatibility: docker-compose 1.x applies deploy.resources.limits only so (docker compose v2 always does)
+        up = docker_compose(tmp_path, "--compatibility", "-p", project, "-f", "compose.yaml", "up", "-d")
         assert up.returncode == 0, up.stderr
         assert fetch(f"http://127.0.0.1:{port}/") == PAGE + "\n"
 
         (container,) = docker_client.containers.list(filters={"label": f"{PROJECT_LABEL}={project}"})
         host = container.attrs["HostConfig"]
         assert host["PortBindings"] == {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(port)}]}
-        assert host["Memory"] == 64 * 1024**2 and host["NanoCpus"] == 500_000_000  # mem_limit and cpus applied
+        assert host["Memory"] == 64 * 1024**2 and host["NanoCpus"] == 500_000_000  # the deploy limits applied
         assert host["RestartPolicy"]["Name"] == "unless-stopped"
         environment = container.attrs["Config"]["Env"]
         assert "GREETING=hello $USER" in environment  # the literal $ kept, not filled in by Compose

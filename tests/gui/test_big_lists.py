@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gui.core.engine.rows import ImageRow
-from gui.models.lists import CONTAINER_STATUS_COLUMN, containers_model
+from gui.models.lists import CONTAINER_STATE_COLUMN, CONTAINER_STATUS_COLUMN, containers_model
 from gui.models.table import ROW_ROLE
 from tests.fakes import fake_engine
 
@@ -171,7 +171,7 @@ def test_filter_shows_exactly_the_rows_with_the_text_in_a_cell(window, engine, q
 
 def test_a_burst_of_events_ends_with_the_page_equal_to_the_engine(window, engine, qtbot):
     page = window.containers_page
-    page.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # by state: a burst moves rows between groups
+    page.table.sortByColumn(CONTAINER_STATE_COLUMN, Qt.SortOrder.AscendingOrder)  # by state: a burst moves rows between groups
     rows = list(engine.containers_by_id.values())
     after = list(rows)
     for i in range(0, 100):  # started and stopped

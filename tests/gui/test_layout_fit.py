@@ -12,11 +12,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QPushButton, QStyle, QStyleOptionButton
 
-from gui.models.lists import CONTAINER_CREATED_COLUMN, IMAGE_CREATED_COLUMN
+from gui.models.lists import (
+    CONTAINER_CREATED_COLUMN,
+    CONTAINER_IMAGE_COLUMN,
+    CONTAINER_STATUS_COLUMN,
+    IMAGE_CREATED_COLUMN,
+    USAGE_COLUMNS,
+)
 from gui.views.widgets.style import install_focus_style
 from tests.gui.test_dark_theme import shown_colour
 
-IMAGE_COLUMN, MEMORY_COLUMN = 1, 7  # the Containers table's; GPU memory after Memory is hidden without GPUs
+IMAGE_COLUMN, MEMORY_COLUMN = CONTAINER_IMAGE_COLUMN, USAGE_COLUMNS[0] + 1  # GPU after Memory is hidden without GPUs
 
 
 @pytest.fixture
@@ -170,3 +176,18 @@ def test_a_new_containers_age_is_not_cut_off_as_it_grows(window, engine, qtbot):
         ) >= page.table.sizeHintForColumn(CONTAINER_CREATED_COLUMN)
 
     qtbot.waitUntil(fits, timeout=15_000)
+
+
+def test_a_header_saved_when_the_table_had_other_columns_is_not_applied(window, settings):
+    """A version with one column fewer saved its header: put on today's columns it would hide or size the wrong ones."""
+    page = window.containers_page
+    header = page.table.horizontalHeader()
+    header.hideSection(CONTAINER_STATUS_COLUMN)
+    page.save_state(settings)
+    header.showSection(CONTAINER_STATUS_COLUMN)
+    page.restore_state(settings)
+    assert header.isSectionHidden(CONTAINER_STATUS_COLUMN)  # the same columns: the saved header holds
+    header.showSection(CONTAINER_STATUS_COLUMN)
+    settings.setValue("containers/columns", page.model.columnCount() - 1)
+    page.restore_state(settings)
+    assert not header.isSectionHidden(CONTAINER_STATUS_COLUMN)

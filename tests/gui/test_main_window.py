@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 
 from gui.core.engine import actions
 from gui.core.engine.connection import EngineState
+from gui.models.lists import CONTAINER_PORTS_COLUMN
 from gui.models.table import ROW_ROLE
 from tests.fakes import fake_engine
 from tests.gui.user_actions import answer_message_boxes, select, toolbar_button
@@ -82,7 +83,7 @@ def test_cancelled_remove_does_nothing(window, engine, qtbot):
 def test_port_link_opens_the_browser_on_loopback(window, qtbot, opened_urls):
     page = window.containers_page
     row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data() == "web")
-    index = page.proxy.index(row, 4)
+    index = page.proxy.index(row, CONTAINER_PORTS_COLUMN)
     rect = page.table.visualRect(index)
     qtbot.mouseClick(
         page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.topLeft() + QPoint(8, rect.height() // 2)
@@ -256,3 +257,17 @@ def test_no_label_or_tooltip_shows_markdown_backticks(window):
     for action in window.findChildren(QAction):
         texts += [action.text(), action.toolTip(), action.statusTip()]
     assert [text for text in texts if "`" in text] == []
+
+
+def test_the_window_title_and_the_commands_say_which_engine(window, qtbot, monkeypatch):
+    from gui.core.settings import contexts
+
+    qtbot.waitUntil(lambda: window.session.connected, timeout=5000)
+    assert window.windowTitle() == "Portside — this computer"
+    window.session.commandIssued.emit("docker stop web", "Stop")
+    assert window.commands.list.item(window.commands.list.count() - 1).text() == "docker stop web"
+    monkeypatch.setattr(contexts, "_chosen", "gpu-server")
+    window.session.commandIssued.emit("docker stop web", "Stop")
+    assert window.commands.list.item(window.commands.list.count() - 1).text() == "docker --context gpu-server stop web"
+    window.on_diagnosis(window.session.diagnosis)
+    assert window.windowTitle() == "Portside — gpu-server"

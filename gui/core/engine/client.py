@@ -220,7 +220,9 @@ class Engine:
         explain) when the engine does not answer within STREAM_ANSWER_TIMEOUT_S."""
         client = self.new_client(timeout=STREAM_ANSWER_TIMEOUT_S)
         try:
-            filters = docker.utils.convert_filters({"type": ["container", "image", "volume", "network"]})
+            filters = docker.utils.convert_filters(
+                {"type": ["container", "image", "volume", "network", "service", "node"]}
+            )
             response = client._get(client._url("/events"), params={"since": since, "filters": filters}, stream=True)
             client._raise_for_status(response)
             _no_time_limit_on_the_body(client, response)

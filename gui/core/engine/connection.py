@@ -13,12 +13,14 @@ import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 from gui.core import log
+from gui.core.engine import remote_errors
 from gui.core.engine.disk_space import free_bytes
 from gui.core.engine.nvidia_hook import engine_nvidia_hook
 
@@ -36,6 +38,8 @@ PROBE_TIMEOUT_S = 5
 # An engine that takes the connection but does not answer /_ping this soon is still starting (dockerd restores its
 # containers before it serves its API, which can take many seconds); the next check comes a few seconds later.
 PING_TIMEOUT_S = 3
+# The ssh probe: connecting (ConnectTimeout) and asking the remote docker CLI for its engine's API version.
+SSH_PROBE_TIMEOUT_S = 20
 
 
 class EngineState(enum.Enum):
@@ -53,6 +57,9 @@ class Endpoint:
     host: str
     source: str  # "DOCKER_HOST", "context NAME" or "default"
     tls: bool = False
+    # Where ca.pem, cert.pem and key.pem are: DOCKER_CERT_PATH (default ~/.docker), or the context's TLS folder.
+    cert_path: str | None = None
+    tls_verify: bool = True  # check the engine's certificate against ca.pem (DOCKER_TLS_VERIFY; not SkipTLSVerify)
 
     @property
     def socket_path(self) -> str | None:
@@ -124,14 +131,33 @@ def _current_context_name() -> str | None:
 
 
 def _context_host(name: str) -> str | None:
-    # The CLI stores each context under the sha256 of its name.
+    endpoint = _context_endpoint(name)
+    return endpoint.host if endpoint else None
+
+
+def _context_endpoint(name: str) -> Endpoint | None:
+    """The context's docker endpoint with its TLS material, or None when it has none."""
+    # The CLI stores each context under the sha256 of its name: meta/<digest>/meta.json, and the certificates
+    # of its docker endpoint in tls/<digest>/docker/{ca,cert,key}.pem.
     digest = hashlib.sha256(name.encode()).hexdigest()
     meta = docker_config_dir() / "contexts" / "meta" / digest / "meta.json"
     try:
-        data = json.loads(meta.read_text(encoding="utf-8"))
-        return data["Endpoints"]["docker"]["Host"] or None
+        docker_endpoint = json.loads(meta.read_text(encoding="utf-8"))["Endpoints"]["docker"]
+        host = docker_endpoint["Host"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if not host:
+        return None
+    tls_folder = docker_config_dir() / "contexts" / "tls" / digest / "docker"
+    has_tls = any((tls_folder / pem).is_file() for pem in ("ca.pem", "cert.pem", "key.pem"))
+    skip_verify = bool(isinstance(docker_endpoint, dict) and docker_endpoint.get("SkipTLSVerify"))
+    return Endpoint(
+        host,
+        f"context {name}",
+        tls=host.startswith("tcp://") and (has_tls or skip_verify),
+        cert_path=str(tls_folder) if has_tls else None,
+        tls_verify=not skip_verify,
+    )
 
 
 def resolve_endpoint(chosen_context: str | None = None) -> Endpoint:
@@ -140,19 +166,27 @@ def resolve_endpoint(chosen_context: str | None = None) -> Endpoint:
     on purpose. A chosen context that is gone leaves the choice to the docker CLI's own order."""
     host = os.environ.get("DOCKER_HOST")
     if host:
-        return Endpoint(host, "DOCKER_HOST", tls=bool(os.environ.get("DOCKER_TLS_VERIFY")))
+        # As the docker CLI: DOCKER_TLS_VERIFY (any value) checks the engine's certificate, DOCKER_TLS only encrypts.
+        verify = bool(os.environ.get("DOCKER_TLS_VERIFY"))
+        return Endpoint(
+            host,
+            "DOCKER_HOST",
+            tls=verify or bool(os.environ.get("DOCKER_TLS")),
+            cert_path=os.environ.get("DOCKER_CERT_PATH") or str(docker_config_dir()),
+            tls_verify=verify,
+        )
     if chosen_context == "default":
         return _default_endpoint()
     if chosen_context:
-        chosen_host = _context_host(chosen_context)
-        if chosen_host:
-            return Endpoint(chosen_host, f"context {chosen_context}")
+        chosen = _context_endpoint(chosen_context)
+        if chosen:
+            return chosen
         logger.warning("the chosen docker context %r has no docker endpoint; using the docker CLI's", chosen_context)
     context = _current_context_name()
     if context and context != "default":
-        context_host = _context_host(context)
-        if context_host:
-            return Endpoint(context_host, f"context {context}")
+        current = _context_endpoint(context)
+        if current:
+            return current
         logger.warning("docker context %r has no docker endpoint; using the default socket", context)
     return _default_endpoint()
 
@@ -180,30 +214,124 @@ def _probe_socket(endpoint: Endpoint) -> tuple[EngineState, str] | None:
                 sock.settimeout(PROBE_TIMEOUT_S)
                 sock.connect(path)
         elif parsed.scheme in ("tcp", "http", "https"):
-            with socket.create_connection((parsed.hostname, parsed.port or 2375), timeout=PROBE_TIMEOUT_S):
+            port = parsed.port or (2376 if endpoint.tls or parsed.scheme == "https" else 2375)
+            with socket.create_connection((parsed.hostname, port), timeout=PROBE_TIMEOUT_S):
                 pass
-        # npipe and ssh are left to docker-py.
+        elif parsed.scheme == "ssh":
+            return _probe_ssh(endpoint.host)
+        # npipe is left to docker-py.
     except PermissionError as exc:
         return EngineState.PERMISSION_DENIED, str(exc)
     except ConnectionRefusedError as exc:
+        if parsed.scheme != "unix":  # an address elsewhere: say which, and what to check
+            return EngineState.NOT_RUNNING, remote_errors.unreachable_sentence(endpoint.host, str(exc))
         return EngineState.NOT_RUNNING, str(exc)
     except FileNotFoundError as exc:
         return EngineState.NOT_RUNNING, str(exc)
     except OSError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM):
             return EngineState.PERMISSION_DENIED, str(exc)
+        if parsed.scheme != "unix":
+            return EngineState.UNREACHABLE, remote_errors.unreachable_sentence(endpoint.host, str(exc))
         return EngineState.UNREACHABLE, str(exc)
     return None
+
+
+def ssh_argv(host_url: str, *command: str) -> list[str]:
+    """`ssh` to the engine's computer as the docker CLI does (the user's ssh config, agent and known_hosts), but
+    never asking: BatchMode fails where ssh would prompt, so the failure can be said in a sentence instead."""
+    parsed = urlparse(host_url)
+    argv = ["ssh", "-o", "BatchMode=yes", "-o", f"ConnectTimeout={PROBE_TIMEOUT_S}"]
+    if parsed.username:
+        argv += ["-l", parsed.username]
+    if parsed.port:
+        argv += ["-p", str(parsed.port)]
+    return [*argv, "--", parsed.hostname or "", *command]
+
+
+def _probe_ssh(host_url: str) -> tuple[EngineState, str] | None:
+    """Log in once and ask the remote docker CLI for its engine's API version: None when that works, else the
+    state and a sentence (an unknown host key comes with its fingerprint, read with ssh-keyscan)."""
+    try:
+        done = subprocess.run(
+            ssh_argv(host_url, "docker version --format '{{.Server.APIVersion}}'"),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=SSH_PROBE_TIMEOUT_S,
+        )
+    except FileNotFoundError:
+        return EngineState.UNREACHABLE, "The ssh program is not installed on this computer. Install OpenSSH's client."
+    except subprocess.TimeoutExpired:
+        return EngineState.UNREACHABLE, remote_errors.unreachable_sentence(host_url, "timed out")
+    if done.returncode == 0:
+        return None
+    key_type = remote_errors.unknown_host_key_type(done.stderr)
+    fingerprint = _scanned_fingerprint(host_url, key_type) if key_type is not None else None
+    return EngineState.UNREACHABLE, remote_errors.ssh_sentence(host_url, done.stderr, fingerprint)
+
+
+def _scanned_fingerprint(host_url: str, key_type: str) -> str | None:
+    """The server's host key fingerprint of `key_type` (any type when ""), as ssh-keyscan reads it."""
+    parsed = urlparse(host_url)
+    argv = ["ssh-keyscan", "-T", str(PROBE_TIMEOUT_S)]
+    if parsed.port:
+        argv += ["-p", str(parsed.port)]
+    try:
+        done = subprocess.run(
+            [*argv, parsed.hostname or ""], capture_output=True, text=True, timeout=SSH_PROBE_TIMEOUT_S
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = [line for line in done.stdout.splitlines() if line and not line.startswith("#")]
+    wanted = [line for line in lines if key_type and f" {key_type} " in line] or lines
+    return remote_errors.host_key_fingerprint(wanted[0]) if wanted else None
+
+
+def tls_config(endpoint: Endpoint):
+    """docker-py's TLSConfig from the endpoint's certificate folder: the client certificate when there is one, the
+    engine's certificate checked against ca.pem unless verification is off."""
+    from docker.tls import TLSConfig
+
+    folder = Path(endpoint.cert_path) if endpoint.cert_path else docker_config_dir()
+    ca, cert, key = (folder / name for name in ("ca.pem", "cert.pem", "key.pem"))
+    client_cert = (str(cert), str(key)) if cert.is_file() and key.is_file() else None
+    ca_cert = str(ca) if ca.is_file() else None
+    return TLSConfig(client_cert=client_cert, ca_cert=ca_cert, verify=endpoint.tls_verify)
 
 
 def make_api_client(endpoint: Endpoint, version: str = MIN_API_VERSION, timeout: int | None = 60):
     import docker
 
     kwargs = {}
-    if endpoint.source == "DOCKER_HOST":
-        kwargs = docker.utils.kwargs_from_env()  # TLS settings from DOCKER_TLS_VERIFY/DOCKER_CERT_PATH
-        kwargs.pop("base_url", None)
-    return docker.APIClient(base_url=endpoint.host, version=version, timeout=timeout, **kwargs)
+    if endpoint.host.startswith("ssh://"):
+        # The ssh program, as the docker CLI uses it: the user's ~/.ssh/config, agent and known_hosts all apply.
+        kwargs["use_ssh_client"] = True
+    elif endpoint.tls:
+        kwargs["tls"] = tls_config(endpoint)
+    client = docker.APIClient(base_url=endpoint.host, version=version, timeout=timeout, **kwargs)
+    if endpoint.tls:
+        _keep_own_ca(client)
+    if "use_ssh_client" in kwargs:
+        from gui.core.engine.ssh_transport import keep_ssh_connections  # docker-py's ssh transport: not at start-up
+
+        keep_ssh_connections(client)
+    return client
+
+
+def _keep_own_ca(client) -> None:
+    """Check the engine's certificate against its own ca.pem even where REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE is set
+    (as on many workstations): requests lets those replace a session's `verify` on every request, and the engine's
+    private CA is never in a system bundle, so every call failed with "unable to get local issuer certificate"."""
+    merge = client.merge_environment_settings
+    own_ca = client.verify
+
+    def with_own_ca(url, proxies, stream, verify, cert):
+        settings = merge(url, proxies, stream, verify, cert)
+        settings["verify"] = own_ca
+        return settings
+
+    client.merge_environment_settings = with_own_ca
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:
@@ -325,7 +453,7 @@ def diagnose(endpoint: Endpoint | None = None) -> Diagnosis:
                 return Diagnosis(
                     endpoint,
                     EngineState.API_TOO_OLD,
-                    f"the engine speaks API {server_api}; Portside needs {MIN_API_VERSION} or newer",
+                    remote_errors.engine_too_old_sentence(server_api, MIN_API_VERSION),
                     server_api_version=server_api,
                 )
             client._version = negotiate_version(server_api)
@@ -335,7 +463,8 @@ def diagnose(endpoint: Endpoint | None = None) -> Diagnosis:
     except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as exc:
         text = str(exc)
         state = EngineState.PERMISSION_DENIED if "Permission denied" in text else EngineState.UNREACHABLE
-        return Diagnosis(endpoint, state, text)
+        sentence = remote_errors.tls_sentence(endpoint.host, text, endpoint.cert_path) if endpoint.tls else None
+        return Diagnosis(endpoint, state, sentence or text)
     return Diagnosis(
         endpoint, EngineState.CONNECTED, info=engine_info(info, version, endpoint), server_api_version=server_api
     )

@@ -3,8 +3,9 @@
 `to_compose` writes one service per container (a selection shares one file) in the Compose Specification, the
 format both `docker compose` (v2) and `docker-compose` 1.27+ read: image, command, ports (with their host
 address: Portside publishes on 127.0.0.1 unless asked), environment, volumes, restart policy, GPUs as
-`deploy.resources.reservations.devices`, limits as `mem_limit` and `cpus` (the keys both versions apply to the
-container; `deploy.resources.limits` is ignored by docker-compose 1.x without --compatibility), and the rest the
+`deploy.resources.reservations.devices`, limits under `deploy.resources.limits` (what `docker compose` v2 and
+`docker stack deploy` apply; the older `mem_limit` and `cpus` keys are refused by `docker stack deploy`, and
+docker-compose 1.x applies the deploy keys with --compatibility), and the rest the
 Run dialog can set. Secrets are written as `${NAME}` references that Compose fills in from a `.env` file beside
 compose.yaml; what Compose cannot express becomes a note, never a silent loss.
 
@@ -131,12 +132,17 @@ def _service(spec: RunSpec, volumes: dict[str, dict[str, str]], secrets: list[st
     if spec.mounts:
         service["volumes"] = [_mount(mount, volumes) for mount in spec.mounts]
     service["restart"] = _restart(spec)
+    resources: dict[str, Any] = {}
+    limits = {
+        **({"cpus": str(_cpus(spec.cpus))} if spec.cpus.strip() else {}),
+        **({"memory": _size(spec.memory)} if spec.memory.strip() else {}),
+    }
+    if limits:
+        resources["limits"] = limits
     if spec.gpus.requested:
-        service["deploy"] = {"resources": {"reservations": {"devices": [_gpu_device(spec.gpus)]}}}
-    if spec.memory.strip():
-        service["mem_limit"] = _size(spec.memory)
-    if spec.cpus.strip():
-        service["cpus"] = _cpus(spec.cpus)
+        resources["reservations"] = {"devices": [_gpu_device(spec.gpus)]}
+    if resources:
+        service["deploy"] = {"resources": resources}
     if spec.shm_size.strip():
         service["shm_size"] = _size(spec.shm_size)
     if spec.interactive_tty:

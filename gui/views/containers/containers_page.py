@@ -1,4 +1,5 @@
-"""Containers: what runs on the engine, with start/stop/restart/remove, logs and inspect."""
+"""Containers: what runs on the engine, with start/stop/restart/remove, logs and inspect, grouped by compose project
+on request (project_actions: a project's Up, Stop, Start, Down… and Logs)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QMessageBox
 
+from gui.core.compose.projects import project_of
 from gui.core.engine import actions
 from gui.core.engine.exit_codes import StopOutcome, ignored_sigterm_advice, meaning
 from gui.core.engine.rows import ContainerRow
@@ -18,11 +20,15 @@ from gui.core.errors import EngineError
 from gui.core.monitor.keys import ContainerKey
 from gui.models.lists import (
     CONTAINER_CREATED_COLUMN,
+    CONTAINER_IMAGE_COLUMN,
+    CONTAINER_PORTS_COLUMN,
+    CONTAINER_PROJECT_COLUMN,
     CONTAINER_STATUS_COLUMN,
     USAGE_COLUMNS,
     ContainerUsage,
     containers_model,
 )
+from gui.views.containers.project_actions import ProjectActions
 from gui.views.widgets import browser, feedback
 from gui.views.widgets.fit_columns import ColumnFitter
 from gui.views.widgets.lifetime import while_alive
@@ -34,7 +40,7 @@ if TYPE_CHECKING:
     from gui.workers.monitor.gpu_watch import GpuWatch
     from gui.workers.monitor.service import MonitorService
 
-PORTS_COLUMN = 4
+PORTS_COLUMN = CONTAINER_PORTS_COLUMN
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class ContainersPage(ListPage):
     terminalRequested = Signal(object)  # ContainerRow: a shell in it
     filesRequested = Signal(object)  # ContainerRow: its files, to browse and copy in and out
     exportRequested = Signal(object)  # list[ContainerRow]: as compose.yaml and Kubernetes manifests
+    deployRequested = Signal(object)  # ContainerRow: as a Swarm service
 
     def __init__(self, session: EngineSession, parent=None):
         super().__init__(
@@ -106,7 +113,13 @@ class ContainersPage(ListPage):
             self.export_selected,
             tip="The selected containers as a compose.yaml, or one as Kubernetes manifests, read back and checked",
         )
-        self.toolbar.removeAction(self.export_action)  # in the context menu and the Actions menu
+        self.deploy_action = self.add_action(
+            "Deploy as service…",
+            self.deploy_selected,
+            tip="Run the container's settings as a Docker Swarm service: replicas, placement, limits",
+        )
+        for action in (self.export_action, self.deploy_action):
+            self.toolbar.removeAction(action)  # in the context menu and the Actions menu
         self.run_again_action = self.add_action(
             "Run again with changes…",
             self.run_again,
@@ -121,6 +134,11 @@ class ContainersPage(ListPage):
         )
         self.add_separator()
         self.remove_action = self.add_action("Remove", self.remove_selected, QKeySequence.StandardKey.Delete)
+        # The project the selection shares: its menu, in the context menu and the Actions menu (toolbar).
+        self.projects = ProjectActions(self)
+        self.add_separator()
+        self.projects.add_to_toolbar()
+        self._context_actions.append(self.projects.menu_action)
 
         self.show_all = QCheckBox("Show stopped containers", self)
         self.show_all.setObjectName("show-all")
@@ -129,9 +147,19 @@ class ContainersPage(ListPage):
         self.show_all.toggled.connect(lambda checked: self.proxy.set_running_only(not checked))
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.show_all)
+        self.group_by_project = QCheckBox("Group by project", self)
+        self.group_by_project.setObjectName("group-by-project")
+        self.group_by_project.setToolTip(
+            "Keep each compose project's containers together (docker compose ps), projects by name, "
+            "containers of no project last"
+        )
+        self.group_by_project.toggled.connect(self._group_toggled)
+        self.toolbar.addWidget(self.group_by_project)
 
-        self.set_column_widths([22, 26, 9, 17, 24, 14, 13, 13, 30])
-        self.set_stretch_column(1)  # the image: long names (a registry, a path, a tag)
+        self.set_column_widths([22, 14, 26, 9, 17, 24, 14, 13, 13, 30])
+        self.set_stretch_column(CONTAINER_IMAGE_COLUMN)  # the image: long names (a registry, a path, a tag)
+        # Sorting by another column ends the grouping; sorting by Project (its key: project, then name) is grouping.
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         # Status ("Exited (137) About a minute ago") and Created are never cut off: they size to their text.
         self.fitter = ColumnFitter(self.table, (CONTAINER_STATUS_COLUMN, CONTAINER_CREATED_COLUMN))
         # Stops in flight by container id; a second each, the status bar says how long they have waited.
@@ -139,9 +167,33 @@ class ContainersPage(ListPage):
         self._stop_ticker = QTimer(self, interval=1000, timeout=self._report_stops)
         self.table.doubleClicked.connect(lambda _index: self.open_logs())
         self.selectionChanged.connect(self._update_actions)
-        session.snapshotChanged.connect(lambda snapshot: self.model.set_rows(snapshot.containers))
+        session.snapshotChanged.connect(self._show_containers)
         self.model.dataChanged.connect(lambda *_: self._update_actions())
+        self._show_containers_of_projects()
         self._update_actions()
+
+    def _show_containers(self, snapshot) -> None:
+        self.model.set_rows(snapshot.containers)
+        self._show_containers_of_projects()
+        self.projects.update()  # a project's counts changed, not the selection
+
+    def _show_containers_of_projects(self) -> None:
+        """The Project column shows only while some container belongs to a compose project."""
+        has_projects = any(project_of(row) for row in self.model.rows)
+        self.table.setColumnHidden(CONTAINER_PROJECT_COLUMN, not has_projects)
+
+    def _group_toggled(self, grouped: bool) -> None:
+        if grouped:
+            self.table.sortByColumn(CONTAINER_PROJECT_COLUMN, Qt.SortOrder.AscendingOrder)
+        elif self.table.horizontalHeader().sortIndicatorSection() == CONTAINER_PROJECT_COLUMN:
+            self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # back to the default: by name
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        grouped = column == CONTAINER_PROJECT_COLUMN and order == Qt.SortOrder.AscendingOrder
+        if grouped != self.group_by_project.isChecked():
+            self.group_by_project.blockSignals(True)  # follows the header; no second sort
+            self.group_by_project.setChecked(grouped)
+            self.group_by_project.blockSignals(False)
 
     # Selection-dependent state -------------------------------------------------------------------
 
@@ -162,12 +214,14 @@ class ContainersPage(ListPage):
         self._enable(self.terminal_action, [r for r in single if r.running], "docker exec -it")
         self._enable(self.files_action, single, "docker cp")
         self._enable(self.export_action, rows, "docker compose")
+        self._enable(self.deploy_action, single, "docker service create")
         self._enable(self.inspect_action, single, "docker container inspect")
         self._enable(self.run_again_action, single, "docker container inspect")
         self._enable(self.monitor_action, single, "docker stats")
         watch = self.gpu_watch
         given = [r for r in single if r.state == "running" and watch is not None and watch.grant(r.id) is not None]
         self._enable(self.gpu_check_action, given, "docker exec")
+        self.projects.update()
         url = single[0].browser_url if single else None
         self.browser_action.setEnabled(url is not None)
         self.browser_action.setToolTip(
@@ -294,6 +348,11 @@ class ContainersPage(ListPage):
         rows = self.selected_rows()
         if len(rows) == 1 and rows[0].running:
             self.terminalRequested.emit(rows[0])
+
+    def deploy_selected(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.deployRequested.emit(rows[0])
 
     def export_selected(self) -> None:
         rows = self.selected_rows()

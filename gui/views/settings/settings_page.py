@@ -242,6 +242,19 @@ class SettingsPage(QWidget):
     def _on_choices_failed(self, error: EngineError) -> None:
         self.engine_note.setText(f"Could not read the docker contexts: {error.message} {ENGINE_NOTE}")
 
+    def show_chosen(self, name: str) -> None:
+        """The engine chosen elsewhere (the sidebar's switcher, which saved it): shown here too."""
+        self._prefs, _problems = preferences.load(self.settings)
+        combo = self.combos["engine"]
+        if combo.findData(name) < 0:
+            combo.addItem(name or "The engine Portside finds", name)
+        self._filling = True
+        try:
+            combo.setCurrentIndex(combo.findData(name))
+        finally:
+            self._filling = False
+        self._show_engine_note()
+
     def _connect_now(self) -> None:
         name = self.combos["engine"].currentData() or ""
         contexts.choose(name)

@@ -196,9 +196,13 @@ class ListPage(QWidget):
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue(f"{self.name}/header", self.table.horizontalHeader().saveState())
+        settings.setValue(f"{self.name}/columns", self.model.columnCount())
 
     def restore_state(self, settings: QSettings) -> None:
         state = settings.value(f"{self.name}/header")
-        if state is not None:
+        columns = settings.value(f"{self.name}/columns", type=int)
+        # A header saved when the table had other columns (an older version) would put widths and order on the
+        # wrong ones: the table starts fresh instead.
+        if state is not None and columns == self.model.columnCount():
             self.table.horizontalHeader().restoreState(state)
             self._apply_stretch()  # a header saved by an older version stretched the last column

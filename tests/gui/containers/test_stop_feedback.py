@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from gui.models.lists import CONTAINER_STATUS_COLUMN
+from gui.models.lists import CONTAINER_STATE_COLUMN, CONTAINER_STATUS_COLUMN
 from tests.fakes import fake_engine
 from tests.gui.user_actions import select, toolbar_button
 
@@ -100,6 +100,6 @@ def test_the_status_tooltip_explains_the_exit_code(window, engine, qtbot, status
     engine.add_container(fake_engine.replace_row(fake_engine.container("ended", state="exited"), status=status))
     page = window.containers_page
     qtbot.waitUntil(lambda: "ended" in [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())])
-    for column in (2, CONTAINER_STATUS_COLUMN):  # State and Status
+    for column in (CONTAINER_STATE_COLUMN, CONTAINER_STATUS_COLUMN):  # State and Status
         tooltip = cell(page, "ended", column, Qt.ItemDataRole.ToolTipRole)
         assert tooltip.startswith(status) and words in tooltip

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from gui.models.lists import CONTAINER_PORTS_COLUMN
 from gui.views.widgets.browser import CopyAddressDialog, open_in_browser
 from tests.gui.user_actions import select
 
@@ -74,7 +75,7 @@ def test_open_in_browser_on_the_containers_page_says_when_no_browser_opens(windo
 def test_a_port_link_says_when_no_browser_opens(window, qtbot, no_browser):
     page = window.containers_page
     row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data() == "web")
-    rect = page.table.visualRect(page.proxy.index(row, 4))
+    rect = page.table.visualRect(page.proxy.index(row, CONTAINER_PORTS_COLUMN))
     qtbot.mouseClick(
         page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.topLeft() + QPoint(8, rect.height() // 2)
     )

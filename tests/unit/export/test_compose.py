@@ -108,10 +108,11 @@ def test_the_file_says_what_a_person_would_write():
         "volumes": ["models:/models:ro", "/home/me/data:/data"],
         "restart": "on-failure:3",
         "deploy": {
-            "resources": {"reservations": {"devices": [{"driver": "nvidia", "count": 2, "capabilities": ["gpu"]}]}}
+            "resources": {
+                "limits": {"cpus": "1.5", "memory": "2g"},
+                "reservations": {"devices": [{"driver": "nvidia", "count": 2, "capabilities": ["gpu"]}]},
+            }
         },
-        "mem_limit": "2g",
-        "cpus": 1.5,
     }
     # The volume keeps its engine name: Compose would otherwise put the project's name in front of it.
     assert written["volumes"] == {"models": {"name": "models"}}
