@@ -301,7 +301,7 @@ class MainWindow(ContainerWindows, QMainWindow):
 
     def on_diagnosis(self, diagnosis: Diagnosis) -> None:
         context = diagnosis.endpoint.context or contexts.chosen()
-        engine_name = context if context and context != "default" else "this computer"
+        engine_name = context if context and context != "default" else "default engine"
         self.setWindowTitle(f"Portside — {engine_name}")  # which engine every page acts on
         was_connected = self.engine_label.property("connected")
         self.engine_page.show_diagnosis(diagnosis)

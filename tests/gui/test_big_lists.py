@@ -171,7 +171,8 @@ def test_filter_shows_exactly_the_rows_with_the_text_in_a_cell(window, engine, q
 
 def test_a_burst_of_events_ends_with_the_page_equal_to_the_engine(window, engine, qtbot):
     page = window.containers_page
-    page.table.sortByColumn(CONTAINER_STATE_COLUMN, Qt.SortOrder.AscendingOrder)  # by state: a burst moves rows between groups
+    # By state: a burst moves rows between groups.
+    page.table.sortByColumn(CONTAINER_STATE_COLUMN, Qt.SortOrder.AscendingOrder)
     rows = list(engine.containers_by_id.values())
     after = list(rows)
     for i in range(0, 100):  # started and stopped

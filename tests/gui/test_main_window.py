@@ -263,7 +263,7 @@ def test_the_window_title_and_the_commands_say_which_engine(window, qtbot, monke
     from gui.core.settings import contexts
 
     qtbot.waitUntil(lambda: window.session.connected, timeout=5000)
-    assert window.windowTitle() == "Portside — this computer"
+    assert window.windowTitle() == "Portside — default engine"
     window.session.commandIssued.emit("docker stop web", "Stop")
     assert window.commands.list.item(window.commands.list.count() - 1).text() == "docker stop web"
     monkeypatch.setattr(contexts, "_chosen", "gpu-server")

@@ -21,7 +21,7 @@ logger = log.get("ui")
 
 ADD, MANAGE = "\x00add", "\x00manage"  # the two actions' item data: never a context's name
 ADD_TEXT, MANAGE_TEXT = "Add engine…", "Manage in Settings…"
-FOUND_TEXT = "Detected"  # the engine Portside finds, with no context chosen
+FOUND_TEXT = "Default engine"  # the engine Portside finds with no context chosen (docker context ls: default)
 IN_USE = "✓ "  # marks the engine in use in the list
 STEP_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End)
 
