@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from gui.core.build.history import BuildHistory
 from gui.core.engine import actions, inspect_summary
 from gui.core.engine import help as engine_help
-from gui.core.engine.cli_context import with_context
 from gui.core.engine.connection import Diagnosis
 from gui.core.engine.rows import ContainerRow, ImageRow
 from gui.core.errors import EngineError, EngineGone
@@ -213,9 +212,7 @@ class MainWindow(ContainerWindows, QMainWindow):
     def _wire(self) -> None:
         session = self.session
         session.diagnosisChanged.connect(self.on_diagnosis)
-        session.commandIssued.connect(
-            lambda command, what: self.commands.add_command(with_context(command, contexts.chosen()), what)
-        )
+        session.commandIssued.connect(self.commands.add_command)  # with --context NAME while another engine is chosen
         session.actionFailed.connect(self._show_engine_error)
         session.snapshotChanged.connect(lambda _snapshot: self._engine_answers(lists_read=True))
         session.tasks.busyChanged.connect(self._show_busy)
@@ -303,6 +300,7 @@ class MainWindow(ContainerWindows, QMainWindow):
         context = diagnosis.endpoint.context or contexts.chosen()
         engine_name = context if context and context != "default" else "default engine"
         self.setWindowTitle(f"Portside — {engine_name}")  # which engine every page acts on
+        self.monitor_page.show_engine_place(diagnosis.endpoint.host if diagnosis.endpoint.elsewhere else None)
         was_connected = self.engine_label.property("connected")
         self.engine_page.show_diagnosis(diagnosis)
         colour = self.engine_page.status_colour(diagnosis)

@@ -20,7 +20,7 @@ from gui.core.build.spec import BuildSpec
 from gui.core.engine.build_request import open_build
 from gui.core.engine.client import Engine
 from gui.core.engine.connection import Endpoint, EngineState, diagnose
-from gui.core.errors import explain
+from gui.core.errors import EngineError, explain
 from gui.core.run.spec import RunContainer, RunSpec
 from tests.engine import engine_helpers as eh
 from tests.engine import processes
@@ -236,3 +236,39 @@ def test_a_tls_refusal_mid_session_is_a_sentence(tls_engine):
         engine.close()
     error = explain(raised.value, "list the containers")
     assert error.message.startswith("Could not list the containers: the engine at 127.0.0.1 showed a certificate")
+
+
+def test_files_and_a_terminal_on_a_remote_engine(remote, busybox_image, test_labels, tmp_path):
+    """The Files window's listing and copies (exec and the archive API) work over TLS and SSH as on the local socket;
+    a Terminal's hijacked exec connection works over TLS, and over SSH says it cannot yet."""
+    from gui.core.files.backend import ContainerFiles
+
+    spec = RunSpec(busybox_image, command="sleep 120", labels=tuple(test_labels.items()))
+    container_id = remote.perform(RunContainer(spec))
+    files = ContainerFiles(remote, container_id, "far", running=True)
+    cancel = threading.Event()
+    (tmp_path / "weights.bin").write_bytes(b"w" * 200_000)
+    files.upload([tmp_path / "weights.bin"], "/tmp", lambda *_: None, cancel)
+    listed = files.list_folder("/tmp", cancel)
+    assert listed.how == "exec" and [(e.name, e.size) for e in listed.entries] == [("weights.bin", 200_000)]
+    (tmp_path / "back").mkdir()
+    files.download("/tmp/weights.bin", tmp_path / "back", lambda *_: None, cancel)
+    assert (tmp_path / "back" / "weights.bin").read_bytes() == b"w" * 200_000
+
+    if str(remote.api.base_url).startswith("http+docker://ssh"):
+        # No hijacked connection through the ssh program yet: a sentence that says what to do instead.
+        with pytest.raises(EngineError) as refused:
+            remote.open_terminal(container_id, ["sh"], 24, 80)
+        assert "Run docker exec -it in a terminal instead" in refused.value.message
+        return
+    terminal = remote.open_terminal(container_id, ["sh"], 24, 80)
+    try:
+        terminal.write(b"echo far-$((6*7))\n")
+        seen = b""
+        while b"far-42" not in seen:
+            chunk = terminal.read()  # a test timeout ends a read that never comes
+            assert chunk, f"the terminal ended before answering: {seen!r}"
+            seen += chunk
+        assert b"far-42" in seen, seen
+    finally:
+        terminal.close()

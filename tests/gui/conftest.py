@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from PySide6.QtCore import QSettings
 
@@ -165,3 +168,20 @@ def stats_feed(qtbot, engine):
     timer.start()
     yield
     timer.stop()
+
+
+@pytest.fixture
+def docker_config(tmp_path, monkeypatch):
+    """The docker CLI's config folder with two contexts made as the CLI makes them, and no DOCKER_HOST or
+    DOCKER_CONTEXT of the shell; no context chosen afterwards."""
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
+    for name, host in (("rootless", "unix:///run/user/1000/docker.sock"), ("gpu-box", "ssh://me@gpu-box")):
+        meta = tmp_path / "docker" / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
+        meta.mkdir(parents=True)
+        (meta / "meta.json").write_text(json.dumps({"Name": name, "Endpoints": {"docker": {"Host": host}}}))
+    from gui.core.settings import contexts
+
+    yield tmp_path / "docker"
+    contexts.choose("")

@@ -271,3 +271,17 @@ def test_the_window_title_and_the_commands_say_which_engine(window, qtbot, monke
     assert window.commands.list.item(window.commands.list.count() - 1).text() == "docker --context gpu-server stop web"
     window.on_diagnosis(window.session.diagnosis)
     assert window.windowTitle() == "Portside — gpu-server"
+
+
+def test_the_monitor_says_its_host_numbers_are_this_computer_s_when_the_engine_is_elsewhere(window, qtbot):
+    import dataclasses
+
+    from gui.core.engine.connection import Endpoint
+
+    qtbot.waitUntil(lambda: window.session.connected, timeout=5000)
+    assert window.monitor_page.host.title() == "This computer"
+    remote = dataclasses.replace(window.session.diagnosis, endpoint=Endpoint("ssh://me@gpu-box", "context gpu-box"))
+    window.on_diagnosis(remote)
+    assert window.monitor_page.host.title() == "This computer (not the engine's)"
+    assert "ssh://me@gpu-box" in window.monitor_page.gpus.toolTip()
+    assert window.windowTitle() == "Portside — gpu-box"

@@ -13,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from gui.core.run.from_inspect import size_text
 from gui.core.run.spec import GpuMode, GpuSpec, PortSpec, RunSpec, host_address, host_port_text
-from gui.core.run.values import SIZE_UNITS, parse_cpus, parse_size
+from gui.core.run.values import parse_cpus, parse_size
 from gui.core.secrets import is_secret
 
 __all__ = ["Exported", "differences", "is_reference", "reference", "secret_env_names", "size_text"]
@@ -49,19 +50,6 @@ def can_reference(name: str) -> bool:
 def secret_env_names(spec: RunSpec) -> tuple[str, ...]:
     """The names of the spec's variables whose values are secrets, in the spec's order, each once."""
     return tuple(dict.fromkeys(var.name for var in spec.env if is_secret(var.name, var.value)))
-
-
-def size_text(size: int) -> str:
-    """Bytes in the largest whole unit Docker reads: 536870912 -> "512m", 1000 -> "1000"."""
-    if size <= 0:
-        return ""
-    for suffix in ("t", "g", "m", "k"):
-        if size % SIZE_UNITS[suffix] == 0:
-            return f"{size // SIZE_UNITS[suffix]}{suffix}"
-    return str(size)
-
-
-# --- differences ---------------------------------------------------------------------------------------------
 
 
 def differences(original: RunSpec, read_back: RunSpec) -> list[str]:

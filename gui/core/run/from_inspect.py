@@ -64,10 +64,10 @@ def spec_from_inspect(container: dict, image: dict | None = None) -> RunSpec:
         ),
         mounts=_mounts_from_host_config(host),
         gpus=_gpus_from_requests(_list(host.get("DeviceRequests"))),
-        memory=_size_text(_int(host.get("Memory"))),
+        memory=size_text(_int(host.get("Memory"))),
         cpus=_cpus_text(_int(host.get("NanoCpus"))),
         # The engine stores its 64 MB default even when none was asked for.
-        shm_size="" if _int(host.get("ShmSize")) in (0, DEFAULT_SHM_SIZE) else _size_text(_int(host["ShmSize"])),
+        shm_size="" if _int(host.get("ShmSize")) in (0, DEFAULT_SHM_SIZE) else size_text(_int(host["ShmSize"])),
         privileged=bool(host.get("Privileged")),
         labels=tuple(
             (str(key), str(value))
@@ -197,7 +197,7 @@ def _gpus_from_requests(requests: Any) -> GpuSpec:
     return GpuSpec()
 
 
-def _size_text(size: int) -> str:
+def size_text(size: int) -> str:
     """Bytes as --memory takes them, in the largest whole unit: 536870912 -> "512m"."""
     if size <= 0:
         return ""

@@ -523,6 +523,19 @@ class MonitorPage(QWidget):
         monitor.updated.connect(self._on_updated)
         note_visible(monitor, self, False)
 
+    def show_engine_place(self, engine_elsewhere: str | None) -> None:
+        """The host and GPU panels always read this computer (psutil, NVML): with an engine elsewhere (its address
+        given) they say so, since its containers run on another computer."""
+        mark = " (not the engine's)" if engine_elsewhere else ""
+        self.host.setTitle(f"This computer{mark}")
+        self.gpus.setTitle(f"NVIDIA GPUs of this computer{mark}" if mark else "NVIDIA GPUs")
+        tip = (
+            f"These numbers are this workstation's. The engine in use is at {engine_elsewhere}: its computer's CPU, "
+            "memory and GPUs are not read from here; the containers' own numbers are the engine's."
+        )
+        for panel in (self.host, self.gpus):
+            panel.setToolTip(tip if engine_elsewhere else "")
+
     def set_gpu_watch(self, watch) -> None:
         self.watch = watch
         watch.changed.connect(self._on_updated)

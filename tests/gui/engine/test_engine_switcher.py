@@ -3,9 +3,6 @@ marked, a choice saved as the Settings page saves it, and Add engine… and Mana
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLineEdit
@@ -17,20 +14,6 @@ from gui.views.engine.engine_switcher import ADD_TEXT, FOUND_TEXT, IN_USE, MANAG
 LEFT = Qt.MouseButton.LeftButton
 # The list is a popup, which the offscreen platform cannot give the keyboard to (it says so, harmlessly).
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard", extend=True)
-
-
-@pytest.fixture
-def docker_config(tmp_path, monkeypatch):
-    """Two contexts made as the docker CLI makes them, and no DOCKER_HOST or DOCKER_CONTEXT of the shell."""
-    monkeypatch.delenv("DOCKER_HOST", raising=False)
-    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
-    for name, host in (("rootless", "unix:///run/user/1000/docker.sock"), ("gpu-box", "ssh://me@gpu-box")):
-        meta = tmp_path / "docker" / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
-        meta.mkdir(parents=True)
-        (meta / "meta.json").write_text(json.dumps({"Name": name, "Endpoints": {"docker": {"Host": host}}}))
-    yield tmp_path / "docker"
-    contexts.choose("")
 
 
 @pytest.fixture

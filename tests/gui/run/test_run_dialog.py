@@ -447,3 +447,11 @@ def _no_modal_left(qtbot):
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, QMessageBox) and widget.isVisible():
             widget.close()
+
+
+def test_the_command_names_the_engine_while_another_one_is_chosen(open_dialog, monkeypatch):
+    from gui.core.settings import contexts
+
+    monkeypatch.setattr(contexts, "_chosen", "gpu-box")
+    dialog = open_dialog()
+    assert dialog.preview.toPlainText().startswith("docker --context gpu-box run ")

@@ -3,9 +3,6 @@ saved value is named, the folders open and copy, and the engine chosen is the on
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
@@ -16,20 +13,6 @@ from gui.views.run.table_sections import PortsSection
 from gui.views.settings.settings_page import NEW_CONTAINERS_NOTE, SettingsPage
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def docker_config(tmp_path, monkeypatch):
-    """The docker CLI's config folder with two contexts, and no DOCKER_HOST or DOCKER_CONTEXT of the shell."""
-    monkeypatch.delenv("DOCKER_HOST", raising=False)
-    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
-    for name, host in (("rootless", "unix:///run/user/1000/docker.sock"), ("gpu-box", "ssh://me@gpu-box")):
-        meta = tmp_path / "docker" / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
-        meta.mkdir(parents=True)
-        (meta / "meta.json").write_text(json.dumps({"Name": name, "Endpoints": {"docker": {"Host": host}}}))
-    yield tmp_path / "docker"
-    contexts.choose("")
 
 
 @pytest.fixture
