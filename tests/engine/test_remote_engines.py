@@ -20,7 +20,7 @@ from gui.core.build.spec import BuildSpec
 from gui.core.engine.build_request import open_build
 from gui.core.engine.client import Engine
 from gui.core.engine.connection import Endpoint, EngineState, diagnose
-from gui.core.errors import EngineError, explain
+from gui.core.errors import explain
 from gui.core.run.spec import RunContainer, RunSpec
 from tests.engine import engine_helpers as eh
 from tests.engine import processes
@@ -178,6 +178,38 @@ def test_an_ssh_log_stream_ends_when_closed_or_cut(ssh_engine, busybox_image, te
             engine.close()
 
 
+def test_an_ssh_terminal_closed_wakes_its_reader_and_ends_its_ssh(ssh_engine, busybox_image, test_labels):
+    """Closing a Terminal window (from the GUI thread, while its reader waits for output) must end the reader and
+    the ssh programs the terminal started (its stream's and its resize's), as on a socket."""
+    with ssh_engine.profile("good"):
+        engine = Engine.from_diagnosis(diagnose(Endpoint(ssh_engine.host, "DOCKER_HOST")))
+        try:
+            spec = RunSpec(busybox_image, command="sleep 120", labels=tuple(test_labels.items()))
+            container_id = engine.perform(RunContainer(spec))
+            config = str(ssh_engine.root / "good" / "ssh_config")
+            before = {pid for pid in processes.pids_mentioning(config) if processes.is_alive(pid)}
+            terminal = engine.open_terminal(container_id, ["sh"], 24, 80)
+            terminal.write(b"echo ready-$((1+1))\n")
+            read_until(terminal, b"ready-2")
+            ended = threading.Event()
+
+            def read_to_the_end() -> None:
+                while terminal.read():
+                    pass
+                ended.set()
+
+            threading.Thread(target=read_to_the_end, daemon=True).start()
+            time.sleep(0.2)  # not a wait for a condition: lets the reader block in read() before the close
+            terminal.close()
+            assert ended.wait(30), "the reader still waits on a terminal that was closed"
+            deadline = time.monotonic() + 30
+            while {pid for pid in processes.pids_mentioning(config) if processes.is_alive(pid)} - before:
+                assert time.monotonic() < deadline, "the terminal's ssh programs outlived it"
+                time.sleep(0.1)
+        finally:
+            engine.close()
+
+
 # Failures, each in a sentence ------------------------------------------------------------------------------------
 
 
@@ -239,8 +271,8 @@ def test_a_tls_refusal_mid_session_is_a_sentence(tls_engine):
 
 
 def test_files_and_a_terminal_on_a_remote_engine(remote, busybox_image, test_labels, tmp_path):
-    """The Files window's listing and copies (exec and the archive API) work over TLS and SSH as on the local socket;
-    a Terminal's hijacked exec connection works over TLS, and over SSH says it cannot yet."""
+    """The Files window's listing and copies (exec and the archive API) work over TLS and SSH as on the local socket,
+    and so does a Terminal: over SSH its hijacked exec connection is the ssh program's stdin and stdout."""
     from gui.core.files.backend import ContainerFiles
 
     spec = RunSpec(busybox_image, command="sleep 120", labels=tuple(test_labels.items()))
@@ -255,20 +287,22 @@ def test_files_and_a_terminal_on_a_remote_engine(remote, busybox_image, test_lab
     files.download("/tmp/weights.bin", tmp_path / "back", lambda *_: None, cancel)
     assert (tmp_path / "back" / "weights.bin").read_bytes() == b"w" * 200_000
 
-    if str(remote.api.base_url).startswith("http+docker://ssh"):
-        # No hijacked connection through the ssh program yet: a sentence that says what to do instead.
-        with pytest.raises(EngineError) as refused:
-            remote.open_terminal(container_id, ["sh"], 24, 80)
-        assert "Run docker exec -it in a terminal instead" in refused.value.message
-        return
     terminal = remote.open_terminal(container_id, ["sh"], 24, 80)
     try:
         terminal.write(b"echo far-$((6*7))\n")
-        seen = b""
-        while b"far-42" not in seen:
-            chunk = terminal.read()  # a test timeout ends a read that never comes
-            assert chunk, f"the terminal ended before answering: {seen!r}"
-            seen += chunk
-        assert b"far-42" in seen, seen
+        read_until(terminal, b"far-42")
+        terminal.resize(33, 101)  # a request of its own, beside the hijacked connection
+        terminal.write(b"stty size\n")
+        read_until(terminal, b"33 101")
     finally:
         terminal.close()
+
+
+def read_until(terminal, wanted: bytes) -> bytes:
+    """The terminal's output up to and with `wanted` (a test timeout ends a read that never comes)."""
+    seen = b""
+    while wanted not in seen:
+        chunk = terminal.read()
+        assert chunk, f"the terminal ended before showing {wanted!r}: {seen!r}"
+        seen += chunk
+    return seen

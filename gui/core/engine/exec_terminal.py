@@ -5,6 +5,10 @@ bytes both ways (a TTY has no stdout/stderr frames). http.client has read the st
 buffered file, and may have read the first bytes of the terminal with them (a prompt the engine wrote at once), so
 the terminal is read through that same buffered file and written through the socket under it.
 
+Over SSH there is no socket: the connection is an ssh program running `docker system dial-stdio`, and after the
+upgrade the same program carries the terminal. Its stdout is the buffered file, and the connection's SSHSocket
+stands in for the socket: its sendall writes the program's stdin, and ssh_transport's shutdown ends the program.
+
 Blocking calls: a worker opens the terminal and a thread of its own reads it; close() may come from any thread.
 """
 
@@ -96,10 +100,8 @@ class ExecTerminal:
     ) -> ExecTerminal:
         """Starts `command` with a TTY of rows x columns in the container. The terminal owns `client` from here on;
         it is closed here if the terminal cannot be opened. Raises docker-py's errors (the caller words them) and
-        EngineError for an engine reached over SSH."""
+        EngineError for a connection that cannot carry a terminal."""
         try:
-            if str(client.base_url).startswith("http+docker://ssh"):
-                raise EngineError(_needs_socket("this engine is reached over SSH"), str(client.base_url))
             exec_id = client.exec_create(
                 container_id,
                 command,
@@ -180,7 +182,7 @@ class ExecTerminal:
 
     def close(self) -> None:
         """Any thread, idempotent: shuts the socket down (a read blocked on it returns b"") and closes the client.
-        Never waits on the engine."""
+        Over SSH the shutdown ends the ssh program, whose stdout the reader waits on. Never waits on the engine."""
         if self._closed.is_set():
             return
         self._closed.set()
@@ -197,16 +199,17 @@ class ExecTerminal:
 
 def _needs_socket(why_not: str) -> str:
     return (
-        f"A terminal needs an engine on this computer or one reached over TCP; {why_not}. "
-        "Run docker exec -it in a terminal instead, or connect Portside to the engine over TCP."
+        f"A terminal needs an engine on this computer or one reached over TCP or SSH; {why_not}. "
+        "Run docker exec -it in a terminal instead, or connect Portside to the engine over TCP or SSH."
     )
 
 
 def _hijacked(response) -> tuple:
     """The buffered file the answer's headers were read through, and the socket under it (for https, the TLS
-    socket), from requests' response over urllib3's over http.client's."""
+    socket; over SSH, the SSHSocket docker-py marks the ssh program's stdout with as its `channel`), from requests'
+    response over urllib3's over http.client's."""
     reader = getattr(getattr(response.raw, "_fp", None), "fp", None)
-    sock = getattr(getattr(reader, "raw", None), "_sock", None)
+    sock = getattr(getattr(reader, "raw", None), "_sock", None) or getattr(reader, "channel", None)
     if not hasattr(reader, "read1") or not hasattr(sock, "sendall") or not hasattr(sock, "shutdown"):
         raise EngineError(_needs_socket("this engine's connection cannot carry one"), repr(sock))
     return reader, sock

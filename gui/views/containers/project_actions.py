@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMenu, QToolButton
 from gui.core.compose import actions as compose
 from gui.core.compose.projects import ComposeProject, project_named, shared_project
 from gui.core.errors import EngineError
+from gui.views.containers.project_logs_window import ProjectLogsWindow
 from gui.views.widgets import feedback
 from gui.views.widgets.lifetime import while_alive
 
@@ -36,8 +37,11 @@ class ProjectActions(QObject):
         self.down_action = self._add(
             "Down…", self.down, "Stop and remove the project's containers and networks; its volumes are kept"
         )
-        self.logs_action = self._add("Logs", self.logs, "Open the logs of each container of the project")
+        self.logs_action = self._add(
+            "Logs", self.logs, "Open the project's logs: every container's lines in one window"
+        )
         self.project: ComposeProject | None = None
+        self.logs_windows: dict[str, ProjectLogsWindow] = {}  # by project name: one window each
         self.update()
 
     def _add(self, text: str, slot, tip: str) -> QAction:
@@ -155,7 +159,14 @@ class ProjectActions(QObject):
             self._perform(action, "Taking down", lambda _plan: self.page.message.emit(f"{plan.project} is down."))
 
     def logs(self) -> None:
-        """One logs window per container of the project, shown or not under the filter."""
-        if self.project is not None:
-            for row in self.project.containers:
-                self.page.logsRequested.emit(row)
+        """One window with the logs of every container of the project, as `docker compose logs` shows them."""
+        if self.project is None:
+            return
+        window = self.logs_windows.get(self.project.name)
+        if window is None:
+            window = ProjectLogsWindow(self.page.session, self.project, self.page)
+            window.closed.connect(lambda name: self.logs_windows.pop(name, None))
+            self.logs_windows[self.project.name] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()

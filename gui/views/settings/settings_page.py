@@ -136,9 +136,13 @@ class SettingsPage(QWidget):
         self.connect_button.setObjectName("settings-connect")
         self.connect_button.setToolTip("Connect to the chosen engine now, leaving the one in use")
         self.connect_button.clicked.connect(self._connect_now)
+        self.remove_button = QPushButton("Remove…", group, objectName="settings-remove-context")
+        self.remove_button.setToolTip("Remove the chosen docker context (docker context rm NAME); the engine stays")
+        self.remove_button.clicked.connect(self._remove_context)
         row = QHBoxLayout()
         row.addWidget(combo, 1)
         row.addWidget(self.connect_button)
+        row.addWidget(self.remove_button)
         self._add_row(form, "&Docker engine:", row, combo)
         self.engine_note = self._note(group, f"{LOOKING} {ENGINE_NOTE}", "settings-engine-note")
         form.addRow(self.engine_note)
@@ -254,6 +258,36 @@ class SettingsPage(QWidget):
         finally:
             self._filling = False
         self._show_engine_note()
+
+    def _remove_context(self) -> None:
+        """Removes the chosen context after a confirmation, in a worker; not the one in use, nor "the engine
+        Portside finds" (no context)."""
+        from gui.core.engine.context_writer import remove_command, remove_context
+
+        name = self.combos["engine"].currentData() or ""
+        if not name or name == contexts.chosen():
+            why = "the engine in use" if name else "not a docker context"
+            self.engine_note.setText(f"Nothing removed: {why}. Choose another context first.")
+            return
+        text = f"Remove the docker context {name}? The engine itself is not touched; the docker CLI loses it too."
+        confirmed, _ = feedback.confirm(self, "Remove engine", text, remove_command(name), "Remove")
+        if confirmed:
+            self._tasks.submit(
+                lambda: remove_context(name),
+                lambda _done: self._context_removed(name),
+                lambda error: self.engine_note.setText(error.message),
+            )
+
+    def _context_removed(self, name: str) -> None:
+        if self._prefs.engine == name:
+            self._prefs = preferences.save_one(self.settings, self._prefs, "engine", "")
+        combo = self.combos["engine"]
+        self._filling = True
+        try:  # back on the saved choice, so the refreshed list does not keep the removed one as "not found"
+            combo.setCurrentIndex(max(combo.findData(self._prefs.engine), 0))
+        finally:
+            self._filling = False
+        self.look_for_contexts()
 
     def _connect_now(self) -> None:
         name = self.combos["engine"].currentData() or ""

@@ -1,5 +1,6 @@
 """Compose projects on the Containers page, as a user meets them: a Project column (only when there are projects),
-Group by project, and the project's Up, Stop, Start, Down… and Logs from the context menu's Project menu."""
+Group by project, and the project's Up, Stop, Start, Down… and Logs from the context menu's Project menu
+(the project's logs window: test_project_logs.py)."""
 
 from __future__ import annotations
 
@@ -159,14 +160,6 @@ def test_down_cancelled_removes_nothing(page, engine, qtbot):
     page.projects.down_action.trigger()
     qtbot.waitUntil(lambda: page.findChild(QMessageBox) is None or not page.findChild(QMessageBox).isVisible())
     assert len(engine.containers_by_id) == 5 and "shop_default" in [n["Name"] for n in engine.networks_raw]
-
-
-def test_logs_opens_the_logs_of_each_container_of_the_project(page):
-    asked: list[str] = []
-    page.logsRequested.connect(lambda row: asked.append(row.name))
-    select(page, "shop-web-1")
-    page.projects.logs_action.trigger()
-    assert asked == ["shop-db-1", "shop-web-1"]
 
 
 def test_up_runs_compose_with_the_projects_own_files(page, engine, qtbot, tmp_path):

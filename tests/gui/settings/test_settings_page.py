@@ -165,3 +165,25 @@ def test_docker_host_is_said_to_win_over_the_choice(qtbot, settings, open_page, 
     page = open_page(settings)
     assert page.combos["engine"].itemText(0) == "The engine Portside finds: tcp://127.0.0.1:2375 (from DOCKER_HOST)"
     assert page.engine_note.text().startswith("DOCKER_HOST is set (tcp://127.0.0.1:2375): it wins over this choice")
+
+
+def test_remove_takes_a_context_away_after_asking_and_never_the_one_in_use(qtbot, settings, open_page, docker_config):
+    from tests.gui.user_actions import answer_message_boxes
+
+    page = open_page(settings)
+    engine = page.combos["engine"]
+    qtbot.waitUntil(lambda: engine.findText("rootless", Qt.MatchFlag.MatchStartsWith) >= 0, timeout=5000)
+    choose(qtbot, engine, "gpu-box")
+    qtbot.mouseClick(page.connect_button, LEFT)  # gpu-box is now the engine in use
+    qtbot.mouseClick(page.remove_button, LEFT)
+    assert "Nothing removed: the engine in use" in page.engine_note.text()
+
+    choose(qtbot, engine, "rootless")
+    seen: list[str] = []
+    answer_message_boxes(qtbot, "Remove", seen=seen)
+    qtbot.mouseClick(page.remove_button, LEFT)
+    qtbot.waitUntil(lambda: engine.findText("rootless", Qt.MatchFlag.MatchStartsWith) < 0, timeout=5000)
+    assert not list((docker_config / "contexts" / "meta").glob("*/meta.json"))[1:]  # only gpu-box's is left
+    assert seen == [
+        "Remove the docker context rootless? The engine itself is not touched; the docker CLI loses it too."
+    ]

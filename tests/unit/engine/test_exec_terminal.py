@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from gui.core.engine.exec_terminal import SHELLS, ExecTerminal, exec_command, find_shell
-from gui.core.errors import EngineError, explain
+from gui.core.errors import explain
 from tests.fakes.unix_server import UnixServer, each_request, json_answer
 
 EXEC_ID = "e" * 64
@@ -38,21 +38,6 @@ def test_a_stopped_container_says_start_it_first():
     text = f"Container {EXEC_ID} is not running"
     error = explain(docker.errors.APIError(text, response=response, explanation=text), "open a terminal")
     assert error.message == "Could not open a terminal: the container is not running. Start it first, then try again."
-
-
-def test_an_engine_over_ssh_is_refused_in_words():
-    class SshClient:
-        base_url = "http+docker://ssh"
-        closed = False
-
-        def close(self):
-            self.closed = True
-
-    client = SshClient()
-    with pytest.raises(EngineError) as refused:
-        ExecTerminal.open(client, "web", ["sh"], 24, 80)
-    assert "reached over SSH" in refused.value.message and "over TCP" in refused.value.message
-    assert client.closed
 
 
 class FakeExecEngine(UnixServer):
