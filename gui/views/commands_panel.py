@@ -10,9 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPainter
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from gui.core.engine.cli_context import with_context
 from gui.core.secrets import mask_known, mask_text
-from gui.core.settings import contexts
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.style import secondary_colour
 
 MAX_COMMANDS = 500
@@ -61,7 +60,7 @@ class CommandsPanel(QDockWidget):
         self.setWidget(body)
 
     def add_command(self, command: str, description: str) -> None:
-        command = with_context(mask_text(mask_known(command)), contexts.chosen())  # which engine it acts on
+        command = for_engine(mask_text(mask_known(command)))  # which engine it acts on
         item = QListWidgetItem(command)
         item.setToolTip(f"{description} — {time.strftime('%H:%M:%S')}\nDouble-click to copy")
         item.setData(Qt.ItemDataRole.UserRole, command)

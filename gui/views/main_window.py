@@ -132,7 +132,7 @@ class MainWindow(ContainerWindows, QMainWindow):
         self.run_memory = run_memory or RunMemory()
         self.build_runner = BuildRunner(session, self.history, self)
         self.builds_page = BuildsPage(session, self.history, self)
-        self.engine_page = EnginePage(self)
+        self.engine_page = EnginePage(self, session)
         self.registries_page = RegistriesPage(session, self.vault, self)
         self.monitor = MonitorService(session, parent=self)
         self.monitor_page = MonitorPage(self.monitor, self)

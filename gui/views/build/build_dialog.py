@@ -35,6 +35,7 @@ from gui.core.build.progress import failing_line
 from gui.core.build.spec import BuildSpec, replaced_tag_warnings, stage_names, suggested_tag
 from gui.core.format import human_bytes, human_duration
 from gui.views.build.build_args import BuildArgsSection
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.log_view import LogView
 from gui.views.widgets.space_warning import SpaceWarning
 from gui.views.widgets.style import colour_style, error_label_style, text_colour
@@ -275,7 +276,7 @@ class BuildDialog(QDialog):
         valid = not problems
         self._update_build_button()
         spec = self.spec()
-        self.command_label.setText(spec.command if valid else "")
+        self.command_label.setText(for_engine(spec.command) if valid else "")
         self.hint_label.setText(" ".join(spec.tag_hints()) if valid else "")
         self.hint_label.setVisible(bool(self.hint_label.text()))
         warnings = " ".join(spec.build_arg_warnings())  # names and words only: never a value

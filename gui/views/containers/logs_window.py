@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from gui.core.engine.rows import ContainerRow
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.log_view import LogView
 from gui.workers.log_follower import LogFollower
 from gui.workers.session import EngineSession
@@ -65,7 +66,7 @@ class LogsWindow(QWidget):
         self.follower.lines.connect(self.view.append_lines)
         self.view.matchCountChanged.connect(lambda _count: self._show_match_count())
         self.follower.status.connect(self.status_label.setText)
-        self.follower.commandChanged.connect(self.command_label.setText)
+        self.follower.commandChanged.connect(lambda command: self.command_label.setText(for_engine(command)))
 
         top = QHBoxLayout()
         for widget in (self.follow_box, self.timestamps_box, self.colours_box):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLine
 from gui.core.compose.projects import ComposeProject, service_of
 from gui.core.engine.rows import ContainerRow
 from gui.views.containers.logs_window import MAX_LINES, TAIL_LINES
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.log_view import LogView
 from gui.workers.log_follower import LogFollower
 from gui.workers.session import EngineSession
@@ -119,7 +120,7 @@ class ProjectLogsWindow(QWidget):
         """A fresh log from the engine: each container's last lines again, with or without timestamps."""
         self.view.clear_log()
         self._statuses.clear()
-        self.command_label.setText(self.command)
+        self.command_label.setText(for_engine(self.command))
         for follower in self.followers:
             follower.start(timestamps=self.timestamps_box.isChecked())
 

@@ -21,6 +21,7 @@ from gui.core.engine import help as engine_help
 from gui.core.engine.connection import Diagnosis
 from gui.core.engine.doctor import current_platform
 from gui.core.format import exact_bytes, human_bytes
+from gui.views.engine.remote_gpus_panel import RemoteGpusPanel
 from gui.views.widgets.style import ERROR_COLOUR, OK_COLOUR, WARNING_COLOUR, colour_style, set_secondary
 
 STARTING_TEXT = "The Docker engine is starting"
@@ -63,9 +64,11 @@ def _command_box(text: str) -> QWidget:
 class EnginePage(QWidget):
     checkRequested = Signal()
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, session=None):
         super().__init__(parent)
         self.setObjectName("engine-page")
+        # An engine elsewhere: its GPUs, asked on its computer when the user asks (needs the session to ask through).
+        self.remote_gpus = RemoteGpusPanel(session, self) if session is not None else None
         self.title = QLabel(self)
         self.title.setObjectName("engine-title")
         font = self.title.font()
@@ -109,6 +112,8 @@ class EnginePage(QWidget):
         layout.addWidget(self.warning)
         layout.addWidget(self.steps)
         layout.addWidget(self.info_box)
+        if self.remote_gpus is not None:
+            layout.addWidget(self.remote_gpus)
         bottom = QHBoxLayout()
         bottom.addWidget(self.retry_note, 1)
         bottom.addStretch()
@@ -143,6 +148,8 @@ class EnginePage(QWidget):
         self.steps.setVisible(not diagnosis.usable)
         self.retry_note.setVisible(not diagnosis.usable)
         self.starting_bar.setVisible(diagnosis.starting)
+        if self.remote_gpus is not None:
+            self.remote_gpus.show_engine(diagnosis)
 
     @staticmethod
     def status_colour(diagnosis: Diagnosis) -> str:

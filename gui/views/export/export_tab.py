@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from gui.core import fileio
 from gui.views.export.yaml_highlighter import YamlHighlighter
 from gui.views.widgets.code_editor import CodeEditor
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.lifetime import while_alive
 from gui.views.widgets.style import colour_style, set_secondary
@@ -249,7 +250,7 @@ class ExportTab(QWidget):
         self._saved_text = text
         self.status.setStyleSheet(colour_style("ok"))
         show_message(self.status, f"Saved to {path}")
-        self.command.setText(command_for(self.exported.command, self.exported.file_name, path))
+        self.command.setText(for_engine(command_for(self.exported.command, self.exported.file_name, path)))
         self.command.setCursorPosition(0)
         self.edited.emit()
         self.saved.emit(path)

@@ -32,6 +32,7 @@ from gui.models.files import FilesModel
 from gui.views.files.files_table import FilesTable
 from gui.views.files.transfer_bar import TransferBar
 from gui.views.files.transfers import Transfer, TransferQueue, names, sentence
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.style import error_label_style, set_secondary
 from gui.workers.file_jobs import FileJob, close_after
@@ -292,11 +293,11 @@ class FilesWindow(QWidget):
 
     def _update_twin(self) -> None:
         if self._upload_twin:
-            self.twin.setText(self._upload_twin)
+            self.twin.setText(for_engine(self._upload_twin))
             return
         folder = self.download_folder or default_download_folder()
         commands = [self.backend.download_command(entry.path, folder) for entry in self.selected_entries()]
-        self.twin.setText(" && ".join(commands))
+        self.twin.setText(" && ".join(for_engine(command) for command in commands))
         self.twin.setCursorPosition(0)
 
     # Asking the user (tests replace these) -----------------------------------------------------
@@ -356,7 +357,7 @@ class FilesWindow(QWidget):
     def upload(self, sources: list[Path], dest_folder: str) -> None:
         twin = self.backend.upload_command(sources, dest_folder)
         self._upload_twin = twin
-        self.twin.setText(twin)
+        self.twin.setText(for_engine(twin))
         name = names([path.name for path in sources])
         self._enqueue([Transfer(False, name, twin, container_path=dest_folder, sources=tuple(sources))])
 

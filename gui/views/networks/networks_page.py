@@ -25,6 +25,7 @@ from gui.core.errors import EngineError
 from gui.core.format import local_time
 from gui.models.networks import NETWORK_CREATED_COLUMN, networks_model
 from gui.views.widgets import feedback
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.engine_list_page import EngineListPage
 from gui.views.widgets.fit_columns import ColumnFitter
 from gui.views.widgets.style import error_label_style, set_secondary
@@ -77,7 +78,7 @@ class NewNetworkDialog(QDialog):
         problem = (name_problem(name) if name else None) or subnet_problem(self.subnet_edit.text())
         feedback.show_message(self.problem_label, problem)
         self.create_button.setEnabled(problem is None and bool(name))
-        self.command_label.setText(f"Equivalent command: {self.action().command}")
+        self.command_label.setText(f"Equivalent command: {for_engine(self.action().command)}")
 
     def action(self) -> CreateNetwork:
         return CreateNetwork(self.name_edit.text().strip() or "NAME", self.subnet_edit.text().strip() or None)
@@ -110,7 +111,7 @@ class ContainerChoiceDialog(QDialog):
         self._show_command()
 
     def _show_command(self) -> None:
-        self.command_label.setText(f"Equivalent command: {self.action().command}")
+        self.command_label.setText(f"Equivalent command: {for_engine(self.action().command)}")
 
     def action(self) -> Action:
         return self.make_action(self.container_combo.currentText())

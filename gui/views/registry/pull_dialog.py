@@ -26,6 +26,7 @@ from gui.core.registry.pull import PullProgress, open_pull
 from gui.views.registry.transfer_dialog import NOT_CONNECTED, TransferDialog
 from gui.views.registry.transfer_run import TransferWords
 from gui.views.registry.transfer_view import colour_as_error
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.space_warning import SpaceWarning
 from gui.workers.session import EngineSession
@@ -148,7 +149,7 @@ class PullDialog(TransferDialog, QDialog):
         problem = reference_problem(text) if text else ""
         self._show_error(problem)
         # Only a command the user could really type is shown.
-        self.command_label.setText(f"docker pull {text if text and not problem else 'NAME[:TAG]'}")
+        self.command_label.setText(for_engine(f"docker pull {text if text and not problem else 'NAME[:TAG]'}"))
         self.pull_button.setDefault(True)  # Enter pulls what was just typed
         self._update_pull_button()
 

@@ -25,6 +25,7 @@ from gui.core.reference import name_problem, tag_problem
 from gui.core.registry.addresses import DOCKER_HUB, display_name, registry_of
 from gui.core.registry.credentials import Account
 from gui.core.registry.tag_suggest import only_latest_warning, reference_length_problem, suggest_reference
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.feedback import message_label, show_message
 from gui.views.widgets.style import colour_style, error_label_style
 
@@ -159,7 +160,7 @@ class TagDialog(QDialog):
         show_message(self.error_label, problem)
         self.ok_button.setEnabled(problem is None)
         self.ok_button.setText("Tag and Push…" if self.push_after() else "Tag")
-        self.command_label.setText(f"Equivalent command:  {self.action().command}" if not problem else "")
+        self.command_label.setText(f"Equivalent command:  {for_engine(self.action().command)}" if not problem else "")
         self._show_result(problem)
         warning = only_latest_warning(self.tag_edit.text()) if self.tag_edit.text().strip() else None
         show_message(self.hint_label, warning)

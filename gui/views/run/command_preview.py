@@ -7,8 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from gui.core.engine.cli_context import with_context
-from gui.core.settings import contexts
+from gui.views.widgets.engine_command import for_engine
 
 COMMAND_TITLE = "Command:"
 COMMAND_TITLE_INVALID = "Command, as typed (fix the problems below before it can run):"
@@ -51,7 +50,7 @@ class CommandPreview(QWidget):
 
     def show_command(self, command_line: str, valid: bool) -> None:
         """Written even while the form is invalid: the learner sees where each field goes."""
-        self.preview.setPlainText(with_context(command_line, contexts.chosen()))  # which engine it would run on
+        self.preview.setPlainText(for_engine(command_line))  # which engine it would run on
         self.title.setText(COMMAND_TITLE if valid else COMMAND_TITLE_INVALID)
 
     def copy_command(self) -> None:

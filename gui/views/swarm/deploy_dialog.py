@@ -24,6 +24,7 @@ from gui.core.run.spec import RunSpec
 from gui.core.swarm.service_spec import PUBLISH_MODES, ServiceSpec
 from gui.core.swarm.services import CreateService
 from gui.views.widgets import feedback
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.style import error_label_style, set_secondary
 from gui.workers.session import EngineSession
 
@@ -107,7 +108,7 @@ class DeployDialog(QDialog):
         feedback.show_message(self.problem_label, "\n".join(problems))
         feedback.show_message(self.notes_label, "\n".join(spec.notes()))
         self.deploy_button.setEnabled(not problems and not self._deploying)
-        self.command_label.setText(f"Equivalent command: {spec.command_line}")
+        self.command_label.setText(f"Equivalent command: {for_engine(spec.command_line)}")
 
     def deploy(self) -> None:
         """Sends the service in a worker; the dialog closes when the engine has it."""

@@ -29,6 +29,7 @@ from gui.core.swarm.services import (
 )
 from gui.models.table import Column, RowTableModel
 from gui.views.widgets import feedback
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.engine_list_page import EngineListPage
 from gui.views.widgets.style import set_secondary
 from gui.workers.session import EngineSession
@@ -94,7 +95,7 @@ class ScaleDialog(QDialog):
         self._show_command()
 
     def _show_command(self) -> None:
-        self.command_label.setText(f"Equivalent command: {self.action().command}")
+        self.command_label.setText(f"Equivalent command: {for_engine(self.action().command)}")
 
     def action(self) -> ScaleService:
         return ScaleService(self.service, self.replicas_spin.value())

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabW
 
 from gui.core.engine.rows import ContainerRow
 from gui.views.terminal.terminal_view import TerminalView
+from gui.views.widgets.engine_command import for_engine
 from gui.workers.session import EngineSession
 from gui.workers.terminal_session import TerminalSession
 
@@ -70,7 +71,7 @@ class TerminalTab(QWidget):
     def _opened(self, command: str) -> None:
         self.status.setText("")
         twin = exec_twin(self.container.name, shlex.split(command))
-        self.twin.setText(twin)
+        self.twin.setText(for_engine(twin))
         self.session.commandIssued.emit(twin, "open a terminal in the container")  # the Commands panel lists it
         self.titleChanged.emit(command.split()[0] if command else "terminal")
 

@@ -22,6 +22,7 @@ from gui.core.errors import EngineError
 from gui.core.format import human_bytes, local_time
 from gui.models.volumes import VOLUME_CREATED_COLUMN, VOLUME_SIZE_COLUMN, volumes_model
 from gui.views.widgets import feedback
+from gui.views.widgets.engine_command import for_engine
 from gui.views.widgets.engine_list_page import EngineListPage
 from gui.views.widgets.fit_columns import ColumnFitter
 from gui.views.widgets.style import error_label_style, set_secondary
@@ -66,7 +67,7 @@ class NewVolumeDialog(QDialog):
         problem = name_problem(self.name_edit.text())
         feedback.show_message(self.problem_label, problem)
         self.create_button.setEnabled(problem is None)
-        self.command_label.setText(f"Equivalent command: {self.action().command}")
+        self.command_label.setText(f"Equivalent command: {for_engine(self.action().command)}")
 
     def action(self) -> CreateVolume:
         return CreateVolume(self.name_edit.text().strip() or None)

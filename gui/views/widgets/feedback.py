@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
 
 from gui.core.errors import EngineError, EngineGone
+from gui.views.widgets.engine_command import for_engine
 
 
 def message_label(parent: QWidget, name: str = "", text: str = "", style: str = "", hidden: bool = False) -> QLabel:
@@ -58,7 +59,7 @@ def confirm(
         QMessageBox.StandardButton.Cancel,
         parent,
     )
-    box.setInformativeText(f"Equivalent command:\n{command}")
+    box.setInformativeText(f"Equivalent command:\n{for_engine(command)}")
     accept = box.addButton(
         confirm_text, QMessageBox.ButtonRole.DestructiveRole if destructive else QMessageBox.ButtonRole.AcceptRole
     )

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from gui.core.engine.inspect_summary import HistoryRow, Section, history_rows, masked_payload
 from gui.core.format import exact_bytes
+from gui.views.widgets.engine_command import for_engine
 
 __all__ = ["InspectDialog"]
 
@@ -69,7 +70,7 @@ class InspectDialog(QDialog):
         self.setModal(False)
         # Callers open one per click and forget it; without this each would linger.
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._command = command
+        self._command = for_engine(command)
 
         self.tabs = QTabWidget(self)
         self.summary_tree = self._build_summary(sections)
