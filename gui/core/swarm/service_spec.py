@@ -64,6 +64,7 @@ class ServiceSpec:
     replicas: int = 1
     constraints: tuple[str, ...] = ()  # "node.role==manager", "node.labels.gpu==true"
     publish_mode: str = "ingress"  # "ingress": the routing mesh, every node answers; "host": only the task's node
+    global_mode: bool = False  # one task on every node that matches the placement (--mode global), no replica count
 
     @property
     def name(self) -> str:
@@ -93,7 +94,12 @@ class ServiceSpec:
                 "Swarm publishes on every interface of the node: a port's address (127.0.0.1) is not kept; "
                 "a firewall decides who reaches it."
             )
-        if self.publish_mode == "host" and self.replicas > 1 and any(host_port_text(row) for row in run.ports):
+        if (
+            self.publish_mode == "host"
+            and self.replicas > 1
+            and not self.global_mode
+            and any(host_port_text(row) for row in run.ports)
+        ):
             notes.append(
                 "In host mode a node runs only one task per published port: leave the host port empty so each task "
                 "gets a port of its own, or publish through ingress."
@@ -165,7 +171,9 @@ class ServiceSpec:
         return {
             "task_template": task,
             "name": self.name or None,
-            "mode": docker.types.ServiceMode("replicated", replicas=self.replicas),
+            "mode": docker.types.ServiceMode("global")
+            if self.global_mode
+            else docker.types.ServiceMode("replicated", replicas=self.replicas),
             "endpoint_spec": docker.types.EndpointSpec(ports=self._ports()) if self._ports() else None,
         }
 
@@ -198,7 +206,7 @@ class ServiceSpec:
         args = ["docker", "service", "create"]
         if self.name:
             args += ["--name", self.name]
-        args += ["--replicas", str(self.replicas)]
+        args += ["--mode", "global"] if self.global_mode else ["--replicas", str(self.replicas)]
         for row in run.ports:
             args += ["--publish", self._publish_value(row)]
         for var in run.env:

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -45,6 +46,9 @@ class DeployDialog(QDialog):
         self.name_edit = self._line("deploy-name", "Service name", run.name, "for example web (empty: Docker picks)")
         self.replicas_spin = QSpinBox(self, objectName="deploy-replicas", minimum=0, maximum=1000, value=1)
         self.replicas_spin.setAccessibleName("Replicas")
+        self.global_box = QCheckBox("One task on every node (global)", self, objectName="deploy-global")
+        self.global_box.setToolTip("--mode global: a task on each node the placement allows, as for a monitoring agent")
+        self.global_box.toggled.connect(lambda on: self.replicas_spin.setEnabled(not on))
         self.mode_combo = QComboBox(self, objectName="deploy-publish-mode")
         self.mode_combo.setAccessibleName("Publish mode")
         for mode in PUBLISH_MODES:
@@ -69,6 +73,7 @@ class DeployDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name:", self.name_edit)
         form.addRow("Replicas:", self.replicas_spin)
+        form.addRow("", self.global_box)
         form.addRow("Publish mode:", self.mode_combo)
         form.addRow("Placement:", self.placement_edit)
         form.addRow("Memory limit:", self.memory_edit)
@@ -83,6 +88,7 @@ class DeployDialog(QDialog):
             edit.textChanged.connect(self._check)
         self.placement_edit.textChanged.connect(self._check)
         self.replicas_spin.valueChanged.connect(self._check)
+        self.global_box.toggled.connect(self._check)
         self.mode_combo.currentTextChanged.connect(self._check)
         self._deploying = False
         self._check()
@@ -100,7 +106,9 @@ class DeployDialog(QDialog):
             cpus=self.cpus_edit.text().strip(),
         )
         rules = tuple(line.strip() for line in self.placement_edit.toPlainText().splitlines() if line.strip())
-        return ServiceSpec(run, self.replicas_spin.value(), rules, self.mode_combo.currentText())
+        return ServiceSpec(
+            run, self.replicas_spin.value(), rules, self.mode_combo.currentText(), self.global_box.isChecked()
+        )
 
     def _check(self) -> None:
         spec = self.spec()

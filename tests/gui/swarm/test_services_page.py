@@ -89,3 +89,14 @@ def test_an_engine_outside_a_swarm_gets_a_sentence(qtbot, engine, connected):
     page = make_page(qtbot, connected)
     qtbot.waitUntil(lambda: page.empty_label.text() == NOT_IN_SWARM, timeout=5000)
     assert page.showing_empty_state and not page.scale_action.isEnabled()
+
+
+def test_a_global_service_leaves_the_replica_count_out(qtbot, connected):
+    from gui.views.swarm.deploy_dialog import DeployDialog
+
+    dialog = DeployDialog(RUN, connected)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.global_box.setChecked(True)
+    assert not dialog.replicas_spin.isEnabled()
+    assert "docker service create --name web --mode global --publish" in dialog.command_label.text()

@@ -112,3 +112,10 @@ def test_an_entrypoint_becomes_the_services_command():
     assert spec.create_kwargs()["task_template"]["RestartPolicy"] == {"Condition": "on-failure", "MaxAttempts": 4}
     assert "--restart-condition on-failure --restart-max-attempts 4" in spec.command_line
     assert "--entrypoint /bin/serve lab/web:1 --port 80" in spec.command_line
+
+
+def test_a_global_service_runs_a_task_on_every_node_and_says_so_in_its_twin():
+    spec = ServiceSpec(RunSpec("agent:1", name="agent"), replicas=3, global_mode=True)
+    assert spec.create_kwargs()["mode"] == {"global": {}}
+    assert spec.argv()[:6] == ["docker", "service", "create", "--name", "agent", "--mode"]
+    assert "--replicas" not in spec.argv() and spec.argv()[6] == "global"
