@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QMenu, QToolButton
 from gui.core.compose import actions as compose
 from gui.core.compose.projects import ComposeProject, project_named, shared_project
 from gui.core.errors import EngineError
-from gui.views.containers.project_logs_window import ProjectLogsWindow
 from gui.views.widgets import feedback
 from gui.views.widgets.lifetime import while_alive
 
 if TYPE_CHECKING:
     from gui.views.containers.containers_page import ContainersPage
+    from gui.views.containers.project_logs_window import ProjectLogsWindow
 
 
 def _names(names) -> str:
@@ -164,6 +164,8 @@ class ProjectActions(QObject):
             return
         window = self.logs_windows.get(self.project.name)
         if window is None:
+            from gui.views.containers.project_logs_window import ProjectLogsWindow  # when asked
+
             window = ProjectLogsWindow(self.page.session, self.project, self.page)
             window.closed.connect(lambda name: self.logs_windows.pop(name, None))
             self.logs_windows[self.project.name] = window

@@ -6,6 +6,8 @@ the Settings page does (the preference and contexts.choose) and emits engineChos
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
@@ -14,8 +16,10 @@ from gui.core import log
 from gui.core.errors import EngineError
 from gui.core.settings import contexts, preferences
 from gui.core.settings.contexts import EngineChoices
-from gui.views.engine.add_engine_dialog import AddEngineDialog
 from gui.workers.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from gui.views.engine.add_engine_dialog import AddEngineDialog
 
 logger = log.get("ui")
 
@@ -174,6 +178,8 @@ class EngineSwitcher(QComboBox):
             self.add_dialog.raise_()
             self.add_dialog.activateWindow()
             return self.add_dialog
+        from gui.views.engine.add_engine_dialog import AddEngineDialog  # when asked: start-up stays quick
+
         dialog = AddEngineDialog(self.names(), self.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.engineAdded.connect(lambda _name: self.refresh())
