@@ -21,27 +21,24 @@ TAIL_LINES = 1000
 MAX_LINES = 1_000_000  # kept and searchable; the oldest go first (some 200 bytes a line)
 
 
-class LogsWindow(QWidget):
-    closed = Signal(str)  # container id
+class LogWindowFrame(QWidget):
+    """What every logs window shows around its log: Follow, Timestamps and Colours, search with its match count,
+    Save and Clear, the status line and the command the log equals. A window adds its followers and `restart`."""
 
-    def __init__(self, session: EngineSession, container: ContainerRow, parent=None):
+    def __init__(self, session: EngineSession, title: str, save_name: str, docker_logs: str, parent=None):
+        """`docker_logs`: the command its boxes stand for in their tooltips ("docker logs", "docker compose logs")."""
         super().__init__(parent, Qt.WindowType.Window)
-        self.setObjectName("logs-window")
-        self.setWindowTitle(f"Logs — {container.name}")
+        self.setWindowTitle(title)
         self.session = session
-        self.container = container
-
+        self._save_name = save_name
         self.view = LogView(self, max_lines=MAX_LINES)
-        self.follower = LogFollower(
-            session, container.id, container.name, TAIL_LINES, max_pending=self.view.max_lines, parent=self
-        )
         self.follow_box = QCheckBox("Follow", self)
         self.follow_box.setChecked(True)
-        self.follow_box.setToolTip("Keep showing new lines as they arrive (docker logs --follow)")
+        self.follow_box.setToolTip(f"Keep showing new lines as they arrive ({docker_logs} --follow)")
         self.follow_box.toggled.connect(self.view.set_follow)
         self.view.followChanged.connect(self.follow_box.setChecked)
         self.timestamps_box = QCheckBox("Timestamps", self)
-        self.timestamps_box.setToolTip("Show when each line was written (docker logs --timestamps)")
+        self.timestamps_box.setToolTip(f"Show when each line was written ({docker_logs} --timestamps)")
         self.timestamps_box.toggled.connect(lambda _checked: self.restart())
         self.colours_box = QCheckBox("Colours", self)
         self.colours_box.setChecked(True)
@@ -54,6 +51,7 @@ class LogsWindow(QWidget):
         self.search_edit.textChanged.connect(self._search)
         self.search_edit.returnPressed.connect(lambda: self.view.find_next())
         self.match_label = QLabel(self)
+        self.view.matchCountChanged.connect(lambda _count: self._show_match_count())
         save = QPushButton("Save…", self)
         save.setToolTip("Save what is shown to a text file")
         save.clicked.connect(self.save)
@@ -63,10 +61,6 @@ class LogsWindow(QWidget):
         self.status_label.setObjectName("log-status")
         self.command_label = QLabel(self)
         self.command_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.follower.lines.connect(self.view.append_lines)
-        self.view.matchCountChanged.connect(lambda _count: self._show_match_count())
-        self.follower.status.connect(self.status_label.setText)
-        self.follower.commandChanged.connect(lambda command: self.command_label.setText(for_engine(command)))
 
         top = QHBoxLayout()
         for widget in (self.follow_box, self.timestamps_box, self.colours_box):
@@ -89,18 +83,10 @@ class LogsWindow(QWidget):
         )
         QShortcut(QKeySequence.StandardKey.FindNext, self, lambda: self.view.find_next())
         QShortcut(QKeySequence.StandardKey.FindPrevious, self, lambda: self.view.find_next(backward=True))
-        self.resize(self.fontMetrics().averageCharWidth() * 120, self.fontMetrics().height() * 40)
-        self.restart()
-
-    @property
-    def command(self) -> str:
-        """The `docker logs` command the shown log equals (with --since once it resumed)."""
-        return self.follower.command
 
     def restart(self) -> None:
         """A fresh log from the engine: the last lines again, with or without timestamps."""
-        self.view.clear_log()
-        self.follower.start(timestamps=self.timestamps_box.isChecked())
+        raise NotImplementedError
 
     def _search(self, term: str) -> None:
         self.view.find_all(term)
@@ -112,7 +98,7 @@ class LogsWindow(QWidget):
         self.match_label.setText(f"{count:,} match{'es' if count != 1 else ''}" if self.search_edit.text() else "")
 
     def save(self) -> None:
-        default = str(Path.home() / f"{self.container.name}.log")
+        default = str(Path.home() / f"{self._save_name}.log")
         path, _ = QFileDialog.getSaveFileName(self, "Save log", default, "Text files (*.log *.txt)")
         if path:
             self.save_to(path)
@@ -125,6 +111,33 @@ class LogsWindow(QWidget):
             lambda _r: self.status_label.setText(f"Saved to {path}."),
             lambda error: self.status_label.setText(f"Could not save: {error.message}"),
         )
+
+
+class LogsWindow(LogWindowFrame):
+    closed = Signal(str)  # container id
+
+    def __init__(self, session: EngineSession, container: ContainerRow, parent=None):
+        super().__init__(session, f"Logs — {container.name}", container.name, "docker logs", parent)
+        self.setObjectName("logs-window")
+        self.container = container
+        self.follower = LogFollower(
+            session, container.id, container.name, TAIL_LINES, max_pending=self.view.max_lines, parent=self
+        )
+        self.follower.lines.connect(self.view.append_lines)
+        self.follower.status.connect(self.status_label.setText)
+        self.follower.commandChanged.connect(lambda command: self.command_label.setText(for_engine(command)))
+        self.resize(self.fontMetrics().averageCharWidth() * 120, self.fontMetrics().height() * 40)
+        self.restart()
+
+    @property
+    def command(self) -> str:
+        """The `docker logs` command the shown log equals (with --since once it resumed)."""
+        return self.follower.command
+
+    def restart(self) -> None:
+        """A fresh log from the engine: the last lines again, with or without timestamps."""
+        self.view.clear_log()
+        self.follower.start(timestamps=self.timestamps_box.isChecked())
 
     def stop(self) -> None:
         self.follower.stop()
